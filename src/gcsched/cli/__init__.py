@@ -1,0 +1,1 @@
+"""gcsched.cli."""
