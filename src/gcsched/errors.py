@@ -15,7 +15,7 @@ The tree (exit code of the CLI in brackets)::
     │   ├── AuthenticationError       [1]  401 / token endpoint refused the client
     │   ├── PermissionDeniedError     [1]  403, names the missing permission
     │   ├── NotFoundError             [1]  404
-    │   ├── VersionConflictError      [1]  409 / 400 "does not match the current version"
+    │   ├── VersionConflictError      [1]  409 (or 400 "version does not match")
     │   ├── RateLimitError            [1]  429 after the retry budget
     │   └── CircuitOpenError          [1]  repeated 5xx: the run stops, resumable
     ├── NetworkError                  [1]  transport failures after retries

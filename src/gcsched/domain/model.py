@@ -130,7 +130,7 @@ class Pacing:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """What a schedule is for: a campaign, sequence or messaging campaign, by name or id."""
+    """What a schedule is for: a campaign, sequence or messaging campaign."""
 
     kind: TargetKind
     ref: str
