@@ -1,1 +1,30 @@
-"""gcsched.plan."""
+"""gcsched.plan: the pure diff, the plan value, its safety check and renderings.
+
+`diff()` compares the schedules a file wants with the org's (ownership
+applied), `Plan` holds the sorted changes with `raise_if_unsafe()`,
+`checksum()` and `data()`, and `render_text` / `render_markdown` turn it into
+lines for the terminal or a pull-request comment. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+from gcsched.plan.changes import Action, Change
+from gcsched.plan.diff import Desired, DiffResult, Existing, PacingDesired, diff
+from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, ConflictLike, Plan
+from gcsched.plan.render import render_markdown, render_text
+
+__all__ = [
+    "MAX_CHANGE_FRACTION",
+    "MIN_EXISTING",
+    "Action",
+    "Change",
+    "ConflictLike",
+    "Desired",
+    "DiffResult",
+    "Existing",
+    "PacingDesired",
+    "Plan",
+    "diff",
+    "render_markdown",
+    "render_text",
+]

@@ -1,0 +1,312 @@
+"""The plan: a value of changes against one org, its safety check and checksum.
+
+As in octoDNS, building a plan and checking it are separate steps: `Plan` is
+data, `raise_if_unsafe()` refuses plans that touch too large a share of the
+existing schedules (unless forced), and `checksum()` ties the plan someone
+reviewed to the apply that runs (``gcsched apply FILE --checksum SHA``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from gcsched.domain.model import Policy
+from gcsched.errors import UnsafePlanError
+from gcsched.plan.changes import Change
+
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_CHANGE_FRACTION",
+    "MIN_EXISTING",
+    "ConflictLike",
+    "Plan",
+    "iso_utc",
+]
+
+MAX_CHANGE_FRACTION = 0.3
+"""Largest share of existing schedules one plan may update (or delete) unforced."""
+
+MIN_EXISTING = 10
+"""The fraction applies only once this many schedules exist (octoDNS's figure)."""
+
+FORMAT_VERSION = 1
+"""Version of the `plan --json` object."""
+
+CHECKSUM_STRIPPED: frozenset[str] = frozenset(
+    {"id", "version", "dateCreated", "dateModified", "selfUri"}
+)
+"""Top-level read-only keys never hashed (the PUT carries version_seen instead)."""
+
+NESTED_STRIPPED: frozenset[str] = frozenset(
+    {"dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
+)
+"""Read-only keys never hashed at any depth."""
+
+
+class ConflictLike(Protocol):
+    """What a plan needs of a conflict (`gcsched.domain.Conflict` has it)."""
+
+    @property
+    def type(self) -> str:
+        """``overlap`` or ``audience``."""
+
+    @property
+    def campaigns(self) -> tuple[str, str]:
+        """The two schedules (target names) that meet."""
+
+    @property
+    def contact_list(self) -> str | None:
+        """The shared contact list (audience conflicts)."""
+
+    @property
+    def start(self) -> datetime:
+        """Start of the overlap (aware)."""
+
+    @property
+    def end(self) -> datetime:
+        """End of the overlap (aware)."""
+
+    @property
+    def resolution(self) -> str:
+        """What gcsched does about it (reject, trim, warn, allowed)."""
+
+    @property
+    def winner(self) -> str | None:
+        """The schedule that keeps the time, if any."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in words (ranks, ties)."""
+
+
+def iso_utc(moment: datetime) -> str:
+    """An instant as ISO-8601 UTC with a ``Z`` (naive datetimes are taken as UTC).
+
+    Args:
+        moment: the instant.
+
+    Returns:
+        e.g. ``2026-12-01T15:00:00Z``.
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def _strip_nested(value: Any) -> Any:
+    """A copy without nested read-only keys."""
+    if isinstance(value, Mapping):
+        return {
+            str(key): _strip_nested(item)
+            for key, item in value.items()
+            if key not in NESTED_STRIPPED
+        }
+    if isinstance(value, list | tuple):
+        return [_strip_nested(item) for item in value]
+    return value
+
+
+def hashed_body(after: Mapping[str, Any] | None) -> Any:
+    """The part of a change's `after` the checksum covers.
+
+    Args:
+        after: the body (or pacing fields) to send, or None for a delete.
+
+    Returns:
+        A JSON-able copy without read-only fields, or None.
+    """
+    if after is None:
+        return None
+    return _strip_nested(
+        {key: value for key, value in after.items() if key not in CHECKSUM_STRIPPED}
+    )
+
+
+def policy_data(policy: Policy) -> dict[str, Any]:
+    """The policy fields that change what an apply does, JSON-able and ordered.
+
+    Args:
+        policy: the file's policy.
+
+    Returns:
+        ``{audience_conflicts, allow_overlap (sorted pairs), horizon_days,
+        max_change_fraction, min_existing, manage, map_priority}``.
+    """
+    return {
+        "audience_conflicts": policy.audience_conflicts,
+        "allow_overlap": sorted(sorted(pair) for pair in policy.allow_overlap),
+        "horizon_days": policy.horizon_days,
+        "max_change_fraction": policy.max_change_fraction,
+        "min_existing": policy.min_existing,
+        "manage": policy.manage,
+        "map_priority": policy.map_priority,
+    }
+
+
+def _percent(fraction: float) -> str:
+    """``60%``, ``33.3%``: one decimal at most, none when whole."""
+    text = f"{fraction * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything `apply` would do to one org, sorted deletes first.
+
+    Attributes:
+        org_id: the org (from ``organizations/me``).
+        org_name: its name.
+        file_path: the schedule file.
+        file_sha256: SHA-256 of the file's bytes.
+        policy: the file's policy.
+        changes: the changes; sorted on construction (delete, create, update,
+            pacing; then kind, target name, id).
+        unchanged: desired schedules already as wanted.
+        existing_count: schedules in the org (the base of the safety fraction).
+        conflicts: conflicts found (reported; `reject` is enforced elsewhere).
+        warnings: one line each.
+        not_managed: listed targets whose schedules gcsched leaves alone.
+    """
+
+    org_id: str
+    org_name: str
+    file_path: str
+    file_sha256: str
+    policy: Policy
+    changes: tuple[Change, ...]
+    unchanged: int
+    existing_count: int
+    conflicts: tuple[ConflictLike, ...] = ()
+    warnings: tuple[str, ...] = ()
+    not_managed: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Sort the changes so every plan of the same content reads the same."""
+        ordered = tuple(sorted(self.changes, key=lambda change: change.sort_key))
+        object.__setattr__(self, "changes", ordered)
+        object.__setattr__(self, "conflicts", tuple(self.conflicts))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
+        object.__setattr__(self, "not_managed", tuple(self.not_managed))
+
+    def count(self, action: str) -> int:
+        """How many changes have this action."""
+        return sum(1 for change in self.changes if change.action == action)
+
+    def summary(self) -> dict[str, int]:
+        """Counts per action, plus the unchanged schedules.
+
+        Returns:
+            ``{create, update, delete, unchanged, pacing}``.
+        """
+        return {
+            "create": self.count("create"),
+            "update": self.count("update"),
+            "delete": self.count("delete"),
+            "unchanged": self.unchanged,
+            "pacing": self.count("pacing"),
+        }
+
+    @property
+    def has_changes(self) -> bool:
+        """True when `apply` would do anything."""
+        return bool(self.changes)
+
+    def checksum(self) -> str:
+        """SHA-256 (hex) of what the apply will do.
+
+        Covers, for each change in order, ``[action, kind, target_id,
+        version_seen, after]`` (read-only fields stripped from `after`) and the
+        policy fields that affect the apply, as canonical JSON (sorted keys,
+        compact separators). Names, `before`, warnings and timestamps are not
+        covered.
+
+        Returns:
+            64 lowercase hex digits.
+        """
+        payload = {
+            "changes": [
+                [c.action, c.kind, c.target_id, c.version_seen, hashed_body(c.after)]
+                for c in self.changes
+            ],
+            "policy": policy_data(self.policy),
+        }
+        text = json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def data(self) -> dict[str, Any]:
+        """The `plan --json` object (design.md "CLI").
+
+        Returns:
+            ``{format_version, org {id, name}, checksum, summary, changes,
+            conflicts, warnings, not_managed}``.
+        """
+        return {
+            "format_version": FORMAT_VERSION,
+            "org": {"id": self.org_id, "name": self.org_name},
+            "checksum": self.checksum(),
+            "summary": self.summary(),
+            "changes": [change.data() for change in self.changes],
+            "conflicts": [
+                {
+                    "type": conflict.type,
+                    "campaigns": list(conflict.campaigns),
+                    "contact_list": conflict.contact_list,
+                    "start": iso_utc(conflict.start),
+                    "end": iso_utc(conflict.end),
+                    "resolution": conflict.resolution,
+                    "winner": conflict.winner,
+                }
+                for conflict in self.conflicts
+            ],
+            "warnings": list(self.warnings),
+            "not_managed": list(self.not_managed),
+        }
+
+    def unsafe_reasons(self) -> list[str]:
+        """Why the plan is too big for the policy (empty when it is safe).
+
+        Returns:
+            One sentence for updates and one for deletes when their share of
+            the existing schedules is above ``policy.max_change_fraction`` and
+            at least ``policy.min_existing`` schedules exist.
+        """
+        existing = self.existing_count
+        if existing == 0 or existing < self.policy.min_existing:
+            return []
+        limit = self.policy.max_change_fraction
+        reasons: list[str] = []
+        for action in ("update", "delete"):
+            count = self.count(action)
+            fraction = count / existing
+            if fraction > limit:
+                noun = action if count == 1 else f"{action}s"
+                schedules = "schedule" if existing == 1 else "schedules"
+                reasons.append(
+                    f"{count} {noun} of {existing} existing {schedules} "
+                    f"({_percent(fraction)}) is more than "
+                    f"policy.max_change_fraction {_percent(limit)}"
+                )
+        return reasons
+
+    def raise_if_unsafe(self, *, force: bool = False) -> None:
+        """Refuse a plan that changes too much, unless forced (octoDNS-style).
+
+        Args:
+            force: skip the check (``--force``).
+
+        Raises:
+            UnsafePlanError: updates or deletes over the policy's fraction of the
+                existing schedules, with the figures.
+        """
+        if force:
+            return
+        reasons = self.unsafe_reasons()
+        if reasons:
+            msg = "; ".join(reasons) + "; review the plan and re-run with --force"
+            raise UnsafePlanError(msg)

@@ -1,0 +1,242 @@
+"""A plan as text lines for the terminal and as Markdown for a pull request.
+
+Nothing here prints: `render_text` returns (style, line) pairs for the CLI to
+colour, `render_markdown` a string. Names come from the org and the file, so the
+Markdown escapes them (a campaign name may hold ``|``, ``<`` or ``*``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+
+from gcsched.plan.changes import Change
+from gcsched.plan.plan import ConflictLike, Plan, iso_utc
+
+__all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
+
+STYLES: tuple[str, ...] = (
+    "header",
+    "create",
+    "update",
+    "delete",
+    "pacing",
+    "conflict",
+    "warning",
+    "dim",
+    "summary",
+)
+"""Every style `render_text` uses."""
+
+_MARK = {"create": "+", "update": "~", "delete": "-", "pacing": "≈"}
+_EMOJI = {"create": "🟢", "update": "🟡", "delete": "🔴", "pacing": "🔵"}
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_HTML_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe inside Markdown paragraphs, list items and table cells.
+
+    Args:
+        text: any text (names, warnings).
+
+    Returns:
+        HTML special characters as entities, Markdown punctuation
+        backslash-escaped, newlines as spaces.
+    """
+    flat = " ".join(text.splitlines())
+    escaped = html.escape(flat, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", escaped)
+
+
+def escape_html(text: str) -> str:
+    """Text safe inside an HTML element such as ``<summary>`` (no Markdown there).
+
+    Args:
+        text: any text.
+
+    Returns:
+        ``&``, ``<``, ``>``, quotes and Markdown punctuation as entities (they
+        read the same whether or not the viewer applies Markdown there),
+        newlines as spaces.
+    """
+    escaped = html.escape(" ".join(text.splitlines()), quote=True)
+    return _HTML_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", escaped)
+
+
+def _fence(lines: list[str]) -> tuple[str, str]:
+    """Opening and closing fences longer than any backtick run in `lines`."""
+    longest = max(
+        (len(run) for line in lines for run in re.findall(r"`+", line)), default=0
+    )
+    fence = "`" * max(3, longest + 1)
+    return fence + "text", fence
+
+
+def _headline(change: Change) -> str:
+    """``create campaigns schedule for Q4 Renewals (id)`` and the like."""
+    what = "pacing of" if change.action == "pacing" else f"{change.action}"
+    noun = (
+        f"{change.kind}" if change.action == "pacing" else f"{change.kind} schedule of"
+    )
+    version = (
+        f", version {change.version_seen}" if change.version_seen is not None else ""
+    )
+    return f"{what} {noun} {change.target_name} ({change.target_id}{version})"
+
+
+def _conflict_line(conflict: ConflictLike) -> str:
+    """One conflict in words."""
+    first, second = conflict.campaigns
+    where = f" on contact list {conflict.contact_list}" if conflict.contact_list else ""
+    winner = f", {conflict.winner} wins" if conflict.winner else ""
+    reason = f": {conflict.reason}" if conflict.reason else ""
+    return (
+        f"! {conflict.type} conflict: {first} × {second}{where}, "
+        f"{iso_utc(conflict.start)} → {iso_utc(conflict.end)}, "
+        f"{conflict.resolution}{winner}{reason}"
+    )
+
+
+def summary_line(plan: Plan) -> str:
+    """``Plan: 2 to create, 1 to update, 0 to delete, 0 pacing, 5 unchanged.``
+
+    Args:
+        plan: the plan.
+
+    Returns:
+        One sentence; ``No changes. N unchanged.`` when there is nothing to do.
+    """
+    counts = plan.summary()
+    if not plan.has_changes:
+        return f"No changes. {counts['unchanged']} unchanged."
+    return (
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['delete']} to delete, {counts['pacing']} pacing, "
+        f"{counts['unchanged']} unchanged."
+    )
+
+
+def render_text(plan: Plan) -> list[tuple[str, str]]:
+    """The plan as styled terminal lines.
+
+    Args:
+        plan: the plan.
+
+    Returns:
+        (style, line) pairs; styles are those in `STYLES`. Order: header, each
+        change (marker ``+`` ``~`` ``-`` ``≈`` and its `describe()` lines
+        indented), conflicts, warnings, not-managed notes, summary, checksum.
+    """
+    lines: list[tuple[str, str]] = [
+        ("header", f"Plan for org {plan.org_name} ({plan.org_id})"),
+        ("dim", f"file {plan.file_path} (sha256 {plan.file_sha256[:12]})"),
+    ]
+    for change in plan.changes:
+        lines.append((change.action, f"{_MARK[change.action]} {_headline(change)}"))
+        lines.extend((change.action, f"    {text}") for text in change.describe())
+    lines.extend(("conflict", _conflict_line(conflict)) for conflict in plan.conflicts)
+    lines.extend(("warning", f"warning: {text}") for text in plan.warnings)
+    lines.extend(("warning", f"not managed: {text}") for text in plan.not_managed)
+    lines.append(("summary", summary_line(plan)))
+    lines.append(("dim", f"checksum {plan.checksum()}"))
+    return lines
+
+
+def _md_change(change: Change) -> list[str]:
+    """A ``<details>`` block with the change's field-level lines."""
+    body = change.describe()
+    opening, closing = _fence(body)
+    return [
+        "<details>",
+        f"<summary>{_EMOJI[change.action]} <code>{_MARK[change.action]}</code> "
+        f"{escape_html(_headline(change))}</summary>",
+        "",
+        opening,
+        *body,
+        closing,
+        "",
+        "</details>",
+        "",
+    ]
+
+
+def _md_conflicts(plan: Plan) -> list[str]:
+    """The conflicts as a table."""
+    rows = [
+        "### Conflicts",
+        "",
+        "| type | schedules | contact list | start (UTC) | end (UTC) "
+        "| resolution | winner | why |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for conflict in plan.conflicts:
+        cells = [
+            conflict.type,
+            " × ".join(conflict.campaigns),
+            conflict.contact_list or "",
+            iso_utc(conflict.start),
+            iso_utc(conflict.end),
+            conflict.resolution,
+            conflict.winner or "",
+            conflict.reason,
+        ]
+        rows.append("| " + " | ".join(escape_markdown(cell) for cell in cells) + " |")
+    return [*rows, ""]
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan as a pull-request comment.
+
+    Args:
+        plan: the plan.
+
+    Returns:
+        Markdown: a title with the org, a summary table, one ``<details>``
+        block per change, conflicts as a table, warnings and not-managed notes
+        as lists, and the checksum with the exact ``gcsched apply`` command.
+    """
+    counts = plan.summary()
+    checksum = plan.checksum()
+    out: list[str] = [
+        f"## gcsched plan for {escape_markdown(plan.org_name)} "
+        f"(`{plan.org_id.replace('`', '')}`)",
+        "",
+        f"File {escape_markdown(plan.file_path)} (sha256 `{plan.file_sha256[:12]}`)",
+        "",
+        "| create | update | delete | pacing | unchanged |",
+        "|---:|---:|---:|---:|---:|",
+        f"| {counts['create']} | {counts['update']} | {counts['delete']} "
+        f"| {counts['pacing']} | {counts['unchanged']} |",
+        "",
+    ]
+    if plan.has_changes:
+        out += ["### Changes", ""]
+        for change in plan.changes:
+            out += _md_change(change)
+    else:
+        out += ["No changes.", ""]
+    if plan.conflicts:
+        out += _md_conflicts(plan)
+    if plan.warnings:
+        out += ["### Warnings", ""]
+        out += [f"- {escape_markdown(text)}" for text in plan.warnings]
+        out.append("")
+    if plan.not_managed:
+        out += ["### Not managed by gcsched", ""]
+        out += [f"- {escape_markdown(text)}" for text in plan.not_managed]
+        out.append("")
+    command = f"gcsched apply {shlex.quote(plan.file_path)} --checksum {checksum}"
+    opening, closing = _fence([command])
+    out += [
+        f"Checksum: `{checksum}`",
+        "",
+        "To apply exactly this plan:",
+        "",
+        opening.replace("text", "sh"),
+        command,
+        closing,
+        "",
+    ]
+    return "\n".join(out)
