@@ -19,6 +19,7 @@ the campaign's current value make a change.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -255,7 +256,7 @@ def diff(
                     target_name=want.target_name,
                     version_seen=None,
                     before=None,
-                    after=dict(want.body),
+                    after=copy.deepcopy(dict(want.body)),
                 )
             )
             continue
@@ -273,7 +274,7 @@ def diff(
                 target_name=want.target_name,
                 version_seen=_version(current.body),
                 before=_before(current.body, canon),
-                after=dict(want.body),
+                after=copy.deepcopy(dict(want.body)),
             )
         )
 
