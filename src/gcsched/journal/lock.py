@@ -1,0 +1,209 @@
+"""The single-writer state lock (``.gcsched/lock``).
+
+`StateLock.acquire` takes an exclusive ``flock`` on the lock file and writes who
+holds it (pid, host, start time, command) into it. The kernel drops the flock
+when the holder's process ends, even on SIGKILL, so a dead holder never blocks
+the next run; the info left behind is only a record, cleared by `unlock`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from gcsched.errors import JournalError, LockHeldError
+from gcsched.journal.records import LockInfo
+
+__all__ = ["LockInfo", "StateLock", "unlock"]
+
+
+def _encode(info: LockInfo) -> bytes:
+    data = {
+        "pid": info.pid,
+        "host": info.host,
+        "started_at": info.started_at.isoformat(),
+        "command": info.command,
+    }
+    return (json.dumps(data, sort_keys=True) + "\n").encode()
+
+
+def _decode(raw: bytes) -> LockInfo | None:
+    try:
+        data = json.loads(raw.decode())
+        return LockInfo(
+            pid=int(data["pid"]),
+            host=str(data["host"]),
+            started_at=datetime.fromisoformat(str(data["started_at"])),
+            command=str(data.get("command", "")),
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
+
+
+_HINT = "wait for it to finish, or run `gcsched unlock` if that process is gone"
+_FORCE_HINT = (
+    "let it finish, or use `gcsched unlock --force` if you are sure it is not writing"
+)
+
+
+def _held_message(path: Path, info: LockInfo | None, hint: str = _HINT) -> str:
+    if info is None:
+        who = "another process (it left no details)"
+    else:
+        what = f" ({info.command})" if info.command else ""
+        who = (
+            f"pid {info.pid} on host {info.host}, started "
+            f"{info.started_at.isoformat(timespec='seconds')}{what}"
+        )
+    return f"the state lock {path} is held by {who}; {hint}"
+
+
+class StateLock:
+    """Exclusive lock on the state dir: at most one writing gcsched at a time."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        """Args: path: the lock file (created on `acquire`)."""
+        self.path = Path(path)
+        self._fd: int | None = None
+
+    def acquire(self, *, command: str) -> LockInfo:
+        """Take the lock and record who holds it.
+
+        Args:
+            command: what the holder is doing, e.g. ``"apply schedules.yaml"``.
+
+        Returns:
+            The info written into the lock file.
+
+        Raises:
+            LockHeldError: a live process holds it (names pid, host, start time).
+            JournalError: the lock file cannot be created.
+        """
+        if self._fd is not None:
+            msg = f"the state lock {self.path} is already held by this process"
+            raise LockHeldError(msg)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"cannot create the state dir {self.path.parent}: {exc.strerror}"
+            raise JournalError(msg) from exc
+        while True:
+            fd = self._open()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                info = _read_fd(fd)
+                os.close(fd)
+                raise LockHeldError(_held_message(self.path, info)) from None
+            # `unlock --force` may have removed the file after we opened it: the
+            # flock we hold would then be on an orphan; start again on the new one.
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        info = LockInfo(
+            pid=os.getpid(),
+            host=socket.gethostname(),
+            started_at=datetime.now(UTC),
+            command=command,
+        )
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, _encode(info), 0)
+        os.fsync(fd)
+        self._fd = fd
+        return info
+
+    def _open(self) -> int:
+        try:
+            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            msg = f"cannot open the state lock {self.path}: {exc.strerror}"
+            raise JournalError(msg) from exc
+
+    def release(self) -> None:
+        """Release the lock and clear its info (idempotent)."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)  # drops the flock
+
+    @property
+    def held(self) -> bool:
+        """Whether this object holds the lock now."""
+        return self._fd is not None
+
+    def read(self) -> LockInfo | None:
+        """The holder info in the lock file (None if absent, empty or unreadable)."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return None
+        return _decode(raw)
+
+    def holder_alive(self) -> bool:
+        """Whether some process (this one included) holds the lock now."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
+    def __enter__(self) -> Self:
+        self.acquire(command="")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+def _read_fd(fd: int) -> LockInfo | None:
+    try:
+        return _decode(os.pread(fd, 4096, 0))
+    except OSError:
+        return None
+
+
+def unlock(path: str | os.PathLike[str], *, force: bool) -> LockInfo | None:
+    """Remove the lock file at `path` (what `gcsched unlock` does).
+
+    Args:
+        path: the lock file.
+        force: remove it even if a live process holds it (that process keeps
+            running unaware; use only when you know it is not writing).
+
+    Returns:
+        The info of the holder that was cleared, or None if there was none.
+
+    Raises:
+        LockHeldError: a live process holds the lock and `force` is false.
+    """
+    lock = StateLock(path)
+    info = lock.read()
+    if lock.holder_alive() and not force:
+        raise LockHeldError(_held_message(lock.path, info, _FORCE_HINT))
+    with contextlib.suppress(FileNotFoundError):
+        lock.path.unlink()
+    return info
