@@ -101,9 +101,15 @@ def test_conflicts_in_utc() -> None:
 def test_naive_conflict_time_is_taken_as_utc() -> None:
     """A naive datetime is rendered as UTC rather than guessed."""
     naive = FakeConflict(
-        "overlap", ("A", "B"), None, datetime(2026, 1, 1, 8), datetime(2026, 1, 1, 9),
-        "warn", None, "",
-    )  # fmt: skip
+        "overlap",
+        ("A", "B"),
+        None,
+        datetime(2026, 1, 1, 8),
+        datetime(2026, 1, 1, 9),
+        "warn",
+        None,
+        "",
+    )
     (entry,) = plan([], conflicts=(naive,)).data()["conflicts"]
     assert (entry["start"], entry["contact_list"], entry["winner"]) == (
         "2026-01-01T08:00:00Z",

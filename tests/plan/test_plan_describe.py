@@ -1,0 +1,175 @@
+"""Change.describe(): field-level differences and create/delete summaries."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from plan_factories import WEEKDAYS, body, change, read_back
+
+from gcsched.plan.describe import describe_body, describe_update, format_days
+
+
+def updated(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    return change("update", before=before, after=after).describe()
+
+
+def test_nested_days_and_zone() -> None:
+    """A weekday added and a zone change read as the brief's examples."""
+    lines = updated(
+        read_back(body()), body(days=[*WEEKDAYS, "Saturday"], zone="America/New_York")
+    )
+    assert lines == [
+        "recurrences[0].pattern.daysOfWeek: Monday–Friday → Monday–Saturday",
+        "timeZone: America/Chicago → America/New_York",
+    ]
+
+
+def test_nested_range_alteration_and_time() -> None:
+    """Deep changes name their full path, in key order."""
+    after = body(end="2026-12-01T18:00:00")
+    after["recurrences"][0]["range"] = {"type": "NoEnd"}
+    after["recurrences"][0]["alterations"][0]["start"] = "2026-12-24T00:00:00"
+    assert updated(read_back(body()), after) == [
+        "recurrences[0].alterations[0].start: 2026-12-25T00:00:00 → "
+        "2026-12-24T00:00:00",
+        "recurrences[0].end: 2026-12-01T17:00:00 → 2026-12-01T18:00:00",
+        "recurrences[0].range.end: 2026-12-31T17:00:00 → (absent)",
+        "recurrences[0].range.type: EndDate → NoEnd",
+    ]
+
+
+def test_day_order_and_case_do_not_count() -> None:
+    """Genesys's Sunday-first order is the same set of days: no difference."""
+    before = read_back(body(days=["Friday", "monday", "Wednesday"]))
+    after = body(days=["Monday", "Wednesday", "Friday"])
+    assert updated(before, after) == [
+        "no field-level difference (only read-only or reference fields)"
+    ]
+
+
+def test_reference_and_read_only_fields_are_not_shown() -> None:
+    """The campaign reference, ids and timestamps never appear."""
+    before = read_back(body())
+    before["campaign"] = {"id": "c1", "name": "Q4", "selfUri": "/x"}
+    before["recurrences"][0]["id"] = "rec-1"
+    before["recurrences"][0]["nextOccurrenceDetails"] = {"a": 1}
+    lines = updated(before, body(name="gcsched:renamed"))
+    assert lines == ["name: gcsched:Q4 weekday calling → gcsched:renamed"]
+
+
+def test_recurrence_added_and_removed() -> None:
+    """An extra recurrence reads as added (in words); a missing one as removed."""
+    two = body()
+    extra = copy.deepcopy(two["recurrences"][0])
+    extra["pattern"] = {"type": "Daily", "interval": 2}
+    extra["range"] = {"type": "Numbered", "numberOfOccurrences": 5}
+    extra["timeZone"] = "Europe/London"
+    two["recurrences"].append(extra)
+    added = updated(read_back(body()), two)
+    assert added == [
+        "recurrences[1]: added Daily 09:00–17:00, every 2 days, from 2026-12-01, "
+        "5 occurrences (Europe/London)"
+    ]
+    removed = updated(read_back(two), body())
+    assert removed[0].startswith("recurrences[1]: removed Daily 09:00–17:00")
+
+
+def test_interval_added() -> None:
+    """An added one-off interval reads as start → end."""
+    after = body()
+    after["intervals"] = [
+        {"start": "2026-12-27T10:00:00.000", "end": "2026-12-27T14:00:00.000"}
+    ]
+    assert updated(read_back(body()), after) == [
+        "intervals[0]: added 2026-12-27T10:00 → 2026-12-27T14:00"
+    ]
+
+
+def test_value_kinds() -> None:
+    """Empty strings, nulls, lists and booleans are shown unambiguously."""
+    lines = describe_update(
+        {"a": "", "b": None, "c": [1, 2], "d": True},
+        {"a": "x", "b": 1, "c": [2], "d": False},
+    )
+    assert lines == ['a: "" → x', "b: (none) → 1", "c: [1,2] → [2]", "d: true → false"]
+
+
+def test_create_summary() -> None:
+    """A create lists name, zone, each window in words, exclusions and intervals."""
+    created = body()
+    created["intervals"] = [
+        {"start": "2026-12-27T10:00:00.000", "end": "2026-12-27T14:00:00.000"}
+    ]
+    created["recurrences"][0]["pattern"]["interval"] = 2
+    created["recurrences"][0]["alterations"].append(
+        {
+            "type": "Inclusion",
+            "start": "2026-12-26T00:00:00",
+            "end": "2026-12-27T00:00:00",
+        }
+    )
+    assert change("create", after=created).describe() == [
+        "name: gcsched:Q4 weekday calling",
+        "timeZone: America/Chicago",
+        "recurrences[0]: Weekly Monday–Friday 09:00–17:00, every 2 weeks, "
+        "from 2026-12-01, until 2026-12-31",
+        "  except 2026-12-25T00:00 → 2026-12-26T00:00",
+        "  include 2026-12-26T00:00 → 2026-12-27T00:00",
+        "intervals[0]: 2026-12-27T10:00 → 2026-12-27T14:00",
+    ]
+
+
+def test_delete_summary_of_the_existing_schedule() -> None:
+    """A delete summarises what goes away; read-only fields are left out."""
+    lines = change(
+        "delete", before=read_back(body(days=["Saturday", "Sunday"]))
+    ).describe()
+    assert lines[2].startswith("recurrences[0]: Weekly Saturday, Sunday 09:00–17:00")
+    assert not any("dateModified" in line or "version" in line for line in lines)
+
+
+def test_summary_of_empty_and_odd_bodies() -> None:
+    """No windows, no zone, NoEnd, unknown keys and odd shapes never raise."""
+    assert describe_body({"name": "gcsched:x", "intervals": []}) == [
+        "name: gcsched:x",
+        "timeZone: UTC (not set)",
+        "no windows",
+    ]
+    odd = describe_body(
+        {
+            "recurrences": [
+                "junk",
+                {"pattern": None, "start": 5, "range": {"type": "NoEnd"}},
+                {"pattern": {"type": "Weekly"}, "range": {"type": "Other"}},
+                {"range": {"type": "EndDate", "end": None}},
+            ],
+            "intervals": ["junk"],
+            "extra": {"k": 1},
+        }
+    )
+    assert odd[1:] == [
+        "recurrences[0]: junk",
+        "recurrences[1]: ? 5–(none), every week, no end",
+        'recurrences[2]: Weekly (none)–(none), every week, range {"type":"Other"}',
+        "recurrences[3]: ? (none)–(none), every week, until ?",
+        "intervals[0]: junk",
+        'extra: {"k":1}',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        (["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"], "Monday–Friday"),
+        (["Sunday", "Saturday"], "Saturday, Sunday"),
+        (["Friday", "Saturday", "Sunday", "Monday"], "Monday, Friday–Sunday"),
+        (["Monday", "Wednesday"], "Monday, Wednesday"),
+        (["monday"], "Monday"),
+        ([], "(no days)"),
+    ],
+)
+def test_format_days(days: list[str], text: str) -> None:
+    """Weekdays read Monday first with runs of three or more as ranges."""
+    assert format_days(days) == text
