@@ -1,1 +1,34 @@
-"""gcsched.domain."""
+"""gcsched.domain: the pure core (no I/O, no clock reads).
+
+Expansion of schedules into occurrences (with design.md's DST rules), overlap
+detection, audience conflicts and their resolution, and Genesys schedule bodies
+rendered as plain dicts and parsed back. "Today" is always an argument.
+"""
+
+from __future__ import annotations
+
+from gcsched.domain.conflicts import CheckResult, Conflict, check, rank_score
+from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
+from gcsched.domain.genesys import OWNER_PREFIX, owned, render_body
+from gcsched.domain.genesys_parse import canonical_body, parse_body
+from gcsched.domain.intervals import find_overlaps, merge, subtract, subtract_all
+
+__all__ = [
+    "OWNER_PREFIX",
+    "CheckResult",
+    "Conflict",
+    "Expansion",
+    "Occurrence",
+    "canonical_body",
+    "check",
+    "expand",
+    "expansion_range",
+    "find_overlaps",
+    "merge",
+    "owned",
+    "parse_body",
+    "rank_score",
+    "render_body",
+    "subtract",
+    "subtract_all",
+]

@@ -1,0 +1,297 @@
+"""Expansion of a schedule into occurrences, by design.md's Time rules.
+
+Decisions (also in docs):
+
+- Windows expand in local wall time of their effective zone; occurrences are
+  half-open ``[start, end)`` in UTC. DST boundaries follow `gcsched.domain.dst`.
+- `count` counts *pattern* occurrences from `from` (from the first expanded day when
+  there is no `from`), as a Genesys Numbered range counts recurrence occurrences:
+  an excluded day still uses up one of them, and included days do not count.
+- An excluded day removes every instant of that local day from every window,
+  clipping overnight windows at midnight; timed exclusions remove their own range.
+  A day that is both excluded and included runs (Genesys: inclusion wins).
+- An included day adds the windows that start on it, even outside from/until;
+  a timed inclusion is an occurrence of its own (window None).
+- One-off `intervals` are occurrences (window None); alterations do not touch them
+  (in Genesys, alterations belong to recurrences).
+- Occurrences of one schedule that overlap are merged, with a warning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from gcsched.domain.days import day_ordinals, nth_match, pattern_dates
+from gcsched.domain.dst import Shift, local_to_utc, utc_offset_label, zone
+from gcsched.domain.effective import effective
+from gcsched.domain.intervals import Span, subtract
+from gcsched.domain.model import Schedule, TimedRange
+
+__all__ = ["MAX_SPAN_DAYS", "Expansion", "Occurrence", "expand", "expansion_range"]
+
+MAX_SPAN_DAYS = 3660
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One run of a schedule: ``[start, end)`` in UTC.
+
+    `zone` is the zone its wall times were read in; `window` the index into
+    `schedule.windows`, or None for one-off intervals and timed inclusions.
+    """
+
+    start: datetime
+    end: datetime
+    zone: str
+    window: int | None
+
+    @property
+    def local_start(self) -> datetime:
+        """The start as an aware datetime in `zone`."""
+        return self.start.astimezone(zone(self.zone))
+
+    @property
+    def local_end(self) -> datetime:
+        """The end as an aware datetime in `zone`."""
+        return self.end.astimezone(zone(self.zone))
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A schedule's occurrences over a date range, with what was adjusted.
+
+    `occurrences` are sorted by start, then window; `excluded` holds the local
+    dates of the range that `except` removed.
+    """
+
+    schedule: Schedule
+    occurrences: tuple[Occurrence, ...]
+    warnings: tuple[str, ...]
+    excluded: tuple[date, ...]
+
+
+def expansion_range(
+    schedule: Schedule, *, today: date, horizon_days: int
+) -> tuple[date, date]:
+    """The inclusive local dates to expand a schedule over.
+
+    Open-ended windows run `horizon_days` from max(`from`, today); finite ones from
+    `from` (today without one) to `until`, or to the `count`-th occurrence. One-off
+    intervals and inclusions extend the range. At most 3660 days.
+
+    Args:
+        schedule: the schedule.
+        today: the current local date (passed in, never read).
+        horizon_days: how far open-ended windows are expanded.
+
+    Returns:
+        ``(first, last)`` dates, inclusive.
+    """
+    lows: list[date] = []
+    highs: list[date] = []
+    for window in schedule.windows:
+        eff = effective(window, schedule)
+        if eff.finite:
+            first = eff.from_ or today
+            last = eff.until
+            if eff.count is not None:
+                nth = nth_match(window, first, eff.anchor, eff.count) or first
+                last = nth if last is None else min(last, nth)
+            assert last is not None  # finite: until or count
+            lows.append(first)
+            highs.append(max(first, last))
+        else:
+            first = max(eff.from_, today) if eff.from_ else today
+            lows.append(first)
+            highs.append(first + timedelta(days=max(horizon_days, 1) - 1))
+        for ordinal in day_ordinals(eff.include):
+            highs.append(date.fromordinal(ordinal))
+            if eff.finite:
+                lows.append(date.fromordinal(ordinal))
+    extras = list(schedule.intervals) + [
+        a
+        for w in schedule.windows
+        for a in effective(w, schedule).include
+        if isinstance(a, TimedRange)
+    ]
+    for item in extras:
+        highs.append(item.start.date())
+        if schedule.finite:
+            lows.append(item.start.date())
+    if not lows:
+        return today, today
+    low = min(lows)
+    high = max(highs)
+    return low, min(high, low + timedelta(days=MAX_SPAN_DAYS))
+
+
+class _Collector:
+    """Raw occurrences and ordered, de-duplicated warnings of one expansion."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.raw: list[tuple[datetime, datetime, int, str, int | None]] = []
+        self._warnings: dict[str, None] = {}
+
+    def warn(self, message: str) -> None:
+        self._warnings.setdefault(f"{self.label}: {message}", None)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self._warnings)
+
+    def shift(self, shift: Shift, zone_name: str) -> None:
+        day = shift.local.date().isoformat()
+        asked = shift.local.strftime("%H:%M")
+        verb = "starts" if shift.edge == "start" else "ends"
+        if shift.kind == "gap":
+            now = shift.utc.astimezone(zone(zone_name)).strftime("%H:%M")
+            self.warn(
+                f"{day} {zone_name}: {asked} does not exist (spring forward); "
+                f"the window {verb} at {now}"
+            )
+        else:
+            which = "first" if shift.edge == "start" else "second"
+            offset = utc_offset_label(shift.utc, zone_name)
+            self.warn(
+                f"{day} {zone_name}: {asked} occurs twice (fall back); "
+                f"the window {verb} at the {which} {asked} ({offset})"
+            )
+
+    def add(self, span: Span, zone_name: str, window: int | None) -> None:
+        key = -1 if window is None else window
+        self.raw.append((span[0], span[1], key, zone_name, window))
+
+    def convert(self, start: datetime, end: datetime, zone_name: str) -> Span | None:
+        """Local [start, end) to UTC with warnings; None when nothing is left."""
+        utc_start, first = local_to_utc(start, zone_name, "start")
+        utc_end, second = local_to_utc(end, zone_name, "end")
+        if utc_end <= utc_start:
+            self.warn(
+                f"{start.date().isoformat()} {zone_name}: the window "
+                f"{start:%H:%M}–{end:%H:%M} lies inside the spring-forward gap; "
+                "dropped that day"
+            )
+            return None
+        if first is not None:
+            self.shift(first, zone_name)
+        if second is not None:
+            self.shift(second, zone_name)
+        return utc_start, utc_end
+
+
+def _day_span(ordinal: int, zone_name: str) -> Span:
+    midnight = datetime.fromordinal(ordinal)
+    return (
+        local_to_utc(midnight, zone_name, "start")[0],
+        local_to_utc(midnight + _DAY, zone_name, "end")[0],
+    )
+
+
+def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
+    """Expand a schedule into the occurrences whose local start date is in range.
+
+    Args:
+        schedule: the schedule.
+        start: first local date (inclusive).
+        end: last local date (inclusive).
+
+    Returns:
+        The `Expansion`: occurrences sorted by start then window, warnings (DST
+        adjustments, merged overlaps) and the excluded dates of the range.
+    """
+    out = _Collector(schedule.label)
+    first_ord, last_ord = start.toordinal(), end.toordinal()
+    excluded: set[int] = set()
+    timed_inclusions: dict[tuple[datetime, datetime, str], None] = {}
+    for index, window in enumerate(schedule.windows):
+        eff = effective(window, schedule)
+        low = max(start, eff.from_) if eff.from_ else start
+        high = min(end, eff.until) if eff.until else end
+        if eff.count is not None:
+            nth = nth_match(window, eff.from_ or start, eff.anchor, eff.count)
+            high = min(high, nth) if nth is not None else low - _DAY
+        included = day_ordinals(eff.include)
+        skip = day_ordinals(eff.except_) - included
+        excluded.update(o for o in skip if first_ord <= o <= last_ord)
+        holes_timed: list[Span] = []
+        for alteration in eff.except_:
+            if isinstance(alteration, TimedRange):
+                holes_timed.append(
+                    (
+                        local_to_utc(alteration.start, eff.zone, "start")[0],
+                        local_to_utc(alteration.end, eff.zone, "end")[0],
+                    )
+                )
+        for alteration in eff.include:
+            if isinstance(alteration, TimedRange):
+                key = (alteration.start, alteration.end, eff.zone)
+                if first_ord <= alteration.start.toordinal() <= last_ord:
+                    timed_inclusions.setdefault(key, None)
+        days = {d.toordinal() for d in pattern_dates(window, low, high, eff.anchor)}
+        days.update(o for o in included if first_ord <= o <= last_ord)
+        overnight = window.end_of_day or window.end <= window.start
+        for ordinal in sorted(days):
+            if ordinal in skip and not overnight:
+                continue
+            day = date.fromordinal(ordinal)
+            local_start = datetime.combine(day, window.start)
+            local_end = datetime.combine(day + _DAY if overnight else day, window.end)
+            span = out.convert(local_start, local_end, eff.zone)
+            if span is None:
+                continue
+            holes = list(holes_timed)
+            if ordinal in skip:
+                holes.append(_day_span(ordinal, eff.zone))
+            if overnight and ordinal + 1 in skip:
+                holes.append(_day_span(ordinal + 1, eff.zone))
+            for piece in subtract(span, holes) if holes else (span,):
+                out.add(piece, eff.zone, index)
+    for start_local, end_local, zone_name in timed_inclusions:
+        span = out.convert(start_local, end_local, zone_name)
+        if span is not None:
+            out.add(span, zone_name, None)
+    for interval in schedule.intervals:
+        if first_ord <= interval.start.toordinal() <= last_ord:
+            span = out.convert(interval.start, interval.end, schedule.time_zone)
+            if span is not None:
+                out.add(span, schedule.time_zone, None)
+    occurrences = _merge_own(out)
+    return Expansion(
+        schedule=schedule,
+        occurrences=occurrences,
+        warnings=out.warnings,
+        excluded=tuple(date.fromordinal(o) for o in sorted(excluded)),
+    )
+
+
+def _name(window: int | None) -> str:
+    return "a one-off interval" if window is None else f"window {window}"
+
+
+def _merge_own(out: _Collector) -> tuple[Occurrence, ...]:
+    """Sort one schedule's occurrences and merge those that overlap (warning)."""
+    out.raw.sort(key=lambda r: (r[0], r[2], r[1]))
+    merged: list[Occurrence] = []
+    for start, end, _key, zone_name, window in out.raw:
+        if merged and start < merged[-1].end:
+            last = merged[-1]
+            day = start.astimezone(zone(zone_name)).date().isoformat()
+            if last.window is not None and window is not None:
+                if last.window != window:
+                    out.warn(
+                        f"windows {last.window} and {window} overlap on {day}; merged"
+                    )
+                else:
+                    out.warn(f"window {window} overlaps itself on {day}; merged")
+            else:
+                out.warn(
+                    f"{_name(last.window)} and {_name(window)} overlap on {day}; merged"
+                )
+            if end > last.end:
+                merged[-1] = Occurrence(last.start, end, last.zone, last.window)
+            continue
+        merged.append(Occurrence(start, end, zone_name, window))
+    return tuple(merged)

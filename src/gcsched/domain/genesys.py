@@ -1,0 +1,176 @@
+"""Render a schedule into a Genesys Cloud schedule body (plain dicts).
+
+The body is what `PUT /api/v2/outbound/schedules/{family}/{id}` takes, WITHOUT the
+reference field (`campaign`, `sequence`, ...), `id` and `version`: the engine adds
+those. See genesys-api.md §1.2 for the model.
+
+GUESS (genesys-api.md §1.3, one place to change): explicit `intervals` are local
+wall times in the schedule's `timeZone`, sent as ``YYYY-MM-DDTHH:MM:SS.000``
+without a ``Z``. Recurrence `start`/`end` are the local wall times of the first
+occurrence, ``YYYY-MM-DDTHH:MM:SS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
+from gcsched.domain.dst import zone
+from gcsched.domain.effective import effective
+from gcsched.domain.expansion import expand, expansion_range
+from gcsched.domain.model import Alteration, DayRange, Schedule, Window
+
+__all__ = [
+    "INTERVAL_FORMAT",
+    "LOCAL_FORMAT",
+    "OWNER_PREFIX",
+    "owned",
+    "render_body",
+]
+
+OWNER_PREFIX = "gcsched:"
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
+#: GUESS: interval strings are local wall time in `timeZone`, milliseconds, no `Z`.
+INTERVAL_FORMAT = "%Y-%m-%dT%H:%M:%S.000"
+_DAY = timedelta(days=1)
+
+
+def owned(body: Mapping[str, Any]) -> bool:
+    """True when gcsched wrote this schedule (its name starts with the marker).
+
+    Args:
+        body: a Genesys schedule body.
+
+    Returns:
+        Whether `name` starts with `OWNER_PREFIX`.
+    """
+    name = body.get("name")
+    return isinstance(name, str) and name.startswith(OWNER_PREFIX)
+
+
+def _interval(start: datetime, end: datetime) -> dict[str, str]:
+    return {
+        "start": start.strftime(INTERVAL_FORMAT),
+        "end": end.strftime(INTERVAL_FORMAT),
+    }
+
+
+def _alteration(kind: str, item: Alteration) -> dict[str, str]:
+    if isinstance(item, DayRange):
+        start = datetime.combine(item.start, datetime.min.time())
+        end = datetime.combine(item.end + _DAY, datetime.min.time())
+    else:
+        start, end = item.start, item.end
+    return {
+        "type": kind,
+        "start": start.strftime(LOCAL_FORMAT),
+        "end": end.strftime(LOCAL_FORMAT),
+    }
+
+
+def _first_day(
+    window: Window,
+    schedule: Schedule,
+    index: int,
+    today: date,
+    anchors: Mapping[int, date],
+) -> date:
+    eff = effective(window, schedule)
+    base = eff.from_ or anchors.get(index) or today
+    return first_match(window, base, eff.anchor) or base
+
+
+def _recurrence(
+    window: Window,
+    schedule: Schedule,
+    index: int,
+    today: date,
+    anchors: Mapping[int, date],
+) -> dict[str, Any]:
+    eff = effective(window, schedule)
+    day = _first_day(window, schedule, index, today, anchors)
+    overnight = window.end_of_day or window.end <= window.start
+    start = datetime.combine(day, window.start)
+    end = datetime.combine(day + _DAY if overnight else day, window.end)
+    rec: dict[str, Any] = {
+        "start": start.strftime(LOCAL_FORMAT),
+        "end": end.strftime(LOCAL_FORMAT),
+    }
+    if eff.zone != schedule.time_zone:
+        rec["timeZone"] = eff.zone
+    if window.days is None:
+        rec["pattern"] = {"type": "Daily", "interval": window.every}
+    else:
+        rec["pattern"] = {
+            "type": "Weekly",
+            "interval": window.every,
+            "daysOfWeek": [GENESYS_DAY_NAMES[d] for d in sorted(window.days)],
+        }
+    if eff.count is not None:
+        rec["range"] = {"type": "Numbered", "numberOfOccurrences": eff.count}
+    elif eff.until is not None:
+        rec["range"] = {"type": "EndDate", "end": f"{eff.until.isoformat()}T23:59:59"}
+    else:
+        rec["range"] = {"type": "NoEnd"}
+    alterations = [_alteration("Exclusion", a) for a in eff.except_]
+    alterations += [_alteration("Inclusion", a) for a in eff.include]
+    if alterations:
+        rec["alterations"] = alterations
+    return rec
+
+
+def render_body(
+    schedule: Schedule,
+    *,
+    today: date,
+    anchors: Mapping[int, date] | None = None,
+    intervals_override: Sequence[tuple[datetime, datetime]] | None = None,
+    horizon_days: int = 90,
+) -> dict[str, Any]:
+    """The Genesys schedule body of a schedule (no reference field, id or version).
+
+    Args:
+        schedule: the schedule.
+        today: the current date; first occurrence of windows without `from`.
+        anchors: window index → first-occurrence date taken from the existing
+            schedule, so that a body without `from` stays the same day to day.
+        intervals_override: UTC ranges to send as explicit intervals instead (a
+            trimmed loser); no recurrences then.
+        horizon_days: how far `render: intervals` expands an open-ended schedule.
+
+    Returns:
+        ``{"name", "timeZone", "intervals", "recurrences"}`` as plain dicts.
+    """
+    body: dict[str, Any] = {
+        "name": f"{OWNER_PREFIX} {schedule.name or schedule.target.ref}",
+        "timeZone": schedule.time_zone,
+    }
+    tz = zone(schedule.time_zone)
+    if intervals_override is not None or schedule.render == "intervals":
+        if intervals_override is None:
+            first, last = expansion_range(
+                schedule, today=today, horizon_days=horizon_days
+            )
+            spans = [
+                (o.start, o.end)
+                for o in expand(schedule, start=first, end=last).occurrences
+            ]
+        else:
+            spans = sorted(intervals_override)
+        body["intervals"] = [
+            _interval(
+                s.astimezone(tz).replace(tzinfo=None),
+                e.astimezone(tz).replace(tzinfo=None),
+            )
+            for s, e in spans
+        ]
+        body["recurrences"] = []
+        return body
+    body["intervals"] = [_interval(i.start, i.end) for i in schedule.intervals]
+    body["recurrences"] = [
+        _recurrence(w, schedule, i, today, anchors or {})
+        for i, w in enumerate(schedule.windows)
+    ]
+    return body

@@ -1,0 +1,269 @@
+"""Read a Genesys Cloud schedule body back into a `Schedule`, and compare bodies.
+
+`parse_body` is the inverse of `render_body`: recurrences become windows, and any
+value that every window shares (`from`, `until`, `count`, `except`, `include`) is
+hoisted to the schedule, so ``parse_body(render_body(s)) == s`` for a schedule in
+that normal form. Read-only fields are ignored.
+
+`canonical_body` is the form two bodies are compared in (plan diffs): read-only and
+reference fields dropped, time strings normalised, defaults filled in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
+
+from gcsched.domain.days import GENESYS_DAY_NAMES
+from gcsched.domain.genesys import LOCAL_FORMAT, OWNER_PREFIX
+from gcsched.domain.model import (
+    Alteration,
+    DayRange,
+    Schedule,
+    Target,
+    TimedRange,
+    Window,
+)
+from gcsched.errors import InputError
+
+__all__ = ["READ_ONLY_KEYS", "REFERENCE_KEYS", "canonical_body", "parse_body"]
+
+READ_ONLY_KEYS = frozenset(
+    {"id", "version", "dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
+)
+REFERENCE_KEYS = frozenset(
+    {"campaign", "sequence", "emailCampaign", "messagingCampaign", "whatsAppCampaign"}
+)
+_DAYS_BY_NAME = {name.lower(): day for day, name in GENESYS_DAY_NAMES.items()}
+_DAY_ORDER = {name: int(day) for day, name in GENESYS_DAY_NAMES.items()}
+_MIDNIGHT = time(0)
+T = TypeVar("T")
+
+
+def parse_local(text: object) -> datetime:
+    """A Genesys time string as a naive local datetime.
+
+    Accepts ``YYYY-MM-DDTHH:MM[:SS[.SSS]]`` with an optional ``Z`` or offset,
+    which is ignored (GUESS: the wall time is read in the schedule's zone).
+
+    Args:
+        text: the string.
+
+    Returns:
+        The naive datetime, without microseconds.
+
+    Raises:
+        InputError: when it is not such a string.
+    """
+    if not isinstance(text, str):
+        msg = f"expected a date-time string, got {text!r}"
+        raise InputError(msg)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"not an ISO-8601 date-time: {text!r}"
+        raise InputError(msg) from None
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+def _alteration(item: Mapping[str, Any]) -> Alteration:
+    start, end = parse_local(item.get("start")), parse_local(item.get("end"))
+    if start.time() == _MIDNIGHT and end.time() == _MIDNIGHT and end > start:
+        return DayRange(start.date(), end.date() - timedelta(days=1))
+    return TimedRange(start, end)
+
+
+def _window(rec: Mapping[str, Any], zone_name: str, where: str) -> dict[str, Any]:
+    start, end = parse_local(rec.get("start")), parse_local(rec.get("end"))
+    length = end - start
+    if length <= timedelta(0) or length > timedelta(days=1):
+        msg = f"{where}: a recurrence must last more than 0 and at most 24 hours"
+        raise InputError(msg)
+    pattern = rec.get("pattern") or {}
+    every = int(pattern.get("interval") or 1)
+    days: frozenset[Any] | None = None
+    if pattern.get("type") == "Weekly":
+        names = pattern.get("daysOfWeek") or []
+        try:
+            days = frozenset(_DAYS_BY_NAME[str(n).lower()] for n in names)
+        except KeyError as exc:
+            msg = f"{where}: unknown day of week {exc.args[0]!r}"
+            raise InputError(msg) from None
+    elif pattern.get("type") != "Daily":
+        msg = f"{where}: unknown pattern type {pattern.get('type')!r}"
+        raise InputError(msg)
+    rng = rec.get("range") or {"type": "NoEnd"}
+    until: date | None = None
+    count: int | None = None
+    if rng.get("type") == "EndDate":
+        until = parse_local(rng.get("end")).date()
+    elif rng.get("type") == "Numbered":
+        count = int(rng.get("numberOfOccurrences") or 0)
+    elif rng.get("type") != "NoEnd":
+        msg = f"{where}: unknown range type {rng.get('type')!r}"
+        raise InputError(msg)
+    alterations = rec.get("alterations") or []
+    rec_zone = rec.get("timeZone") or zone_name
+    return {
+        "start": start.time(),
+        "end": end.time(),
+        "end_of_day": end.time() == _MIDNIGHT,
+        "days": days,
+        "every": every,
+        "time_zone": None if rec_zone == zone_name else rec_zone,
+        "from_": start.date(),
+        "until": until,
+        "count": count,
+        "except_": tuple(
+            _alteration(a) for a in alterations if a.get("type") == "Exclusion"
+        ),
+        "include": tuple(
+            _alteration(a) for a in alterations if a.get("type") == "Inclusion"
+        ),
+    }
+
+
+def _hoist(raw: Sequence[dict[str, Any]], key: str, empty: T) -> T:
+    """The value every window shares (removed from them), else `empty`."""
+    values = [r[key] for r in raw]
+    if values and all(v == values[0] for v in values):
+        for r in raw:
+            r[key] = None
+        return values[0]  # type: ignore[no-any-return]
+    return empty
+
+
+def parse_body(body: Mapping[str, Any], *, target: Target) -> Schedule:
+    """Read a Genesys schedule body into a `Schedule` for `target`.
+
+    Args:
+        body: the body as the API returns it (read-only fields are ignored).
+        target: what it schedules.
+
+    Returns:
+        The schedule, with values shared by every window hoisted to it.
+
+    Raises:
+        InputError: when the body cannot be represented (unknown pattern or range
+            type, a recurrence longer than 24 hours, malformed strings).
+    """
+    where = f"schedule of {target.kind} {target.ref!r}"
+    zone_name = body.get("timeZone") or "UTC"
+    name = body.get("name")
+    label: str | None = None
+    if isinstance(name, str):
+        label = name[len(OWNER_PREFIX) :] if name.startswith(OWNER_PREFIX) else name
+        label = label.strip() or None
+        if label == target.ref:
+            label = None
+    try:
+        intervals = tuple(
+            TimedRange(parse_local(i.get("start")), parse_local(i.get("end")))
+            for i in body.get("intervals") or []
+        )
+        raw = [
+            _window(rec, zone_name, f"{where}: recurrence {n}")
+            for n, rec in enumerate(body.get("recurrences") or [])
+        ]
+    except (AttributeError, TypeError, ValueError) as exc:
+        msg = f"{where}: malformed body ({exc})"
+        raise InputError(msg) from None
+    schedule_from: date | None = _hoist(raw, "from_", None)
+    schedule_until: date | None = _hoist(raw, "until", None)
+    schedule_count: int | None = _hoist(raw, "count", None)
+    excepts: tuple[Alteration, ...] = _hoist(raw, "except_", ())
+    includes: tuple[Alteration, ...] = _hoist(raw, "include", ())
+    return Schedule(
+        target=target,
+        time_zone=zone_name,
+        windows=tuple(Window(**r) for r in raw),
+        intervals=intervals,
+        from_=schedule_from,
+        until=schedule_until,
+        count=schedule_count,
+        except_=excepts or (),
+        include=includes or (),
+        name=label,
+    )
+
+
+def _norm_time(value: object) -> object:
+    try:
+        return parse_local(value).strftime(LOCAL_FORMAT)
+    except InputError:
+        return value
+
+
+def _canonical_range(rng: Mapping[str, Any]) -> dict[str, Any]:
+    kind = rng.get("type")
+    if kind == "EndDate":
+        return {"type": kind, "end": _norm_time(rng.get("end"))}
+    if kind == "Numbered":
+        return {"type": kind, "numberOfOccurrences": rng.get("numberOfOccurrences")}
+    return {k: rng[k] for k in sorted(rng)}
+
+
+def _canonical_recurrence(rec: Mapping[str, Any], zone_name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "start": _norm_time(rec.get("start")),
+        "end": _norm_time(rec.get("end")),
+    }
+    rec_zone = rec.get("timeZone")
+    if rec_zone and rec_zone != zone_name:
+        out["timeZone"] = rec_zone
+    pattern = dict(rec.get("pattern") or {})
+    canon_pattern: dict[str, Any] = {
+        "type": pattern.get("type"),
+        "interval": pattern.get("interval") or 1,
+    }
+    if pattern.get("type") == "Weekly":
+        days = [str(d) for d in pattern.get("daysOfWeek") or []]
+        canon_pattern["daysOfWeek"] = sorted(days, key=lambda d: _DAY_ORDER.get(d, 99))
+    out["pattern"] = canon_pattern
+    out["range"] = _canonical_range(rec.get("range") or {"type": "NoEnd"})
+    alterations = [
+        {
+            "type": a.get("type"),
+            "start": _norm_time(a.get("start")),
+            "end": _norm_time(a.get("end")),
+        }
+        for a in rec.get("alterations") or []
+    ]
+    if alterations:
+        alterations.sort(key=lambda a: (str(a["type"]), str(a["start"]), str(a["end"])))
+        out["alterations"] = alterations
+    return out
+
+
+def canonical_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The comparable form of a schedule body.
+
+    Drops read-only and reference fields (and recurrence ids and next occurrence
+    details), normalises time strings to ``YYYY-MM-DDTHH:MM:SS``, defaults a
+    missing `timeZone` to "UTC", sorts `daysOfWeek` Monday first and alterations,
+    drops empty `alterations` and a recurrence `timeZone` equal to the schedule's.
+
+    Args:
+        body: a schedule body (rendered or read from the API).
+
+    Returns:
+        A new dict with deterministic key order.
+    """
+    zone_name = body.get("timeZone") or "UTC"
+    out: dict[str, Any] = {}
+    if "name" in body:
+        out["name"] = body["name"]
+    out["timeZone"] = zone_name
+    intervals = [
+        {"start": _norm_time(i.get("start")), "end": _norm_time(i.get("end"))}
+        for i in body.get("intervals") or []
+    ]
+    out["intervals"] = sorted(intervals, key=lambda i: (str(i["start"]), str(i["end"])))
+    out["recurrences"] = [
+        _canonical_recurrence(r, zone_name) for r in body.get("recurrences") or []
+    ]
+    skip = READ_ONLY_KEYS | REFERENCE_KEYS | set(out)
+    for key in sorted(k for k in body if k not in skip):
+        out[key] = body[key]
+    return out
