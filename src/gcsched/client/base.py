@@ -1,0 +1,277 @@
+"""The plumbing of `GenesysClient`: connection, limits, decoding, paging.
+
+Pacing, retries, the retry budget and the circuit breaker live in `sender.py`;
+authentication in `auth.py`; the endpoint methods in `client.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Any, Self, get_args
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from gcsched.client import wire
+from gcsched.client.auth import ClientCredentialsAuth
+from gcsched.client.credentials import Credentials
+from gcsched.client.failures import error_for_response
+from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
+from gcsched.client.regions import login_url_for
+from gcsched.client.retry import CircuitBreaker, RetryBudget
+from gcsched.client.sender import Sender
+from gcsched.client.stats import ClientStats
+from gcsched.errors import ApiError, AuthenticationError, InputError
+
+__all__ = ["FAMILIES", "ClientBase"]
+
+log = logging.getLogger("gcsched.client")
+
+FAMILIES: tuple[str, ...] = get_args(wire.Family)
+PAGE_SIZE = 100
+_MAX_PAGES = 1000
+_LIMIT_KEYS = ("client.credentials.token.rate.per.minute", "token.rate.per.minute")
+_SCHEDULES = "/api/v2/outbound/schedules"
+
+
+def _seg(value: str) -> str:
+    """One path segment, escaped (ids never rewrite the path)."""
+    return quote(str(value), safe="")
+
+
+class ClientBase:
+    """Connection plumbing shared by the endpoint methods of `GenesysClient`.
+
+    Args:
+        api_url: API base URL (see `resolve_api_url`).
+        credentials: the OAuth client.
+        transport: an httpx transport (``MockTransport``, ``ASGITransport``);
+            default: the network.
+        rate_limit: requests per minute per token; None reads the limits API.
+        target_utilisation: share of the ceiling to aim at (0.90–0.95).
+        max_concurrency: requests in flight at once.
+        clock: monotonic seconds (injected for tests).
+        sleep: async sleep (injected for tests).
+        retry_timeout: cap on one request's total retry time, seconds; longer
+            than any Retry-After worth waiting for.
+        breaker_threshold: consecutive 5xx/transport failures that stop the run.
+        retry_budget: the retry budget (default: 20 + 10 % of requests).
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        credentials: Credentials,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rate_limit: int | None = None,
+        target_utilisation: float = 0.92,
+        max_concurrency: int = 8,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        retry_timeout: float = 300.0,
+        breaker_threshold: int = 5,
+        retry_budget: RetryBudget | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._auth = ClientCredentialsAuth(
+            credentials,
+            login_url_for(self.api_url) + "/oauth/token",
+            clock=clock,
+            sleep=sleep,
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.api_url,
+            auth=self._auth,
+            transport=transport,
+            timeout=httpx.Timeout(30.0, connect=10.0),
+            headers={"User-Agent": "gcsched", "Accept": "application/json"},
+        )
+        self._limits_known = rate_limit is not None
+        self._limits_lock = asyncio.Lock()
+        bucket = TokenBucket(
+            rate_limit if rate_limit is not None else DEFAULT_RATE_LIMIT,
+            target_utilisation=target_utilisation,
+            clock=clock,
+            sleep=sleep,
+        )
+        self._stats = ClientStats()
+        self._sender = Sender(
+            self._http,
+            bucket=bucket,
+            budget=retry_budget or RetryBudget(),
+            breaker=CircuitBreaker(breaker_threshold),
+            stats=self._stats,
+            max_concurrency=max_concurrency,
+            retry_timeout=retry_timeout,
+            clock=clock,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(api_url={self.api_url!r})"
+
+    async def __aenter__(self) -> Self:
+        """Open the connection pool."""
+        await self._http.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the connection pool."""
+        await self._http.__aexit__(exc_type, exc, tb)
+
+    async def aclose(self) -> None:
+        """Close the connection pool (when not used as a context manager)."""
+        await self._http.aclose()
+
+    # ------------------------------------------------------------ counters
+    @property
+    def stats(self) -> ClientStats:
+        """Counters of everything sent so far."""
+        self._stats.token_requests = self._auth.token_requests
+        return self._stats
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent so far: API attempts plus token requests."""
+        return self._stats.attempts + self._auth.token_requests
+
+    @property
+    def rate_limit(self) -> float:
+        """The ceiling (requests per minute) the pacer uses now."""
+        return self._sender.bucket.limit_per_minute
+
+    # ------------------------------------------------------------ plumbing
+    async def _ensure_limits(self) -> None:
+        if self._limits_known:
+            return
+        async with self._limits_lock:
+            if self._limits_known:
+                return
+            self._limits_known = True
+            try:
+                limit = await self._read_rate_limit()
+            except AuthenticationError:
+                raise
+            except ApiError as exc:
+                log.warning(
+                    "limits API unavailable (%s); pacing at %d/min",
+                    exc.status,
+                    DEFAULT_RATE_LIMIT,
+                )
+                return
+            self._sender.bucket.set_limit(limit)
+
+    async def _call(
+        self,
+        method: str,
+        route: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        missing_ok: bool = False,
+    ) -> Any:
+        """Send a request; the decoded JSON body (None for no body or a 404)."""
+        await self._ensure_limits()
+        response = await self._sender.request(
+            method, route, path, params=params, json=json
+        )
+        if missing_ok and response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise error_for_response(response, method=method, route=route, path=path)
+        if not response.content.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            msg = (
+                f"{method} {path}: the API answered {response.status_code} "
+                "with a body that is not JSON"
+            )
+            raise ApiError(
+                msg, status=response.status_code, method=method, path=path
+            ) from None
+
+    @staticmethod
+    def _check(data: Any, model: type[BaseModel], what: str) -> Any:
+        try:
+            model.model_validate(data)
+        except ValidationError as exc:
+            msg = f"Unexpected answer for {what}: {wire.describe_validation_error(exc)}"
+            raise ApiError(msg) from None
+        return data
+
+    async def _get_one(
+        self, route: str, path: str, model: type[BaseModel], **kw: Any
+    ) -> Any:
+        data = await self._call("GET", route, path, **kw)
+        if data is None and kw.get("missing_ok"):
+            return None
+        if not isinstance(data, dict):
+            msg = f"Unexpected answer for GET {path}: not a JSON object"
+            raise ApiError(msg, method="GET", path=path)
+        return self._check(data, model, f"GET {path}")
+
+    async def _all_pages(
+        self,
+        path: str,
+        model: type[BaseModel],
+        params: Mapping[str, str | int] | None = None,
+    ) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for page in range(1, _MAX_PAGES + 1):
+            query: dict[str, str | int] = {
+                **(params or {}),
+                "pageSize": PAGE_SIZE,
+                "pageNumber": page,
+            }
+            data = await self._call("GET", path, path, params=query)
+            listing = self._check(data, wire.EntityListing, f"GET {path}")
+            parsed = wire.EntityListing.model_validate(listing)
+            for entity in parsed.entities:
+                out.append(self._check(entity, model, f"GET {path} entity"))
+            if not parsed.entities:
+                break
+            if parsed.page_count is not None:
+                if page >= parsed.page_count:
+                    break
+            elif not parsed.next_uri and len(parsed.entities) < PAGE_SIZE:
+                break
+        return out
+
+    @staticmethod
+    def _family(family: str) -> str:
+        if family not in FAMILIES:
+            msg = f"Unknown schedule family {family!r}; one of: {', '.join(FAMILIES)}"
+            raise InputError(msg)
+        return family
+
+    @staticmethod
+    def _outbound(check: Callable[[], object], what: str) -> None:
+        try:
+            check()
+        except ValidationError as exc:
+            problems = wire.describe_validation_error(exc)
+            msg = f"Not sent: {what} is not a valid Genesys body: {problems}"
+            raise InputError(msg) from None
+
+    async def _read_rate_limit(self) -> int:
+        path = "/api/v2/organizations/limits/namespaces/platform.api"
+        data = await self._call("GET", path, path)
+        self._check(data, wire.LimitsListing, f"GET {path}")
+        for entity in wire.LimitsListing.model_validate(data).entities:
+            if entity.key in _LIMIT_KEYS and entity.value and entity.value > 0:
+                return int(entity.value)
+        return DEFAULT_RATE_LIMIT

@@ -1,0 +1,213 @@
+"""`GenesysClient`: the typed async methods gcsched uses on the real API.
+
+Every method returns plain JSON (``dict`` / ``list``) after validating it against
+the wire models of `wire.py`; outbound bodies are validated before they are
+sent. Paths and permissions: genesys-api.md §1–§2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from gcsched.client import wire
+from gcsched.client.base import _SCHEDULES, ClientBase, _seg
+from gcsched.errors import ApiError
+
+__all__ = ["GenesysClient"]
+
+_CAMPAIGNS = "/api/v2/outbound/campaigns"
+_MESSAGING = "/api/v2/outbound/messagingcampaigns"
+_SEQUENCES = "/api/v2/outbound/sequences"
+_CONTACT_LISTS = "/api/v2/outbound/contactlists"
+_TIME_SETS = "/api/v2/outbound/callabletimesets"
+
+
+class GenesysClient(ClientBase):
+    """Async client of the Genesys Cloud Platform API v2 (outbound subset).
+
+    Use it as an async context manager::
+
+        async with GenesysClient(url, credentials) as api:
+            schedules = await api.list_schedules("campaigns")
+
+    See `ClientBase` for the constructor's arguments. Every method may raise
+    `AuthenticationError`, `PermissionDeniedError`, `RateLimitError`,
+    `CircuitOpenError`, `NetworkError` or `ApiError`; writes also
+    `VersionConflictError`, and an invalid outbound body `InputError` (nothing
+    is sent).
+    """
+
+    # ------------------------------------------------------------ org
+    async def get_organization(self) -> dict[str, Any]:
+        """The org this client talks to (``id``, ``name``)."""
+        path = "/api/v2/organizations/me"
+        data: dict[str, Any] = await self._get_one(path, path, wire.Organization)
+        return data
+
+    async def get_rate_limit(self) -> int:
+        """Requests per minute per client-credentials token (fallback 300).
+
+        Reads ``client.credentials.token.rate.per.minute`` of the ``platform.api``
+        namespace.
+        """
+        return await self._read_rate_limit()
+
+    # ------------------------------------------------------------ campaigns
+    async def list_campaigns(self) -> list[dict[str, Any]]:
+        """Every voice campaign (all pages of 100)."""
+        return await self._all_pages(_CAMPAIGNS, wire.Campaign)
+
+    async def get_campaign(self, campaign_id: str) -> dict[str, Any]:
+        """One voice campaign; `NotFoundError` if it does not exist."""
+        path = f"{_CAMPAIGNS}/{_seg(campaign_id)}"
+        data: dict[str, Any] = await self._get_one(
+            _CAMPAIGNS + "/{id}", path, wire.Campaign
+        )
+        return data
+
+    async def patch_campaign(self, campaign_id: str, patch: Mapping[str, Any]) -> None:
+        """Change a voice campaign's pacing (``CampaignPatchRequest``, no version).
+
+        Only ``outboundLineCount``, ``abandonRate``, ``maxCallsPerAgent``,
+        ``dynamicLineBalancingSettings`` and ``queue`` are patchable; anything
+        else is refused before sending (use `put_campaign` for ``priority``).
+        """
+        body = dict(patch)
+        self._outbound(
+            lambda: wire.CampaignPatch.model_validate(body),
+            f"the pacing patch of campaign {campaign_id}",
+        )
+        path = f"{_CAMPAIGNS}/{_seg(campaign_id)}"
+        await self._call("PATCH", _CAMPAIGNS + "/{id}", path, json=body)
+
+    async def put_campaign(
+        self, campaign_id: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Replace a voice campaign (with its ``version``), e.g. for ``priority``."""
+        payload = dict(body)
+        self._outbound(
+            lambda: wire.Campaign.model_validate({"id": campaign_id, **payload}),
+            f"the body of campaign {campaign_id}",
+        )
+        path = f"{_CAMPAIGNS}/{_seg(campaign_id)}"
+        data = await self._call("PUT", _CAMPAIGNS + "/{id}", path, json=payload)
+        return self._object(data, wire.Campaign, f"PUT {path}")
+
+    # ------------------------------------------------------------ messaging
+    async def list_messaging_campaigns(self) -> list[dict[str, Any]]:
+        """Every email, SMS and WhatsApp campaign (all pages)."""
+        return await self._all_pages(_MESSAGING, wire.MessagingCampaign)
+
+    async def get_messaging_campaign(self, campaign_id: str) -> dict[str, Any]:
+        """One messaging campaign."""
+        path = f"{_MESSAGING}/{_seg(campaign_id)}"
+        data: dict[str, Any] = await self._get_one(
+            _MESSAGING + "/{id}", path, wire.MessagingCampaign
+        )
+        return data
+
+    async def put_messaging_campaign(
+        self, campaign_id: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Replace a messaging campaign (``version`` must match): pacing changes."""
+        payload = dict(body)
+        self._outbound(
+            lambda: wire.validate_messaging_campaign_body(payload),
+            f"the body of messaging campaign {campaign_id}",
+        )
+        path = f"{_MESSAGING}/{_seg(campaign_id)}"
+        data = await self._call("PUT", _MESSAGING + "/{id}", path, json=payload)
+        return self._object(data, wire.MessagingCampaign, f"PUT {path}")
+
+    # ------------------------------------------------------------ others
+    async def list_sequences(self) -> list[dict[str, Any]]:
+        """Every campaign sequence (all pages)."""
+        return await self._all_pages(_SEQUENCES, wire.Sequence)
+
+    async def get_contact_list(
+        self, contact_list_id: str, *, include_size: bool = True
+    ) -> dict[str, Any]:
+        """One contact list; with ``size`` when `include_size`."""
+        path = f"{_CONTACT_LISTS}/{_seg(contact_list_id)}"
+        params = {"includeSize": "true" if include_size else "false"}
+        data: dict[str, Any] = await self._get_one(
+            _CONTACT_LISTS + "/{id}", path, wire.ContactList, params=params
+        )
+        return data
+
+    async def list_callable_time_sets(self) -> list[dict[str, Any]]:
+        """Every callable time set (all pages)."""
+        return await self._all_pages(_TIME_SETS, wire.CallableTimeSet)
+
+    async def get_callable_time_set(self, time_set_id: str) -> dict[str, Any]:
+        """One callable time set."""
+        path = f"{_TIME_SETS}/{_seg(time_set_id)}"
+        data: dict[str, Any] = await self._get_one(
+            _TIME_SETS + "/{id}", path, wire.CallableTimeSet
+        )
+        return data
+
+    # ------------------------------------------------------------ schedules
+    async def list_schedules(self, family: str) -> list[dict[str, Any]]:
+        """Every schedule of a family, in one request.
+
+        Args:
+            family: ``campaigns``, ``sequences``, ``emailcampaigns``,
+                ``messagingcampaigns`` or ``whatsappcampaigns``.
+
+        Returns:
+            The schedules (a bare array for campaigns and sequences; the
+            ``entities`` of the listing for the other three).
+        """
+        path = f"{_SCHEDULES}/{self._family(family)}"
+        data = await self._call("GET", path, path)
+        if isinstance(data, dict):
+            data = self._check(data, wire.EntityListing, f"GET {path}")["entities"]
+        if not isinstance(data, list):
+            msg = f"Unexpected answer for GET {path}: not a list of schedules"
+            raise ApiError(msg, method="GET", path=path)
+        model = wire.SCHEDULE_MODELS[family]
+        return [self._check(item, model, f"GET {path} item") for item in data]
+
+    async def get_schedule(self, family: str, target_id: str) -> dict[str, Any] | None:
+        """The schedule of one campaign/sequence; None when it has none (404)."""
+        base = f"{_SCHEDULES}/{self._family(family)}"
+        path = f"{base}/{_seg(target_id)}"
+        data: dict[str, Any] | None = await self._get_one(
+            base + "/{id}", path, wire.SCHEDULE_MODELS[family], missing_ok=True
+        )
+        return data
+
+    async def put_schedule(
+        self, family: str, target_id: str, body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Create or replace a schedule (``version`` must match on update).
+
+        Raises:
+            VersionConflictError: 409, or 400 "does not match the current
+                version": someone else changed it; nothing was written.
+            InputError: the body is not a valid schedule (nothing sent).
+        """
+        base = f"{_SCHEDULES}/{self._family(family)}"
+        payload = dict(body)
+        self._outbound(
+            lambda: wire.validate_outbound_schedule(family, payload),
+            f"the {family} schedule of {target_id}",
+        )
+        path = f"{base}/{_seg(target_id)}"
+        data = await self._call("PUT", base + "/{id}", path, json=payload)
+        return self._object(data, wire.SCHEDULE_MODELS[family], f"PUT {path}")
+
+    async def delete_schedule(self, family: str, target_id: str) -> None:
+        """Delete a schedule; one that is already gone (404) is not an error."""
+        base = f"{_SCHEDULES}/{self._family(family)}"
+        path = f"{base}/{_seg(target_id)}"
+        await self._call("DELETE", base + "/{id}", path, missing_ok=True)
+
+    def _object(self, data: Any, model: type[wire.Wire], what: str) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            msg = f"Unexpected answer for {what}: not a JSON object"
+            raise ApiError(msg)
+        checked: dict[str, Any] = self._check(data, model, what)
+        return checked

@@ -1,0 +1,120 @@
+"""Retry policy: what is retried, how long to wait, and when to stop.
+
+* 429: retried for every method (the server did not process it), after at
+  least ``Retry-After`` seconds plus a little jitter (3 s when it is missing,
+  as the vendor's SDKs do).
+* 5xx and transport errors: full-jitter exponential backoff, capped at 30 s,
+  only for idempotent methods (GET, PUT, DELETE); PATCH and POST only on a
+  connect error, when nothing reached the server.
+* A retry budget (AWS/SRE style): retries may not exceed a floor plus ~10 % of
+  the requests made, so a sick API is not hammered.
+* A circuit breaker: after N consecutive 5xx/transport failures the client
+  refuses every further request; the run stops and can be resumed.
+"""
+
+from __future__ import annotations
+
+import random
+
+import httpx
+
+__all__ = [
+    "IDEMPOTENT",
+    "RETRY_STATUSES",
+    "CircuitBreaker",
+    "RetryBudget",
+    "full_jitter",
+    "retry_after_seconds",
+]
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+DEFAULT_RETRY_AFTER = 3.0
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+RETRY_AFTER_JITTER = 0.5
+
+
+def full_jitter(
+    attempt: int, *, base: float = BACKOFF_BASE, cap: float = BACKOFF_CAP
+) -> float:
+    """AWS full jitter: ``U(0, min(cap, base * 2**(attempt-1)))``."""
+    ceiling = min(cap, base * (2 ** max(0, attempt - 1)))
+    return random.uniform(0.0, ceiling)
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds (integer or decimal seconds); None if absent."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return max(0.0, seconds)
+
+
+def retry_after_wait(response: httpx.Response) -> tuple[float, float]:
+    """(floor, wait) for a 429: the floor is Retry-After, the wait adds jitter."""
+    floor = retry_after_seconds(response)
+    if floor is None:
+        floor = DEFAULT_RETRY_AFTER
+    return floor, floor + random.uniform(0.0, RETRY_AFTER_JITTER)
+
+
+def may_retry_method(method: str, *, connect_error: bool, status: int | None) -> bool:
+    """Whether a failed attempt of `method` may be sent again."""
+    if status == 429 or connect_error:
+        return True
+    return method.upper() in IDEMPOTENT
+
+
+class RetryBudget:
+    """Retries allowed: ``floor + ratio × requests`` over the client's life.
+
+    Args:
+        ratio: share of requests that may be retried (0.1 = 10 %).
+        floor: retries always allowed, so short runs ride out a burst.
+    """
+
+    def __init__(self, *, ratio: float = 0.1, floor: int = 20) -> None:
+        self.ratio = ratio
+        self.floor = floor
+        self.requests = 0
+        self.retries = 0
+
+    def record_request(self) -> None:
+        """A logical request started (its first attempt)."""
+        self.requests += 1
+
+    def try_spend(self) -> bool:
+        """Take one retry from the budget; False when it is spent."""
+        if self.retries >= self.floor + self.ratio * self.requests:
+            return False
+        self.retries += 1
+        return True
+
+
+class CircuitBreaker:
+    """Opens after `threshold` consecutive server or transport failures.
+
+    Once open it stays open for the life of the client: the run stops cleanly
+    and the next run resumes it.
+    """
+
+    def __init__(self, threshold: int = 5) -> None:
+        self.threshold = max(1, threshold)
+        self.consecutive = 0
+        self.is_open = False
+
+    def record_failure(self) -> None:
+        """A 5xx or a transport failure."""
+        self.consecutive += 1
+        if self.consecutive >= self.threshold:
+            self.is_open = True
+
+    def record_success(self) -> None:
+        """Any answer that is not a 5xx: the server is alive."""
+        if not self.is_open:
+            self.consecutive = 0

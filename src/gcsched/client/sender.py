@@ -1,0 +1,269 @@
+"""Send one API request: pace it, retry it with stamina, count it, map errors.
+
+Each logical request runs inside ``stamina.retry_context(on=hook)``. The hook
+decides (see `retry.py`) and returns ``0.0`` so that stamina itself never
+sleeps: the wait is done by the next attempt with the injected ``sleep``, so the
+pacer knows about it and tests run on a fake clock. The total time of one
+request's retries is capped by ``retry_timeout`` (on the injected clock; the same
+value is given to stamina as its wall-clock timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import stamina
+
+from gcsched.client.auth import TokenEndpointError
+from gcsched.client.failures import error_for_response
+from gcsched.client.pacing import TokenBucket
+from gcsched.client.retry import (
+    RETRY_STATUSES,
+    CircuitBreaker,
+    RetryBudget,
+    full_jitter,
+    may_retry_method,
+    retry_after_seconds,
+    retry_after_wait,
+)
+from gcsched.client.stats import ClientStats
+from gcsched.errors import ApiError, CircuitOpenError, NetworkError
+from gcsched.telemetry import RateLimited, RequestCompleted, RetryScheduled, emit
+
+__all__ = ["Sender"]
+
+log = logging.getLogger("gcsched.client")
+
+MAX_ATTEMPTS = 12
+
+
+class _RetryableAnswerError(Exception):
+    """An answer worth retrying (429 or 5xx); carries the response."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+@dataclass
+class _RequestState:
+    method: str
+    route: str
+    started: float
+    attempt: int = 0
+    wait: float = 0.0
+
+
+class Sender:
+    """Sends requests through pacing, retries, the breaker and the budget."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        bucket: TokenBucket,
+        budget: RetryBudget,
+        breaker: CircuitBreaker,
+        stats: ClientStats,
+        max_concurrency: int,
+        retry_timeout: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]],
+    ) -> None:
+        self._http = http
+        self.bucket = bucket
+        self.budget = budget
+        self.breaker = breaker
+        self.stats = stats
+        self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
+        self._retry_timeout = retry_timeout
+        self._clock = clock
+        self._sleep = sleep
+
+    def _circuit_error(self, method: str, path: str) -> CircuitOpenError:
+        msg = (
+            f"Stopped before {method} {path}: the API failed "
+            f"{self.breaker.consecutive} times in a row (server errors or network "
+            "failures). Nothing more is sent; run the same command again later "
+            "to resume."
+        )
+        return CircuitOpenError(msg, method=method, path=path)
+
+    def _hook(self, state: _RequestState) -> Callable[[Exception], bool | float]:
+        def decide(exc: Exception) -> bool | float:
+            response: httpx.Response | None = None
+            connect_error = False
+            if isinstance(exc, _RetryableAnswerError):
+                response = exc.response
+                status: int | None = response.status_code
+                reason = str(status)
+            elif isinstance(exc, TokenEndpointError):
+                status = exc.status or 503
+                connect_error = True  # the API request itself was never sent
+                reason = f"token {status}"
+            elif isinstance(exc, httpx.TransportError):
+                status = None
+                connect_error = isinstance(
+                    exc, httpx.ConnectError | httpx.ConnectTimeout
+                )
+                reason = "transport"
+            else:
+                return False
+            if self.breaker.is_open:
+                return False
+            if not may_retry_method(
+                state.method, connect_error=connect_error, status=status
+            ):
+                return False
+            if status == 429 and response is not None:
+                _floor, wait = retry_after_wait(response)
+            else:
+                wait = full_jitter(state.attempt)
+                hinted = retry_after_seconds(response) if response else None
+                if hinted is not None:
+                    wait = max(wait, hinted)
+            if self._clock() - state.started + wait > self._retry_timeout:
+                return False
+            if not self.budget.try_spend():
+                log.warning("retry budget spent; not retrying %s", state.route)
+                return False
+            state.wait = wait
+            self.stats.retries += 1
+            emit(
+                RetryScheduled(
+                    method=state.method,
+                    route=state.route,
+                    reason=reason,
+                    wait=wait,
+                    attempt=state.attempt,
+                )
+            )
+            return 0.0
+
+        return decide
+
+    async def request(
+        self,
+        method: str,
+        route: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """Send one request and return its final answer (any non-retried status).
+
+        Raises:
+            CircuitOpenError: the breaker is open (before or while sending).
+            RateLimitError: 429 persisted past the budget or the timeout.
+            ApiError: 5xx persisted.
+            NetworkError: transport failures persisted.
+            AuthenticationError: the token endpoint refused the client.
+        """
+        if self.breaker.is_open:
+            raise self._circuit_error(method, path)
+        self.budget.record_request()
+        state = _RequestState(method=method, route=route, started=self._clock())
+        try:
+            async for attempt in stamina.retry_context(
+                on=self._hook(state),
+                attempts=MAX_ATTEMPTS,
+                timeout=self._retry_timeout,
+                wait_initial=0.0,
+                wait_max=0.0,
+                wait_jitter=0.0,
+            ):
+                with attempt:
+                    return await self._attempt(state, path, params, json)
+        except _RetryableAnswerError as exc:
+            status = exc.response.status_code
+            if status >= 500 and self.breaker.is_open:
+                raise self._circuit_error(method, path) from None
+            raise error_for_response(
+                exc.response, method=method, route=route, path=path
+            ) from None
+        except TokenEndpointError as exc:
+            if self.breaker.is_open:
+                raise self._circuit_error(method, path) from None
+            raise ApiError(
+                exc.message, status=exc.status, method=method, path=path
+            ) from None
+        except httpx.TransportError as exc:
+            if self.breaker.is_open:
+                raise self._circuit_error(method, path) from None
+            msg = (
+                f"{method} {path}: the API could not be reached "
+                f"({type(exc).__name__}) after retries; check the network, "
+                "HTTPS_PROXY and SSL_CERT_FILE, then run again to resume"
+            )
+            raise NetworkError(msg) from None
+        msg = f"{method} {path}: no attempt was made"  # pragma: no cover
+        raise ApiError(msg, method=method, path=path)  # pragma: no cover
+
+    async def _attempt(
+        self,
+        state: _RequestState,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        json: Any,
+    ) -> httpx.Response:
+        state.attempt += 1
+        if state.wait > 0:
+            wait, state.wait = state.wait, 0.0
+            await self._sleep(wait)
+        if self.breaker.is_open:
+            raise self._circuit_error(state.method, path)
+        async with self._semaphore:
+            self.stats.waited_for_pace += await self.bucket.acquire()
+            began = self._clock()
+            try:
+                response = await self._http.request(
+                    state.method, path, params=params, json=json
+                )
+            except (httpx.TransportError, TokenEndpointError) as exc:
+                self._record(state, 0, began)
+                self.breaker.record_failure()
+                log.info("%s %s failed: %s", state.method, path, type(exc).__name__)
+                raise
+        status = response.status_code
+        self._record(state, status, began)
+        self.bucket.observe(response.headers)
+        if status >= 500:
+            self.breaker.record_failure()
+        else:
+            self.breaker.record_success()
+        if status == 429:
+            self.stats.throttled += 1
+            floor = retry_after_seconds(response)
+            emit(RateLimited(route=state.route, retry_after=floor))
+            self.bucket.pause(floor if floor is not None else 1.0)
+        if status in RETRY_STATUSES:
+            raise _RetryableAnswerError(response)
+        return response
+
+    def _record(self, state: _RequestState, status: int, began: float) -> None:
+        seconds = max(0.0, self._clock() - began)
+        self.stats.requests[(state.method, state.route, status)] += 1
+        self.stats.latencies.append(seconds)
+        emit(
+            RequestCompleted(
+                method=state.method,
+                route=state.route,
+                status=status,
+                seconds=seconds,
+                attempt=state.attempt,
+            )
+        )
+        log.debug(
+            "%s %s -> %s in %.3fs (attempt %d)",
+            state.method,
+            state.route,
+            status or "transport error",
+            seconds,
+            state.attempt,
+        )
