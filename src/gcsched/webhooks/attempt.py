@@ -60,6 +60,17 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
+async def _drain(response: httpx.Response, limit: int) -> None:
+    """Read at most `limit` bytes of the body (a body already in memory is skipped)."""
+    if response.is_stream_consumed:
+        return
+    read = 0
+    async for chunk in response.aiter_raw():
+        read += len(chunk)
+        if read >= limit:
+            return
+
+
 async def post(
     client: httpx.AsyncClient,
     target: PinnedTarget,
@@ -95,11 +106,7 @@ async def post(
             headers=request_headers,
             extensions=dict(target.extensions),
         ) as response:
-            read = 0
-            async for chunk in response.aiter_raw():
-                read += len(chunk)
-                if read >= max_response_bytes:
-                    break
+            await _drain(response, max_response_bytes)
             status = response.status_code
             retry_after = parse_retry_after(
                 response.headers.get("retry-after"), now=now
