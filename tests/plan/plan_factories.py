@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from gcsched.domain import Conflict
 from gcsched.domain.model import Policy
 from gcsched.plan import Change, Plan
 
@@ -77,18 +76,8 @@ def is_owned(body: Mapping[str, Any]) -> bool:
     return isinstance(name, str) and name.startswith("gcsched:")
 
 
-@dataclass(frozen=True, slots=True)
-class FakeConflict:
-    """Shaped like gcsched.domain.Conflict."""
-
-    type: str
-    campaigns: tuple[str, str]
-    contact_list: str | None
-    start: datetime
-    end: datetime
-    resolution: str
-    winner: str | None
-    reason: str
+FakeConflict = Conflict
+"""The domain's conflict value, under the name the tests use."""
 
 
 def change(

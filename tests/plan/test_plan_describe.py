@@ -173,3 +173,30 @@ def test_summary_of_empty_and_odd_bodies() -> None:
 def test_format_days(days: list[str], text: str) -> None:
     """Weekdays read Monday first with runs of three or more as ranges."""
     assert format_days(days) == text
+
+
+def test_odd_items_and_times_are_shown_as_they_are() -> None:
+    """Non-timestamp times, plain list items and odd alterations do not raise."""
+    lines = describe_body(
+        {
+            "timeZone": "UTC",
+            "recurrences": [
+                {
+                    "start": "soon",
+                    "range": "forever",
+                    "alterations": ["junk", {"type": "Exclusion", "start": 1}],
+                }
+            ],
+            "intervals": [{"start": "tomorrow", "end": None}],
+        }
+    )
+    assert lines == [
+        "timeZone: UTC",
+        "recurrences[0]: ? soon–(none), every week, from soon",
+        "  except 1 → (none)",
+        "intervals[0]: tomorrow → (none)",
+    ]
+    assert describe_update({"tags": [{"a": 1}]}, {"tags": [{"a": 1}, 7]}) == [
+        "tags[1]: added 7"
+    ]
+    assert describe_update({"x": [{"a": 1}]}, {"x": []}) == ['x[0]: removed {"a":1}']

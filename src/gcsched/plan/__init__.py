@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from gcsched.plan.changes import Action, Change
 from gcsched.plan.diff import Desired, DiffResult, Existing, PacingDesired, diff
-from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, ConflictLike, Plan
+from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, Plan
 from gcsched.plan.render import render_markdown, render_text
 
 __all__ = [
@@ -18,7 +18,6 @@ __all__ = [
     "MIN_EXISTING",
     "Action",
     "Change",
-    "ConflictLike",
     "Desired",
     "DiffResult",
     "Existing",

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gcsched.domain import canonical_body
 from gcsched.plan.describe import describe_body, describe_update
 
 __all__ = ["ACTION_ORDER", "SCHEDULE_KINDS", "Action", "Change"]
@@ -95,6 +96,7 @@ class Change:
         """Human lines saying what changes, field by field.
 
         Updates and pacing list each differing field as ``path: old → new``
+        (schedule updates compare the domain's canonical forms, as `diff` does)
         (e.g. ``recurrences[0].pattern.daysOfWeek: Monday–Friday →
         Monday–Saturday``); creates and deletes summarise the schedule (name,
         zone, windows, range, alterations, intervals).
@@ -106,4 +108,17 @@ class Change:
             return describe_body(self.after or {})
         if self.action == "delete":
             return describe_body(self.before or {})
-        return describe_update(self.before or {}, self.after or {})
+        before, after = self.before or {}, self.after or {}
+        if self.kind in SCHEDULE_KINDS:
+            # Compare what diff() compared, so formatting noise (".000", a
+            # recurrence zone equal to the schedule's) never shows as a change.
+            before, after = _comparable(before), _comparable(after)
+        return describe_update(before, after)
+
+
+def _comparable(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The domain's canonical form of a body, or the body if it is malformed."""
+    try:
+        return canonical_body(body)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return body

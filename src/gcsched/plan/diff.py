@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gcsched.domain import canonical_body, owned
 from gcsched.errors import GcSchedError, InputError
 from gcsched.plan.changes import Change
 
@@ -101,20 +102,6 @@ class DiffResult:
     unchanged: int
     not_managed: tuple[str, ...]
     existing_count: int
-
-
-def _default_canonical(body: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The domain's comparable form of a schedule body."""
-    from gcsched.domain import canonical_body
-
-    return canonical_body(body)
-
-
-def _default_owned(body: Mapping[str, Any]) -> bool:
-    """The domain's ownership test (name starts with ``gcsched:``)."""
-    from gcsched.domain import owned
-
-    return owned(body)
 
 
 def _version(body: Mapping[str, Any]) -> int | None:
@@ -237,8 +224,8 @@ def diff(
         InputError: a target is listed twice (schedules or pacing).
         GcSchedError: the org holds two schedules for one target.
     """
-    canon = canonical or _default_canonical
-    owns = is_owned or _default_owned
+    canon = canonical or canonical_body
+    owns = is_owned or owned
     wanted = _index_desired(desired)
     have = _index_existing(existing)
     changes: list[Change] = []

@@ -13,8 +13,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
+from gcsched.domain import Conflict
 from gcsched.domain.model import Policy
 from gcsched.errors import UnsafePlanError
 from gcsched.plan.changes import Change
@@ -23,7 +24,6 @@ __all__ = [
     "FORMAT_VERSION",
     "MAX_CHANGE_FRACTION",
     "MIN_EXISTING",
-    "ConflictLike",
     "Plan",
     "iso_utc",
 ]
@@ -46,42 +46,6 @@ NESTED_STRIPPED: frozenset[str] = frozenset(
     {"dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
 )
 """Read-only keys never hashed at any depth."""
-
-
-class ConflictLike(Protocol):
-    """What a plan needs of a conflict (`gcsched.domain.Conflict` has it)."""
-
-    @property
-    def type(self) -> str:
-        """``overlap`` or ``audience``."""
-
-    @property
-    def campaigns(self) -> tuple[str, str]:
-        """The two schedules (target names) that meet."""
-
-    @property
-    def contact_list(self) -> str | None:
-        """The shared contact list (audience conflicts)."""
-
-    @property
-    def start(self) -> datetime:
-        """Start of the overlap (aware)."""
-
-    @property
-    def end(self) -> datetime:
-        """End of the overlap (aware)."""
-
-    @property
-    def resolution(self) -> str:
-        """What gcsched does about it (reject, trim, warn, allowed)."""
-
-    @property
-    def winner(self) -> str | None:
-        """The schedule that keeps the time, if any."""
-
-    @property
-    def reason(self) -> str:
-        """Why, in words (ranks, ties)."""
 
 
 def iso_utc(moment: datetime) -> str:
@@ -180,7 +144,7 @@ class Plan:
     changes: tuple[Change, ...]
     unchanged: int
     existing_count: int
-    conflicts: tuple[ConflictLike, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
     warnings: tuple[str, ...] = ()
     not_managed: tuple[str, ...] = ()
 

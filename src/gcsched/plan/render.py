@@ -11,8 +11,9 @@ import html
 import re
 import shlex
 
+from gcsched.domain import Conflict
 from gcsched.plan.changes import Change
-from gcsched.plan.plan import ConflictLike, Plan, iso_utc
+from gcsched.plan.plan import Plan, iso_utc
 
 __all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
 
@@ -86,7 +87,7 @@ def _headline(change: Change) -> str:
     return f"{what} {noun} {change.target_name} ({change.target_id}{version})"
 
 
-def _conflict_line(conflict: ConflictLike) -> str:
+def _conflict_line(conflict: Conflict) -> str:
     """One conflict in words."""
     first, second = conflict.campaigns
     where = f" on contact list {conflict.contact_list}" if conflict.contact_list else ""
