@@ -1,1 +1,15 @@
-"""gcsched.audit."""
+"""The tamper-evident audit log: hash-chained JSON lines under the state dir."""
+
+from __future__ import annotations
+
+from gcsched.audit.chain import GENESIS, canonical_json, digest, entry_hash
+from gcsched.audit.log import AuditLog, AuditVerification
+
+__all__ = [
+    "GENESIS",
+    "AuditLog",
+    "AuditVerification",
+    "canonical_json",
+    "digest",
+    "entry_hash",
+]
