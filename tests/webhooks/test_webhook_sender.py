@@ -506,3 +506,22 @@ async def test_an_empty_outbox_is_a_quiet_report(
         0,
         0,
     )
+
+
+@pytest.mark.anyio
+async def test_journal_refusals_are_reported_not_raised(
+    journal: Journal, clock: FakeClock, environ: dict[str, str]
+) -> None:
+    """If another relay recorded the event meanwhile, the clash is only reported."""
+    event_id = enqueue(journal, clock)
+
+    def other_relay_wins(request: httpx.Request, index: int) -> httpx.Response:
+        journal.mark_delivered(event_id, status=200)
+        return httpx.Response(200)
+
+    report = await sender(
+        journal, Receiver(other_relay_wins), clock, environ
+    ).deliver_due()
+    assert report.delivered == 1
+    assert any("already delivered" in error for error in report.errors)
+    assert journal.outbox_event(event_id).status == "delivered"
