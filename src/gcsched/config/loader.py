@@ -1,0 +1,257 @@
+"""Reading a schedule file: bytes → YAML → models → domain, every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from gcsched.config.convert import TARGET_KEYS, convert_file, convert_schedule
+from gcsched.config.models import FileModel, ScheduleModel
+from gcsched.config.problems import Problems
+from gcsched.config.yaml_source import YamlFatalError, read_document
+from gcsched.domain.model import DayRange, Schedule, ScheduleFile, Target
+from gcsched.errors import ConfigError
+
+__all__ = ["MAX_BYTES", "json_schema", "load", "loads", "schedule_from_mapping"]
+
+MAX_BYTES = 5 * 1024 * 1024
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+_EMPTY = "the file is empty; a schedule file starts with `version: 1`"
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _too_big(path: str, size: int) -> ConfigError:
+    limit = _size_text(MAX_BYTES)
+    return ConfigError(
+        [f"{path}: the file is {_size_text(size)}; the limit is {limit}"]
+    )
+
+
+def load(path: str | os.PathLike[str]) -> ScheduleFile:
+    """Read and validate a schedule file.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The validated file, with `sha256` of its raw bytes.
+
+    Raises:
+        ConfigError: Every problem found, one `FILE:LINE:COL: path: message` line
+            each (`FILE: message` when there is no position).
+    """
+    name = os.fspath(path)
+    try:
+        return _load(name)
+    except ConfigError:
+        raise
+    except Exception as exc:  # never a traceback: report it as a file problem
+        raise _internal(name, exc) from exc
+
+
+def _load(name: str) -> ScheduleFile:
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise ConfigError([f"{name}: no such file"]) from None
+    except OSError as exc:
+        raise ConfigError([f"{name}: cannot read the file: {exc.strerror}"]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError([f"{name}: is a directory, not a schedule file"])
+    if info.st_size > MAX_BYTES:
+        raise _too_big(name, info.st_size)
+    try:
+        with open(name, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError([f"{name}: cannot read the file: {exc.strerror}"]) from None
+    if len(raw) > MAX_BYTES:
+        raise _too_big(name, len(raw))
+    return _from_bytes(raw, name)
+
+
+def loads(text: str, path: str = "<string>") -> ScheduleFile:
+    """Validate schedule-file text.
+
+    Args:
+        text: The YAML text.
+        path: The name to use in messages and `ScheduleFile.path`.
+
+    Returns:
+        The validated file (`sha256` of the UTF-8 encoded text).
+
+    Raises:
+        ConfigError: Every problem found, as for `load`.
+    """
+    try:
+        return _loads(text, path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # never a traceback: report it as a file problem
+        raise _internal(path, exc) from exc
+
+
+def _loads(text: str, path: str) -> ScheduleFile:
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(
+            [f"{path}: the text holds characters that are not valid Unicode"]
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise _too_big(path, len(raw))
+    return _from_bytes(raw, path)
+
+
+def _internal(path: str, exc: BaseException) -> ConfigError:
+    return ConfigError(
+        [
+            f"{path}: internal error while reading the file "
+            f"({type(exc).__name__}); please report it with the file"
+        ]
+    )
+
+
+def _from_bytes(raw: bytes, path: str) -> ScheduleFile:
+    digest = hashlib.sha256(raw).hexdigest()
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            raise ConfigError(
+                [f"{path}: the file is {encoding} text; save it as UTF-8"]
+            )
+    if b"\x00" in raw:
+        raise ConfigError(
+            [f"{path}: a binary file (it contains NUL bytes), not YAML text"]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ConfigError(
+            [
+                f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}, "
+                f"column {column}); save the file as UTF-8"
+            ]
+        ) from None
+    return _from_text(text, path, digest)
+
+
+def _from_text(text: str, path: str, digest: str) -> ScheduleFile:
+    if not text.strip():
+        raise ConfigError([f"{path}: {_EMPTY}"])
+    problems = Problems(path)
+    try:
+        data, marks, yaml_problems = read_document(text)
+    except YamlFatalError as exc:
+        problems.add_at(exc.problem.line, exc.problem.column, exc.problem.message)
+        raise ConfigError(problems.reasons) from None
+    if data is None:
+        raise ConfigError([f"{path}: {_EMPTY}"])
+    problems.marks = marks
+    for problem in yaml_problems:
+        problems.add(problem.path, problem.message)
+    result = convert_file(data, problems, path=path, sha256=digest)
+    if problems or result is None:
+        raise ConfigError(problems.reasons)
+    return result
+
+
+def _plain(value: Any) -> Any:
+    """Python-side input as YAML would give it: lists for tuples, dicts for mappings."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def schedule_from_mapping(
+    entry: Mapping[str, Any],
+    *,
+    target: Target,
+    calendars: Mapping[str, tuple[DayRange, ...]] | None = None,
+    path: str = "<provision>",
+) -> Schedule:
+    """Validate one `schedules[]` entry given as Python data (for `provision`).
+
+    Args:
+        entry: The entry's keys without its target key (campaign, sequence, ...).
+        target: What the schedule is for.
+        calendars: Calendar names the entry's `except`/`include` may use.
+        path: The name to use in messages.
+
+    Returns:
+        The schedule.
+
+    Raises:
+        ConfigError: Every problem found, each `PATH: field.path: message`.
+    """
+    try:
+        return _schedule_from_mapping(entry, target, calendars or {}, path)
+    except ConfigError:
+        raise
+    except Exception as exc:  # never a traceback
+        raise _internal(path, exc) from exc
+
+
+def _schedule_from_mapping(
+    entry: Mapping[str, Any],
+    target: Target,
+    calendars: Mapping[str, tuple[DayRange, ...]],
+    path: str,
+) -> Schedule:
+    problems = Problems(path)
+    if not isinstance(entry, Mapping):
+        raise ConfigError([f"{path}: the schedule must be a mapping of keys to values"])
+    data = _plain(entry)
+    for key in TARGET_KEYS:
+        if key in data:
+            problems.add(
+                (key,), "the target is given separately; remove this key", key=True
+            )
+            data.pop(key)
+    try:
+        model = ScheduleModel.model_validate(data)
+    except ValidationError as exc:
+        problems.add_validation(exc, ScheduleModel)
+        raise ConfigError(problems.reasons) from None
+    schedule = convert_schedule(
+        model,
+        target,
+        calendars=calendars,
+        known=frozenset(calendars),
+        problems=problems,
+        where=(),
+    )
+    if problems:
+        raise ConfigError(problems.reasons)
+    return schedule
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the schedule file, for `gcsched schema` and editors.
+
+    Returns:
+        A JSON Schema (draft 2020-12) document as a dict.
+    """
+    schema = FileModel.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://gcsched.dev/schema/schedule-file-v1.json",
+        **schema,
+    }

@@ -1,0 +1,327 @@
+"""Readers for the scalar values of a schedule file: dates, times, days, zones.
+
+Each reader takes what YAML produced (or what a Python caller passed) and returns
+a canonical value, or raises `PydanticCustomError` with a message a person can act
+on. The models in `gcsched.config.models` attach them to fields.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any, NoReturn
+from zoneinfo import available_timezones
+
+from pydantic_core import PydanticCustomError
+
+from gcsched.domain.model import DayRange, TimedRange, Weekday
+
+__all__ = [
+    "DAY_NAMES",
+    "NAME_MAX",
+    "WEBHOOK_EVENTS",
+    "day_set",
+    "describe",
+    "fail",
+    "parse_alteration",
+    "parse_calendar_item",
+    "parse_date",
+    "parse_day_token",
+    "parse_duration",
+    "parse_local_datetime",
+    "parse_name",
+    "parse_secret_env",
+    "parse_target_ref",
+    "parse_time",
+    "parse_zone",
+    "retry_delay",
+    "time_value",
+    "zone_names",
+]
+
+NAME_MAX = 55  # Genesys allows 64 characters; gcsched adds "gcsched: " (9)
+WEBHOOK_EVENTS = (
+    "schedule.created",
+    "schedule.updated",
+    "schedule.deleted",
+    "schedule.conflict",
+    "run.completed",
+    "run.failed",
+)
+DAY_NAMES: dict[str, Weekday] = {}
+for _day in Weekday:
+    DAY_NAMES[_day.name.lower()] = _day
+    DAY_NAMES[_day.name.lower()[:3]] = _day
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{1,2}:\d{2}(?::\d{2})?)$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+_END_OF_DAY = ("24:00", "24:00:00")
+_DURATION = re.compile(r"^(\d{1,6})\s*([smhd])$")
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+_ERROR_TYPE = "gcsched"
+
+
+def fail(message: str) -> NoReturn:
+    """Raise a validation error whose text is exactly `message`."""
+    raise PydanticCustomError(_ERROR_TYPE, message)
+
+
+def describe(value: Any) -> str:
+    """Name a YAML value's type the way a file author thinks of it."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int | float):
+        text = repr(value)
+        return f"a number ({text[:20]}{'...' if len(text) > 20 else ''})"
+    if isinstance(value, datetime):
+        return f"a date and time ({value.isoformat()})"
+    if isinstance(value, date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def parse_date(value: Any) -> date:
+    """A calendar date from a YAML date or an ISO `YYYY-MM-DD` string."""
+    if isinstance(value, datetime):
+        fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            fail(f"{value.strip()!r} is not a valid date: {exc}")
+    fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+
+
+def parse_local_datetime(value: Any) -> datetime:
+    """A naive local date and time from `YYYY-MM-DDTHH:MM[:SS]`."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            fail(
+                f"{value.isoformat()} has a UTC offset; write local wall time "
+                "without one (the schedule's time_zone applies)"
+            )
+        return value
+    if isinstance(value, str):
+        match = _DATETIME.match(value.strip())
+        if match:
+            try:
+                day = date.fromisoformat(match.group(1))
+            except ValueError as exc:
+                fail(f"{value.strip()!r} is not a valid date: {exc}")
+            return datetime.combine(day, time_value(parse_time(match.group(2)))[0])
+    fail(f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}")
+
+
+def parse_time(value: Any) -> str:
+    """A time of day "HH:MM" or "HH:MM:SS" ("24:00" allowed), canonicalised."""
+    if isinstance(value, time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, str):
+        text = value.strip()
+        if text in _END_OF_DAY:
+            return "24:00"
+        match = _TIME.match(text)
+        if match:
+            hour, minute, second = match.groups()
+            tail = f":{second}" if second and second != "00" else ""
+            return f"{int(hour):02d}:{minute}{tail}"
+        fail(f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)')
+    hint = ' (quote it: "09:00")' if isinstance(value, int | float) else ""
+    fail(f'expected a time "HH:MM", found {describe(value)}{hint}')
+
+
+def time_value(text: str) -> tuple[time, bool]:
+    """A canonical time text as (time, end_of_day)."""
+    if text == "24:00":
+        return time(0), True
+    return time.fromisoformat(text), False
+
+
+def parse_day_token(value: Any) -> str:
+    """One `days` item: a day name, a range `mon-fri`, or `daily` (lower-cased)."""
+    if not isinstance(value, str):
+        fail(f"expected a day name such as mon or mon-fri, found {describe(value)}")
+    word = value.strip().lower()
+    if word == "daily":
+        return word
+    names = [part.strip() for part in word.split("-")]
+    if len(names) in (1, 2) and all(name in DAY_NAMES for name in names):
+        return "-".join(names)
+    wrong = next((n for n in names if n not in DAY_NAMES), word)
+    close = difflib.get_close_matches(wrong, list(DAY_NAMES), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    fail(
+        f"{value!r} is not a day: use mon..sun (or monday..sunday), "
+        f"a range like mon-fri or fri-mon, or daily{hint}"
+    )
+
+
+def day_set(tokens: list[str]) -> frozenset[Weekday]:
+    """The weekdays named by validated day tokens (ranges may wrap around)."""
+    days: set[Weekday] = set()
+    for token in tokens:
+        first, _, last = token.partition("-")
+        start = DAY_NAMES[first]
+        end = DAY_NAMES[last] if last else start
+        span = (end - start) % 7
+        days.update(Weekday((start - 1 + i) % 7 + 1) for i in range(span + 1))
+    return frozenset(days)
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name tzdata knows."""
+    return frozenset(available_timezones())
+
+
+def parse_zone(value: Any) -> str:
+    """An IANA time zone name, checked against tzdata, with a suggestion."""
+    if not isinstance(value, str):
+        fail(f"expected an IANA time zone name, found {describe(value)}")
+    name = value.strip()
+    if name in zone_names():
+        return name
+    lowered = {zone.lower(): zone for zone in zone_names()}
+    if name.lower() in lowered:
+        return_hint = f"; did you mean {lowered[name.lower()]!r}?"
+    else:
+        close = difflib.get_close_matches(name, sorted(zone_names()), n=1, cutoff=0.6)
+        return_hint = f"; did you mean {close[0]!r}?" if close else ""
+    fail(
+        f"unknown time zone {name!r}: use an IANA name such as "
+        f"America/Chicago{return_hint}"
+    )
+
+
+def parse_target_ref(value: Any) -> str:
+    """A campaign, sequence or messaging campaign name or id."""
+    if not isinstance(value, str):
+        fail(
+            f"expected a name or id as text, found {describe(value)} "
+            "(quote names that YAML reads as numbers or true/false)"
+        )
+    if not value.strip():
+        fail("the name or id is empty")
+    return value.strip()
+
+
+def parse_name(value: Any) -> str:
+    """A schedule name that still fits Genesys's 64 characters once prefixed."""
+    if not isinstance(value, str):
+        fail(f"expected text, found {describe(value)}")
+    name = value.strip()
+    if not name:
+        fail("the name is empty; leave the key out instead")
+    if len(name) > NAME_MAX:
+        fail(
+            f"the name is {len(name)} characters; at most {NAME_MAX} fit "
+            "(Genesys allows 64 and gcsched adds its 9-character 'gcsched: ' marker)"
+        )
+    return name
+
+
+def parse_secret_env(value: Any) -> str:
+    """The NAME of the environment variable that holds a webhook secret."""
+    if not isinstance(value, str):
+        fail(f"expected an environment variable name, found {describe(value)}")
+    if value.startswith("whsec_"):
+        fail(
+            "this looks like a secret itself: put the secret in an environment "
+            "variable and name it here (e.g. GCSCHED_WEBHOOK_SECRET)"
+        )
+    if not _ENV_NAME.match(value):
+        fail(
+            "expected an environment variable name like GCSCHED_WEBHOOK_SECRET "
+            "(capital letters, digits and _)"
+        )
+    return value
+
+
+def parse_duration(value: Any) -> str:
+    """A retry delay such as `5s`, `5m`, `2h` or `1d`, canonicalised."""
+    if isinstance(value, str):
+        match = _DURATION.match(value.strip().lower())
+        if match and int(match.group(1)) > 0:
+            return f"{int(match.group(1))}{match.group(2)}"
+    fail(f"expected a delay like 5s, 5m, 2h or 1d, found {describe(value)}")
+
+
+def retry_delay(text: str) -> timedelta:
+    """A canonical duration text as a timedelta."""
+    return timedelta(seconds=int(text[:-1]) * _UNITS[text[-1]])
+
+
+def _range_keys(value: dict[Any, Any], what: str) -> None:
+    unknown = [k for k in value if k not in ("from", "to", "name")]
+    if unknown:
+        fail(f"unknown key {unknown[0]!r} in {what}; use from, to and name")
+    missing = [k for k in ("from", "to") if k not in value]
+    if missing:
+        fail(f"{what} needs both from and to (missing {missing[0]})")
+    name = value.get("name")
+    if name is not None and not isinstance(name, str):
+        fail(f"the name of {what} must be text, found {describe(name)}")
+
+
+def parse_calendar_item(value: Any) -> DayRange:
+    """A calendar entry: a date, or `{from: date, to: date, name: str}`."""
+    if isinstance(value, dict):
+        _range_keys(value, "a calendar range")
+        start, end = parse_date(value["from"]), parse_date(value["to"])
+        if end < start:
+            fail(f"to ({end}) is before from ({start})")
+        return DayRange(start, end, value.get("name"))
+    if isinstance(value, date | str) and not isinstance(value, datetime):
+        return DayRange(parse_date(value), parse_date(value))
+    fail(f"expected a date or {{from, to, name}}, found {describe(value)}")
+
+
+def _is_datetime(value: Any) -> bool:
+    return isinstance(value, datetime) or (
+        isinstance(value, str) and bool(_DATETIME.match(value.strip()))
+    )
+
+
+def parse_alteration(value: Any) -> str | DayRange | TimedRange:
+    """An `except`/`include` item: a calendar name, a date, or a from/to range."""
+    if isinstance(value, dict):
+        _range_keys(value, "a range")
+        if _is_datetime(value["from"]) or _is_datetime(value["to"]):
+            start = parse_local_datetime(value["from"])
+            end = parse_local_datetime(value["to"])
+            if end <= start:
+                fail(f"to ({end.isoformat()}) must be after from")
+            return TimedRange(start, end, value.get("name"))
+        day_start, day_end = parse_date(value["from"]), parse_date(value["to"])
+        if day_end < day_start:
+            fail(f"to ({day_end}) is before from ({day_start})")
+        return DayRange(day_start, day_end, value.get("name"))
+    if isinstance(value, datetime) or _is_datetime(value):
+        fail(
+            "a single date and time is not a range: use a date, or "
+            "{from: YYYY-MM-DDTHH:MM, to: YYYY-MM-DDTHH:MM}"
+        )
+    if isinstance(value, date):
+        return DayRange(value, value)
+    if isinstance(value, str) and value.strip():
+        if _DATE.match(value.strip()):
+            day = parse_date(value)
+            return DayRange(day, day)
+        return value.strip()
+    fail(f"expected a calendar name, a date or {{from, to}}, found {describe(value)}")

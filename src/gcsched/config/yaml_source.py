@@ -1,0 +1,399 @@
+"""Safe YAML reading with limits, node marks and duplicate-key detection.
+
+`read_document` turns YAML text into plain Python data (dict, list, str, int,
+float, bool, None, date, datetime) plus a `Marks` table mapping every data path
+to where it was written, so later errors can name `FILE:LINE:COL`.
+
+Decisions (documented in docs/schedule-file.md):
+- A `SafeLoader` subclass that does not resolve YAML 1.1 sexagesimal numbers:
+  unquoted `17:00` stays the text "17:00" instead of becoming the integer 1020.
+- Only plain data: any explicit tag other than the core ones (str, int, float,
+  bool, null, timestamp, map, seq, merge) is an error, `!!python/...` included.
+- Limits: nesting depth 50, at most 100 aliases, and aliases may not expand the
+  document by more than 100,000 values (the "billion laughs" bomb).
+- Duplicate mapping keys are errors (YAML libraries silently keep the last one).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+__all__ = [
+    "MAX_ALIASES",
+    "MAX_DEPTH",
+    "MAX_EXTRA_VALUES",
+    "Invalid",
+    "Marks",
+    "Path",
+    "YamlProblem",
+    "read_document",
+]
+
+MAX_DEPTH = 50
+MAX_ALIASES = 100
+MAX_EXTRA_VALUES = 100_000
+
+Path = tuple[str | int, ...]
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_MAP_TAG = _CORE + "map"
+_SEQ_TAG = _CORE + "seq"
+_MERGE_TAG = _CORE + "merge"
+_KIND_NAMES = {
+    _CORE + "timestamp": "a date",
+    _CORE + "int": "an integer",
+    _CORE + "float": "a number",
+}
+
+_INT_NO_SEXAGESIMAL = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+    |[-+]?0[0-7_]+
+    |[-+]?(?:0|[1-9][0-9_]*)
+    |[-+]?0x[0-9a-fA-F_]+)$""",
+    re.X,
+)
+_FLOAT_NO_SEXAGESIMAL = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    """A problem found while reading YAML: 0-based position, data path, message."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    path: Path = ()
+
+
+class YamlFatalError(Exception):
+    """The document cannot be read at all (syntax, limits)."""
+
+    def __init__(self, problem: YamlProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class Invalid:
+    """Stands in for a value that could not be read (the problem is already kept)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+INVALID = Invalid()
+
+
+@dataclass(slots=True)
+class Marks:
+    """Where each data path was written: 0-based (line, column) of value and key."""
+
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def find(self, path: Path, *, prefer_key: bool = False) -> tuple[int, int] | None:
+        """The position of `path`, else of its nearest written ancestor."""
+        probe = path
+        while True:
+            if prefer_key and probe in self.keys:
+                return self.keys[probe]
+            if probe in self.values:
+                return self.values[probe]
+            if probe in self.keys:
+                return self.keys[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
+    """SafeLoader's implicit resolvers without YAML 1.1 sexagesimal numbers."""
+    table: dict[Any, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, entries in yaml.SafeLoader.yaml_implicit_resolvers.items():
+        fixed: list[tuple[str, re.Pattern[str]]] = []
+        for tag, regexp in entries:
+            replacement = {
+                _CORE + "int": _INT_NO_SEXAGESIMAL,
+                _CORE + "float": _FLOAT_NO_SEXAGESIMAL,
+            }.get(tag, regexp)
+            fixed.append((tag, replacement))
+        table[first] = fixed
+    return table
+
+
+class MarkedLoader(yaml.SafeLoader):
+    """SafeLoader with limits on depth and aliases and no sexagesimal numbers."""
+
+    yaml_implicit_resolvers = _resolvers()
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        """Compose one node, counting aliases and nesting depth."""
+        if self.check_event(AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # PyYAML stubs
+                raise YamlFatalError(
+                    YamlProblem(
+                        f"more than {MAX_ALIASES} aliases; "
+                        "the file is refused as a possible alias bomb",
+                        mark.line,
+                        mark.column,
+                    )
+                )
+            return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # PyYAML stubs
+                raise YamlFatalError(
+                    YamlProblem(
+                        f"nested deeper than {MAX_DEPTH} levels", mark.line, mark.column
+                    )
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _measure(node: Node) -> None:
+    """Refuse alias cycles, deep expanded nesting and alias bombs, without expanding."""
+    memo: dict[int, tuple[int, int]] = {}
+    visiting: set[int] = set()
+
+    def walk(current: Node, depth: int) -> tuple[int, int]:
+        key = id(current)
+        if key in visiting:
+            mark = current.start_mark
+            raise YamlFatalError(
+                YamlProblem(
+                    "an alias refers to itself (a cycle)", mark.line, mark.column
+                )
+            )
+        known = memo.get(key)
+        if known is None:
+            if depth > MAX_DEPTH:
+                mark = current.start_mark
+                raise YamlFatalError(
+                    YamlProblem(
+                        f"nested deeper than {MAX_DEPTH} levels (through aliases)",
+                        mark.line,
+                        mark.column,
+                    )
+                )
+            visiting.add(key)
+            size, height = 1, 1
+            children: list[Node] = []
+            if isinstance(current, SequenceNode):
+                children = list(current.value)
+            elif isinstance(current, MappingNode):
+                for k, v in current.value:
+                    children.extend((k, v))
+            for child in children:
+                child_size, child_height = walk(child, depth + 1)
+                size += child_size
+                height = max(height, child_height + 1)
+            visiting.discard(key)
+            known = memo[key] = (size, height)
+        if depth + known[1] - 1 > MAX_DEPTH:
+            mark = current.start_mark
+            raise YamlFatalError(
+                YamlProblem(
+                    f"nested deeper than {MAX_DEPTH} levels (through aliases)",
+                    mark.line,
+                    mark.column,
+                )
+            )
+        return known
+
+    total, _ = walk(node, 1)
+    if total > len(memo) + MAX_EXTRA_VALUES:
+        raise YamlFatalError(
+            YamlProblem(
+                f"aliases expand the document to {total:,} values "
+                f"(limit: {MAX_EXTRA_VALUES:,} more than written); "
+                "the file is refused as a possible alias bomb",
+                0,
+                0,
+            )
+        )
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording marks and problems."""
+
+    def __init__(self, loader: MarkedLoader) -> None:
+        self.loader = loader
+        self.marks = Marks()
+        self.problems: list[YamlProblem] = []
+
+    def problem(self, node: Node, path: Path, message: str) -> Invalid:
+        mark = node.start_mark
+        self.problems.append(YamlProblem(message, mark.line, mark.column, path))
+        return INVALID
+
+    def build(self, node: Node, path: Path) -> Any:
+        mark = node.start_mark
+        self.marks.values.setdefault(path, (mark.line, mark.column))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ_TAG:
+                return self.problem(node, path, self.bad_tag(node.tag))
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        if node.tag != _MAP_TAG:
+            return self.problem(node, path, self.bad_tag(node.tag))
+        return self.mapping(node, path)
+
+    @staticmethod
+    def bad_tag(tag: str) -> str:
+        return (
+            f"the YAML tag {_tag_name(tag)} is not allowed; "
+            "a schedule file holds plain data only"
+        )
+
+    def scalar(self, node: ScalarNode, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            return self.problem(node, path, self.bad_tag(node.tag))
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            kind = _KIND_NAMES.get(node.tag, "a value")
+            reason = str(exc).split(":", 1)[0] if "limit" in str(exc) else str(exc)
+            return self.problem(
+                node, path, f"cannot read {node.value[:40]!r} as {kind}: {reason}"
+            )
+
+    def merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
+        """Mapping pairs with `<<` merge keys expanded (explicit keys win)."""
+        merged: list[tuple[Node, Node]] = []
+        own: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE_TAG:
+                own.append((key_node, value_node))
+                continue
+            sources = (
+                value_node.value
+                if isinstance(value_node, SequenceNode)
+                else [value_node]
+            )
+            for source in sources:
+                if not isinstance(source, MappingNode) or source.tag != _MAP_TAG:
+                    self.problem(source, path, "a merge key (<<) needs a mapping")
+                    continue
+                merged.extend(self.merged_pairs(source, path))
+        own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
+        return [p for p in merged if p[0].value not in own_keys] + own
+
+    def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        explicit = {id(k) for k, _ in node.value}
+        for key_node, value_node in self.merged_pairs(node, path):
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, path, "mapping keys must be plain values")
+                continue
+            key = self.scalar(key_node, path)
+            if isinstance(key, Invalid):
+                continue
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
+            child = (*path, key) if isinstance(key, str | int) else (*path, str(key))
+            kmark = key_node.start_mark
+            if key in first_line and id(key_node) in explicit:
+                self.problem(
+                    key_node,
+                    child,
+                    f"duplicate key {key!r} (first written on line {first_line[key]})",
+                )
+                continue
+            first_line.setdefault(key, kmark.line + 1)
+            self.marks.keys.setdefault(child, (kmark.line, kmark.column))
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    """A readable problem for a PyYAML parse error, spotting tab indentation."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line if mark is not None else None
+    column = mark.column if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    lines = text.splitlines()
+    if line is not None and line < len(lines):
+        current = lines[line]
+        indent = current[: len(current) - len(current.lstrip(" \t"))]
+        if "\t" in indent or "'\\t'" in problem:
+            return YamlProblem(
+                "a tab is used for indentation; YAML allows only spaces there",
+                line,
+                indent.find("\t") if "\t" in indent else column,
+            )
+    if isinstance(exc, yaml.reader.ReaderError):
+        return YamlProblem(
+            f"the file contains a character YAML does not allow "
+            f"({exc.character!r} at position {exc.position})"
+        )
+    context = getattr(exc, "context", None)
+    detail = f"{context}: {problem}" if context else problem
+    return YamlProblem(f"not valid YAML: {detail}", line, column)
+
+
+def read_document(text: str) -> tuple[Any, Marks, list[YamlProblem]]:
+    """Parse one YAML document into plain data with marks.
+
+    Args:
+        text: The YAML text.
+
+    Returns:
+        The data (None for an empty document), its marks, and the problems with
+        individual values (those values are replaced by an `Invalid` marker).
+
+    Raises:
+        YamlFatalError: The text is not one readable YAML document within limits.
+    """
+    loader = MarkedLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except YamlFatalError:
+            raise
+        except yaml.YAMLError as exc:
+            raise YamlFatalError(_syntax_problem(exc, text)) from None
+        except RecursionError:
+            raise YamlFatalError(
+                YamlProblem(f"nested deeper than {MAX_DEPTH} levels")
+            ) from None
+        if node is None:
+            return None, Marks(), []
+        _measure(node)
+        builder = _Builder(loader)
+        data = builder.build(node, ())
+        return data, builder.marks, builder.problems
+    finally:
+        loader.dispose()
