@@ -132,6 +132,7 @@ def test_delete_summary_of_the_existing_schedule() -> None:
 
 def test_summary_of_empty_and_odd_bodies() -> None:
     """No windows, no zone, NoEnd, unknown keys and odd shapes never raise."""
+    assert describe_body({"name": "x"}) == ["name: x"]
     assert describe_body({"name": "gcsched:x", "intervals": []}) == [
         "name: gcsched:x",
         "timeZone: UTC (not set)",
