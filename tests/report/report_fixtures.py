@@ -1,0 +1,132 @@
+"""Fixture schedules for the report tests.
+
+DST in New York and on Lord Howe, holidays, overnight windows, one-off intervals,
+and an audience conflict under `trim`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from gcsched.domain.model import (
+    DayRange,
+    Schedule,
+    Target,
+    TimedRange,
+    Weekday,
+    Window,
+)
+
+WEEKDAYS = frozenset(
+    {
+        Weekday.MONDAY,
+        Weekday.TUESDAY,
+        Weekday.WEDNESDAY,
+        Weekday.THURSDAY,
+        Weekday.FRIDAY,
+    }
+)
+TODAY = date(2026, 3, 1)
+SPRING_NY = date(2026, 3, 8)  # 02:00 -> 03:00
+FALL_NY = date(2026, 11, 1)  # 02:00 -> 01:00
+LORD_HOWE_BACK = date(2026, 4, 5)  # 02:00 -> 01:30
+LORD_HOWE_FWD = date(2026, 10, 4)  # 02:00 -> 02:30
+
+
+def campaign(ref: str, **kwargs: object) -> Schedule:
+    """A campaign schedule with defaults for the fields a test does not care about."""
+    values: dict[str, object] = {"time_zone": "America/New_York"}
+    values.update(kwargs)
+    return Schedule(target=Target("campaign", ref), **values)  # type: ignore[arg-type]
+
+
+def ny_weekdays() -> Schedule:
+    """Plain weekday calling 09:00-17:00 with a holiday and a timed exclusion."""
+    return campaign(
+        "Q1 Renewals",
+        priority=7,
+        audience="retail",
+        name="weekday calling",
+        windows=(Window(start=time(9), end=time(17), days=WEEKDAYS),),
+        from_=date(2026, 3, 2),
+        until=date(2026, 3, 31),
+        except_=(
+            DayRange(date(2026, 3, 17), date(2026, 3, 17), "St Patrick"),
+            TimedRange(datetime(2026, 3, 19, 12), datetime(2026, 3, 19, 13), "lunch"),
+        ),
+    )
+
+
+def ny_dst() -> Schedule:
+    """Sunday-night windows on both New York transitions (gap and fold)."""
+    return campaign(
+        "Night Shift",
+        priority=3,
+        windows=(
+            # Sundays 01:30-02:30: the end is in the gap in March, the start in the
+            # fold in November.
+            Window(
+                start=time(1, 30), end=time(2, 30), days=frozenset({Weekday.SUNDAY})
+            ),
+            # Daily at noon, with an extra day and a one-off interval.
+            Window(start=time(12), end=time(13), days=frozenset({Weekday.WEDNESDAY})),
+            # Sundays 02:10-02:40: wholly inside the gap in March (dropped).
+            Window(
+                start=time(2, 40), end=time(2, 50), days=frozenset({Weekday.SUNDAY})
+            ),
+        ),
+        from_=date(2026, 3, 1),
+        until=date(2026, 11, 15),
+        include=(DayRange(date(2026, 3, 12), date(2026, 3, 12)),),
+        intervals=(TimedRange(datetime(2026, 3, 10, 10), datetime(2026, 3, 10, 12)),),
+    )
+
+
+def late_owls() -> Schedule:
+    """Saturday 22:00 to Sunday 03:00: overnight across both DST changes."""
+    return campaign(
+        "Late Owls",
+        priority=2,
+        windows=(
+            Window(start=time(22), end=time(3), days=frozenset({Weekday.SATURDAY})),
+        ),
+        from_=date(2026, 2, 28),
+        until=date(2026, 11, 14),
+        except_=(DayRange(date(2026, 4, 5), date(2026, 4, 5), "Easter"),),
+    )
+
+
+def lord_howe() -> Schedule:
+    """Australia/Lord_Howe has a 30-minute DST shift at 02:00."""
+    return campaign(
+        "Lord Howe",
+        time_zone="Australia/Lord_Howe",
+        priority=5,
+        windows=(
+            Window(start=time(1, 45), end=time(2, 15)),
+            # every other day, 02:20-02:40: starts in the gap on 4 October
+            Window(start=time(2, 20), end=time(2, 40), every=2),
+        ),
+        from_=date(2026, 3, 28),
+        until=date(2026, 10, 10),
+    )
+
+
+def winback() -> Schedule:
+    """Overlaps Q1 Renewals on the same audience with a lower priority."""
+    return campaign(
+        "Win-back",
+        time_zone="America/Chicago",
+        priority=4,
+        audience="retail",
+        windows=(
+            Window(
+                start=time(15),
+                end=time(18),
+                days=frozenset({Weekday.TUESDAY, Weekday.THURSDAY}),
+                every=2,
+            ),
+        ),
+        from_=date(2026, 3, 1),
+        until=date(2026, 3, 31),
+    )
