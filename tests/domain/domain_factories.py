@@ -7,7 +7,13 @@ from datetime import date, time
 from gcsched.domain.model import Alteration, Schedule, Target, Weekday, Window
 
 WEEKDAYS = frozenset(
-    {Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY, Weekday.FRIDAY}
+    {
+        Weekday.MONDAY,
+        Weekday.TUESDAY,
+        Weekday.WEDNESDAY,
+        Weekday.THURSDAY,
+        Weekday.FRIDAY,
+    }
 )
 EVERY_DAY = frozenset(Weekday)
 

@@ -11,7 +11,9 @@ from gcsched.domain.model import DayRange
 
 
 def _one_day(zone: str, day: date, start: str, end: str):  # type: ignore[no-untyped-def]
-    s = schedule(zone=zone, windows=(window(start, end, EVERY_DAY),), from_=day, until=day)
+    s = schedule(
+        zone=zone, windows=(window(start, end, EVERY_DAY),), from_=day, until=day
+    )
     return expand(s, start=day, end=day)
 
 

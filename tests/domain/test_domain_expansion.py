@@ -102,7 +102,10 @@ def test_timed_exclusion_cuts_an_occurrence_in_two() -> None:
         except_=(TimedRange(datetime(2026, 1, 5, 12), datetime(2026, 1, 5, 13)),),
     )
     result = expand(s, start=date(2026, 1, 5), end=date(2026, 1, 5))
-    assert [(o.start.hour, o.end.hour) for o in result.occurrences] == [(9, 12), (13, 17)]
+    assert [(o.start.hour, o.end.hour) for o in result.occurrences] == [
+        (9, 12),
+        (13, 17),
+    ]
     assert {o.window for o in result.occurrences} == {0}
 
 
@@ -150,7 +153,9 @@ def test_overlapping_windows_of_one_schedule_are_merged_with_a_warning() -> None
     result = expand(s, start=date(2026, 12, 2), end=date(2026, 12, 2))
     (occ,) = result.occurrences
     assert (occ.start.hour, occ.end.hour, occ.window) == (9, 17, 0)
-    assert result.warnings == ("Q4 Renewals: windows 0 and 1 overlap on 2026-12-02; merged",)
+    assert result.warnings == (
+        "Q4 Renewals: windows 0 and 1 overlap on 2026-12-02; merged",
+    )
 
 
 def test_touching_windows_are_not_merged() -> None:
@@ -257,7 +262,10 @@ def test_occurrences_are_sorted_by_start_then_window() -> None:
     """Two windows at the same start sort by window index."""
     s = schedule(
         zone="UTC",
-        windows=(window("09:00", "10:00", EVERY_DAY), window("20:00", "21:00", WEEKDAYS)),
+        windows=(
+            window("09:00", "10:00", EVERY_DAY),
+            window("20:00", "21:00", WEEKDAYS),
+        ),
         from_=date(2026, 1, 1),
         until=date(2026, 1, 31),
     )
