@@ -1,10 +1,18 @@
-"""The gcsched command line: a thin layer over `gcsched.api`."""
+"""The gcsched command line: a thin layer over `gcsched.api`.
+
+Global options may come before or after the command (`gcsched plan f.yaml
+--sandbox` works like `gcsched --sandbox plan f.yaml`).
+"""
 
 from __future__ import annotations
+
+import sys
 
 import typer
 
 from gcsched._version import __version__
+from gcsched.cli import demo_cmd, local_cmd, org_cmd, plan_cmd, validate_cmd
+from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
 from gcsched.cli.sandbox_cmd import sandbox_app
 
 app = typer.Typer(
@@ -12,8 +20,11 @@ app = typer.Typer(
     help="Schedules-as-code for Genesys Cloud outbound.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 app.add_typer(sandbox_app, name="sandbox")
+for module in (validate_cmd, plan_cmd, org_cmd, local_cmd, demo_cmd):
+    module.register(app)
 
 
 def _version(value: bool) -> None:
@@ -24,13 +35,68 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
     ),
+    sandbox: bool = typer.Option(
+        False, "--sandbox", help="Use the embedded sandbox org (state in --state-dir)."
+    ),
+    api_url: str | None = typer.Option(None, "--api-url", help="The API base URL."),
+    region: str | None = typer.Option(
+        None, "--region", help="Genesys region, e.g. us-east-1 or mypurecloud.ie."
+    ),
+    state_dir: str = typer.Option(
+        ".gcsched", "--state-dir", help="Journal, audit log and lock live here."
+    ),
+    log_format: str = typer.Option("text", "--log-format", help="text or json."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logs."),
 ) -> None:
     """Schedules-as-code for Genesys Cloud outbound."""
+    del version
+    if log_format not in ("text", "json"):
+        raise typer.BadParameter("use text or json", param_hint="--log-format")
+    from gcsched.telemetry.logs import configure_logging
+
+    configure_logging(fmt=log_format, verbosity=verbose, stream=sys.stderr)  # type: ignore[arg-type]
+    ctx.obj = Globals(
+        sandbox=sandbox,
+        api_url=api_url,
+        region=region,
+        state_dir=state_dir,
+        log_format=log_format,
+        verbose=verbose,
+    )
+
+
+def hoist_globals(argv: list[str]) -> list[str]:
+    """Move global options found after the command to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS:
+            front.append(arg)
+            if "=" not in arg and i + 1 < len(argv):
+                front.append(argv[i + 1])
+                i += 1
+        elif arg in GLOBAL_FLAGS:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
 
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(args=hoist_globals(sys.argv[1:]), prog_name="gcsched")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,31 @@
-"""gcsched.engine."""
+"""The engine: plan against an org and apply with a journal, audit and webhooks.
+
+It talks to the org only through the `Org` protocol (never httpx itself).
+"""
+
+from __future__ import annotations
+
+from gcsched.engine.families import FAMILIES, FAMILY_BY_CHANNEL, REFERENCE_FIELD
+from gcsched.engine.planner import PlannedRun, build_plan, existing_schedules
+from gcsched.engine.ports import Org
+from gcsched.engine.resolve import Resolved, resolve_targets
+from gcsched.engine.runner import Progress, Runner, RunResult, StepOutcome
+from gcsched.engine.snapshot import OrgSnapshot, read_org
+
+__all__ = [
+    "FAMILIES",
+    "FAMILY_BY_CHANNEL",
+    "REFERENCE_FIELD",
+    "Org",
+    "OrgSnapshot",
+    "PlannedRun",
+    "Progress",
+    "Resolved",
+    "RunResult",
+    "Runner",
+    "StepOutcome",
+    "build_plan",
+    "existing_schedules",
+    "read_org",
+    "resolve_targets",
+]

@@ -1,0 +1,393 @@
+"""`gcsched.connect(...)`: a live (or sandboxed) org to plan, apply and export."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gcsched.api.state import StatePaths
+from gcsched.audit import AuditLog
+from gcsched.client import (
+    Credentials,
+    GenesysClient,
+    credentials_from_env,
+    resolve_api_url,
+)
+from gcsched.config import dump, load, schedule_from_mapping
+from gcsched.domain import parse_body
+from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target, TargetKind
+from gcsched.engine import (
+    FAMILIES,
+    REFERENCE_FIELD,
+    PlannedRun,
+    Progress,
+    Runner,
+    RunResult,
+    build_plan,
+    read_org,
+)
+from gcsched.engine.families import TARGET_KIND
+from gcsched.errors import (
+    ChecksumMismatchError,
+    ConflictsRejectedError,
+    InputError,
+)
+from gcsched.journal import Journal, StateLock
+from gcsched.plan import Plan
+from gcsched.telemetry import hooks_installed
+from gcsched.telemetry.metrics import RunMetrics
+from gcsched.webhooks import WebhookSender, check_endpoints
+
+__all__ = ["ApplyOutcome", "Connection", "connect"]
+
+Confirm = Callable[[Plan], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyOutcome:
+    """What `apply` did: the plan it applied and the run (None when nothing to do)."""
+
+    plan: Plan
+    run: RunResult | None
+    recovered: tuple[str, ...] = ()
+    declined: bool = False
+    metrics: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when every step was confirmed (or there was nothing to do)."""
+        return self.run is None or self.run.status == "succeeded"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def rejected(planned: PlannedRun | Plan) -> tuple[Any, ...]:
+    """The conflicts the policy refuses (`audience_conflicts: reject`)."""
+    plan = planned.plan if isinstance(planned, PlannedRun) else planned
+    return tuple(c for c in plan.conflicts if c.resolution == "reject")
+
+
+class Connection:
+    """An open connection to one org, with the local state dir.
+
+    Use `gcsched.connect(...)` to make one; all methods are coroutines.
+    """
+
+    def __init__(
+        self,
+        client: GenesysClient,
+        *,
+        state: StatePaths,
+        environ: Mapping[str, str],
+        actor: str,
+        today: Callable[[], date] = _today,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self._environ = environ
+        self._actor = actor
+        self._today = today
+
+    # ------------------------------------------------------------------ plan
+    async def plan(
+        self, file: ScheduleFile | str | os.PathLike[str], *, today: date | None = None
+    ) -> PlannedRun:
+        """Compute what applying `file` would change; changes nothing.
+
+        Returns:
+            The plan (with conflicts and warnings) and what it was computed from.
+        """
+        schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+        return await build_plan(
+            self.client, schedule_file, today=today or self._today()
+        )
+
+    # ------------------------------------------------------------------ apply
+    async def apply(
+        self,
+        file: ScheduleFile | str | os.PathLike[str],
+        *,
+        checksum: str | None = None,
+        force: bool = False,
+        confirm: Confirm | None = None,
+        concurrency: int = 4,
+        progress: Progress | None = None,
+        metrics_file: str | os.PathLike[str] | None = None,
+        today: date | None = None,
+        scoped: bool = False,
+    ) -> ApplyOutcome:
+        """Plan, check safety, confirm, and apply `file`; resumes interrupted runs.
+
+        Args:
+            file: the schedule file (or its path).
+            checksum: apply only if the plan's checksum equals this.
+            force: apply even when the plan changes more than the policy allows.
+            confirm: asked with the plan before anything is written; False aborts.
+            concurrency: how many API writes may be in flight at once.
+            progress: receives progress while the run goes.
+            metrics_file: write the run's metrics there (Prometheus text).
+            today: the date open-ended schedules start from (default: today, UTC).
+            scoped: only the file's own targets are considered (for `provision`):
+                owned schedules not in the file are not deleted.
+
+        Raises:
+            InputError: a webhook secret variable is missing.
+            RefusedError: rejected conflicts, checksum mismatch, unsafe plan, lock held.
+        """
+        schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+        problems = check_endpoints(schedule_file.webhooks, self._environ)
+        if problems:
+            raise InputError("\n".join(problems))
+        self.state.root.mkdir(parents=True, exist_ok=True)
+        metrics = RunMetrics()
+        with (
+            _locked(self.state.lock, f"apply {schedule_file.path}"),
+            Journal.open(self.state.journal) as journal,
+            hooks_installed(metrics),
+        ):
+            audit = AuditLog(self.state.audit)
+            sender = WebhookSender(journal, environ=self._environ)
+            runner = Runner(
+                self.client,
+                journal,
+                audit,
+                actor=self._actor,
+                endpoints=schedule_file.webhooks,
+                webhooks=sender,
+                concurrency=concurrency,
+            )
+            org = await self.client.get_organization()
+            resumed = [
+                r
+                for r in journal.open_runs(str(org.get("id")))
+                if r.file_sha256 == schedule_file.sha256
+            ]
+            notes = await runner.recover(
+                str(org.get("id")), file_sha256=schedule_file.sha256
+            )
+            planned = await build_plan(
+                self.client,
+                schedule_file,
+                today=today or self._today(),
+                scoped=scoped,
+            )
+            plan = planned.plan
+            refused = rejected(plan)
+            if refused:
+                raise ConflictsRejectedError(
+                    f"{len(refused)} audience conflict(s) are rejected by "
+                    "policy.audience_conflicts: reject; see `gcsched plan`",
+                    refused,
+                )
+            sums = {plan.checksum(), *(r.checksum for r in resumed)}
+            if checksum is not None and checksum not in sums:
+                raise ChecksumMismatchError(
+                    f"the plan now has checksum {plan.checksum()}, not {checksum}: "
+                    "the file or the org changed since it was reviewed; run "
+                    "`gcsched plan` again"
+                )
+            plan.raise_if_unsafe(force=force)
+            if not plan.has_changes:
+                await runner.deliver_pending()
+                return ApplyOutcome(plan, None, notes)
+            if confirm is not None and not confirm(plan):
+                return ApplyOutcome(plan, None, notes, declined=True)
+            result = await runner.apply(
+                plan, checksum=plan.checksum(), progress=progress, resumed_from=notes
+            )
+            summary = metrics.summary()
+            journal.set_run_summary(result.run_id, {**result.summary, "metrics": summary})
+            if metrics_file is not None:
+                metrics.write_prometheus(metrics_file)
+            return ApplyOutcome(plan, result, notes, metrics=summary)
+
+    async def provision(
+        self,
+        *,
+        schedule: Mapping[str, Any],
+        campaign: str | None = None,
+        sequence: str | None = None,
+        messaging_campaign: str | None = None,
+        policy: Policy | None = None,
+        **options: Any,
+    ) -> ApplyOutcome:
+        """Create or replace ONE schedule: the tutorial's one-shot call, done safely.
+
+        `schedule` is one `schedules[]` entry without its target key. The same
+        validation, conflict checks, journal, webhooks and audit as a file apply;
+        other schedules in the org are left alone.
+        """
+        given = [
+            (kind, ref)
+            for kind, ref in (
+                ("campaign", campaign),
+                ("sequence", sequence),
+                ("messaging_campaign", messaging_campaign),
+            )
+            if ref is not None
+        ]
+        if len(given) != 1:
+            raise InputError(
+                "provision takes exactly one of campaign=, sequence= or "
+                "messaging_campaign="
+            )
+        kind, ref = given[0]
+        target = Target(kind=_kind(kind), ref=ref)
+        entry = schedule_from_mapping(schedule, target=target)
+        raw = json.dumps(
+            {"target": [kind, ref], "schedule": schedule}, sort_keys=True, default=str
+        ).encode()
+        schedule_file = ScheduleFile(
+            path=f"<provision {kind}={ref}>",
+            sha256=hashlib.sha256(raw).hexdigest(),
+            schedules=(entry,),
+            policy=policy or Policy(),
+        )
+        return await self.apply(schedule_file, scoped=True, **options)
+
+    # ------------------------------------------------------------------ read
+    async def live_schedules(self) -> tuple[Schedule, ...]:
+        """Every schedule in the org, as schedule-file entries (names where unique)."""
+        snapshot = await read_org(self.client)
+        pools = {
+            "campaigns": snapshot.campaigns,
+            "sequences": snapshot.sequences,
+            "emailcampaigns": snapshot.messaging_campaigns,
+            "messagingcampaigns": snapshot.messaging_campaigns,
+            "whatsappcampaigns": snapshot.messaging_campaigns,
+        }
+        out = []
+        for family in FAMILIES:
+            pool = pools[family]
+            counts: dict[str, int] = {}
+            for item in pool:
+                counts[str(item.get("name"))] = counts.get(str(item.get("name")), 0) + 1
+            names = {str(item.get("id")): str(item.get("name")) for item in pool}
+            for body in snapshot.schedules.get(family, ()):
+                ref_obj = body.get(REFERENCE_FIELD[family]) or {}
+                target_id = str(ref_obj.get("id") or body.get("id"))
+                name = names.get(target_id)
+                ref = name if name is not None and counts.get(name) == 1 else target_id
+                target = Target(kind=_kind(TARGET_KIND[family]), ref=ref)
+                out.append(parse_body(body, target=target))
+        return tuple(out)
+
+    async def export(self) -> str:
+        """The org's schedules as a schedule file (YAML text, `manage: owned`)."""
+        return dump(await self.live_schedules())
+
+    async def organization(self) -> dict[str, Any]:
+        """The org's id and name."""
+        return await self.client.get_organization()
+
+
+@contextlib.contextmanager
+def _locked(path: Path, command: str) -> Iterator[None]:
+    """Hold the state dir's single-writer lock."""
+    lock = StateLock(path)
+    lock.acquire(command=command)
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _kind(value: str) -> TargetKind:
+    if value == "campaign":
+        return "campaign"
+    if value == "sequence":
+        return "sequence"
+    return "messaging_campaign"
+
+
+@contextlib.asynccontextmanager
+async def connect(
+    *,
+    api_url: str | None = None,
+    region: str | None = None,
+    file_region: str | None = None,
+    credentials: Credentials | None = None,
+    environ: Mapping[str, str] | None = None,
+    sandbox: bool = False,
+    state_dir: str | os.PathLike[str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    rate_limit: int | None = None,
+    today: Callable[[], date] | None = None,
+) -> AsyncIterator[Connection]:
+    """Connect to an org (or the embedded sandbox) for planning and applying.
+
+    Args:
+        api_url: the API base URL (wins over everything else).
+        region: a Genesys region (`us-east-1`, `us_east_1` or a host).
+        file_region: the schedule file's `org.region` (the last resort).
+        credentials: the OAuth client; default from the environment
+            (`GENESYSCLOUD_OAUTHCLIENT_ID` / `GENESYSCLOUD_OAUTHCLIENT_SECRET`).
+        environ: the environment to read (default `os.environ`).
+        sandbox: use the embedded sandbox, persisted under the state dir.
+        state_dir: where the journal, audit log and lock live (default `.gcsched/`).
+        transport: an httpx transport (tests; a sandbox app through ASGITransport).
+        rate_limit: requests per minute to pace at (default: read from the org).
+        today: the clock for "today" (tests).
+
+    Yields:
+        A `Connection`.
+    """
+    env = dict(os.environ if environ is None else environ)
+    state = StatePaths.at(state_dir)
+    saver: Callable[[], None] | None = None
+    if sandbox:
+        from gcsched.api.sandbox import (
+            DEFAULT_CLIENT_ID,
+            DEFAULT_CLIENT_SECRET,
+            SandboxState,
+            create_app,
+        )
+
+        state.root.mkdir(parents=True, exist_ok=True)
+        path = state.sandbox
+        sandbox_state = (
+            SandboxState.load(path) if path.exists() else SandboxState.demo()
+        )
+        app = create_app(sandbox_state, rate_limit=0)
+        transport = httpx.ASGITransport(app=app)
+        url = "http://sandbox.gcsched.invalid"
+        creds = credentials or Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+        rate_limit = rate_limit or 6000
+
+        def saver() -> None:
+            sandbox_state.save(path)
+
+    else:
+        url = resolve_api_url(
+            api_url=api_url, env=env, region=region, file_region=file_region
+        )
+        creds = credentials or credentials_from_env(env)
+    client = GenesysClient(url, creds, transport=transport, rate_limit=rate_limit)
+    try:
+        async with client:
+            yield Connection(
+                client,
+                state=state,
+                environ=env,
+                actor=creds.client_id,
+                today=today or _today,
+            )
+    finally:
+        if saver is not None:
+            saver()
+
+
+def state_paths(state_dir: str | os.PathLike[str] | None) -> StatePaths:
+    """The state paths for `state_dir` (default `.gcsched/`)."""
+    return StatePaths.at(Path(state_dir) if state_dir is not None else None)

@@ -1,0 +1,86 @@
+"""Local state operations: runs, the lock, the audit log, the webhook outbox."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, TextIO
+
+from gcsched.api.state import StatePaths
+from gcsched.audit import AuditLog, AuditVerification
+from gcsched.journal import Journal, LockInfo, Run, Step, unlock
+from gcsched.webhooks import DeliveryReport, enable, flush
+
+__all__ = [
+    "audit_entries",
+    "audit_export",
+    "audit_verify",
+    "clear_lock",
+    "list_runs",
+    "prune_runs",
+    "show_run",
+    "webhooks_enable",
+    "webhooks_flush",
+]
+
+
+def list_runs(state: StatePaths, *, limit: int = 50) -> list[Run]:
+    """The newest runs of the journal."""
+    if not state.journal.exists():
+        return []
+    with Journal.open(state.journal) as journal:
+        return journal.list_runs(limit)
+
+
+def show_run(state: StatePaths, ref: str) -> tuple[Run, list[Step]]:
+    """One run (by id or unique prefix) and its steps."""
+    with Journal.open(state.journal) as journal:
+        run = journal.get_run(ref)
+        return run, journal.steps(run.id)
+
+
+def prune_runs(state: StatePaths, older_than: timedelta) -> int:
+    """Delete finished runs older than `older_than`; returns how many."""
+    if not state.journal.exists():
+        return 0
+    with Journal.open(state.journal) as journal:
+        return journal.prune(older_than)
+
+
+def clear_lock(state: StatePaths, *, force: bool) -> LockInfo | None:
+    """Remove a lock whose holder is gone (a live one only with `force`)."""
+    return unlock(state.lock, force=force)
+
+
+def audit_verify(state: StatePaths) -> AuditVerification:
+    """Check the audit chain and that it reaches every hash the journal recorded."""
+    expected: list[str] = []
+    if state.journal.exists():
+        with Journal.open(state.journal) as journal:
+            expected = journal.audit_hashes()
+    return AuditLog(state.audit).verify(expected)
+
+
+def audit_entries(state: StatePaths, *, run_id: str | None = None) -> list[dict[str, Any]]:
+    """The audit entries (of one run)."""
+    return AuditLog(state.audit).entries(run_id=run_id)
+
+
+def audit_export(state: StatePaths, out: TextIO) -> None:
+    """Write the audit log as JSON lines for a SIEM."""
+    AuditLog(state.audit).export(out)
+
+
+async def webhooks_flush(
+    state: StatePaths, *, environ: Mapping[str, str] | None = None
+) -> DeliveryReport:
+    """Deliver every pending webhook event now."""
+    with Journal.open(state.journal) as journal:
+        return await flush(journal, environ=os.environ if environ is None else environ)
+
+
+def webhooks_enable(state: StatePaths, url: str) -> bool:
+    """Re-enable an endpoint disabled by a 410; False if it was not disabled."""
+    with Journal.open(state.journal) as journal:
+        return enable(journal, url)

@@ -1,0 +1,82 @@
+"""Offline validation and reports of a schedule file (no network)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from gcsched.config import load
+from gcsched.domain import CheckResult, check
+from gcsched.domain.model import Policy, Schedule, ScheduleFile
+from gcsched.report import Report, build_report, to_html, to_ics, to_json
+
+__all__ = ["Validation", "render_report", "report", "validate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """The outcome of `validate`: the file, its check, and warnings."""
+
+    file: ScheduleFile
+    check: CheckResult
+    warnings: tuple[str, ...]
+
+    @property
+    def rejected(self) -> tuple[object, ...]:
+        """Audience conflicts the policy refuses."""
+        return tuple(c for c in self.check.conflicts if c.resolution == "reject")
+
+
+def validate(
+    file: ScheduleFile | str | os.PathLike[str],
+    *,
+    today: date,
+    environ: Mapping[str, str] | None = None,
+) -> Validation:
+    """Validate a schedule file offline: schema, zones, DST, overlaps, conflicts.
+
+    Raises:
+        ConfigError: every problem in the file at once.
+    """
+    schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+    env = os.environ if environ is None else environ
+    result = check(schedule_file.schedules, schedule_file.policy, today=today)
+    warnings = [
+        f"webhook {endpoint.url}: the environment variable {endpoint.secret_env} "
+        "is not set; `gcsched apply` will refuse to run without it"
+        for endpoint in schedule_file.webhooks
+        if not env.get(endpoint.secret_env)
+    ]
+    return Validation(schedule_file, result, (*result.warnings, *warnings))
+
+
+def report(
+    schedules: Sequence[Schedule],
+    policy: Policy,
+    *,
+    today: date,
+    start: date | None = None,
+    end: date | None = None,
+    title: str = "",
+    source: str = "",
+) -> Report:
+    """The calendar of `schedules` (a file's, or the org's live ones)."""
+    return build_report(
+        schedules, policy, today=today, start=start, end=end, title=title, source=source
+    )
+
+
+def render_report(value: Report, fmt: str) -> bytes:
+    """`value` as `json`, `html` or `ics` bytes."""
+    import json
+
+    if fmt == "json":
+        return (json.dumps(to_json(value), indent=2, ensure_ascii=False) + "\n").encode()
+    if fmt == "html":
+        return to_html(value).encode()
+    if fmt == "ics":
+        return to_ics(value)
+    msg = f"unknown report format {fmt!r}; use html, json or ics"
+    raise ValueError(msg)

@@ -1,0 +1,118 @@
+"""What every command shares: global options, consoles, errors → exit codes."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+__all__ = [
+    "GLOBAL_FLAGS",
+    "GLOBAL_OPTIONS",
+    "Globals",
+    "err",
+    "fail",
+    "globals_of",
+    "handle_errors",
+    "out",
+    "run_async",
+    "today",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+#: Global options that take a value, and flags; accepted before or after the command.
+GLOBAL_OPTIONS = ("--api-url", "--region", "--state-dir", "--log-format")
+GLOBAL_FLAGS = ("--sandbox", "-v", "-vv", "-vvv", "--verbose")
+
+
+@dataclass(slots=True)
+class Globals:
+    """The global options of this invocation."""
+
+    sandbox: bool = False
+    api_url: str | None = None
+    region: str | None = None
+    state_dir: str = ".gcsched"
+    log_format: str = "text"
+    verbose: int = 0
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    """The global options (set by the root callback)."""
+    root = ctx.find_root()
+    obj = root.obj
+    if isinstance(obj, Globals):
+        return obj
+    return Globals()
+
+
+def today() -> date:
+    """Today's date (UTC): the one place the CLI reads the clock for planning."""
+    return datetime.now(UTC).date()
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Print `message` to stderr and exit with `code`."""
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
+    """Turn gcsched errors into a clear message and design.md's exit code.
+
+    Never a traceback: unexpected errors say so and exit 1 (with `-v` the
+    traceback goes to the log).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        from gcsched.errors import GcSchedError
+        from gcsched.telemetry.redact import REDACTOR
+
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except GcSchedError as exc:
+            fail(REDACTOR.redact(exc.message), exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted; re-run the same command to resume")
+            raise typer.Exit(130) from None
+        except OSError as exc:
+            fail(REDACTOR.redact(f"{exc.strerror or exc}: {exc.filename or ''}"), 1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            logging.getLogger("gcsched").debug("unexpected error", exc_info=True)
+            text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")
+            fail(f"unexpected error ({text}); re-run with -v for details", 1)
+
+    return wrapper
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from a command."""
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+def env() -> dict[str, str]:
+    """The process environment (secrets are read from here only)."""
+    return dict(os.environ)
+
+
+def is_interactive() -> bool:
+    """True when a person can answer a prompt."""
+    return sys.stdin.isatty()

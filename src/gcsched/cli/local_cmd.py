@@ -1,0 +1,206 @@
+"""`gcsched runs ...`, `unlock`, `audit ...`, `webhooks ...`: the local state."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import timedelta
+
+import typer
+from rich.table import Table
+
+from gcsched.cli.common import fail, globals_of, handle_errors, out, run_async
+
+__all__ = ["register"]
+
+runs_app = typer.Typer(help="The journal of apply runs.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+webhooks_app = typer.Typer(help="The webhook outbox.", no_args_is_help=True)
+
+_DURATION = re.compile(r"^(\d+)\s*([smhdw])$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30d`, `12h`, `2w`, `90m`, `45s` → a timedelta."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        fail(f"{text!r} is not a duration; write e.g. 30d, 12h, 2w", 2)
+    return timedelta(seconds=int(match[1]) * _UNITS[match[2]])
+
+
+@runs_app.command("list")
+@handle_errors
+def runs_list(ctx: typer.Context) -> None:
+    """The newest runs."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import list_runs
+
+    runs = list_runs(StatePaths.at(globals_of(ctx).state_dir))
+    if not runs:
+        out.print("No runs yet.")
+        return
+    table = Table()
+    for column in ("run", "started (UTC)", "org", "file", "status", "steps"):
+        table.add_column(column)
+    for run in runs:
+        steps = run.summary.get("steps", {}) if isinstance(run.summary, dict) else {}
+        table.add_row(
+            run.id,
+            f"{run.created_at:%Y-%m-%d %H:%M:%S}",
+            run.org_name,
+            run.file_path,
+            run.status,
+            ", ".join(f"{k} {v}" for k, v in sorted(steps.items())) or "-",
+        )
+    out.print(table)
+
+
+@runs_app.command("show")
+@handle_errors
+def runs_show(ctx: typer.Context, run: str = typer.Argument(..., help="Run id or prefix.")) -> None:
+    """One run: its steps, outcome and metrics."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import show_run
+
+    record, steps = show_run(StatePaths.at(globals_of(ctx).state_dir), run)
+    out.print(
+        f"[bold]{record.id}[/] {record.status} — org {record.org_name} "
+        f"({record.org_id}), file {record.file_path} (sha256 {record.file_sha256[:12]}), "
+        f"checksum {record.checksum[:12]}"
+    )
+    table = Table()
+    for column in ("#", "action", "kind", "target", "seen", "new", "status", "error"):
+        table.add_column(column)
+    for step in steps:
+        table.add_row(
+            str(step.seq),
+            step.action,
+            step.kind,
+            step.target_name,
+            str(step.version_seen if step.version_seen is not None else "-"),
+            str(step.version_new if step.version_new is not None else "-"),
+            step.status,
+            step.error or "",
+        )
+    out.print(table)
+    if record.summary:
+        out.print_json(json.dumps(record.summary, default=str))
+
+
+@runs_app.command("prune")
+@handle_errors
+def runs_prune(
+    ctx: typer.Context,
+    older_than: str = typer.Option(..., "--older-than", help="e.g. 30d, 12h, 2w."),
+) -> None:
+    """Delete finished runs older than a duration."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import prune_runs
+
+    count = prune_runs(StatePaths.at(globals_of(ctx).state_dir), parse_duration(older_than))
+    out.print(f"Pruned {count} run(s).")
+
+
+@audit_app.command("verify")
+@handle_errors
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the chain and that it reaches every hash the journal recorded."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import audit_verify as verify
+
+    result = verify(StatePaths.at(globals_of(ctx).state_dir))
+    if result.ok:
+        out.print(f"[green]audit log verified:[/] {result.entries} entries, chain intact")
+        return
+    fail(f"audit log does not verify at line {result.first_bad_line}: {result.problem}", 1)
+
+
+@audit_app.command("show")
+@handle_errors
+def audit_show(
+    ctx: typer.Context, run: str | None = typer.Option(None, "--run", help="One run.")
+) -> None:
+    """The audit entries (of one run)."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import audit_entries
+
+    entries = audit_entries(StatePaths.at(globals_of(ctx).state_dir), run_id=run)
+    table = Table()
+    for column in ("seq", "time", "run", "actor", "action", "target", "hash"):
+        table.add_column(column)
+    for e in entries:
+        target = e.get("target") or {}
+        table.add_row(
+            str(e.get("seq")),
+            str(e.get("time")),
+            str(e.get("run_id")),
+            str(e.get("actor")),
+            str(e.get("action")),
+            f"{target.get('kind')} {target.get('name')}",
+            str(e.get("hash", ""))[:12],
+        )
+    out.print(table)
+
+
+@audit_app.command("export")
+@handle_errors
+def audit_export(ctx: typer.Context) -> None:
+    """The audit log as JSON lines on stdout (for a SIEM)."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import audit_export as export
+
+    export(StatePaths.at(globals_of(ctx).state_dir), sys.stdout)
+
+
+@webhooks_app.command("flush")
+@handle_errors
+def webhooks_flush(ctx: typer.Context) -> None:
+    """Deliver every pending webhook event now (e.g. from cron)."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import webhooks_flush as flush
+
+    report = run_async(flush(StatePaths.at(globals_of(ctx).state_dir)))
+    out.print(
+        f"delivered {report.delivered}, failed {report.failed}, "
+        f"still pending {report.pending}, disabled {report.disabled}"
+    )
+    if report.pending:
+        out.print("[yellow]warning:[/] events are still waiting; flush again later")
+
+
+@webhooks_app.command("enable")
+@handle_errors
+def webhooks_enable(ctx: typer.Context, url: str = typer.Argument(...)) -> None:
+    """Re-enable an endpoint disabled by a 410 answer."""
+    from gcsched.api import StatePaths
+    from gcsched.api.local import webhooks_enable as enable
+
+    if enable(StatePaths.at(globals_of(ctx).state_dir), url):
+        out.print(f"enabled {url}; pending events go out on the next flush")
+    else:
+        out.print(f"{url} was not disabled")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to `app`."""
+    app.add_typer(runs_app, name="runs")
+    app.add_typer(audit_app, name="audit")
+    app.add_typer(webhooks_app, name="webhooks")
+
+    @app.command()
+    @handle_errors
+    def unlock(
+        ctx: typer.Context,
+        force: bool = typer.Option(False, "--force", help="Even if the holder is alive."),
+    ) -> None:
+        """Clear a lock whose holder is gone."""
+        from gcsched.api import StatePaths
+        from gcsched.api.local import clear_lock
+
+        info = clear_lock(StatePaths.at(globals_of(ctx).state_dir), force=force)
+        if info is None:
+            out.print("No lock was held.")
+        else:
+            out.print(f"Removed the lock of pid {info.pid} on {info.host} ({info.command}).")

@@ -1,0 +1,168 @@
+"""`gcsched plan` and `gcsched apply`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from gcsched.cli.common import err, fail, globals_of, handle_errors, out, run_async
+from gcsched.cli.connect_opts import open_connection
+from gcsched.cli.progress import RichProgress
+from gcsched.cli.render import print_conflicts, print_plan, print_run
+
+if TYPE_CHECKING:
+    from gcsched.api import ApplyOutcome
+    from gcsched.plan import Plan
+
+__all__ = ["register"]
+
+
+def _show_plan(plan: Plan, *, as_json: bool, markdown: bool) -> None:
+    from gcsched.plan import render_markdown, render_text
+
+    if as_json:
+        out.print_json(json.dumps(plan.data()))
+    elif markdown:
+        out.print(render_markdown(plan), markup=False)
+    else:
+        print_plan(render_text(plan))
+        print_conflicts(plan.conflicts)
+
+
+def _confirm(plan: Plan) -> bool:
+    from gcsched.cli.common import is_interactive
+
+    if not is_interactive():
+        fail("apply needs confirmation: pass --yes (no terminal to ask on)", 2)
+    summary = plan.summary()
+    return typer.confirm(
+        f"Apply {summary['create']} create(s), {summary['update']} update(s), "
+        f"{summary['delete']} delete(s), {summary['pacing']} pacing change(s) to "
+        f"{plan.org_name}?",
+        default=False,
+    )
+
+
+def _finish_apply(outcome: ApplyOutcome) -> None:
+    for note in outcome.recovered:
+        err.print(f"[cyan]resumed:[/] {note}")
+    if outcome.declined:
+        out.print("Nothing applied.")
+        raise typer.Exit(0)
+    if outcome.run is None:
+        out.print("[green]Nothing to do:[/] the org already matches the file.")
+        return
+    print_run(outcome.run)
+    metrics = outcome.metrics
+    if metrics:
+        out.print(
+            f"requests: {metrics.get('requests_total', 0)}, 429s: "
+            f"{metrics.get('rate_limited', 0)}, retries: {metrics.get('retries', 0)}, "
+            f"p95 latency: {metrics.get('latency_ms', {}).get('p95', 0):.0f} ms"
+        )
+    run = outcome.run
+    if run.error is not None:
+        fail(
+            f"run {run.run_id} stopped: {run.error.message} — re-run the same "
+            "command to resume",
+            1,
+        )
+    if run.status != "succeeded":
+        conflicts = run.count("conflict")
+        failed = run.count("failed")
+        fail(
+            f"run {run.run_id} ended {run.status}: {conflicts} conflict(s), "
+            f"{failed} failure(s); run `gcsched plan` to see the org as it is now",
+            1,
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to `app`."""
+
+    @app.command()
+    @handle_errors
+    def plan(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help="The schedule file."),
+        as_json: bool = typer.Option(False, "--json", help="The plan as JSON."),
+        markdown: bool = typer.Option(
+            False, "--markdown", help="The plan as Markdown (a pull-request comment)."
+        ),
+        out_file: Path | None = typer.Option(
+            None, "--out", help="Also write the plan (JSON) to this file."
+        ),
+        detailed_exitcode: bool = typer.Option(
+            False, "--detailed-exitcode", help="Exit 4 when changes are pending."
+        ),
+    ) -> None:
+        """Show what apply would change in the org; changes nothing."""
+        from gcsched.api import load, rejected
+
+        g = globals_of(ctx)
+        schedule_file = load(file)
+
+        async def go() -> Plan:
+            async with open_connection(g, file_region=schedule_file.region) as conn:
+                return (await conn.plan(schedule_file)).plan
+
+        result = run_async(go())
+        _show_plan(result, as_json=as_json, markdown=markdown)
+        if out_file is not None:
+            out_file.write_text(json.dumps(result.data(), indent=2) + "\n")
+        if rejected(result):
+            if not as_json:
+                err.print(
+                    "[red]refused:[/] audience conflicts rejected by policy "
+                    "(audience_conflicts: reject)"
+                )
+            raise typer.Exit(3)
+        if detailed_exitcode and result.has_changes:
+            raise typer.Exit(4)
+
+    @app.command()
+    @handle_errors
+    def apply(
+        ctx: typer.Context,
+        file: Path = typer.Argument(..., help="The schedule file."),
+        yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask; apply."),
+        checksum: str | None = typer.Option(
+            None, "--checksum", help="Apply only if the plan's checksum is this one."
+        ),
+        force: bool = typer.Option(
+            False, "--force", help="Apply even above policy.max_change_fraction."
+        ),
+        concurrency: int = typer.Option(
+            4, "--concurrency", min=1, max=32, help="API writes in flight at once."
+        ),
+        metrics_file: Path | None = typer.Option(
+            None, "--metrics-file", help="Write run metrics here (Prometheus text)."
+        ),
+    ) -> None:
+        """Plan, check safety, confirm, and apply; resumes an interrupted run."""
+        from gcsched.api import load
+
+        g = globals_of(ctx)
+        schedule_file = load(file)
+
+        def confirm(plan: Plan) -> bool:
+            _show_plan(plan, as_json=False, markdown=False)
+            return True if yes else _confirm(plan)
+
+        async def go() -> ApplyOutcome:
+            async with open_connection(g, file_region=schedule_file.region) as conn:
+                with RichProgress(err) as progress:
+                    return await conn.apply(
+                        schedule_file,
+                        checksum=checksum,
+                        force=force,
+                        confirm=confirm,
+                        concurrency=concurrency,
+                        progress=progress,
+                        metrics_file=metrics_file,
+                    )
+
+        _finish_apply(run_async(go()))

@@ -1,0 +1,74 @@
+"""Rich rendering of plans, validations and runs (the only place that prints)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from gcsched.cli.common import out
+
+__all__ = ["print_conflicts", "print_plan", "print_run", "print_warnings"]
+
+_STYLES = {
+    "header": "bold",
+    "create": "green",
+    "update": "yellow",
+    "delete": "red",
+    "pacing": "cyan",
+    "conflict": "magenta",
+    "warning": "yellow",
+    "dim": "dim",
+    "summary": "bold",
+}
+
+
+def print_plan(lines: Sequence[tuple[str, str]]) -> None:
+    """Print `render_text(plan)` lines with their styles."""
+    for style, line in lines:
+        out.print(Text(line, style=_STYLES.get(style, "")))
+
+
+def print_conflicts(conflicts: Sequence[Any]) -> None:
+    """A table of conflicts (domain `Conflict` values)."""
+    if not conflicts:
+        return
+    table = Table(title="Conflicts", title_justify="left", show_lines=False)
+    for column in ("campaigns", "contact list", "overlap (UTC)", "resolution", "winner"):
+        table.add_column(column)
+    for c in conflicts:
+        span = f"{c.start:%Y-%m-%d %H:%M} → {c.end:%Y-%m-%d %H:%M}"
+        style = "red" if c.resolution == "reject" else ""
+        table.add_row(
+            " vs ".join(c.campaigns),
+            c.contact_list or "-",
+            span,
+            Text(c.resolution, style=style),
+            c.winner or "-",
+        )
+    out.print(table)
+
+
+def print_warnings(warnings: Sequence[str]) -> None:
+    """Warnings, one per line."""
+    for warning in warnings:
+        out.print(Text(f"warning: {warning}", style="yellow"))
+
+
+def print_run(result: Any) -> None:
+    """The end-of-run summary of an apply."""
+    table = Table(title=f"Run {result.run_id}: {result.status}", title_justify="left")
+    for column in ("step", "action", "target", "status", "detail"):
+        table.add_column(column)
+    colours = {"confirmed": "green", "conflict": "magenta", "failed": "red"}
+    for o in result.outcomes:
+        table.add_row(
+            str(o.step_id),
+            f"{o.action} {o.kind}",
+            o.target_name,
+            Text(o.status, style=colours.get(o.status, "")),
+            o.detail,
+        )
+    out.print(table)

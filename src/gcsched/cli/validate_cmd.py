@@ -1,0 +1,81 @@
+"""`gcsched validate FILE [--json]` and `gcsched schema`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from gcsched.cli.common import handle_errors, out, today
+from gcsched.cli.render import print_conflicts, print_warnings
+
+if TYPE_CHECKING:
+    from gcsched.domain import Conflict
+
+__all__ = ["register"]
+
+
+def _conflict_data(c: Conflict) -> dict[str, object]:
+    return {
+        "type": c.type,
+        "campaigns": list(c.campaigns),
+        "contact_list": c.contact_list,
+        "start": c.start.isoformat(),
+        "end": c.end.isoformat(),
+        "resolution": c.resolution,
+        "winner": c.winner,
+    }
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands of this module to `app`."""
+
+    @app.command()
+    @handle_errors
+    def validate(
+        file: Path = typer.Argument(..., help="The schedule file."),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    ) -> None:
+        """Check a schedule file offline: schema, zones, DST, overlaps, conflicts."""
+        from gcsched.api import validate as run_validate
+
+        result = run_validate(file, today=today())
+        rejected = result.rejected
+        if as_json:
+            data = {
+                "file": str(file),
+                "valid": not rejected,
+                "schedules": len(result.file.schedules),
+                "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
+                "conflicts": [_conflict_data(c) for c in result.check.conflicts],
+                "warnings": list(result.warnings),
+            }
+            out.print_json(json.dumps(data))
+        else:
+            count = len(result.file.schedules)
+            occurrences = sum(len(e.occurrences) for e in result.check.expansions)
+            print_conflicts(result.check.conflicts)
+            print_warnings(result.warnings)
+            status = "[red]refused[/]" if rejected else "[green]valid[/]"
+            out.print(
+                f"{file}: {status} — {count} schedule(s), {occurrences} window "
+                f"occurrence(s), {len(result.check.conflicts)} conflict(s), "
+                f"{len(result.warnings)} warning(s)"
+            )
+        if rejected:
+            if not as_json:
+                out.print(
+                    f"{len(rejected)} conflict(s) rejected by policy.audience_conflicts: "
+                    "reject — change the windows, or set trim or warn"
+                )
+            raise typer.Exit(3)
+
+    @app.command()
+    @handle_errors
+    def schema() -> None:
+        """Print the JSON Schema of the schedule file (for editors)."""
+        from gcsched.api import json_schema
+
+        out.print_json(json.dumps(json_schema()))

@@ -1,0 +1,57 @@
+"""The engine's view of an org: a small protocol the HTTP client satisfies by shape.
+
+The engine never imports the client; anything with these coroutines (the real
+`gcsched.client.GenesysClient`, or an in-memory fake in a test) can be planned
+against and applied to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+__all__ = ["Org"]
+
+Json = dict[str, Any]
+
+
+class Org(Protocol):
+    """The Genesys Cloud calls the engine needs (bodies are plain JSON dicts)."""
+
+    async def get_organization(self) -> Json: ...
+
+    async def list_campaigns(self) -> list[Json]: ...
+
+    async def list_messaging_campaigns(self) -> list[Json]: ...
+
+    async def list_sequences(self) -> list[Json]: ...
+
+    async def list_callable_time_sets(self) -> list[Json]: ...
+
+    async def get_campaign(self, campaign_id: str) -> Json: ...
+
+    async def get_messaging_campaign(self, campaign_id: str) -> Json: ...
+
+    async def get_contact_list(
+        self, contact_list_id: str, *, include_size: bool = True
+    ) -> Json: ...
+
+    async def list_schedules(self, family: str) -> list[Json]: ...
+
+    async def get_schedule(self, family: str, target_id: str) -> Json | None: ...
+
+    async def put_schedule(
+        self, family: str, target_id: str, body: Mapping[str, Any]
+    ) -> Json: ...
+
+    async def delete_schedule(self, family: str, target_id: str) -> None: ...
+
+    async def patch_campaign(
+        self, campaign_id: str, patch: Mapping[str, Any]
+    ) -> None: ...
+
+    async def put_campaign(self, campaign_id: str, body: Mapping[str, Any]) -> Json: ...
+
+    async def put_messaging_campaign(
+        self, campaign_id: str, body: Mapping[str, Any]
+    ) -> Json: ...

@@ -1,0 +1,126 @@
+"""Names to ids: which org object each schedule of the file is for."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gcsched.domain.model import Schedule
+from gcsched.engine.families import messaging_family
+from gcsched.engine.snapshot import OrgSnapshot
+from gcsched.errors import ResolveError
+
+__all__ = ["Resolved", "resolve_targets"]
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A schedule of the file matched to its org object."""
+
+    schedule: Schedule
+    family: str
+    target_id: str
+    target_name: str
+    entity: Mapping[str, Any]
+    audience: frozenset[str]
+    voice: bool
+
+    @property
+    def label(self) -> str:
+        """The schedule's label (its target reference in the file)."""
+        return self.schedule.label
+
+
+def _where(schedule: Schedule) -> str:
+    return f"{schedule.source}: " if schedule.source else ""
+
+
+def _find(
+    schedule: Schedule, pool: Sequence[Json], what: str
+) -> tuple[Json | None, str | None]:
+    ref = schedule.target.ref
+    by_id = [item for item in pool if item.get("id") == ref]
+    if by_id:
+        return by_id[0], None
+    by_name = [item for item in pool if item.get("name") == ref]
+    if len(by_name) == 1:
+        return by_name[0], None
+    if len(by_name) > 1:
+        ids = ", ".join(str(item.get("id")) for item in by_name)
+        return None, (
+            f"{_where(schedule)}{what} {ref!r} is ambiguous: {len(by_name)} {what}s "
+            f"have that name (ids {ids}); use the id instead"
+        )
+    names = [str(item.get("name")) for item in pool]
+    close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return None, f"{_where(schedule)}no {what} named {ref!r} in the org{hint}"
+
+
+def _list_id(entity: Mapping[str, Any]) -> str | None:
+    ref = entity.get("contactList")
+    if isinstance(ref, Mapping) and ref.get("id"):
+        return str(ref["id"])
+    return None
+
+
+def resolve_targets(
+    schedules: Sequence[Schedule], snapshot: OrgSnapshot
+) -> tuple[Resolved, ...]:
+    """Match every schedule to its campaign, sequence or messaging campaign.
+
+    Audiences come from the live contact lists (a sequence: the union of its
+    campaigns' lists).
+
+    Raises:
+        ResolveError: listing every unknown or ambiguous name at once.
+    """
+    campaigns_by_id = {str(c.get("id")): c for c in snapshot.campaigns}
+    problems: list[str] = []
+    out: list[Resolved] = []
+    for schedule in schedules:
+        kind = schedule.target.kind
+        if kind == "campaign":
+            entity, problem = _find(schedule, list(snapshot.campaigns), "campaign")
+            family = "campaigns"
+        elif kind == "sequence":
+            entity, problem = _find(schedule, list(snapshot.sequences), "sequence")
+            family = "sequences"
+        else:
+            entity, problem = _find(
+                schedule, list(snapshot.messaging_campaigns), "messaging campaign"
+            )
+            family = messaging_family(entity) if entity else "messagingcampaigns"
+        if entity is None:
+            problems.append(problem or f"cannot resolve {schedule.target.ref!r}")
+            continue
+        if kind == "sequence":
+            members = [
+                campaigns_by_id.get(str(ref.get("id")), {})
+                for ref in entity.get("campaigns", [])
+                if isinstance(ref, Mapping)
+            ]
+            audience = frozenset(
+                list_id for m in members if (list_id := _list_id(m)) is not None
+            )
+        else:
+            list_id = _list_id(entity)
+            audience = frozenset({list_id}) if list_id else frozenset()
+        out.append(
+            Resolved(
+                schedule=schedule,
+                family=family,
+                target_id=str(entity["id"]),
+                target_name=str(entity.get("name", entity["id"])),
+                entity=entity,
+                audience=audience,
+                voice=kind == "campaign",
+            )
+        )
+    if problems:
+        raise ResolveError(problems)
+    return tuple(out)

@@ -1,0 +1,415 @@
+"""One apply run: journal every transition, audit every confirmed step, notify.
+
+The lifecycle is written up in docs/apply-lifecycle.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from gcsched.audit import AuditLog, digest
+from gcsched.domain.model import WebhookEndpoint
+from gcsched.engine.ports import Org
+from gcsched.engine.steps import current_of, execute, read_back, step_differs
+from gcsched.errors import (
+    ApiError,
+    CircuitOpenError,
+    GcSchedError,
+    NetworkError,
+    VersionConflictError,
+)
+from gcsched.journal import Journal, OutboxEvent, Run, Step, StepSpec
+from gcsched.plan import Plan
+from gcsched.telemetry import ApplyStepFinished, RunFinished, RunStarted, emit
+from gcsched.webhooks import build_events, run_event_data, schedule_event_data
+
+__all__ = ["Progress", "RunResult", "Runner", "StepOutcome"]
+
+_EVENT_OF_ACTION = {
+    "create": "schedule.created",
+    "update": "schedule.updated",
+    "delete": "schedule.deleted",
+}
+_PHASES: tuple[tuple[str, ...], ...] = (("delete",), ("create", "update"), ("pacing",))
+
+
+@dataclass(frozen=True, slots=True)
+class StepOutcome:
+    """How one step ended."""
+
+    step_id: int
+    action: str
+    kind: str
+    target_name: str
+    status: str  # confirmed | failed | conflict | skipped
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """How a run ended."""
+
+    run_id: str
+    status: str  # succeeded | partial | failed (then `error` says why; resumable)
+    outcomes: tuple[StepOutcome, ...]
+    recovered: tuple[str, ...] = ()
+    summary: Mapping[str, Any] = field(default_factory=dict)
+    error: GcSchedError | None = None
+
+    def count(self, status: str) -> int:
+        """How many steps ended with `status`."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+class Progress(Protocol):
+    """Receives progress while a run goes (the CLI draws a bar from it)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, outcome: StepOutcome) -> None: ...
+
+
+class Deliverer(Protocol):
+    """What the runner needs of the webhook sender."""
+
+    async def deliver_due(self, *, deadline: float | None = None) -> object: ...
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _spec(change: Any) -> StepSpec:
+    return StepSpec(
+        action=change.action,
+        kind=change.kind,
+        target_id=change.target_id,
+        target_name=change.target_name,
+        version_seen=change.version_seen,
+        before=change.before,
+        after=change.after,
+    )
+
+
+class Runner:
+    """Applies plans to one org, with a journal, an audit log and webhooks."""
+
+    def __init__(
+        self,
+        org: Org,
+        journal: Journal,
+        audit: AuditLog,
+        *,
+        actor: str,
+        endpoints: Sequence[WebhookEndpoint] = (),
+        webhooks: Deliverer | None = None,
+        concurrency: int = 4,
+        clock: Callable[[], datetime] = _utcnow,
+        webhook_wait: float = 10.0,
+    ) -> None:
+        self._org = org
+        self._journal = journal
+        self._audit = audit
+        self._actor = actor
+        self._endpoints = tuple(endpoints)
+        self._webhooks = webhooks
+        self._concurrency = max(1, concurrency)
+        self._clock = clock
+        self._webhook_wait = webhook_wait
+        self._org_info: dict[str, str] = {}
+        self._run_lock = asyncio.Lock()
+
+    # ---------------------------------------------------------------- events
+    def _events(
+        self, event_type: str, data: Mapping[str, Any], *, key: str
+    ) -> list[OutboxEvent]:
+        if not self._endpoints:
+            return []
+        return build_events(
+            self._endpoints, event_type, data, key=key, now=self._clock()
+        )
+
+    def _step_events(self, run: Run, step: Step, event_type: str, **extra: Any) -> list[
+        OutboxEvent
+    ]:
+        data = schedule_event_data(
+            run_id=run.id,
+            org={"id": run.org_id, "name": run.org_name},
+            kind=step.kind,
+            target_id=step.target_id,
+            target_name=step.target_name,
+            before=step.before,
+            after=step.after,
+            **extra,
+        )
+        return self._events(event_type, data, key=f"{run.id}:{step.id}:{event_type}")
+
+    # ---------------------------------------------------------------- audit
+    def audit_pending(self) -> int:
+        """Write audit entries for confirmed steps the journal marks as unaudited.
+
+        An entry already in the log for that step (a crash between writing it
+        and recording its hash) is recorded, never written twice.
+        """
+        written = 0
+        for step in self._journal.unaudited_steps():
+            existing = self._audit.find(step.run_id, step.id)
+            digest_ = existing or self._audit.append(self._audit_entry(step))
+            self._journal.set_audit_hash(step.id, digest_)
+            written += existing is None
+        return written
+
+    def _audit_entry(self, step: Step) -> dict[str, Any]:
+        return {
+            "time": self._clock().isoformat(),
+            "run_id": step.run_id,
+            "step_id": step.id,
+            "actor": self._actor,
+            "action": step.action,
+            "target": {"kind": step.kind, "id": step.target_id, "name": step.target_name},
+            "version_seen": step.version_seen,
+            "version_new": step.version_new,
+            "before_digest": digest(step.before) if step.before is not None else None,
+            "after_digest": digest(step.after) if step.after is not None else None,
+        }
+
+    # ---------------------------------------------------------------- recovery
+    async def recover(self, org_id: str, *, file_sha256: str) -> tuple[str, ...]:
+        """Close interrupted runs of this org: read back their sent steps.
+
+        Never replays a call: a sent step is confirmed when a GET shows it
+        landed, otherwise marked failed (the fresh plan then covers it).
+        Returns one note per interrupted run.
+        """
+        notes = []
+        for run in self._journal.open_runs(org_id):
+            confirmed = failed = 0
+            for step in self._journal.steps(run.id):
+                if step.status == "sent":
+                    landed = await read_back(self._org, step)
+                    if landed.landed:
+                        event = _EVENT_OF_ACTION.get(step.action)
+                        events = self._step_events(run, step, event) if event else []
+                        self._journal.mark_confirmed(
+                            step.id,
+                            result=landed.body,
+                            version_new=landed.version,
+                            events=events,
+                        )
+                        confirmed += 1
+                    else:
+                        self._journal.mark_failed(
+                            step.id,
+                            error="interrupted before the API applied it; re-planned",
+                        )
+                        failed += 1
+                elif step.status == "planned":
+                    reason = (
+                        "resumed with a fresh plan"
+                        if run.file_sha256 == file_sha256
+                        else "the schedule file changed; planned afresh"
+                    )
+                    self._journal.mark_skipped(step.id, reason=reason)
+            self._journal.finish_run(
+                run.id, "superseded", summary={**run.summary, "superseded": True}
+            )
+            same = "same file" if run.file_sha256 == file_sha256 else "changed file"
+            notes.append(
+                f"interrupted run {run.id} ({same}): {confirmed} sent step(s) had "
+                f"landed, {failed} had not; continuing with a fresh plan"
+            )
+        self.audit_pending()
+        return tuple(notes)
+
+    # ---------------------------------------------------------------- apply
+    async def apply(
+        self,
+        plan: Plan,
+        *,
+        checksum: str,
+        progress: Progress | None = None,
+        resumed_from: Sequence[str] = (),
+    ) -> RunResult:
+        """Apply `plan` as a new run; deletes, then creates and updates, then pacing."""
+        started = time.monotonic()
+        run = self._journal.create_run(
+            org_id=plan.org_id,
+            org_name=plan.org_name,
+            file_path=plan.file_path,
+            file_sha256=plan.file_sha256,
+            checksum=checksum,
+            plan=plan.data(),
+            steps=[_spec(c) for c in plan.changes],
+        )
+        steps = self._journal.steps(run.id)
+        emit(RunStarted(run_id=run.id, steps=len(steps), resumed=bool(resumed_from)))
+        if progress is not None:
+            progress.start(len(steps))
+        outcomes: list[StepOutcome] = []
+        failure: GcSchedError | None = None
+        for phase in _PHASES:
+            batch = [s for s in steps if s.action in phase]
+            if not batch:
+                continue
+            try:
+                outcomes.extend(await self._run_batch(run, batch, progress))
+            except (CircuitOpenError, NetworkError) as exc:
+                failure = exc
+                break
+            await self._deliver(deadline=1.0)
+        return await self._finish(run, outcomes, failure, started, resumed_from)
+
+    async def _run_batch(
+        self, run: Run, batch: Sequence[Step], progress: Progress | None
+    ) -> list[StepOutcome]:
+        semaphore = asyncio.Semaphore(self._concurrency)
+        stop: list[BaseException] = []
+
+        async def one(step: Step) -> StepOutcome | None:
+            async with semaphore:
+                if stop:
+                    return None
+                try:
+                    outcome = await self._run_step(run, step)
+                except (CircuitOpenError, NetworkError) as exc:
+                    stop.append(exc)
+                    return None
+                if progress is not None:
+                    progress.advance(outcome)
+                return outcome
+
+        results = await asyncio.gather(*(one(s) for s in batch))
+        if stop:
+            raise stop[0]
+        return [r for r in results if r is not None]
+
+    async def _run_step(self, run: Run, step: Step) -> StepOutcome:
+        started = time.monotonic()
+        if step.kind in ("campaign", "messagingcampaign"):
+            current = await current_of(self._org, step)
+            if step_differs(step, current):
+                return self._conflict(run, step, current, started, "changed since plan")
+        self._journal.mark_sent(step.id)
+        try:
+            landed = await execute(self._org, step)
+        except VersionConflictError:
+            current = await current_of(self._org, step)
+            return self._conflict(run, step, current, started, "version changed")
+        except (CircuitOpenError, NetworkError):
+            raise  # the step stays `sent`: the next run reads it back
+        except ApiError as exc:
+            self._journal.mark_failed(step.id, error=str(exc))
+            return self._done(run, step, "failed", started, str(exc))
+        event = _EVENT_OF_ACTION.get(step.action)
+        events = self._step_events(run, step, event) if event else []
+        self._journal.mark_confirmed(
+            step.id, result=landed.body, version_new=landed.version, events=events
+        )
+        self.audit_pending()
+        return self._done(run, step, "confirmed", started, _versions(step, landed.version))
+
+    def _conflict(
+        self,
+        run: Run,
+        step: Step,
+        current: Mapping[str, Any] | None,
+        started: float,
+        why: str,
+    ) -> StepOutcome:
+        version_now = current.get("version") if current else None
+        detail = {
+            "reason": why,
+            "version_seen": step.version_seen,
+            "version_now": version_now,
+            "before_seen": step.before,
+            "current": dict(current) if current else None,
+        }
+        events = self._step_events(
+            run, step, "schedule.conflict", conflict={"version_now": version_now}
+        )
+        self._journal.mark_conflict(step.id, detail=detail, events=events)
+        text = (
+            f"{why}: plan saw version {step.version_seen}, the org has {version_now}; "
+            "nothing was sent — re-run `gcsched plan` to see the new state"
+        )
+        return self._done(run, step, "conflict", started, text)
+
+    def _done(
+        self, run: Run, step: Step, status: str, started: float, detail: str
+    ) -> StepOutcome:
+        emit(
+            ApplyStepFinished(
+                run_id=run.id,
+                step_id=step.id,
+                action=step.action,
+                kind=step.kind,
+                target_name=step.target_name,
+                status=status,
+                seconds=time.monotonic() - started,
+            )
+        )
+        return StepOutcome(step.id, step.action, step.kind, step.target_name, status, detail)
+
+    async def deliver_pending(self) -> None:
+        """Deliver webhook events that are due now (a no-op without webhooks)."""
+        await self._deliver(deadline=self._webhook_wait)
+
+    async def _deliver(self, *, deadline: float) -> None:
+        if self._webhooks is None:
+            return
+        try:
+            await asyncio.wait_for(
+                self._webhooks.deliver_due(deadline=deadline), timeout=deadline + 15
+            )
+        except Exception:  # noqa: BLE001 - a failed delivery never fails the apply
+            return
+
+    async def _finish(
+        self,
+        run: Run,
+        outcomes: list[StepOutcome],
+        failure: GcSchedError | None,
+        started: float,
+        resumed_from: Sequence[str],
+    ) -> RunResult:
+        bad = any(o.status in ("conflict", "failed") for o in outcomes)
+        status = "failed" if failure else ("partial" if bad else "succeeded")
+        counts: dict[str, int] = {}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        summary: dict[str, Any] = {"steps": counts, "resumed_from": list(resumed_from)}
+        if failure is not None:
+            summary["error"] = str(failure)
+        org = {"id": run.org_id, "name": run.org_name}
+        if failure is None:
+            data = run_event_data(
+                run_id=run.id,
+                org=org,
+                outcome="partial" if bad else "succeeded",
+                counts=counts,
+            )
+            events = self._events("run.completed", data, key=f"{run.id}:run")
+        else:
+            data = run_event_data(
+                run_id=run.id, org=org, outcome="failed", counts=counts, error=str(failure)
+            )
+            events = self._events("run.failed", data, key=f"{run.id}:run")
+        self._journal.finish_run(run.id, status, summary=summary, events=events)
+        emit(RunFinished(run_id=run.id, status=status, seconds=time.monotonic() - started))
+        await self._deliver(deadline=self._webhook_wait)
+        return RunResult(
+            run.id, status, tuple(outcomes), tuple(resumed_from), summary, failure
+        )
+
+
+def _versions(step: Step, version_new: int | None) -> str:
+    if step.action == "delete":
+        return "deleted"
+    if version_new is None:
+        return "done"
+    return f"version {step.version_seen or '-'} → {version_new}"

@@ -1,0 +1,75 @@
+"""One read of the org: everything a plan needs, in a handful of requests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gcsched.engine.families import FAMILIES
+from gcsched.engine.ports import Org
+
+__all__ = ["OrgSnapshot", "read_org"]
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSnapshot:
+    """The org as read at plan time (plain JSON bodies)."""
+
+    org: Json
+    campaigns: tuple[Json, ...]
+    messaging_campaigns: tuple[Json, ...]
+    sequences: tuple[Json, ...]
+    callable_time_sets: tuple[Json, ...]
+    schedules: Mapping[str, tuple[Json, ...]]
+
+    @property
+    def org_id(self) -> str:
+        """The organization id."""
+        return str(self.org.get("id", ""))
+
+    @property
+    def org_name(self) -> str:
+        """The organization name."""
+        return str(self.org.get("name", ""))
+
+    def schedule_count(self) -> int:
+        """How many schedules exist in the org, all families."""
+        return sum(len(items) for items in self.schedules.values())
+
+
+async def read_org(org: Org) -> OrgSnapshot:
+    """Read the org with few requests: unpaged schedule lists, campaigns by 100s.
+
+    Contact-list sizes are not read here: the planner asks only for the lists
+    whose size decides a conflict.
+    """
+    (
+        info,
+        campaigns,
+        messaging,
+        sequences,
+        time_sets,
+        *schedule_lists,
+    ) = await asyncio.gather(
+        org.get_organization(),
+        org.list_campaigns(),
+        org.list_messaging_campaigns(),
+        org.list_sequences(),
+        org.list_callable_time_sets(),
+        *(org.list_schedules(family) for family in FAMILIES),
+    )
+    return OrgSnapshot(
+        org=info,
+        campaigns=tuple(campaigns),
+        messaging_campaigns=tuple(messaging),
+        sequences=tuple(sequences),
+        callable_time_sets=tuple(time_sets),
+        schedules={
+            family: tuple(items)
+            for family, items in zip(FAMILIES, schedule_lists, strict=True)
+        },
+    )

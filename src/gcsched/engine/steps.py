@@ -1,0 +1,109 @@
+"""Executing one apply step against the org, and reading one back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gcsched.domain import canonical_body
+from gcsched.engine.families import FAMILIES
+from gcsched.engine.ports import Org
+from gcsched.journal import Step
+
+__all__ = ["Landed", "execute", "read_back", "step_differs"]
+
+Json = dict[str, Any]
+_READ_ONLY = ("id", "version", "dateCreated", "dateModified", "selfUri", "errors")
+
+
+@dataclass(frozen=True, slots=True)
+class Landed:
+    """What the org holds for a step's target after the call."""
+
+    landed: bool
+    version: int | None
+    body: Json | None
+
+
+def _version(body: Mapping[str, Any] | None) -> int | None:
+    value = body.get("version") if body else None
+    return value if isinstance(value, int) else None
+
+
+def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
+    """True when the target no longer is what the plan saw (someone changed it)."""
+    if step.kind in FAMILIES:
+        return _version(current) != step.version_seen
+    before = step.before or {}
+    return any((current or {}).get(k) != v for k, v in before.items())
+
+
+async def _pacing(org: Org, step: Step) -> Landed:
+    """Voice: PATCH the pacing fields (priority by PUT); messaging: PUT with version."""
+    after = dict(step.after or {})
+    if step.kind == "campaign":
+        fresh = await org.get_campaign(step.target_id)
+        priority = after.pop("priority", None)
+        if after:
+            await org.patch_campaign(step.target_id, after)
+        if priority is not None:
+            body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
+            body.update(after)
+            body["priority"] = priority
+            body["version"] = fresh.get("version")
+            result = await org.put_campaign(step.target_id, body)
+            return Landed(True, _version(result), result)
+        return Landed(True, None, None)
+    fresh = await org.get_messaging_campaign(step.target_id)
+    body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
+    body.update(after)
+    body["version"] = step.version_seen if step.version_seen is not None else fresh.get(
+        "version"
+    )
+    result = await org.put_messaging_campaign(step.target_id, body)
+    return Landed(True, _version(result), result)
+
+
+async def current_of(org: Org, step: Step) -> Json | None:
+    """The target as the org holds it now (a schedule, or the campaign for pacing)."""
+    if step.kind in FAMILIES:
+        return await org.get_schedule(step.kind, step.target_id)
+    if step.kind == "campaign":
+        return await org.get_campaign(step.target_id)
+    return await org.get_messaging_campaign(step.target_id)
+
+
+async def execute(org: Org, step: Step) -> Landed:
+    """Send one step: a versioned PUT, a DELETE, or a pacing change.
+
+    Raises whatever the org raises (VersionConflictError on a stale version).
+    """
+    if step.kind not in FAMILIES:
+        return await _pacing(org, step)
+    if step.action == "delete":
+        await org.delete_schedule(step.kind, step.target_id)
+        return Landed(True, None, None)
+    body = dict(step.after or {})
+    if step.version_seen is not None:
+        body["version"] = step.version_seen
+    else:
+        body.pop("version", None)
+    result = await org.put_schedule(step.kind, step.target_id, body)
+    return Landed(True, _version(result), result)
+
+
+async def read_back(org: Org, step: Step) -> Landed:
+    """Did a step that was sent (then interrupted) land? Decided by a GET, never replay."""
+    current = await current_of(org, step)
+    if step.kind in FAMILIES:
+        if step.action == "delete":
+            return Landed(current is None, None, None)
+        if current is None or step.after is None:
+            return Landed(False, None, current)
+        same = canonical_body(current) == canonical_body(step.after)
+        moved = step.version_seen is None or (_version(current) or 0) > step.version_seen
+        return Landed(same and moved, _version(current), current)
+    after = step.after or {}
+    landed = current is not None and all(current.get(k) == v for k, v in after.items())
+    return Landed(landed, _version(current), current)

@@ -1,0 +1,161 @@
+"""Plan warnings about the live org: status, past starts, callable times, load."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gcsched.domain import CheckResult, Expansion
+from gcsched.engine.resolve import Resolved
+from gcsched.engine.snapshot import OrgSnapshot
+from gcsched.plan import Change
+
+__all__ = ["MAX_LIVE_VOICE", "plan_warnings"]
+
+#: Genesys runs at most 50 voice campaigns at once per org (reliability.md [R4]).
+MAX_LIVE_VOICE = 50
+
+_STATUS_NOTES = {
+    "on": "is running now; Genesys ignores a scheduled start while it is on",
+    "complete": "is complete; a schedule will not dial anyone until it is reset",
+    "invalid": "is invalid in Genesys (see its errors); the schedule cannot start it",
+}
+
+
+def _status_warnings(
+    resolved: Sequence[Resolved], changed: set[str]
+) -> list[str]:
+    out = []
+    for item in resolved:
+        status = str(item.entity.get("campaignStatus") or item.entity.get("status"))
+        if item.target_id in changed and status in _STATUS_NOTES:
+            out.append(f"{item.label}: the campaign {_STATUS_NOTES[status]}")
+    return out
+
+
+def _past_warnings(changes: Sequence[Change], today: date) -> list[str]:
+    out = []
+    for change in changes:
+        if change.action not in ("create", "update") or not change.after:
+            continue
+        starts = [
+            str(rec.get("start", ""))[:10]
+            for rec in change.after.get("recurrences") or []
+        ] + [str(iv.get("start", ""))[:10] for iv in change.after.get("intervals") or []]
+        past = sorted(s for s in starts if s and s < today.isoformat())
+        if past:
+            out.append(
+                f"{change.target_name}: starts {past[0]}, before today "
+                f"({today.isoformat()}); Genesys's admin UI refuses past start dates"
+            )
+    return out
+
+
+def _slots(time_set: Mapping[str, Any]) -> list[tuple[ZoneInfo, int, time, time]]:
+    slots = []
+    for callable_time in time_set.get("callableTimes") or []:
+        try:
+            zone = ZoneInfo(str(callable_time.get("timeZoneId") or "UTC"))
+        except (KeyError, ValueError):
+            continue
+        for slot in callable_time.get("timeSlots") or []:
+            try:
+                start = time.fromisoformat(str(slot["startTime"]))
+                stop = time.fromisoformat(str(slot["stopTime"]))
+                slots.append((zone, int(slot["day"]), start, stop))
+            except (KeyError, ValueError):
+                continue
+    return slots
+
+
+def _inside(
+    start: datetime, end: datetime, slots: list[tuple[ZoneInfo, int, time, time]]
+) -> bool:
+    for zone, day, slot_start, slot_stop in slots:
+        local_start = start.astimezone(zone)
+        local_end = (end - timedelta(microseconds=1)).astimezone(zone)
+        if (
+            local_start.isoweekday() == day
+            and local_end.date() == local_start.date()
+            and slot_start <= local_start.time()
+            and local_end.time() < slot_stop
+        ):
+            return True
+    return False
+
+
+def _callable_warnings(
+    resolved: Sequence[Resolved],
+    snapshot: OrgSnapshot,
+    expansions: Mapping[str, Expansion],
+) -> list[str]:
+    sets = {str(s.get("id")): s for s in snapshot.callable_time_sets}
+    out = []
+    for item in resolved:
+        ref = item.entity.get("callableTimeSet")
+        if not isinstance(ref, Mapping) or str(ref.get("id")) not in sets:
+            continue
+        time_set = sets[str(ref.get("id"))]
+        slots = _slots(time_set)
+        expansion = expansions.get(item.label)
+        if not slots or expansion is None:
+            continue
+        outside = [
+            occ for occ in expansion.occurrences if not _inside(occ.start, occ.end, slots)
+        ]
+        if outside:
+            first = outside[0]
+            local = first.local_start
+            out.append(
+                f"{item.label}: {len(outside)} of {len(expansion.occurrences)} windows "
+                f"fall outside the callable time set {time_set.get('name')!r} "
+                f"(first: {local:%Y-%m-%d %H:%M} {first.zone}); calls are only "
+                "placed inside it"
+            )
+    return out
+
+
+def _live_voice_warning(
+    resolved: Sequence[Resolved], expansions: Mapping[str, Expansion]
+) -> list[str]:
+    points: list[tuple[datetime, int]] = []
+    for item in resolved:
+        if not item.voice or item.label not in expansions:
+            continue
+        for occ in expansions[item.label].occurrences:
+            points.append((occ.start, 1))
+            points.append((occ.end, -1))
+    points.sort(key=lambda p: (p[0], p[1]))
+    live = peak = 0
+    peak_at: datetime | None = None
+    for instant, delta in points:
+        live += delta
+        if live > peak:
+            peak, peak_at = live, instant
+    if peak > MAX_LIVE_VOICE and peak_at is not None:
+        return [
+            f"{peak} voice campaigns would be live at once at {peak_at.isoformat()}; "
+            f"Genesys runs at most {MAX_LIVE_VOICE} per org"
+        ]
+    return []
+
+
+def plan_warnings(
+    *,
+    resolved: Sequence[Resolved],
+    snapshot: OrgSnapshot,
+    check: CheckResult,
+    changes: Sequence[Change],
+    today: date,
+) -> list[str]:
+    """Warnings that need the live org (the domain's own come from `check`)."""
+    changed = {c.target_id for c in changes if c.action in ("create", "update")}
+    expansions = {e.schedule.label: e for e in check.expansions}
+    return [
+        *_status_warnings(resolved, changed),
+        *_past_warnings(changes, today),
+        *_callable_warnings(resolved, snapshot, expansions),
+        *_live_voice_warning(resolved, expansions),
+    ]

@@ -1,0 +1,214 @@
+"""Applying plans: convergence, conflicts, resume, audit and outbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gcsched.audit import AuditLog
+from gcsched.client import GenesysClient
+from gcsched.config import load, loads
+from gcsched.engine import Runner, build_plan
+from gcsched.engine.families import REFERENCE_FIELD
+from gcsched.journal import Journal, StepSpec
+from gcsched.sandbox import SandboxState
+
+from .conftest import EXAMPLE, TODAY
+
+pytestmark = pytest.mark.anyio
+
+ONE = """
+version: 1
+webhooks:
+  - url: https://hooks.example.com/gc
+    secret_env: HOOK_SECRET
+schedules:
+  - campaign: Win-back
+    time_zone: America/New_York
+    windows: [{days: [mon-fri], start: "16:00", end: "20:00"}]
+    from: 2026-12-01
+    until: 2027-02-28
+"""
+
+
+def _runner(
+    client: GenesysClient, journal: Journal, audit: AuditLog, file: object = None
+) -> Runner:
+    endpoints = getattr(file, "webhooks", ())
+    return Runner(client, journal, audit, actor="sandbox-client-id", endpoints=endpoints)
+
+
+async def test_apply_converges_and_replan_is_empty(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """Apply the example; the next plan has no changes; versions are 1."""
+    file = load(EXAMPLE)
+    planned = await build_plan(client, file, today=TODAY)
+    runner = _runner(client, journal, audit)
+    result = await runner.apply(planned.plan, checksum=planned.plan.checksum())
+    assert result.status == "succeeded", result.outcomes
+    assert result.count("confirmed") == len(planned.plan.changes)
+    again = await build_plan(client, file, today=TODAY)
+    assert not again.plan.has_changes, [c.data() for c in again.plan.changes]
+    assert again.plan.unchanged == len(file.schedules)
+    for change in planned.plan.changes:
+        if change.action == "create":
+            body = state.schedule(change.kind, change.target_id)
+            assert body is not None and body["version"] == 1
+
+
+async def test_every_confirmed_step_is_audited_once(
+    client: GenesysClient, journal: Journal, audit: AuditLog
+) -> None:
+    """One audit entry per confirmed step; the chain verifies with the journal's heads."""
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    result = await _runner(client, journal, audit).apply(
+        planned.plan, checksum=planned.plan.checksum()
+    )
+    entries = audit.entries(run_id=result.run_id)
+    assert len(entries) == result.count("confirmed")
+    assert audit.verify(journal.audit_hashes()).ok
+    assert journal.unaudited_steps() == []
+
+
+async def test_concurrent_edit_becomes_a_conflict_not_an_overwrite(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """A colleague's edit between plan and apply: the step is `conflict`, nothing sent."""
+    file = loads(ONE, "one.yaml")
+    first = await build_plan(client, file, today=TODAY)
+    await _runner(client, journal, audit).apply(first.plan, checksum="x")
+    changed = loads(ONE.replace('"20:00"', '"19:00"'), "one.yaml")
+    planned = await build_plan(client, changed, today=TODAY)
+    (change,) = planned.plan.changes
+    assert change.action == "update"
+    state.edit_schedule(change.kind, change.target_id)  # a colleague saves it
+    version_now = state.schedule(change.kind, change.target_id)["version"]
+    result = await _runner(client, journal, audit).apply(planned.plan, checksum="y")
+    assert result.status == "partial"
+    (outcome,) = result.outcomes
+    assert outcome.status == "conflict"
+    assert state.schedule(change.kind, change.target_id)["version"] == version_now
+    (step,) = journal.steps(result.run_id)
+    assert step.status == "conflict"
+
+
+async def test_conflict_and_completion_events_go_to_the_outbox(
+    client: GenesysClient, journal: Journal, audit: AuditLog
+) -> None:
+    """Created schedules and the run end are in the outbox, one id each."""
+    file = loads(ONE, "one.yaml")
+    planned = await build_plan(client, file, today=TODAY)
+    result = await _runner(client, journal, audit, file).apply(
+        planned.plan, checksum="z"
+    )
+    types = sorted(row.event_type for row in journal.pending_events())
+    assert types == ["run.completed", "schedule.created"]
+    assert all(row.payload["data"]["run_id"] == result.run_id for row in journal.pending_events())
+
+
+async def test_resume_reads_back_a_sent_step_instead_of_replaying(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """A run killed after its PUT landed: the re-run confirms it by GET, no second PUT."""
+    file = loads(ONE, "one.yaml")
+    planned = await build_plan(client, file, today=TODAY)
+    (change,) = planned.plan.changes
+    run = journal.create_run(
+        org_id=planned.plan.org_id,
+        org_name=planned.plan.org_name,
+        file_path="one.yaml",
+        file_sha256=file.sha256,
+        checksum=planned.plan.checksum(),
+        plan=planned.plan.data(),
+        steps=[
+            StepSpec(
+                change.action,
+                change.kind,
+                change.target_id,
+                change.target_name,
+                change.version_seen,
+                change.before,
+                change.after,
+            )
+        ],
+    )
+    (step,) = journal.steps(run.id)
+    journal.mark_sent(step.id)
+    assert change.after is not None
+    await client.put_schedule(change.kind, change.target_id, change.after)  # then "crash"
+    runner = _runner(client, journal, audit)
+    notes = await runner.recover(planned.plan.org_id, file_sha256=file.sha256)
+    assert notes and "1 sent step(s) had landed" in notes[0]
+    assert journal.step(step.id).status == "confirmed"
+    assert journal.get_run(run.id).status == "superseded"
+    again = await build_plan(client, file, today=TODAY)
+    assert not again.plan.has_changes
+    assert state.schedule(change.kind, change.target_id)["version"] == 1
+    assert len(audit.entries()) == 1
+
+
+async def test_resume_marks_a_step_that_never_landed_failed(
+    client: GenesysClient, journal: Journal, audit: AuditLog
+) -> None:
+    """A run killed before its PUT landed: the step is failed, the fresh plan redoes it."""
+    file = loads(ONE, "one.yaml")
+    planned = await build_plan(client, file, today=TODAY)
+    (change,) = planned.plan.changes
+    run = journal.create_run(
+        org_id=planned.plan.org_id,
+        org_name=planned.plan.org_name,
+        file_path="one.yaml",
+        file_sha256=file.sha256,
+        checksum="c",
+        plan={},
+        steps=[
+            StepSpec(
+                change.action,
+                change.kind,
+                change.target_id,
+                change.target_name,
+                None,
+                None,
+                change.after,
+            )
+        ],
+    )
+    (step,) = journal.steps(run.id)
+    journal.mark_sent(step.id)
+    notes = await _runner(client, journal, audit).recover(
+        planned.plan.org_id, file_sha256=file.sha256
+    )
+    assert "0 sent step(s) had landed, 1 had not" in notes[0]
+    assert journal.step(step.id).status == "failed"
+    again = await build_plan(client, file, today=TODAY)
+    assert [c.action for c in again.plan.changes] == ["create"]
+
+
+async def test_deleting_an_owned_schedule_no_longer_in_the_file(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """Owned schedules dropped from the file are deleted first; others stay."""
+    file = load(EXAMPLE)
+    planned = await build_plan(client, file, today=TODAY)
+    await _runner(client, journal, audit).apply(planned.plan, checksum="a")
+    smaller = loads(ONE.replace("webhooks:\n  - url: https://hooks.example.com/gc\n    secret_env: HOOK_SECRET\n", ""), "one.yaml")
+    planned = await build_plan(client, smaller, today=TODAY)
+    actions = [c.action for c in planned.plan.changes]
+    assert actions[0] == "delete"
+    assert "create" not in actions
+    result = await _runner(client, journal, audit).apply(planned.plan, checksum="b")
+    assert result.status == "succeeded"
+    lapsed = [
+        s
+        for s in state.schedules("campaigns")
+        if s["name"] == "Manual survey schedule"
+    ]
+    assert lapsed, "the schedule gcsched does not own was kept"
+    assert REFERENCE_FIELD["campaigns"] == "campaign"
+
+
+def test_example_exists() -> None:
+    """The example file the demo uses is in the repository."""
+    assert Path(EXAMPLE).is_file()
