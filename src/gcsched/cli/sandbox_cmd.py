@@ -1,9 +1,65 @@
-"""`gcsched sandbox ...` commands (filled in by the sandbox work)."""
+"""`gcsched sandbox ...` commands: the local Genesys Cloud API sandbox."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 sandbox_app = typer.Typer(
     help="The local Genesys Cloud API sandbox.", no_args_is_help=True
 )
+
+
+@sandbox_app.command("serve")
+def serve_command(
+    *,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port (0 picks a free one).")] = 8765,
+    seed: Annotated[
+        str | None, typer.Option(help="JSON seed file (default: the demo org).")
+    ] = None,
+    rate_limit: Annotated[
+        int, typer.Option(help="Requests per token per minute; 0 turns limiting off.")
+    ] = 300,
+    token_ttl: Annotated[int, typer.Option(help="Seconds a token lives.")] = 86400,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject a fault, KIND[:k=v,...]; repeatable "
+            "(429, 5xx, latency, drop, token-expiry, editor)."
+        ),
+    ] = None,
+    fault_seed: Annotated[
+        int | None, typer.Option(help="Seed that makes the faults deterministic.")
+    ] = None,
+    state: Annotated[
+        str | None,
+        typer.Option(help="JSON file to load the org from and save it to on exit."),
+    ] = None,
+) -> None:
+    """Serve the sandbox over HTTP until Ctrl-C (prints its URL and client id)."""
+    from gcsched.api.sandbox import parse_fault, serve
+
+    try:
+        faults = [parse_fault(f) for f in fault or []]
+        serve(
+            host=host,
+            port=port,
+            seed=seed,
+            rate_limit=rate_limit,
+            token_ttl=token_ttl,
+            faults=faults,
+            fault_seed=fault_seed,
+            state_path=state,
+        )
+    except ValueError as exc:
+        typer.echo(f"gcsched sandbox serve: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(
+            f"gcsched sandbox serve: cannot listen on {host}:{port}: "
+            f"{exc.strerror or exc}",
+            err=True,
+        )
+        raise typer.Exit(1) from None

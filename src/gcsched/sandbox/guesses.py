@@ -1,0 +1,67 @@
+"""Every behaviour of the sandbox that rests on a GUESS about the real API.
+
+genesys-api.md marks these as unconfirmed. Each lives here, in one place, so
+that a finding from a real org changes one constant (and docs/sandbox.md).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# Interval and recurrence times: ``yyyy-MM-ddTHH:mm:ss[.SSS]`` with or without a
+# trailing ``Z``. The string is stored verbatim, echoed back, and read as wall
+# time in the schedule's (or recurrence's) ``timeZone``.
+SCHEDULE_TIME_PATTERN: Final = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z)?$"
+)
+
+# The schedule of campaign X has id X (the same for sequences and messaging
+# campaigns).
+SCHEDULE_ID_IS_TARGET_ID: Final = True
+
+# PUT on a schedule that does not exist creates version 1, whatever version
+# the body carries. Each successful PUT adds one.
+FIRST_VERSION: Final = 1
+
+# On an existing schedule a missing or stale version answers 409 with this code.
+CONFLICT_STATUS: Final = 409
+CONFLICT_CODE: Final = "general.conflict"
+CONFLICT_MESSAGE: Final = "Version does not match current version."
+
+# DELETE of a schedule answers 204 and no body.
+DELETE_STATUS: Final = 204
+
+# PATCH of a campaign answers 204 and no body (the SDK method returns None).
+PATCH_STATUS: Final = 204
+
+# Email and WhatsApp schedule paths take MessagingCampaign ids; the schedule
+# family must match the campaign's channel config.
+FAMILY_CHANNEL: Final = {
+    "emailcampaigns": "emailConfig",
+    "messagingcampaigns": "smsConfig",
+    "whatsappcampaigns": "whatsAppConfig",
+}
+
+# A recurrence's initial occurrence (end - start) must be > 0 and <= this.
+MAX_OCCURRENCE_SECONDS: Final = 24 * 3600
+
+# The server gives every recurrence without an ``id`` a stable id, as a real
+# server that stores recurrences as rows would.
+ASSIGN_RECURRENCE_IDS: Final = True
+
+# Token endpoint errors are OAuth-style ``{"error", "description"}``.
+# Minting more than this many tokens per client per minute answers 400
+# ``invalid_request`` "rate limit exceeded".
+TOKEN_MINT_LIMIT_PER_MINUTE: Final = 20
+
+# An unknown or expired bearer token answers 401 with this code.
+BAD_TOKEN_CODE: Final = "bad.credentials"  # noqa: S105
+BAD_TOKEN_MESSAGE: Final = "Invalid login credentials."  # noqa: S105
+
+# nextUri/previousUri/... in listings are relative paths; nextUri is absent
+# on the last page.
+RELATIVE_PAGE_URIS: Final = True
+
+# With rate limiting off, ``inin-ratelimit-allowed`` reports this ceiling.
+UNLIMITED_ALLOWED: Final = 1_000_000

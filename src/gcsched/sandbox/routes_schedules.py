@@ -1,0 +1,121 @@
+"""The five schedule families: list, and GET/PUT/DELETE one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gcsched.sandbox.families import FAMILIES, Family, build_schedule
+from gcsched.sandbox.guesses import (
+    CONFLICT_CODE,
+    CONFLICT_MESSAGE,
+    CONFLICT_STATUS,
+    DELETE_STATUS,
+    FAMILY_CHANNEL,
+    FIRST_VERSION,
+)
+from gcsched.sandbox.paging import listing
+from gcsched.sandbox.problems import ApiProblem, Detail
+from gcsched.sandbox.routes_outbound import not_found, read_json
+from gcsched.sandbox.runtime import Runtime, json_response
+from gcsched.sandbox.state import utc_stamp
+from gcsched.sandbox.validation import validate_schedule
+
+__all__ = ["ScheduleRoutes"]
+
+ID_PARAMS = {
+    "campaigns": "campaignId",
+    "sequences": "sequenceId",
+    "emailcampaigns": "emailCampaignId",
+    "messagingcampaigns": "messagingCampaignId",
+    "whatsappcampaigns": "whatsAppCampaignId",
+}
+
+
+class ScheduleRoutes:
+    """Handlers of ``/api/v2/outbound/schedules/{family}[/{id}]``."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+
+    @staticmethod
+    def _family(request: Request) -> Family:
+        return FAMILIES[request.url.path.split("/")[5]]
+
+    def _target(self, family: Family, oid: str) -> dict[str, Any]:
+        target = self.rt.state.stores[family.target].get(oid)
+        if target is None:
+            raise not_found()
+        config = FAMILY_CHANNEL.get(family.path)
+        if config is not None and config not in target:
+            raise ApiProblem(
+                400,
+                "invalid.value",
+                f"Messaging campaign {oid} has no {config}; its schedule "
+                f"belongs to another family than {family.path}",
+                (Detail("invalid.value", family.ref_field),),
+            )
+        return target
+
+    async def list_all(self, request: Request) -> Response:
+        """List every schedule of a family (bare array or EntityListing)."""
+        family = self._family(request)
+        items = sorted(
+            self.rt.state.schedules[family.path].values(), key=lambda s: s["id"]
+        )
+        if not family.listing:
+            return json_response(items)
+        size = max(len(items), 1)
+        return json_response(
+            listing(items, request.url.path, {}, page_size=size, page_number=1)
+        )
+
+    async def get_one(self, request: Request) -> Response:
+        """GET one schedule; 404 ``not.found`` when there is none."""
+        family = self._family(request)
+        found = self.rt.state.schedules[family.path].get(
+            request.path_params[ID_PARAMS[family.path]]
+        )
+        if found is None:
+            raise not_found()
+        return json_response(found)
+
+    async def put_one(self, request: Request) -> Response:
+        """PUT one schedule: create (version 1) or replace (version must match)."""
+        family = self._family(request)
+        oid = request.path_params[ID_PARAMS[family.path]]
+        raw = await read_json(request)
+        state = self.rt.state
+        async with state.lock:
+            target = self._target(family, oid)
+            body = validate_schedule(raw, family.ref_field, oid)
+            current = state.schedules[family.path].get(oid)
+            now = utc_stamp(state.clock())
+            if current is None:
+                version, created = FIRST_VERSION, now
+            else:
+                if body.get("version") != current["version"]:
+                    raise ApiProblem(
+                        CONFLICT_STATUS,
+                        CONFLICT_CODE,
+                        CONFLICT_MESSAGE,
+                        (Detail(CONFLICT_CODE, "version"),),
+                    )
+                version, created = current["version"] + 1, current["dateCreated"]
+            record = build_schedule(
+                family, target, body, version=version, created=created, modified=now
+            )
+            state.schedules[family.path][oid] = record
+        return json_response(record)
+
+    async def delete_one(self, request: Request) -> Response:
+        """DELETE one schedule; 404 ``not.found`` when there is none."""
+        family = self._family(request)
+        oid = request.path_params[ID_PARAMS[family.path]]
+        state = self.rt.state
+        async with state.lock:
+            if state.schedules[family.path].pop(oid, None) is None:
+                raise not_found()
+        return Response(status_code=DELETE_STATUS)

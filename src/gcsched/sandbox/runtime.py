@@ -1,0 +1,62 @@
+"""The sandbox at run time: state plus limiter, faults, stats and settings."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gcsched.sandbox.faults import FaultEngine
+from gcsched.sandbox.ratelimit import RateLimiter
+from gcsched.sandbox.state import ClientRecord, SandboxState
+from gcsched.sandbox.stats import Stats
+
+__all__ = ["CID_KEY", "CLIENT_KEY", "Runtime", "json_response", "new_correlation_id"]
+
+CID_KEY = "gcsched.sandbox.cid"
+CLIENT_KEY = "gcsched.sandbox.client"
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Everything the handlers and the gateway share."""
+
+    state: SandboxState
+    stats: Stats
+    limiter: RateLimiter
+    faults: FaultEngine
+    token_ttl: int
+    mint_limit: int
+
+    @staticmethod
+    def client(request: Request) -> ClientRecord:
+        """Return the authenticated client of `request` (set by the gateway)."""
+        client: ClientRecord = request.scope[CLIENT_KEY]
+        return client
+
+    @staticmethod
+    def correlation_id(request: Request) -> str:
+        """Return the request's ``ININ-Correlation-Id``."""
+        cid: str = request.scope.get(CID_KEY, "")
+        return cid
+
+
+def new_correlation_id() -> str:
+    """Return a fresh correlation id (a UUID, as the platform uses)."""
+    return str(uuid.uuid4())
+
+
+def json_response(
+    body: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """Return a compact JSON response."""
+    return Response(
+        json.dumps(body, separators=(",", ":")),
+        status_code=status,
+        headers=headers,
+        media_type="application/json",
+    )

@@ -1,0 +1,135 @@
+"""``serve``: the sandbox as a real HTTP server (uvicorn)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from gcsched.sandbox.app import create_app
+from gcsched.sandbox.faults import FaultSpec
+from gcsched.sandbox.gateway import DroppedConnection
+from gcsched.sandbox.seed import load_seed
+from gcsched.sandbox.state import DEFAULT_CLIENT_ID, SandboxState
+
+__all__ = ["asgi_transport", "load_or_seed", "serve"]
+
+
+class _QuietDrops(logging.Filter):
+    """Keep the ``drop`` fault's deliberate exceptions out of the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, DroppedConnection)
+
+
+def asgi_transport(app: object) -> httpx.ASGITransport:
+    """Return an httpx transport that calls `app` in-process (no lifespan).
+
+    Args:
+        app: the app from `create_app`.
+
+    Returns:
+        ``httpx.ASGITransport(app=app)``; use it with any base URL, e.g.
+        ``http://sandbox.test``.
+    """
+    return httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+
+
+def load_or_seed(
+    state_path: str | Path | None = None, seed: str | Path | None = None
+) -> SandboxState:
+    """Return the saved state at `state_path` if present, else a seeded org.
+
+    Args:
+        state_path: a file written by `SandboxState.save` (may not exist yet).
+        seed: a JSON seed file; None means the demo org.
+
+    Returns:
+        The state to serve.
+
+    Raises:
+        ValueError: the state or seed file is unreadable or malformed.
+    """
+    if state_path is not None and Path(state_path).exists():
+        return SandboxState.load(state_path)
+    if seed is not None:
+        return SandboxState.from_seed(load_seed(seed))
+    return SandboxState.demo()
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    seed: str | None = None,
+    rate_limit: int = 300,
+    token_ttl: int = 86400,
+    faults: Sequence[FaultSpec | str] = (),
+    fault_seed: int | None = None,
+    state_path: str | None = None,
+) -> None:
+    """Serve the sandbox until SIGINT/SIGTERM (blocking).
+
+    Prints the URL and a client id (never a secret) on one line, then
+    serves. With `state_path`, loads the state from it when present and
+    saves it there on shutdown.
+
+    Args:
+        host: interface to bind.
+        port: TCP port; 0 picks a free one (the printed URL has it).
+        seed: JSON seed file; None serves the demo org.
+        rate_limit: requests per token per minute; 0 turns limiting off.
+        token_ttl: seconds a token lives.
+        faults: fault specs (``KIND[:k=v,...]`` or FaultSpec).
+        fault_seed: makes the faults deterministic.
+        state_path: JSON file to load from and save to.
+
+    Raises:
+        ValueError: bad seed, state file or fault.
+        OSError: the address cannot be bound.
+    """
+    state = load_or_seed(state_path, seed)
+    app = create_app(
+        state,
+        rate_limit=rate_limit,
+        token_ttl=token_ttl,
+        faults=faults,
+        fault_seed=fault_seed,
+    )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    server = uvicorn.Server(config)
+    client_id = (
+        DEFAULT_CLIENT_ID
+        if DEFAULT_CLIENT_ID in state.clients
+        else next(iter(state.clients), "-")
+    )
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    sys.stdout.write(
+        f"gcsched sandbox serving {state.org['name']!r} at http://{shown}:{bound_port} "
+        f"(client id: {client_id})\n"
+    )
+    sys.stdout.flush()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        if state_path is not None:
+            state.save(state_path)
