@@ -55,7 +55,14 @@ class FakeApi:
     valid_tokens: set[str] = field(default_factory=set)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.seen.append(request)
+        self.seen.append(  # a copy: httpx re-sends the same object after a 401
+            httpx.Request(
+                request.method,
+                request.url,
+                headers=request.headers.copy(),
+                content=request.content,
+            )
+        )
         if request.url.path == "/oauth/token":
             if self.token_replies:
                 return self.token_replies.pop(0)
@@ -78,8 +85,7 @@ class FakeApi:
         if route is None:
             return error(404, "not.found", "The requested resource was not found.")
         if isinstance(route, list):
-            reply = route.pop(0) if len(route) > 1 else route[0]
-            return reply
+            return route.pop(0) if len(route) > 1 else route[0]
         return route(request)
 
     def api_requests(self) -> list[httpx.Request]:

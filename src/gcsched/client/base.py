@@ -44,6 +44,19 @@ def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
+def _last_page(
+    page: int, listing: wire.EntityListing, raw: dict[str, Any], seen: int
+) -> bool:
+    """Whether this page is the last, by the best evidence the listing gives."""
+    if listing.page_count is not None:
+        return page >= listing.page_count
+    if listing.total is not None:
+        return seen >= listing.total
+    if any(key in raw for key in ("nextUri", "selfUri", "lastUri")):
+        return not listing.next_uri
+    return len(listing.entities) < PAGE_SIZE
+
+
 class ClientBase:
     """Connection plumbing shared by the endpoint methods of `GenesysClient`.
 
@@ -244,10 +257,7 @@ class ClientBase:
                 out.append(self._check(entity, model, f"GET {path} entity"))
             if not parsed.entities:
                 break
-            if parsed.page_count is not None:
-                if page >= parsed.page_count:
-                    break
-            elif not parsed.next_uri and len(parsed.entities) < PAGE_SIZE:
+            if _last_page(page, parsed, data, len(out)):
                 break
         return out
 
