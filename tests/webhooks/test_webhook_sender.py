@@ -480,7 +480,11 @@ async def test_delivery_attempts_are_reported_to_telemetry(
     """Each attempt emits WebhookDelivered with the endpoint label and status."""
     enqueue(journal, clock)
     seen: list[Event] = []
-    with hooks_installed(seen.append):
+
+    def hook(event: Event) -> None:
+        seen.append(event)
+
+    with hooks_installed(hook):
         await sender(journal, Receiver(500), clock, environ).deliver_due()
         clock.advance(5)
         await sender(journal, Receiver(202), clock, environ).deliver_due()
@@ -525,3 +529,33 @@ async def test_journal_refusals_are_reported_not_raised(
     assert report.delivered == 1
     assert any("already delivered" in error for error in report.errors)
     assert journal.outbox_event(event_id).status == "delivered"
+
+
+@pytest.mark.anyio
+async def test_an_unexpected_transport_error_is_reported_not_raised(
+    journal: Journal, clock: FakeClock, environ: dict[str, str]
+) -> None:
+    """Even a surprise exception from the transport never escapes deliver_due."""
+    event_id = enqueue(journal, clock)
+
+    def explode(request: httpx.Request, index: int) -> httpx.Response:
+        raise RuntimeError("surprise")
+
+    report = await sender(journal, Receiver(explode), clock, environ).deliver_due()
+    assert report.errors == (
+        "webhook endpoint https://hooks.example.com/genesys: delivery stopped by "
+        "an unexpected RuntimeError",
+    )
+    assert journal.outbox_event(event_id).status == "pending"
+
+
+@pytest.mark.anyio
+async def test_an_unusable_journal_is_reported_not_raised(
+    journal: Journal, clock: FakeClock, environ: dict[str, str]
+) -> None:
+    """A closed journal gives a report with its error instead of an exception."""
+    enqueue(journal, clock)
+    journal.close()
+    report = await sender(journal, Receiver(), clock, environ).deliver_due()
+    assert (report.delivered, report.pending) == (0, -1)
+    assert "is closed" in report.errors[0]

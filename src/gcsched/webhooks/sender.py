@@ -127,14 +127,7 @@ class WebhookSender:
         Returns:
             The `DeliveryReport`; failures are recorded and reported, never raised.
         """
-        now = self._clock()
-        self._disabled = set(self._journal.disabled_endpoints())
-        rows = [
-            row
-            for row in self._journal.pending_events()
-            if row.next_attempt_at <= now and row.endpoint_url not in self._disabled
-        ]
-        return await self._deliver(rows, deadline=deadline)
+        return await self._run(due_only=True, deadline=deadline)
 
     async def flush(self, *, deadline: float | None = None) -> DeliveryReport:
         """Attempt every pending event now, due or not (disabled endpoints wait).
@@ -148,12 +141,20 @@ class WebhookSender:
         Returns:
             The `DeliveryReport`.
         """
-        self._disabled = set(self._journal.disabled_endpoints())
-        rows = [
-            row
-            for row in self._journal.pending_events()
-            if row.endpoint_url not in self._disabled
-        ]
+        return await self._run(due_only=False, deadline=deadline)
+
+    async def _run(self, *, due_only: bool, deadline: float | None) -> DeliveryReport:
+        now = self._clock()
+        try:
+            self._disabled = set(self._journal.disabled_endpoints())
+            rows = [
+                row
+                for row in self._journal.pending_events()
+                if row.endpoint_url not in self._disabled
+                and (not due_only or row.next_attempt_at <= now)
+            ]
+        except JournalError as exc:
+            return DeliveryReport(0, 0, -1, len(self._disabled), errors=(str(exc),))
         return await self._deliver(rows, deadline=deadline)
 
     async def _deliver(
@@ -173,7 +174,7 @@ class WebhookSender:
             ) as client:
                 await asyncio.gather(
                     *(
-                        self._serve(client, url, queue, tally, deadline)
+                        self._guarded(client, url, queue, tally, deadline)
                         for url, queue in by_endpoint.items()
                     )
                 )
@@ -191,6 +192,27 @@ class WebhookSender:
             dead=tally.dead,
             errors=tuple(tally.errors),
         )
+
+    async def _guarded(
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        queue: Sequence[OutboxRow],
+        tally: _Tally,
+        deadline: float | None,
+    ) -> None:
+        """`_serve`, but an unexpected error only ends this endpoint's round.
+
+        A failed delivery must never fail the apply that called us; the events
+        stay pending and the error is reported.
+        """
+        try:
+            await self._serve(client, url, queue, tally, deadline)
+        except Exception as exc:  # reported, never raised (see above)
+            tally.errors.append(
+                f"webhook endpoint {endpoint_label(url)}: delivery stopped by "
+                f"an unexpected {type(exc).__name__}"
+            )
 
     async def _serve(
         self,
