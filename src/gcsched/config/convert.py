@@ -108,18 +108,10 @@ def _check_range(
         )
 
 
-def _window(
-    model: WindowModel,
-    schedule: ScheduleModel,
-    *,
-    calendars: Calendars,
-    known: frozenset[str],
-    problems: Problems,
-    where: Path,
-) -> Window:
+def _window_shape(model: WindowModel, problems: Problems, where: Path) -> None:
+    """Checks that need only the window itself."""
     if "daily" in model.days and len(model.days) > 1:
         problems.add((*where, "days"), "daily cannot be combined with day names")
-    days = None if "daily" in model.days else day_set(model.days)
     start, start_eod = time_value(model.start)
     end, end_of_day = time_value(model.end)
     if start_eod:
@@ -130,6 +122,21 @@ def _window(
             f"end equals start ({model.start}); a window needs a length "
             "(an end before the start runs past midnight)",
         )
+
+
+def _window(
+    model: WindowModel,
+    schedule: ScheduleModel,
+    *,
+    calendars: Calendars,
+    known: frozenset[str],
+    problems: Problems,
+    where: Path,
+) -> Window:
+    _window_shape(model, problems, where)
+    days = None if "daily" in model.days else day_set(model.days)
+    start, _ = time_value(model.start)
+    end, end_of_day = time_value(model.end)
     overridden = any(v is not None for v in (model.from_, model.until, model.count))
     if overridden:
         _check_range(
@@ -169,14 +176,39 @@ def _intervals(
 ) -> tuple[TimedRange, ...]:
     result: list[TimedRange] = []
     for index, item in enumerate(items):
-        if item.end <= item.start:
-            problems.add(
-                (*where, index, "end"),
-                f"end ({item.end.isoformat()}) must be after start "
-                f"({item.start.isoformat()})",
-            )
+        _interval_shape(item, problems, (*where, index))
         result.append(TimedRange(item.start, item.end, item.name))
     return tuple(result)
+
+
+def _interval_shape(item: IntervalModel, problems: Problems, where: Path) -> None:
+    if item.end <= item.start:
+        problems.add(
+            (*where, "end"),
+            f"end ({item.end.isoformat()}) must be after start "
+            f"({item.start.isoformat()})",
+        )
+
+
+def _salvage(entry: Any, problems: Problems, where: Path) -> None:
+    """Window and interval checks for an entry that failed validation elsewhere."""
+    if not isinstance(entry, dict):
+        return
+    parts: tuple[tuple[str, type[WindowModel] | type[IntervalModel]], ...] = (
+        ("windows", WindowModel),
+        ("intervals", IntervalModel),
+    )
+    for key, model_class in parts:
+        items = entry.get(key)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            try:
+                model = model_class.model_validate(item)
+            except ValidationError:
+                continue  # already reported
+            if isinstance(model, WindowModel):
+                _window_shape(model, problems, (*where, key, index))
+            else:
+                _interval_shape(model, problems, (*where, key, index))
 
 
 def _pacing(
@@ -271,21 +303,21 @@ def convert_schedule(
     )
 
 
-def _target(model: ScheduleModel, problems: Problems, where: Path) -> Target | None:
-    given = [
-        (k, getattr(model, k)) for k in TARGET_KEYS if getattr(model, k) is not None
-    ]
+def _target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | None:
+    """The one target key of a raw entry (its value is checked by the model)."""
+    if not isinstance(entry, dict):
+        return None
+    given = [k for k in TARGET_KEYS if entry.get(k) is not None]
     if len(given) == 1:
-        kind, ref = given[0]
-        return Target(kind, ref)
+        return given[0]
     if not given:
         problems.add(
             where, "give exactly one of campaign, sequence or messaging_campaign"
         )
     else:
-        keys = " and ".join(k for k, _ in given)
+        keys = " and ".join(given)
         problems.add(
-            (*where, given[1][0]),
+            (*where, given[1]),
             f"{keys} are both set; one schedule entry targets exactly one of "
             "campaign, sequence or messaging_campaign",
             key=True,
@@ -329,16 +361,26 @@ def _policy(model: PolicyModel | None) -> Policy:
     )
 
 
-def _webhooks(
-    models: Sequence[WebhookModel], problems: Problems
-) -> tuple[WebhookEndpoint, ...]:
+def _webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.add(
+            ("webhooks",), f"expected a list of webhooks, found {describe(raw)}"
+        )
+        return ()
     result: list[WebhookEndpoint] = []
-    for index, hook in enumerate(models):
+    for index, entry in enumerate(raw):
         where: Path = ("webhooks", index)
-        for problem in check_url(
-            hook.url, allow_insecure_loopback=hook.allow_insecure_loopback
-        ):
-            problems.add((*where, "url"), problem)
+        if isinstance(entry, dict) and isinstance(entry.get("url"), str):
+            allow = entry.get("allow_insecure_loopback") is True
+            for problem in check_url(entry["url"], allow_insecure_loopback=allow):
+                problems.add((*where, "url"), problem)
+        try:
+            hook = WebhookModel.model_validate(entry)
+        except ValidationError as exc:
+            problems.add_validation(exc, WebhookModel, where)
+            continue
         result.append(
             WebhookEndpoint(
                 url=hook.url.strip(),
@@ -414,7 +456,12 @@ def convert_file(
             f"schedules, found {describe(raw)}",
         )
         return None
-    head = {k: v for k, v in raw.items() if k not in ("schedules", "calendars")}
+    parts = ("schedules", "calendars", "webhooks")
+    head = {
+        k: v
+        for k, v in raw.items()
+        if k not in parts and not (isinstance(k, str) and k.startswith("x-"))
+    }
     head_model: FileModel | None = None
     try:
         head_model = FileModel.model_validate(head)
@@ -432,24 +479,25 @@ def convert_file(
     schedules: list[tuple[Path, Schedule]] = []
     for index, entry in enumerate(entries or ()):
         where: Path = ("schedules", index)
+        kind = _target_kind(entry, problems, where)
         try:
             model = ScheduleModel.model_validate(entry)
         except ValidationError as exc:
             problems.add_validation(exc, ScheduleModel, where)
+            _salvage(entry, problems, where)
             continue
-        target = _target(model, problems, where)
-        if target is None:
+        if kind is None:
             continue
         schedule = convert_schedule(
             model,
-            target,
+            Target(kind, getattr(model, kind)),
             calendars=calendars,
             known=known,
             problems=problems,
             where=where,
         )
         schedules.append((where, schedule))
-    webhooks = _webhooks((head_model.webhooks or []) if head_model else [], problems)
+    webhooks = _webhooks(raw.get("webhooks"), problems)
     _check_file_rules(schedules, policy, policy_model, problems)
     if problems or head_model is None:
         return None

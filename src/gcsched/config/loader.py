@@ -164,7 +164,8 @@ def _from_text(text: str, path: str, digest: str) -> ScheduleFile:
         raise ConfigError([f"{path}: {_EMPTY}"])
     problems.marks = marks
     for problem in yaml_problems:
-        problems.add(problem.path, problem.message)
+        at = None if problem.line is None else (problem.line, problem.column or 0)
+        problems.add(problem.path, problem.message, at=at)
     result = convert_file(data, problems, path=path, sha256=digest)
     if problems or result is None:
         raise ConfigError(problems.reasons)

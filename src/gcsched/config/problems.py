@@ -96,9 +96,22 @@ class Problems:
     marks: Marks | None = None
     items: list[tuple[tuple[int, int], int, str]] = field(default_factory=list)
 
-    def add(self, where: Path, message: str, *, key: bool = False) -> None:
-        """Record a problem at data path `where` (`key`: point at the key)."""
-        position = self.marks.find(where, prefer_key=key) if self.marks else None
+    def add(
+        self,
+        where: Path,
+        message: str,
+        *,
+        key: bool = False,
+        at: tuple[int, int] | None = None,
+    ) -> None:
+        """Record a problem at data path `where`.
+
+        `key` points at the key rather than the value; `at` gives the 0-based
+        (line, column) explicitly.
+        """
+        position = at
+        if position is None and self.marks is not None:
+            position = self.marks.find(where, prefer_key=key)
         label = format_path(where)
         body = f"{label}: {message}" if label else message
         if position is None:
@@ -166,6 +179,8 @@ class Problems:
             sign = "at most" if kind == "less_than_equal" else "less than"
             bound = ctx.get("le", ctx.get("lt"))
             return f"must be {sign} {bound}, found {value!r}", False
+        if kind == "literal_error" and loc == ("version",):
+            return f"unsupported version {value!r}; this gcsched reads version 1", False
         if kind == "literal_error":
             return f"must be {ctx.get('expected', '')}, found {describe(value)}", False
         if kind == "too_short":
