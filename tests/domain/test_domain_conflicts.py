@@ -1,4 +1,4 @@
-"""Audience conflicts: ranking, ties, reject/trim/warn, allow_overlap, dialer overlap."""
+"""Audience conflicts: ranking, ties, reject/trim/warn, allow_overlap, dialers."""
 
 from __future__ import annotations
 

@@ -8,13 +8,13 @@ import pytest
 from domain_factories import WEEKDAYS, schedule, window
 
 from gcsched.domain import canonical_body, owned, parse_body, render_body
-from gcsched.domain.model import DayRange, Target, TimedRange, Weekday
+from gcsched.domain.model import DayRange, Schedule, Target, TimedRange, Weekday
 from gcsched.errors import InputError
 
 TARGET = Target("campaign", "Q4 Renewals")
 
 
-def _design_example():  # type: ignore[no-untyped-def]
+def _design_example() -> Schedule:
     return schedule(
         zone="America/Chicago",
         windows=(window(days=WEEKDAYS | {Weekday.SATURDAY}),),
@@ -199,7 +199,6 @@ def test_parse_strips_owner_prefix_and_default_name() -> None:
 
 def test_parse_keeps_per_window_values_that_differ() -> None:
     """Values not shared by every recurrence stay on the windows."""
-    s = _design_example()
     s = schedule(
         zone="UTC",
         windows=(window(until=date(2026, 2, 1)), window("18:00", "20:00")),
