@@ -78,8 +78,6 @@ class ClientCredentialsAuth(httpx.Auth):
         sleep: async sleep (injected for tests).
     """
 
-    requires_response_body = True
-
     def __init__(
         self,
         credentials: Credentials,
@@ -188,6 +186,7 @@ class ClientCredentialsAuth(httpx.Auth):
                         while True:
                             self.token_requests += 1
                             reply = yield self._token_request()
+                            await reply.aread()
                             result = self._read_token_reply(reply, attempt)
                             if isinstance(result, str):
                                 token = result

@@ -26,6 +26,7 @@ from gcsched.client.regions import login_url_for
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import Sender
 from gcsched.client.stats import ClientStats
+from gcsched.client.transport import SocketLikeTransport
 from gcsched.errors import ApiError, AuthenticationError, InputError
 
 __all__ = ["FAMILIES", "ClientBase"]
@@ -98,6 +99,8 @@ class ClientBase:
             clock=clock,
             sleep=sleep,
         )
+        if isinstance(transport, httpx.ASGITransport):
+            transport = SocketLikeTransport(transport)
         self._http = httpx.AsyncClient(
             base_url=self.api_url,
             auth=self._auth,
