@@ -171,7 +171,7 @@ def create_app(
 
     async def oauth_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, OAuthProblem)
-        body = {"error": exc.error, "description": exc.description, **exc.extra}
+        body = {"error": exc.error, "description": exc.description}
         return json_response(body, exc.status)
 
     async def not_found(request: Request, exc: Exception) -> Response:

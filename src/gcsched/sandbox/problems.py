@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["ApiProblem", "Detail", "OAuthProblem", "error_body"]
@@ -47,14 +47,14 @@ class ApiProblem(Exception):  # noqa: N818 - it is an answer, not a failure
         self.headers = headers or {}
 
 
-@dataclass(frozen=True, slots=True)
-class OAuthProblem(Exception):  # noqa: N818
-    """An OAuth-style token endpoint error."""
+class OAuthProblem(Exception):  # noqa: N818 - it is an answer, not a failure
+    """An OAuth-style token endpoint error ``{"error", "description"}``."""
 
-    status: int
-    error: str
-    description: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    def __init__(self, status: int, error: str, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.error = error
+        self.description = description
 
 
 def error_body(
