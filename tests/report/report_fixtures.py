@@ -130,3 +130,40 @@ def winback() -> Schedule:
         from_=date(2026, 3, 1),
         until=date(2026, 3, 31),
     )
+
+
+HOLIDAYS = (
+    DayRange(date(2026, 1, 1), date(2026, 1, 1), "New Year"),
+    DayRange(date(2026, 1, 19), date(2026, 1, 19), "MLK Day"),
+    DayRange(date(2026, 2, 16), date(2026, 2, 16), "Presidents' Day"),
+)
+ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles", "Europe/London")
+
+
+def many_campaigns(count: int) -> tuple[Schedule, ...]:
+    """`count` weekday campaigns over Q1 2026 in four zones; every tenth one shares
+    its audience with the next and calls on Fridays too (conflicts)."""
+    out = []
+    for i in range(count):
+        pair = i - 1 if i % 10 == 1 else i
+        days = set(WEEKDAYS) if i % 10 else {Weekday.FRIDAY, Weekday.SATURDAY}
+        start = 8 + i % 5
+        out.append(
+            campaign(
+                f"Campaign {i:03d}",
+                time_zone=ZONES[i % 4],
+                priority=1 + i % 10,
+                audience=f"list-{pair}",
+                windows=(
+                    Window(
+                        start=time(start),
+                        end=time(start + 4 + i % 5),
+                        days=frozenset(days),
+                    ),
+                ),
+                from_=date(2026, 1, 1),
+                until=date(2026, 3, 31),
+                except_=HOLIDAYS,
+            )
+        )
+    return tuple(out)

@@ -35,6 +35,10 @@ def _asset(name: str) -> str:
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else word + "s"
+
+
 def _script_json(data: object) -> str:
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -153,11 +157,14 @@ def to_html(report: Report) -> str:
     source = f"{escape(report.source)} · " if report.source else ""
     n_conf = len(report.conflicts)
     stats = (
-        f"<li><b>{len(report.rows)}</b> schedules</li>"
-        f"<li><b>{occurrences}</b> windows</li>"
-        f'<li class="{"bad" if n_conf else ""}"><b>{n_conf}</b> conflicts</li>'
-        f"<li><b>{len(report.holidays)}</b> holidays</li>"
-        f"<li><b>{len(report.warnings)}</b> warnings</li>"
+        f"<li><b>{len(report.rows)}</b> {_plural(len(report.rows), 'schedule')}</li>"
+        f"<li><b>{occurrences}</b> {_plural(occurrences, 'window')}</li>"
+        f'<li class="{"bad" if n_conf else ""}"><b>{n_conf}</b> '
+        f"{_plural(n_conf, 'conflict')}</li>"
+        f"<li><b>{len(report.holidays)}</b> "
+        f"{_plural(len(report.holidays), 'holiday')}</li>"
+        f"<li><b>{len(report.warnings)}</b> "
+        f"{_plural(len(report.warnings), 'warning')}</li>"
     )
     return _PAGE.format(
         csp=_CSP,

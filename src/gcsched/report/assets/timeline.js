@@ -143,6 +143,11 @@
       head.push('<text x="' + (labelW + 4) + '" y="' + (state.view === "week" ? 30 : 16) + '" class="label">' +
         (state.view === "month" ? MONTHS[new Date(ax.w0).getUTCMonth()] + " " + new Date(ax.w0).getUTCFullYear() : "") + "</text>");
     }
+    [[ax.w0, Math.min(rangeStart, ax.w1)], [Math.max(rangeEnd, ax.w0), ax.w1]].forEach(function (p) {
+      if (p[1] <= p[0]) return;
+      var a = X(ax.conv(p[0])), b = X(ax.conv(p[1]));
+      bg.push('<rect class="outside" x="' + a.toFixed(1) + '" y="0" width="' + (b - a).toFixed(1) + '" height="' + H + '"><title>outside the report range</title></rect>');
+    });
     data.holidays.forEach(function (hd, i) {
       var hs = Date.parse(hd.start + "T00:00:00Z"), he = Date.parse(hd.end + "T00:00:00Z") + DAY;
       if (he <= ax.w0 || hs >= ax.w1) return;
@@ -203,10 +208,13 @@
     if (!list.length) out.push('<text class="muted" x="12" y="20">No schedule matches the filter.</text>');
 
     var defs = '<defs><pattern id="hatch-excluded" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="transparent"/><line x1="0" y1="0" x2="0" y2="6" stroke="var(--excluded)" stroke-width="2"/></pattern>' +
-      '<pattern id="hatch-conflict" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="5" height="5" fill="rgba(214,38,59,0.18)"/><line x1="0" y1="0" x2="0" y2="5" stroke="#d6263b" stroke-width="1.6"/></pattern></defs>';
+      '<pattern id="hatch-conflict" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="5" height="5" fill="rgba(214,38,59,0.18)"/><line x1="0" y1="0" x2="0" y2="5" stroke="#d6263b" stroke-width="1.6"/></pattern>' +
+      '<pattern id="hatch-outside" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="rgba(127,135,150,0.10)"/><line x1="0" y1="0" x2="0" y2="8" stroke="rgba(127,135,150,0.25)" stroke-width="1"/></pattern></defs>';
     axisSvg.setAttribute("width", W); axisSvg.setAttribute("height", AXIS_H);
     axisSvg.setAttribute("viewBox", "0 0 " + W + " " + AXIS_H);
-    axisSvg.innerHTML = '<text class="muted" x="8" y="' + (AXIS_H - 8) + '">' + esc(list.length + " of " + rows.length + " schedules") + "</text>" + head.join("");
+    var zoneText = ax.zone === null ? "each schedule\u2019s zone" : ax.zone === "UTC" ? "UTC" : ax.zone + " " + offsetLabel(ax.zone, ax.t0);
+    axisSvg.innerHTML = '<text class="axis-zone" x="8" y="16">' + esc(zoneText) + "</text>" +
+      '<text class="muted" x="8" y="' + (AXIS_H - 8) + '">' + esc(list.length + " of " + rows.length + " schedules") + "</text>" + head.join("");
     bodySvg.setAttribute("width", W); bodySvg.setAttribute("height", H);
     bodySvg.setAttribute("viewBox", "0 0 " + W + " " + H);
     bodySvg.innerHTML = defs + bg.join("") + out.join("");
