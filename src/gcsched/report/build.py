@@ -122,6 +122,7 @@ def build_report(
     hi = end or max((r[1] for r in ranges.values()), default=today)
     hi = max(hi, lo)
     rows: list[ReportRow] = []
+    spans: list[tuple[datetime, datetime]] = []
     for schedule in schedules:
         label = schedule.label
         own_lo, own_hi = ranges[label]
@@ -133,6 +134,7 @@ def build_report(
         zone = schedule.time_zone
         t_lo = _day_start(row_lo, zone)
         t_hi = _day_start(row_hi + timedelta(days=1), zone)
+        spans.append((t_lo, t_hi))
         trimmed = result.trimmed.get(label)
         if trimmed is not None:
             occurrences = tuple(
@@ -161,8 +163,8 @@ def build_report(
                 schedule=schedule,
             )
         )
-    r_lo = _day_start(lo, "UTC") - timedelta(days=1)
-    r_hi = _day_start(hi, "UTC") + timedelta(days=2)
+    r_lo = min((s[0] for s in spans), default=_day_start(lo, "UTC"))
+    r_hi = max((s[1] for s in spans), default=_day_start(hi, "UTC"))
     conflicts = tuple(
         _conflict(c) for c in result.conflicts if _in_range(c.start, c.end, r_lo, r_hi)
     )
