@@ -17,6 +17,13 @@ def sample(tmp_path: Path) -> tuple[AuditLog, list[str], bytes]:
     return log, hashes, log.path.read_bytes()
 
 
+@pytest.fixture
+def small(tmp_path: Path) -> tuple[AuditLog, list[str], bytes]:
+    """A 3-entry log for the byte-by-byte mutations."""
+    log, hashes = sample_log(tmp_path / "small.jsonl", 3)
+    return log, hashes, log.path.read_bytes()
+
+
 def _line_of(data: bytes, position: int) -> int:
     return data[:position].count(b"\n") + 1
 

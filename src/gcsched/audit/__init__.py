@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from gcsched.audit.chain import GENESIS, canonical_json, digest, entry_hash
 from gcsched.audit.log import AuditLog, AuditVerification
+from gcsched.audit.recorder import AuditableStep, entry_for, record_steps
 
 __all__ = [
     "GENESIS",
     "AuditLog",
     "AuditVerification",
+    "AuditableStep",
     "canonical_json",
     "digest",
+    "entry_for",
     "entry_hash",
+    "record_steps",
 ]

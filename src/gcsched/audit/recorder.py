@@ -1,0 +1,100 @@
+"""From confirmed journal steps to audit entries, never twice.
+
+The engine calls `record_steps(log, journal.unaudited_steps(), actor=client_id,
+record=journal.set_audit_hash)` after each confirmed step and once on start. For
+each step it reuses the entry already in the log (a crash may have struck
+between writing the entry and the journal recording its hash) or appends a new
+one, then records the hash in the journal. Steps are read through the
+`AuditableStep` protocol, so this module does not import the journal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from gcsched.audit.chain import digest
+from gcsched.audit.log import AuditLog
+
+__all__ = ["AuditableStep", "entry_for", "record_steps"]
+
+
+class AuditableStep(Protocol):
+    """What the audit needs of a confirmed step (`gcsched.journal.Step` fits)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def run_id(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def target_id(self) -> str: ...
+    @property
+    def target_name(self) -> str: ...
+    @property
+    def version_seen(self) -> int | None: ...
+    @property
+    def version_new(self) -> int | None: ...
+    @property
+    def before(self) -> Mapping[str, Any] | None: ...
+    @property
+    def after(self) -> Mapping[str, Any] | None: ...
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+def entry_for(step: AuditableStep, *, actor: str) -> dict[str, Any]:
+    """The audit entry of a confirmed `step` done by OAuth client `actor`.
+
+    The time is when the journal confirmed the step; digests are of the
+    Genesys bodies before and after (None where there is no body).
+    """
+    moment = step.updated_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return {
+        "time": moment.astimezone(UTC).isoformat(timespec="seconds"),
+        "run_id": step.run_id,
+        "step_id": step.id,
+        "actor": actor,
+        "action": step.action,
+        "target": {"kind": step.kind, "id": step.target_id, "name": step.target_name},
+        "before_digest": None if step.before is None else digest(dict(step.before)),
+        "after_digest": None if step.after is None else digest(dict(step.after)),
+        "version_seen": step.version_seen,
+        "version_new": step.version_new,
+    }
+
+
+def record_steps(
+    log: AuditLog,
+    steps: Iterable[AuditableStep],
+    *,
+    actor: str,
+    record: Callable[[int, str], None],
+) -> list[str]:
+    """Make sure each confirmed step has exactly one audit entry, and record it.
+
+    Args:
+        log: the audit log.
+        steps: confirmed steps not yet audited (`Journal.unaudited_steps()`).
+        actor: the OAuth client id that made the changes.
+        record: stores a step's entry hash (`Journal.set_audit_hash`).
+
+    Returns:
+        The hashes recorded, in order.
+
+    Raises:
+        AuditError: the log cannot be written or its last entry is damaged.
+    """
+    hashes: list[str] = []
+    for step in steps:
+        existing = log.find(step.run_id, step.id)
+        entry_hash = existing or log.append(entry_for(step, actor=actor))
+        record(step.id, entry_hash)
+        hashes.append(entry_hash)
+    return hashes

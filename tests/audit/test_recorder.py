@@ -1,0 +1,71 @@
+"""Confirmed journal steps become audit entries exactly once, across crashes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gcsched.audit import AuditLog, digest, entry_for, record_steps
+from gcsched.journal import Journal, StepSpec
+
+
+def _journal_with_confirmed(path: Path, n: int) -> Journal:
+    journal = Journal.open(path)
+    specs = [
+        StepSpec("update", "campaign", f"id{i}", f"C{i}", 3, {"v": 3}, {"v": 4})
+        for i in range(n)
+    ]
+    run = journal.create_run(
+        org_id="o", org_name="O", file_path="f", file_sha256="s", checksum="c",
+        plan={}, steps=specs,
+    )  # fmt: skip
+    for step in journal.steps(run.id):
+        journal.mark_sent(step.id)
+        journal.mark_confirmed(step.id, result={"v": 4}, version_new=4)
+    return journal
+
+
+def test_entries_carry_actor_target_and_digests(tmp_path: Path) -> None:
+    """An entry names the client, the target and digests of both bodies."""
+    with _journal_with_confirmed(tmp_path / "j.db", 1) as journal:
+        [step] = journal.steps(journal.list_runs()[0].id)
+        entry = entry_for(step, actor="client-123")
+    assert entry["actor"] == "client-123"
+    assert entry["target"] == {"kind": "campaign", "id": "id0", "name": "C0"}
+    assert entry["before_digest"] == digest({"v": 3})
+    assert entry["after_digest"] == digest({"v": 4})
+    assert (entry["version_seen"], entry["version_new"]) == (3, 4)
+    assert entry["time"].endswith("+00:00")
+
+
+def test_record_steps_audits_each_confirmed_step_once(tmp_path: Path) -> None:
+    """Recording fills the journal's hashes, and the log verifies against them."""
+    log = AuditLog(tmp_path / "audit.jsonl")
+    with _journal_with_confirmed(tmp_path / "j.db", 3) as journal:
+        hashes = record_steps(
+            log, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
+        )
+        assert len(hashes) == 3
+        assert journal.unaudited_steps() == []
+        assert journal.audit_hashes() == hashes
+        assert (
+            record_steps(
+                log, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
+            )
+            == []
+        )
+        assert log.verify(journal.audit_hashes()).ok
+    assert len(log.entries()) == 3
+
+
+def test_crash_between_entry_and_journal_makes_no_duplicate(tmp_path: Path) -> None:
+    """An entry written before a crash is reused on start, not written again."""
+    log = AuditLog(tmp_path / "audit.jsonl")
+    with _journal_with_confirmed(tmp_path / "j.db", 2) as journal:
+        first, _second = journal.unaudited_steps()
+        written = log.append(entry_for(first, actor="c"))  # then "crash"
+        hashes = record_steps(
+            log, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
+        )
+        assert hashes[0] == written
+        assert len(log.entries()) == 2
+        assert log.verify(journal.audit_hashes()).ok
