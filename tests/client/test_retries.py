@@ -205,3 +205,67 @@ async def test_patch_not_retried_after_read_error() -> None:
         with pytest.raises(NetworkError):
             await client.patch_campaign("c1", {"maxCallsPerAgent": 2})
     assert len(calls) == 1
+
+
+def lost_answer_api(stored_name: str) -> FakeApi:
+    """PUT lands but its answer is lost; the retry meets a 409."""
+    path = "/api/v2/outbound/schedules/campaigns/c1"
+    store: dict[str, object] = {}
+    calls = {"put": 0}
+
+    def put(request: httpx.Request) -> httpx.Response:
+        calls["put"] += 1
+        if calls["put"] == 1:
+            import json
+
+            body = json.loads(request.content)
+            store.update(body, id="c1", version=body["version"] + 1, name=stored_name)
+            raise httpx.ReadError("answer lost", request=request)
+        return error(409, "general.conflict", "Version does not match")
+
+    def get(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=store)
+
+    return FakeApi(routes={("PUT", path): put, ("GET", path): get})
+
+
+SENT = {
+    "name": "gcsched: mine",
+    "campaign": {"id": "c1"},
+    "intervals": [{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00"}],
+    "version": 4,
+}
+
+
+@pytest.mark.anyio
+async def test_put_whose_answer_was_lost_is_recognised() -> None:
+    """A retried PUT that meets its own landed write returns it, not a conflict."""
+    api = lost_answer_api("gcsched: mine")
+    async with make_client(api) as client:
+        stored = await client.put_schedule("campaigns", "c1", SENT)
+    assert stored["version"] == 5
+    assert [r.method for r in api.api_requests()] == ["PUT", "PUT", "GET"]
+
+
+@pytest.mark.anyio
+async def test_lost_answer_but_other_content_is_a_conflict() -> None:
+    """If the org holds something else after a lost answer, it is a conflict."""
+    from gcsched.errors import VersionConflictError
+
+    api = lost_answer_api("a colleague's name")
+    async with make_client(api) as client:
+        with pytest.raises(VersionConflictError):
+            await client.put_schedule("campaigns", "c1", SENT)
+
+
+@pytest.mark.anyio
+async def test_plain_conflict_is_not_read_back() -> None:
+    """A 409 on a first attempt is a conflict at once, with no extra read."""
+    from gcsched.errors import VersionConflictError
+
+    path = "/api/v2/outbound/schedules/campaigns/c1"
+    api = FakeApi(routes={("PUT", path): [error(409, "general.conflict")]})
+    async with make_client(api) as client:
+        with pytest.raises(VersionConflictError):
+            await client.put_schedule("campaigns", "c1", SENT)
+    assert [r.method for r in api.api_requests()] == ["PUT"]

@@ -24,7 +24,7 @@ from gcsched.client.failures import error_for_response
 from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
 from gcsched.client.regions import login_url_for
 from gcsched.client.retry import CircuitBreaker, RetryBudget
-from gcsched.client.sender import Sender
+from gcsched.client.sender import AMBIGUOUS, Sender
 from gcsched.client.stats import ClientStats
 from gcsched.client.transport import SocketLikeTransport
 from gcsched.errors import ApiError, AuthenticationError, InputError
@@ -206,7 +206,10 @@ class ClientBase:
         if missing_ok and response.status_code == 404:
             return None
         if response.status_code >= 400:
-            raise error_for_response(response, method=method, route=route, path=path)
+            error = error_for_response(response, method=method, route=route, path=path)
+            if response.extensions.get(AMBIGUOUS):
+                error.after_lost_attempt = True  # type: ignore[attr-defined]
+            raise error
         if not response.content.strip():
             return None
         try:

@@ -7,20 +7,45 @@ sent. Paths and permissions: genesys-api.md §1–§2.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from gcsched.client import wire
 from gcsched.client.base import _SCHEDULES, ClientBase, _seg
-from gcsched.errors import ApiError
+from gcsched.errors import ApiError, VersionConflictError
 
-__all__ = ["GenesysClient"]
+__all__ = ["GenesysClient", "landed"]
+
+log = logging.getLogger("gcsched.client")
 
 _CAMPAIGNS = "/api/v2/outbound/campaigns"
 _MESSAGING = "/api/v2/outbound/messagingcampaigns"
 _SEQUENCES = "/api/v2/outbound/sequences"
 _CONTACT_LISTS = "/api/v2/outbound/contactlists"
 _TIME_SETS = "/api/v2/outbound/callabletimesets"
+
+
+_SERVER_SET = frozenset({"version", "id", "selfUri", "dateCreated", "dateModified"})
+
+
+def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
+    """Whether `stored` holds everything `sent` said (server-set fields aside)."""
+    if isinstance(sent, Mapping):
+        if not isinstance(stored, Mapping):
+            return False
+        return all(
+            key in stored and landed(value, stored[key], top=False)
+            for key, value in sent.items()
+            if not (top and key in _SERVER_SET)
+        )
+    if isinstance(sent, list):
+        return (
+            isinstance(stored, list)
+            and len(sent) == len(stored)
+            and all(landed(a, b, top=False) for a, b in zip(sent, stored, strict=True))
+        )
+    return bool(sent == stored)
 
 
 class GenesysClient(ClientBase):
@@ -196,7 +221,19 @@ class GenesysClient(ClientBase):
             f"the {family} schedule of {target_id}",
         )
         path = f"{base}/{_seg(target_id)}"
-        data = await self._call("PUT", base + "/{id}", path, json=payload)
+        try:
+            data = await self._call("PUT", base + "/{id}", path, json=payload)
+        except VersionConflictError as exc:
+            # A retried PUT whose first attempt was processed but its answer
+            # lost meets its own version bump: read back, and if the org holds
+            # exactly what was sent, that is our write, not someone else's.
+            if not getattr(exc, "after_lost_attempt", False):
+                raise
+            fresh = await self.get_schedule(family, target_id)
+            if fresh is None or not landed(payload, fresh):
+                raise
+            log.info("PUT %s landed before its answer was lost", path)
+            return fresh
         return self._object(data, wire.SCHEDULE_MODELS[family], f"PUT {path}")
 
     async def delete_schedule(self, family: str, target_id: str) -> None:

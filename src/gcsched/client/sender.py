@@ -40,6 +40,8 @@ __all__ = ["Sender"]
 log = logging.getLogger("gcsched.client")
 
 MAX_ATTEMPTS = 12
+AMBIGUOUS = "gcsched.ambiguous"
+"""Response extension set when an earlier attempt may have been processed."""
 
 
 class _RetryableAnswerError(Exception):
@@ -57,6 +59,7 @@ class _RequestState:
     started: float
     attempt: int = 0
     wait: float = 0.0
+    ambiguous: bool = False  # an earlier attempt may have been processed
 
 
 class Sender:
@@ -112,6 +115,7 @@ class Sender:
                     exc, httpx.ConnectError | httpx.ConnectTimeout
                 )
                 reason = "transport"
+                state.ambiguous = state.ambiguous or not connect_error
             else:
                 return False
             if self.breaker.is_open:
@@ -120,6 +124,8 @@ class Sender:
                 state.method, connect_error=connect_error, status=status
             ):
                 return False
+            if status is not None and status in (502, 504):
+                state.ambiguous = True  # a gateway may have passed it on
             if status == 429 and response is not None:
                 _floor, wait = retry_after_wait(response)
             else:
@@ -179,7 +185,10 @@ class Sender:
                 wait_jitter=0.0,
             ):
                 with attempt:
-                    return await self._attempt(state, path, params, json)
+                    response = await self._attempt(state, path, params, json)
+                    if state.ambiguous:
+                        response.extensions[AMBIGUOUS] = True
+                    return response
         except _RetryableAnswerError as exc:
             status = exc.response.status_code
             if status >= 500 and self.breaker.is_open:
