@@ -44,11 +44,10 @@ def main(path: str, mode: str) -> None:
     journal.mark_sent(step.id)
     data = schedule_event_data(
         run_id=run.id,
-        org_id=run.org_id,
-        org_name=run.org_name,
+        org={"id": run.org_id, "name": run.org_name},
         kind=step.kind,
-        schedule_id=step.target_id,
-        schedule_name=step.target_name,
+        target_id=step.target_id,
+        target_name=step.target_name,
         action=step.action,
         before=before,
         after=after,

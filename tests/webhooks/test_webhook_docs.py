@@ -49,11 +49,10 @@ def test_payload_example_matches_the_builder() -> None:
     example = json.loads(_block("json", "## Payload"))
     built = schedule_event_data(
         run_id="r",
-        org_id="o",
-        org_name="O",
+        org={"id": "o", "name": "O"},
         kind="campaign",
-        schedule_id="c",
-        schedule_name="n",
+        target_id="c",
+        target_name="n",
         action="update",
         before={},
         after={},

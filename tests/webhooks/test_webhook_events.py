@@ -25,11 +25,10 @@ NOW = datetime(2026, 11, 27, 20, 53, 1, 123456, tzinfo=UTC)
 def _data(**extra: object) -> dict[str, object]:
     return schedule_event_data(
         run_id="r20261127-205301-3fa2c1",
-        org_id="org-1",
-        org_name="Example Org",
+        org={"id": "org-1", "name": "Example Org"},
         kind="campaign",
-        schedule_id="c-1",
-        schedule_name="Q4 Renewals",
+        target_id="c-1",
+        target_name="Q4 Renewals",
         action="update",
         before={"name": "gcsched:a", "timeZone": "UTC", "version": 3},
         after={
@@ -135,20 +134,20 @@ def test_summaries_of_missing_bodies() -> None:
     }
 
 
-def test_detail_keeps_only_short_scalars() -> None:
-    """Conflict detail is flattened to scalars and long text is capped."""
-    data = _data(detail={"version_seen": 3, "diff": ["a"], "note": "x" * 5000})
-    assert data["detail"]["version_seen"] == 3  # type: ignore[index]
-    assert data["detail"]["diff"] == "['a']"  # type: ignore[index]
-    assert len(data["detail"]["note"]) == 1000  # type: ignore[index]
+def test_conflict_keeps_only_short_scalars() -> None:
+    """Conflict facts are flattened to scalars and long text is capped."""
+    data = _data(conflict={"version_now": 3, "diff": ["a"], "note": "x" * 5000})
+    assert data["conflict"]["version_now"] == 3  # type: ignore[index]
+    assert data["conflict"]["diff"] == "['a']"  # type: ignore[index]
+    assert len(data["conflict"]["note"]) == 1000  # type: ignore[index]
 
 
 def test_run_event_data() -> None:
     """run.completed carries the outcome, run.failed the error; counts are ints."""
+    org = {"id": "o", "name": "O"}
     done = run_event_data(
         run_id="r1",
-        org_id="o",
-        org_name="O",
+        org=org,
         outcome="partial",
         counts={"conflict": 1, "bad": "x"},  # type: ignore[dict-item]
     )
@@ -158,34 +157,34 @@ def test_run_event_data() -> None:
         "outcome": "partial",
         "counts": {"conflict": 1},
     }
-    failed = run_event_data(run_id="r1", org_id="o", org_name="O", error="boom")
-    assert failed["error"] == "boom"
-    assert "outcome" not in failed
+    failed = run_event_data(run_id="r1", org=org, outcome="failed", error="boom")
+    assert (failed["outcome"], failed["error"]) == ("failed", "boom")
+    assert run_event_data(run_id="r1", org=org, error="boom") == failed
 
 
 @pytest.mark.parametrize(
     ("outcome", "error"),
-    [(None, None), ("succeeded", "boom"), ("failed", None)],
+    [(None, None), ("succeeded", "boom"), ("failed", None), ("done", None)],
 )
 def test_run_event_data_refuses_bad_combinations(
     outcome: str | None, error: str | None
 ) -> None:
-    """Exactly one of outcome/error, and only succeeded or partial."""
+    """failed goes with an error and only it; outcomes are from the contract."""
     with pytest.raises(ValueError, match="outcome"):
         run_event_data(
-            run_id="r1", org_id="o", org_name="O", outcome=outcome, error=error
+            run_id="r1", org={"id": "o", "name": "O"}, outcome=outcome, error=error
         )
 
 
 def test_huge_payloads_are_trimmed_under_the_limit() -> None:
     """Oversized summaries are replaced so the payload stays under 20 kB."""
     big = {"name": "n" * 900, "timeZone": "z" * 900}
-    data = _data(detail={f"k{i}": "v" * 900 for i in range(40)})
+    data = _data(conflict={f"k{i}": "v" * 900 for i in range(40)})
     data["before"] = big
     (event,) = build_events([endpoint()], "schedule.updated", data, key="k", now=NOW)
     assert len(payload_bytes(event.payload)) < MAX_PAYLOAD_BYTES
     assert event.payload["truncated"] is True
-    assert event.payload["data"]["detail"] == {"truncated": True}
+    assert event.payload["data"]["conflict"] == {"truncated": True}
     assert event.payload["data"]["run_id"] == "r20261127-205301-3fa2c1"
 
 

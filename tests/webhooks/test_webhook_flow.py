@@ -74,11 +74,10 @@ async def test_a_partial_run_reaches_the_receiver_once_each(
     def data(step_id: int, action: str, name: str, **kw: Any) -> dict[str, Any]:
         return schedule_event_data(
             run_id=run_id,
-            org_id="org-1",
-            org_name="Example Org",
+            org={"id": "org-1", "name": "Example Org"},
             kind="campaign",
-            schedule_id=f"c-{step_id}",
-            schedule_name=name,
+            target_id=f"c-{step_id}",
+            target_name=name,
             action=action,
             step_id=step_id,
             **kw,
@@ -95,8 +94,8 @@ async def test_a_partial_run_reaches_the_receiver_once_each(
         ),
     )
     journal.mark_sent(second)
-    detail = {"version_seen": 7, "version_current": 8}
-    conflict = data(second, "update", "Q1", before=None, after=None, detail=detail)
+    detail = {"version_seen": 7, "version_now": 8}
+    conflict = data(second, "update", "Q1", before=None, after=None, conflict=detail)
     journal.mark_conflict(
         second,
         detail=detail,
@@ -110,8 +109,7 @@ async def test_a_partial_run_reaches_the_receiver_once_each(
     )
     done = run_event_data(
         run_id=run_id,
-        org_id="org-1",
-        org_name="Example Org",
+        org={"id": "org-1", "name": "Example Org"},
         outcome="partial",
         counts={"created": 1, "conflict": 1},
     )
@@ -140,7 +138,7 @@ async def test_a_partial_run_reaches_the_receiver_once_each(
     assert types == ["run.completed", "schedule.conflict", "schedule.created"]
     by_type = {p["type"]: p["data"] for p in hub.accepted.values()}
     assert by_type["run.completed"]["outcome"] == "partial"
-    assert by_type["schedule.conflict"]["detail"] == detail
+    assert by_type["schedule.conflict"]["conflict"] == detail
     assert by_type["schedule.created"]["before"] is None
     assert all(count == 2 for count in hub.attempts.values())
 
@@ -151,7 +149,7 @@ async def test_a_wrong_secret_is_rejected_by_the_receiver(
 ) -> None:
     """Signed with another secret, the receiver answers 401: a failed attempt."""
     run_id, _ = _run(journal)
-    done = run_event_data(run_id=run_id, org_id="o", org_name="O", error="stopped")
+    done = run_event_data(run_id=run_id, org={"id": "o", "name": "O"}, error="stopped")
     journal.add_events(
         build_events([endpoint()], "run.failed", done, key=run_id, now=clock.now)
     )

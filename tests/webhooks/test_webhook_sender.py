@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.utils import format_datetime
@@ -431,11 +430,11 @@ async def test_a_4xx_does_not_hold_back_the_next_event(
 async def test_a_passed_deadline_sends_nothing(
     journal: Journal, clock: FakeClock, environ: dict[str, str]
 ) -> None:
-    """No attempt starts after the deadline; events stay pending."""
+    """No attempt starts once the deadline (seconds from now) has passed."""
     enqueue(journal, clock)
     receiver = Receiver()
     send = sender(journal, receiver, clock, environ)
-    report = await send.deliver_due(deadline=time.monotonic() - 1)
+    report = await send.deliver_due(deadline=0)
     assert (report.delivered, report.failed, report.pending) == (0, 0, 1)
     assert receiver.requests == []
 
@@ -559,3 +558,13 @@ async def test_an_unusable_journal_is_reported_not_raised(
     report = await sender(journal, Receiver(), clock, environ).deliver_due()
     assert (report.delivered, report.pending) == (0, -1)
     assert "is closed" in report.errors[0]
+
+
+@pytest.mark.anyio
+async def test_a_generous_deadline_still_delivers(
+    journal: Journal, clock: FakeClock, environ: dict[str, str]
+) -> None:
+    """deadline counts seconds from the call, not a clock reading."""
+    enqueue(journal, clock)
+    report = await sender(journal, Receiver(), clock, environ).deliver_due(deadline=1.0)
+    assert report.delivered == 1

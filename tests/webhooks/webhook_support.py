@@ -123,11 +123,10 @@ def make_events(
     """Outbox events for one schedule update."""
     data = schedule_event_data(
         run_id="r1",
-        org_id="org-1",
-        org_name="Example Org",
+        org={"id": "org-1", "name": "Example Org"},
         kind="campaign",
-        schedule_id="c-1",
-        schedule_name="Q4 Renewals",
+        target_id="c-1",
+        target_name="Q4 Renewals",
         action="update",
         before={"name": "gcsched:old", "timeZone": "UTC", "version": 3},
         after={"name": "gcsched:new", "timeZone": "UTC", "version": 4},

@@ -40,7 +40,7 @@ MAX_PAYLOAD_BYTES = 20_000
 """Standard Webhooks asks for payloads under 20 kB; larger ones are trimmed."""
 
 _MAX_TEXT = 1_000  # longest free text (error messages, detail values) kept
-_RUN_OUTCOMES = ("succeeded", "partial")
+_RUN_OUTCOMES = ("succeeded", "partial", "failed")
 
 
 def event_id(key: str, url: str, event_type: str) -> str:
@@ -128,7 +128,7 @@ def _fit(payload: dict[str, Any]) -> dict[str, Any]:
     if len(payload_bytes(payload)) < MAX_PAYLOAD_BYTES:
         return payload
     data = dict(payload["data"])
-    for name in ("detail", "before", "after"):
+    for name in ("conflict", "before", "after"):
         if name in data and data[name] is not None:
             data[name] = {"truncated": True}
     payload = {**payload, "data": data, "truncated": True}
@@ -181,90 +181,99 @@ def summarize_schedule(body: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def _org(org: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": org.get("id"), "name": org.get("name")}
+
+
 def schedule_event_data(
     *,
     run_id: str,
-    org_id: str,
-    org_name: str,
+    org: Mapping[str, Any],
     kind: str,
-    schedule_id: str,
-    schedule_name: str,
-    action: str,
+    target_id: str,
+    target_name: str,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
+    action: str | None = None,
     step_id: int | None = None,
-    detail: Mapping[str, Any] | None = None,
+    conflict: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The `data` of a `schedule.*` event.
 
     Args:
         run_id: the journal run.
-        org_id: the org's id.
-        org_name: the org's name.
-        kind: campaign | sequence | messaging_campaign.
-        schedule_id: the id of the schedule's target (campaign, sequence...).
-        schedule_name: the target's name.
-        action: create | update | delete | pacing.
+        org: the org as ``{"id": ..., "name": ...}``.
+        kind: campaign | sequence | messaging_campaign (the journal step's kind).
+        target_id: the id of the schedule's campaign or sequence.
+        target_name: its name.
         before: the schedule body before the step (None for a create).
         after: the schedule body after the step (None for a delete).
+        action: create | update | delete | pacing, when known.
         step_id: the journal step, when there is one.
-        detail: extra flat facts, e.g. for a conflict ``{"version_seen": 3,
-            "version_current": 4}``; only scalar values are kept, text is capped.
+        conflict: for `schedule.conflict`, flat facts such as
+            ``{"version_seen": 3, "version_now": 4}``; only scalar values are
+            kept, text is capped.
 
     Returns:
-        A JSON-able dict; bodies are summarized, never copied.
+        A JSON-able dict: ``run_id``, ``org``, ``schedule`` {kind, id, name},
+        ``before`` / ``after`` summaries (see `summarize_schedule`), and
+        ``action``, ``step_id``, ``conflict`` when given. Bodies are summarized,
+        never copied.
     """
     data: dict[str, Any] = {
         "run_id": run_id,
-        "org": {"id": org_id, "name": org_name},
-        "schedule": {"kind": kind, "id": schedule_id, "name": schedule_name},
-        "action": action,
+        "org": _org(org),
+        "schedule": {"kind": kind, "id": target_id, "name": target_name},
         "before": summarize_schedule(before),
         "after": summarize_schedule(after),
     }
+    if action is not None:
+        data["action"] = action
     if step_id is not None:
         data["step_id"] = step_id
-    if detail:
-        data["detail"] = {str(k): _scalar(v) for k, v in detail.items()}
+    if conflict:
+        data["conflict"] = {str(k): _scalar(v) for k, v in conflict.items()}
     return data
 
 
 def run_event_data(
     *,
     run_id: str,
-    org_id: str,
-    org_name: str,
+    org: Mapping[str, Any],
     outcome: str | None = None,
     error: str | None = None,
     counts: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The `data` of a `run.completed` (give `outcome`) or `run.failed` (give `error`).
+    """The `data` of a `run.completed` or `run.failed` event.
 
     Args:
         run_id: the journal run.
-        org_id: the org's id.
-        org_name: the org's name.
-        outcome: ``succeeded``, or ``partial`` when steps ended in conflict.
+        org: the org as ``{"id": ..., "name": ...}``.
+        outcome: ``succeeded``, or ``partial`` when steps ended in conflict
+            (`run.completed`); ``failed`` for a run stopped by an error
+            (`run.failed`, then `error` is required; it is implied by `error`
+            alone).
         error: why the run stopped (a gcsched error message, never a secret).
         counts: per-status or per-action numbers, e.g. ``{"created": 2,
             "conflict": 1}``; only integers are kept.
 
     Returns:
-        A JSON-able dict.
+        A JSON-able dict: ``run_id``, ``org``, ``outcome``, and ``error`` and
+        ``counts`` when given.
 
     Raises:
-        ValueError: `outcome` is not succeeded/partial, or neither or both of
-            `outcome` and `error` are given.
+        ValueError: an unknown outcome, ``failed`` without an error, or an error
+            with ``succeeded`` / ``partial``.
     """
-    if (outcome is None) == (error is None):
-        msg = "give exactly one of outcome (run.completed) and error (run.failed)"
-        raise ValueError(msg)
-    if outcome is not None and outcome not in _RUN_OUTCOMES:
+    if outcome is None and error is not None:
+        outcome = "failed"
+    if outcome not in _RUN_OUTCOMES:
         msg = f"run outcome must be one of {_RUN_OUTCOMES}, not {outcome!r}"
         raise ValueError(msg)
-    data: dict[str, Any] = {"run_id": run_id, "org": {"id": org_id, "name": org_name}}
-    if outcome is not None:
-        data["outcome"] = outcome
+    if (outcome == "failed") != (error is not None):
+        msg = "outcome 'failed' goes with an error, and only it"
+        raise ValueError(msg)
+    data: dict[str, Any] = {"run_id": run_id, "org": _org(org), "outcome": outcome}
     if error is not None:
         data["error"] = _text(error)
     if counts:

@@ -121,8 +121,9 @@ class WebhookSender:
         """Attempt every event whose next attempt is due, once.
 
         Args:
-            deadline: a `time.monotonic()` value; no attempt starts after it (the
-                rest stays pending). None: no limit.
+            deadline: seconds from now after which no new attempt starts (the rest
+                stays pending; an attempt already started may take up to `timeout`
+                more). None: no limit.
 
         Returns:
             The `DeliveryReport`; failures are recorded and reported, never raised.
@@ -144,6 +145,7 @@ class WebhookSender:
         return await self._run(due_only=False, deadline=deadline)
 
     async def _run(self, *, due_only: bool, deadline: float | None) -> DeliveryReport:
+        stop_at = None if deadline is None else time.monotonic() + deadline
         now = self._clock()
         try:
             self._disabled = set(self._journal.disabled_endpoints())
@@ -155,10 +157,10 @@ class WebhookSender:
             ]
         except JournalError as exc:
             return DeliveryReport(0, 0, -1, len(self._disabled), errors=(str(exc),))
-        return await self._deliver(rows, deadline=deadline)
+        return await self._deliver(rows, stop_at=stop_at)
 
     async def _deliver(
-        self, rows: Sequence[OutboxRow], *, deadline: float | None
+        self, rows: Sequence[OutboxRow], *, stop_at: float | None
     ) -> DeliveryReport:
         tally = _Tally()
         by_endpoint: dict[str, list[OutboxRow]] = {}
@@ -174,7 +176,7 @@ class WebhookSender:
             ) as client:
                 await asyncio.gather(
                     *(
-                        self._guarded(client, url, queue, tally, deadline)
+                        self._guarded(client, url, queue, tally, stop_at)
                         for url, queue in by_endpoint.items()
                     )
                 )
@@ -199,7 +201,7 @@ class WebhookSender:
         url: str,
         queue: Sequence[OutboxRow],
         tally: _Tally,
-        deadline: float | None,
+        stop_at: float | None,
     ) -> None:
         """`_serve`, but an unexpected error only ends this endpoint's round.
 
@@ -207,7 +209,7 @@ class WebhookSender:
         stay pending and the error is reported.
         """
         try:
-            await self._serve(client, url, queue, tally, deadline)
+            await self._serve(client, url, queue, tally, stop_at)
         except Exception as exc:  # reported, never raised (see above)
             tally.errors.append(
                 f"webhook endpoint {endpoint_label(url)}: delivery stopped by "
@@ -220,13 +222,13 @@ class WebhookSender:
         url: str,
         queue: Sequence[OutboxRow],
         tally: _Tally,
-        deadline: float | None,
+        stop_at: float | None,
     ) -> None:
         """Deliver one endpoint's events in order until one fails at endpoint level."""
         label = endpoint_label(url)
         target: PinnedTarget | RefusedEndpointError | str | None = None
         for row in queue:
-            if deadline is not None and time.monotonic() >= deadline:
+            if stop_at is not None and time.monotonic() >= stop_at:
                 return
             now = self._clock()
             secret = self._environ.get(row.secret_env)
