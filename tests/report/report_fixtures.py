@@ -167,3 +167,24 @@ def many_campaigns(count: int) -> tuple[Schedule, ...]:
             )
         )
     return tuple(out)
+
+
+def london_override() -> Schedule:
+    """A New York schedule with windows in Europe/London (spring forward 29 March)."""
+    return campaign(
+        "UK Desk",
+        windows=(
+            Window(start=time(8), end=time(9), time_zone="Europe/London"),
+            # only on the transition day: starts in the gap, so no RRULE instance
+            # matches and the window is one single event
+            Window(
+                start=time(1, 30),
+                end=time(2, 30),
+                time_zone="Europe/London",
+                from_=date(2026, 3, 29),
+                until=date(2026, 3, 29),
+            ),
+        ),
+        from_=date(2026, 3, 20),
+        until=date(2026, 4, 5),
+    )

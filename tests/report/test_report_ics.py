@@ -9,7 +9,15 @@ from typing import Any, Literal
 import icalendar
 import pytest
 from dateutil import rrule
-from report_fixtures import TODAY, late_owls, lord_howe, ny_dst, ny_weekdays, winback
+from report_fixtures import (
+    TODAY,
+    late_owls,
+    london_override,
+    lord_howe,
+    ny_dst,
+    ny_weekdays,
+    winback,
+)
 
 from gcsched.domain import check, expand, expansion_range
 from gcsched.domain.model import Policy, Schedule
@@ -112,8 +120,8 @@ def expected(schedules: tuple[Schedule, ...], policy: Policy) -> dict[str, list[
 @pytest.mark.parametrize("ends", ["exact", "wall"])
 @pytest.mark.parametrize(
     "make",
-    [ny_weekdays, ny_dst, late_owls, lord_howe],
-    ids=["holidays", "ny-gap-fold", "ny-overnight", "lord-howe"],
+    [ny_weekdays, ny_dst, late_owls, lord_howe, london_override],
+    ids=["holidays", "ny-gap-fold", "ny-overnight", "lord-howe", "window-zone"],
 )
 def test_ics_expands_to_the_domain_expansion(make: Any, ends: str) -> None:
     """Parsed back and expanded, each schedule's events are exactly its occurrences."""
@@ -190,3 +198,19 @@ def test_ics_lists_conflicts_as_their_own_events(
     assert Counter(str(e["summary"]) for e in conflicts) == {
         "Conflict: Q1 Renewals × Win-back": len(report.conflicts)
     }
+
+
+def test_ics_window_zone_override_and_calendar_name() -> None:
+    """A window in its own zone gets that TZID; the title names the calendar."""
+    report = build_report((london_override(),), Policy(), today=TODAY, title="UK")
+    cal = icalendar.Calendar.from_ical(to_ics(report))
+    assert str(cal["x-wr-calname"]) == "UK"
+    (master,) = [e for e in cal.walk("VEVENT") if "rrule" in e]
+    assert master["dtstart"].params["TZID"] == "Europe/London"
+    gap_day = [
+        e
+        for e in cal.walk("VEVENT")
+        if "rrule" not in e and e.decoded("dtstart").date().isoformat() == "2026-03-29"
+    ]
+    starts = sorted(_utc(e.decoded("dtstart")) for e in gap_day)
+    assert starts == [datetime(2026, 3, 29, 1, tzinfo=UTC)]  # 02:00 BST, after the gap

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from report_fixtures import TODAY, lord_howe, ny_dst, ny_weekdays
+from report_fixtures import TODAY, london_override, lord_howe, ny_dst, ny_weekdays
 
 from gcsched.domain import expand, expansion_range
 from gcsched.domain.model import Policy, Schedule
@@ -97,3 +97,14 @@ def test_json_range_is_the_reports() -> None:
         "2026-03-12",
         "2026-03-13",
     ]
+
+
+def test_json_names_the_zone_of_a_window_override() -> None:
+    """Occurrences in a window's own zone carry that zone and its offset."""
+    report = build_report((london_override(),), Policy(), today=TODAY)
+    (row,) = to_json(report)["schedules"]
+    assert row["time_zone"] == "America/New_York"
+    first = row["occurrences"][0]
+    assert first["time_zone"] == "Europe/London"
+    assert first["start"] == "2026-03-20T08:00:00+00:00"
+    assert report.rows[0].occurrences[0].duration.total_seconds() == 3600

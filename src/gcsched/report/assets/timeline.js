@@ -261,7 +261,7 @@
   function conflictTip(c) {
     return "<b>Conflict (" + esc(c.type) + ")</b><br>" + esc(c.campaigns[0]) + " \u00d7 " + esc(c.campaigns[1]) +
       "<br><span class='k'>audience</span> " + esc(c.contact_list || "\u2014") +
-      "<br><span class='k'>when (UTC)</span> " + esc(fmtIn("UTC", c.utc[0], true) + "\u2013" + fmtIn("UTC", c.utc[1], true)) +
+      "<br><span class='k'>when (UTC)</span> " + esc(fmtIn("UTC", c.utc[0], true) + "\u2013" + fmtIn("UTC", c.utc[1], c.utc[1] - c.utc[0] >= DAY)) +
       "<br><span class='k'>resolution</span> " + esc(c.resolution) + (c.winner ? " \u00b7 <span class='k'>winner</span> " + esc(c.winner) : "") +
       (c.reason ? "<br>" + esc(c.reason) : "");
   }
