@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -43,6 +46,15 @@ def sender(
         clock=clock,
         **kw,  # type: ignore[arg-type]
     )
+
+
+def ssl_ca_pem() -> str:
+    """Some CA certificate in PEM form (from the system store), for a bundle file."""
+    context = ssl.create_default_context()
+    certs = context.get_ca_certs(binary_form=True)
+    if not certs:  # pragma: no cover - depends on the machine
+        pytest.skip("no system CA certificates")
+    return ssl.DER_cert_to_PEM_cert(certs[0])
 
 
 def enqueue(journal: Journal, clock: FakeClock, **kw: object) -> str:
@@ -568,3 +580,43 @@ async def test_a_generous_deadline_still_delivers(
     enqueue(journal, clock)
     report = await sender(journal, Receiver(), clock, environ).deliver_due(deadline=1.0)
     assert report.delivered == 1
+
+
+@pytest.mark.anyio
+async def test_default_transport_refuses_before_connecting(
+    journal: Journal, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Without an injected transport, a private address is still never contacted."""
+    event_id = enqueue(journal, clock)
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text(ssl_ca_pem(), encoding="ascii")
+
+    async def private(host: str, port: int) -> list[str]:
+        return ["192.168.0.10"]
+
+    send = WebhookSender(
+        journal,
+        environ={SECRET_ENV: SECRET, "SSL_CERT_FILE": str(bundle)},
+        resolver=private,
+        clock=clock,
+    )
+    report = await send.deliver_due()
+    assert report.dead == 1
+    assert journal.outbox_event(event_id).status == "dead"
+
+
+@pytest.mark.anyio
+async def test_default_transport_reports_unreachable_loopback(
+    journal: Journal, clock: FakeClock, environ: dict[str, str]
+) -> None:
+    """A real connection attempt to a closed loopback port is a reported failure."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/h"
+    (event,) = make_events([endpoint(url, allow_insecure_loopback=True)], now=clock.now)
+    journal.add_events([event])
+    send = WebhookSender(journal, environ=environ, clock=clock, timeout=5)
+    report = await send.deliver_due()
+    assert (report.failed, report.pending) == (1, 1)
+    assert "connection failed (ConnectError)" in report.errors[0]

@@ -10,6 +10,7 @@ event. A failed delivery never raises: it is recorded in the journal and reporte
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -167,7 +168,11 @@ class WebhookSender:
         for row in rows:
             by_endpoint.setdefault(row.endpoint_url, []).append(row)
         if by_endpoint:
-            transport = _Borrowed(self._transport) if self._transport else None
+            transport: httpx.AsyncBaseTransport = (
+                _Borrowed(self._transport)
+                if self._transport
+                else httpx.AsyncHTTPTransport(verify=self._tls(), trust_env=False)
+            )
             async with httpx.AsyncClient(
                 transport=transport,
                 follow_redirects=False,
@@ -194,6 +199,18 @@ class WebhookSender:
             dead=tally.dead,
             errors=tuple(tally.errors),
         )
+
+    def _tls(self) -> ssl.SSLContext | bool:
+        """Certificate checks: the system's CA bundle override, else httpx's default.
+
+        Proxy variables are ignored (the pinned address must be the one contacted),
+        but `SSL_CERT_FILE` / `SSL_CERT_DIR` still name a private CA bundle.
+        """
+        cafile = self._environ.get("SSL_CERT_FILE") or None
+        capath = self._environ.get("SSL_CERT_DIR") or None
+        if cafile is None and capath is None:
+            return True
+        return ssl.create_default_context(cafile=cafile, capath=capath)
 
     async def _guarded(
         self,
