@@ -79,7 +79,8 @@ async def test_campaign_and_sequence_lists_are_bare_arrays(
     assert campaigns[0]["name"] == "Manual survey schedule"
     assert isinstance((await client.get(f"{SCH}/sequences")).json(), list)
     email = (await client.get(f"{SCH}/emailcampaigns")).json()
-    assert email["entities"] == [] and email["total"] == 0
+    assert email["entities"] == []
+    assert email["total"] == 0
 
 
 async def test_existing_manual_schedule(client: httpx.AsyncClient) -> None:
@@ -135,7 +136,7 @@ async def test_times_are_echoed_verbatim(client: httpx.AsyncClient) -> None:
 
 
 async def test_recurrence_gets_an_id(client: httpx.AsyncClient) -> None:
-    """A recurrence sent without id gets a stable server id; nextOccurrenceDetails is dropped."""
+    """A recurrence without id gets a server id; nextOccurrenceDetails is dropped."""
     rec = {
         "start": "2026-12-01T09:00:00",
         "end": "2026-12-01T12:00:00",

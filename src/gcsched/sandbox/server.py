@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -104,8 +105,12 @@ def serve(
     )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
@@ -127,9 +132,26 @@ def serve(
         f"(client id: {client_id})\n"
     )
     sys.stdout.flush()
+    # uvicorn stops gracefully on SIGINT/SIGTERM and then re-raises the
+    # signal; these handlers turn that into a normal return.
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, _stop)
     try:
         server.run(sockets=[sock])
+    except _Stopped:
+        pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         if state_path is not None:
             state.save(state_path)
+
+
+class _Stopped(Exception):  # noqa: N818
+    """The serve loop was asked to stop by a signal."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped

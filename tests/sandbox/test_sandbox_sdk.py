@@ -1,0 +1,305 @@
+"""Conformance with the official Genesys Python SDK against `gcsched sandbox serve`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import PureCloudPlatformClientV2 as sdk  # noqa: N813
+import pytest
+from PureCloudPlatformClientV2.rest import ApiException
+from sdk_server import running_sandbox
+
+from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, entity_id
+
+PRIMITIVES = {"str", "int", "float", "bool", "datetime", "date", "object"}
+
+
+def check_keys(value: Any, type_name: str, where: str = "$") -> None:
+    """Fail when `value` has a JSON key the SDK model `type_name` lacks."""
+    if value is None or type_name in PRIMITIVES:
+        return
+    if type_name.startswith("list["):
+        assert isinstance(value, list), where
+        for index, item in enumerate(value):
+            check_keys(item, type_name[5:-1], f"{where}[{index}]")
+        return
+    if type_name.startswith("dict("):
+        inner = type_name[type_name.index(",") + 1 : -1].strip()
+        for key, item in value.items():
+            check_keys(item, inner, f"{where}.{key}")
+        return
+    model = getattr(sdk, type_name)()
+    by_json = {j: attr for attr, j in model.attribute_map.items()}
+    assert isinstance(value, dict), f"{where} should be an object ({type_name})"
+    for key, item in value.items():
+        assert key in by_json, f"{where}.{key} is not a field of {type_name}"
+        check_keys(item, model.swagger_types[by_json[key]], f"{where}.{key}")
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    state = tmp_path_factory.mktemp("sandbox") / "state.json"
+    with running_sandbox("--state", str(state), "--rate-limit", "0") as base:
+        yield base
+    assert state.exists()
+    assert DEFAULT_CLIENT_SECRET not in state.read_text()
+
+
+@pytest.fixture(scope="module")
+def api(url: str) -> sdk.ApiClient:
+    return sdk.ApiClient(host=url).get_client_credentials_token(
+        DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+    )
+
+
+@pytest.fixture(scope="module")
+def raw(url: str, api: sdk.ApiClient) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {api.access_token}"}
+    ) as client:
+        yield client
+
+
+def test_token_and_org(api: sdk.ApiClient) -> None:
+    """get_client_credentials_token works against the same origin; org deserializes."""
+    org = sdk.OrganizationApi(api).get_organizations_me()
+    assert org.name == "Acme Outbound (sandbox)"
+    limits = sdk.OrganizationApi(api).get_organizations_limits_namespace("platform.api")
+    assert limits.entities[0].namespace == "platform.api"
+
+
+def test_campaign_paging(api: sdk.ApiClient) -> None:
+    """OutboundApi.get_outbound_campaigns pages through all 12 demo campaigns."""
+    outbound = sdk.OutboundApi(api)
+    names: list[str] = []
+    page = 1
+    while True:
+        listing = outbound.get_outbound_campaigns(page_size=5, page_number=page)
+        names += [c.name for c in listing.entities]
+        if not listing.next_uri:
+            break
+        page += 1
+    assert listing.total == 12
+    assert listing.page_count == 3
+    assert len(set(names)) == 12
+    one = outbound.get_outbound_campaign(entity_id("campaign", "Q4 Renewals"))
+    assert one.dialing_mode == "predictive"
+    assert one.contact_list.name == "Retail Renewals"
+
+
+def test_contact_list_size(api: sdk.ApiClient) -> None:
+    """include_size=True returns sizes; the default omits them."""
+    outbound = sdk.OutboundApi(api)
+    sized = outbound.get_outbound_contactlists(include_size=True)
+    assert {c.name: c.size for c in sized.entities}["Retail Renewals"] == 48000
+    plain = outbound.get_outbound_contactlist(
+        entity_id("contactList", "Retail Renewals")
+    )
+    assert plain.size is None
+
+
+FAMILIES = [
+    (
+        "campaign",
+        "CampaignSchedule",
+        "campaign",
+        "DivisionedDomainEntityRef",
+        "campaign",
+        "Win-back",
+    ),
+    (
+        "sequence",
+        "SequenceSchedule",
+        "sequence",
+        "DomainEntityRef",
+        "sequence",
+        "EMEA Sequence",
+    ),
+    (
+        "emailcampaign",
+        "EmailCampaignSchedule",
+        "email_campaign",
+        "DivisionedDomainEntityRef",
+        "messagingCampaign",
+        "Renewal Emails",
+    ),
+    (
+        "messagingcampaign",
+        "MessagingCampaignSchedule",
+        "messaging_campaign",
+        "DivisionedDomainEntityRef",
+        "messagingCampaign",
+        "Payment SMS",
+    ),
+    (
+        "whatsappcampaign",
+        "WhatsAppCampaignSchedule",
+        "whats_app_campaign",
+        "DivisionedDomainEntityRef",
+        "messagingCampaign",
+        "WhatsApp Offers",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "model", "attr", "ref_model", "kind", "name"), FAMILIES
+)
+def test_schedule_round_trip(
+    api: sdk.ApiClient,
+    suffix: str,
+    model: str,
+    attr: str,
+    ref_model: str,
+    kind: str,
+    name: str,
+) -> None:
+    """PUT/GET/DELETE a schedule of every family with the SDK's methods and models."""
+    outbound = sdk.OutboundApi(api)
+    oid = entity_id(kind, name)
+    body = getattr(sdk, model)()
+    ref = getattr(sdk, ref_model)()
+    ref.id = oid
+    setattr(body, attr, ref)
+    interval = sdk.ScheduleInterval()
+    interval.start, interval.end = "2026-12-01T09:00:00.000", "2026-12-01T17:00:00.000"
+    body.intervals = [interval]
+    body.time_zone = "Europe/London"
+    body.name = f"gcsched: {name}"
+    put = getattr(outbound, f"put_outbound_schedules_{suffix}")
+    created = put(oid, body)
+    assert created.version == 1
+    assert getattr(created, attr).name == name
+    got = getattr(outbound, f"get_outbound_schedules_{suffix}")(oid)
+    assert got.intervals[0].start == "2026-12-01T09:00:00.000"
+    body.version = 1
+    assert put(oid, body).version == 2
+    body.version = 1
+    with pytest.raises(ApiException) as stale:
+        put(oid, body)
+    assert stale.value.status == 409
+    assert getattr(outbound, f"delete_outbound_schedules_{suffix}")(oid) is None
+    with pytest.raises(ApiException) as gone:
+        getattr(outbound, f"get_outbound_schedules_{suffix}")(oid)
+    assert gone.value.status == 404
+
+
+def test_lists_of_every_family(api: sdk.ApiClient) -> None:
+    """Schedule lists deserialize as arrays or entity listings."""
+    outbound = sdk.OutboundApi(api)
+    campaigns = outbound.get_outbound_schedules_campaigns()
+    assert any(s.name == "Manual survey schedule" for s in campaigns)
+    assert campaigns[0].recurrences[0].pattern.days_of_week == ["Tuesday", "Thursday"]
+    assert isinstance(outbound.get_outbound_schedules_sequences(), list)
+    for suffix in ("emailcampaigns", "messagingcampaigns", "whatsappcampaigns"):
+        assert (
+            getattr(outbound, f"get_outbound_schedules_{suffix}")().entities is not None
+        )
+
+
+MODELS = [
+    ("/api/v2/organizations/me", "Organization"),
+    ("/api/v2/organizations/limits/namespaces/platform.api", "LimitsEntityListing"),
+    ("/api/v2/outbound/campaigns?pageSize=100", "CampaignEntityListing"),
+    ("/api/v2/outbound/contactlists?includeSize=true", "ContactListEntityListing"),
+    ("/api/v2/outbound/callabletimesets", "CallableTimeSetEntityListing"),
+    ("/api/v2/outbound/messagingcampaigns", "MessagingCampaignEntityListing"),
+    ("/api/v2/outbound/sequences", "CampaignSequenceEntityListing"),
+    ("/api/v2/outbound/schedules/campaigns", "list[CampaignSchedule]"),
+    ("/api/v2/outbound/schedules/sequences", "list[SequenceSchedule]"),
+    ("/api/v2/outbound/schedules/emailcampaigns", "EmailCampaignScheduleEntityListing"),
+    (
+        "/api/v2/outbound/schedules/messagingcampaigns",
+        "MessagingCampaignScheduleEntityListing",
+    ),
+    (
+        "/api/v2/outbound/schedules/whatsappcampaigns",
+        "WhatsAppCampaignScheduleEntityListing",
+    ),
+    ("/api/v2/outbound/campaigns/nope", "ErrorBody"),
+]
+
+
+def _seed_schedules(raw: httpx.Client) -> None:
+    base = "2026-12-0{d}T09:00:00"
+    for family, ref, kind, name in (
+        ("sequences", "sequence", "sequence", "Collections Ladder"),
+        ("emailcampaigns", "emailCampaign", "messagingCampaign", "Renewal Emails"),
+        ("messagingcampaigns", "messagingCampaign", "messagingCampaign", "Payment SMS"),
+        (
+            "whatsappcampaigns",
+            "whatsAppCampaign",
+            "messagingCampaign",
+            "WhatsApp Offers",
+        ),
+    ):
+        oid = entity_id(kind, name)
+        url = f"/api/v2/outbound/schedules/{family}/{oid}"
+        if raw.get(url).status_code == 404:
+            body = {
+                ref: {"id": oid},
+                "intervals": [{"start": base.format(d=1), "end": base.format(d=2)}],
+                "recurrences": [
+                    {
+                        "start": "2026-12-01T09:00:00",
+                        "end": "2026-12-01T10:00:00",
+                        "pattern": {"type": "Daily", "interval": 1},
+                        "range": {"type": "NoEnd"},
+                        "alterations": [
+                            {
+                                "type": "Exclusion",
+                                "start": base.format(d=3),
+                                "end": base.format(d=4),
+                            }
+                        ],
+                    }
+                ],
+            }
+            assert raw.put(url, json=body).status_code == 200
+
+
+@pytest.mark.parametrize(("path", "model"), MODELS)
+def test_bodies_have_only_model_fields(
+    raw: httpx.Client, path: str, model: str
+) -> None:
+    """Every response key exists in the SDK model's attribute_map (recursively)."""
+    _seed_schedules(raw)
+    response = raw.get(path)
+    check_keys(response.json(), model)
+    if model.startswith("list["):
+        assert response.json()
+
+
+def test_conflict_body_is_an_error_body(raw: httpx.Client) -> None:
+    """The 409 body deserializes as ErrorBody with the correlation id."""
+    oid = entity_id("campaign", "Lapsed Survey")
+    r = raw.put(
+        f"/api/v2/outbound/schedules/campaigns/{oid}",
+        json={
+            "campaign": {"id": oid},
+            "intervals": [],
+            "recurrences": [],
+            "version": 1,
+        },
+    )
+    assert r.status_code in (400, 409)
+    check_keys(r.json(), "ErrorBody")
+    assert r.json()["contextId"] == r.headers["ININ-Correlation-Id"]
+
+
+def test_sdk_rides_out_a_429(tmp_path: Path) -> None:
+    """A 429 with Retry-After 1 is retried by the SDK's own urllib3 retry."""
+    fault = "429:rate=0.5,retry_after=1,path=/organizations/me"
+    with running_sandbox("--fault", fault, "--fault-seed", "3") as base:
+        client = sdk.ApiClient(host=base).get_client_credentials_token(
+            DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+        )
+        org_api = sdk.OrganizationApi(client)
+        for _ in range(3):
+            assert org_api.get_organizations_me().name == "Acme Outbound (sandbox)"
+        stats = httpx.get(f"{base}/sandbox/stats").json()
+        assert stats["rate_limited"] >= 1
+        assert stats["requests"]["GET /api/v2/organizations/me"]["200"] == 3
