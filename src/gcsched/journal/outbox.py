@@ -17,6 +17,7 @@ from gcsched.errors import JournalError
 from gcsched.journal.codec import dump_json, dump_time, row_to_outbox
 from gcsched.journal.connection import Connected
 from gcsched.journal.records import OutboxEvent, OutboxRow
+from gcsched.telemetry.redact import redact
 
 __all__ = ["OutboxStore", "insert_events"]
 
@@ -128,7 +129,7 @@ class OutboxStore(Connected):
                     status,
                     None if next_attempt_at is None else dump_time(next_attempt_at),
                     last_status,
-                    last_error,
+                    None if last_error is None else redact(last_error),
                     event_id,
                 ),
             )

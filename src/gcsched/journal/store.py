@@ -9,7 +9,8 @@ inserts the outbox rows it produces. Steps move::
        └──► confirmed | failed | conflict | skipped
 
 Final statuses never change again. A run moves from ``open`` to exactly one of
-succeeded, partial, failed or superseded.
+succeeded, partial, failed or superseded. Error texts pass through the
+process-wide redactor (`gcsched.telemetry.redact`) before they are stored.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from gcsched.journal.records import (
     Step,
     StepSpec,
 )
+from gcsched.telemetry.redact import redact
 
 __all__ = ["ALLOWED_TRANSITIONS", "Journal", "new_run_id"]
 
@@ -345,7 +347,7 @@ class Journal(OutboxStore):
                 (
                     to,
                     _json_or_none(result, f"step {step_id}"),
-                    error,
+                    None if error is None else redact(error),
                     version_new,
                     dump_time(now),
                     step_id,

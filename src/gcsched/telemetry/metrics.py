@@ -27,6 +27,7 @@ from gcsched.telemetry.events import (
     ValidationFailed,
     WebhookDelivered,
 )
+from gcsched.telemetry.redact import redact
 
 __all__ = ["QUANTILES", "RunMetrics", "percentile"]
 
@@ -134,10 +135,11 @@ class RunMetrics:
             all_latencies = [s for values in self.latencies.values() for s in values]
             by_route: dict[str, dict[str, Any]] = {}
             for (method, route, status), n in sorted(self.requests.items()):
-                entry = by_route.setdefault(f"{method} {route}", {"by_status": {}})
+                key = redact(f"{method} {route}")
+                entry = by_route.setdefault(key, {"by_status": {}})
                 entry["by_status"][str(status)] = n
             for key, values in self.latencies.items():
-                by_route[key]["latency_seconds"] = _latency(values)
+                by_route[redact(key)]["latency_seconds"] = _latency(values)
             steps: dict[str, int] = Counter()
             for (_, step_status), n in self.steps.items():
                 steps[step_status] += n

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Final
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import write_to_textfile as _write
 
+from gcsched.telemetry.redact import redact
+
 if TYPE_CHECKING:
     from gcsched.telemetry.metrics import RunMetrics
 
@@ -22,7 +24,7 @@ _BUCKETS: Final = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 
 
 def build_registry(metrics: RunMetrics) -> CollectorRegistry:
-    """A fresh registry holding the run's metrics."""
+    """A fresh registry holding the run's metrics (label values redacted)."""
     from gcsched.telemetry.metrics import QUANTILES, percentile
 
     registry = CollectorRegistry()
@@ -33,7 +35,7 @@ def build_registry(metrics: RunMetrics) -> CollectorRegistry:
         registry=registry,
     )
     for (method, route, status), n in metrics.requests.items():
-        requests.labels(method, route, str(status)).inc(n)
+        requests.labels(method, redact(route), str(status)).inc(n)
     Counter(
         "gcsched_api_throttled", "429 answers from the API.", registry=registry
     ).inc(metrics.throttled)
@@ -65,7 +67,7 @@ def build_registry(metrics: RunMetrics) -> CollectorRegistry:
         for value in values:
             histogram.observe(value)
         for q in QUANTILES:
-            latency.labels(route, str(q)).set(percentile(values, q) or 0.0)
+            latency.labels(redact(route), str(q)).set(percentile(values, q) or 0.0)
     for q in QUANTILES:
         if every:
             latency.labels("all", str(q)).set(percentile(every, q) or 0.0)
