@@ -51,7 +51,8 @@ class DeliveryReport:
     `delivered` and `failed` count this call's attempts (`dead` of the failed ones
     were given up for good); `pending` counts events still waiting in the outbox
     afterwards, `disabled` the endpoints disabled now (after a 410); `errors` holds
-    one message per failed attempt, naming the endpoint, never a secret.
+    one message per failed attempt, naming the endpoint, never a secret. When the
+    journal itself could not be read, `pending` is -1 and `errors` says why.
     """
 
     delivered: int
