@@ -355,9 +355,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
                 indent.find("\t") if "\t" in indent else column,
             )
     if isinstance(exc, yaml.reader.ReaderError):
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        before = text[: exc.position]
+        row = before.count("\n")
         return YamlProblem(
-            f"the file contains a character YAML does not allow "
-            f"({exc.character!r} at position {exc.position})"
+            f"the file contains a character YAML does not allow (U+{code:04X})",
+            row,
+            exc.position - (before.rfind("\n") + 1),
         )
     context = getattr(exc, "context", None)
     detail = f"{context}: {problem}" if context else problem
@@ -377,7 +381,10 @@ def read_document(text: str) -> tuple[Any, Marks, list[YamlProblem]]:
     Raises:
         YamlFatalError: The text is not one readable YAML document within limits.
     """
-    loader = MarkedLoader(text)
+    try:
+        loader = MarkedLoader(text)
+    except yaml.YAMLError as exc:
+        raise YamlFatalError(_syntax_problem(exc, text)) from None
     try:
         try:
             node = loader.get_single_node()
