@@ -13,7 +13,6 @@ import asyncio
 import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -24,6 +23,7 @@ from gcsched.journal import Journal, OutboxRow
 from gcsched.telemetry import WebhookDelivered, emit
 from gcsched.webhooks.attempt import Attempt, post
 from gcsched.webhooks.events import payload_bytes
+from gcsched.webhooks.report import Borrowed, DeliveryReport, Tally
 from gcsched.webhooks.signing import secret_problem, sign_headers
 from gcsched.webhooks.urls import (
     PinnedTarget,
@@ -42,46 +42,6 @@ _CONFIG_RETRY = 300.0  # seconds before retrying an event whose secret is missin
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    """What one delivery call did.
-
-    `delivered` and `failed` count this call's attempts (`dead` of the failed ones
-    were given up for good); `pending` counts events still waiting in the outbox
-    afterwards, `disabled` the endpoints disabled now (after a 410); `errors` holds
-    one message per failed attempt, naming the endpoint, never a secret. When the
-    journal itself could not be read, `pending` is -1 and `errors` says why.
-    """
-
-    delivered: int
-    failed: int
-    pending: int
-    disabled: int
-    dead: int = 0
-    errors: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class _Tally:
-    delivered: int = 0
-    failed: int = 0
-    dead: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-class _Borrowed(httpx.AsyncBaseTransport):
-    """A caller's transport, used without closing it."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self._inner = inner
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        return None
 
 
 class WebhookSender:
@@ -164,13 +124,13 @@ class WebhookSender:
     async def _deliver(
         self, rows: Sequence[OutboxRow], *, stop_at: float | None
     ) -> DeliveryReport:
-        tally = _Tally()
+        tally = Tally()
         by_endpoint: dict[str, list[OutboxRow]] = {}
         for row in rows:
             by_endpoint.setdefault(row.endpoint_url, []).append(row)
         if by_endpoint:
             transport: httpx.AsyncBaseTransport = (
-                _Borrowed(self._transport)
+                Borrowed(self._transport)
                 if self._transport
                 else httpx.AsyncHTTPTransport(verify=self._tls(), trust_env=False)
             )
@@ -218,7 +178,7 @@ class WebhookSender:
         client: httpx.AsyncClient,
         url: str,
         queue: Sequence[OutboxRow],
-        tally: _Tally,
+        tally: Tally,
         stop_at: float | None,
     ) -> None:
         """`_serve`, but an unexpected error only ends this endpoint's round.
@@ -239,7 +199,7 @@ class WebhookSender:
         client: httpx.AsyncClient,
         url: str,
         queue: Sequence[OutboxRow],
-        tally: _Tally,
+        tally: Tally,
         stop_at: float | None,
     ) -> None:
         """Deliver one endpoint's events in order until one fails at endpoint level."""
@@ -317,14 +277,14 @@ class WebhookSender:
             )
 
     def _record(
-        self, tally: _Tally, action: Callable[..., None], *args: object, **kw: object
+        self, tally: Tally, action: Callable[..., None], *args: object, **kw: object
     ) -> None:
         try:
             action(*args, **kw)
         except JournalError as exc:
             tally.errors.append(str(exc))
 
-    def _disable(self, url: str, label: str, tally: _Tally, now: datetime) -> None:
+    def _disable(self, url: str, label: str, tally: Tally, now: datetime) -> None:
         self._disabled.add(url)
         reason = f"HTTP 410 Gone at {now.isoformat()}"
         self._record(tally, self._journal.disable_endpoint, url, reason=reason)
@@ -335,7 +295,7 @@ class WebhookSender:
         )
 
     def _dead(
-        self, row: OutboxRow, status: int | None, error: str, tally: _Tally
+        self, row: OutboxRow, status: int | None, error: str, tally: Tally
     ) -> None:
         self._record(
             tally, self._journal.mark_dead, row.id, last_status=status, last_error=error
@@ -348,7 +308,7 @@ class WebhookSender:
         self,
         row: OutboxRow,
         attempt: Attempt,
-        tally: _Tally,
+        tally: Tally,
         now: datetime,
         *,
         config: bool = False,
