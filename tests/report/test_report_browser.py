@@ -239,3 +239,14 @@ def test_two_hundred_campaigns_over_a_quarter(browser: Any) -> None:
         )
     finally:
         big.close()
+
+
+def test_show_button_jumps_to_the_conflict(page: tuple[Page, Report]) -> None:
+    """ "Show" in the conflicts table opens its week and focuses its mark."""
+    p, report = page
+    p.page.click('button[data-goto="2"]')
+    assert p.page.get_attribute("#view-week", "aria-pressed") == "true"
+    assert p.js("document.activeElement.dataset.conflict") == "2"
+    day = report.conflicts[2].start.date()
+    monday = day.fromordinal(day.toordinal() - day.weekday())
+    assert p.page.inner_text("#period").startswith(f"{monday.day} {monday:%b}")
