@@ -90,7 +90,10 @@ def test_merge_of_a_non_mapping() -> None:
 
 def test_custom_tags_and_sets_are_refused() -> None:
     """Local tags, !!set and !!binary are not plain data."""
-    text = "version: 1\nschedules: []\nx-a: !secret abc\nx-b: !!set {a}\nx-c: !!binary aGk=\n"
+    text = (
+        "version: 1\nschedules: []\n"
+        "x-a: !secret abc\nx-b: !!set {a}\nx-c: !!binary aGk=\n"
+    )
     assert problems(text) == [
         "f.yaml:3:6: x-a: the YAML tag !secret is not allowed; "
         "a schedule file holds plain data only",

@@ -50,8 +50,8 @@ def address_problem(ip: IPAddress, *, allow_loopback: bool) -> str | None:
     """
     if isinstance(ip, ipaddress.IPv6Address):
         problem = _ipv6_problem(ip, allow_loopback=allow_loopback)
-        if problem is not None:
-            return problem
+        if problem is not None or ip in _NAT64:
+            return problem  # NAT64 of a public IPv4 address is public
     if ip in _METADATA_ADDRESSES:
         return f"{ip} is a cloud metadata service address"
     if ip.is_unspecified or (
