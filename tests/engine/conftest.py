@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
+from engine_support import URL
 
 from gcsched.audit import AuditLog
 from gcsched.client import Credentials, GenesysClient
@@ -18,10 +18,6 @@ from gcsched.sandbox import (
     SandboxState,
     create_app,
 )
-
-TODAY = date(2026, 11, 27)
-EXAMPLE = Path(__file__).parents[2] / "examples" / "q4.yaml"
-URL = "http://sandbox.test"
 
 
 @pytest.fixture

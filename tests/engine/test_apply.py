@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engine_support import EXAMPLE, TODAY
 
 from gcsched.audit import AuditLog
 from gcsched.client import GenesysClient
@@ -13,8 +14,6 @@ from gcsched.engine import Runner, build_plan
 from gcsched.engine.families import REFERENCE_FIELD
 from gcsched.journal import Journal, StepSpec
 from gcsched.sandbox import SandboxState
-
-from .conftest import EXAMPLE, TODAY
 
 pytestmark = pytest.mark.anyio
 
@@ -36,7 +35,9 @@ def _runner(
     client: GenesysClient, journal: Journal, audit: AuditLog, file: object = None
 ) -> Runner:
     endpoints = getattr(file, "webhooks", ())
-    return Runner(client, journal, audit, actor="sandbox-client-id", endpoints=endpoints)
+    return Runner(
+        client, journal, audit, actor="sandbox-client-id", endpoints=endpoints
+    )
 
 
 async def test_apply_converges_and_replan_is_empty(
@@ -83,7 +84,7 @@ async def test_concurrent_edit_becomes_a_conflict_not_an_overwrite(
     planned = await build_plan(client, changed, today=TODAY)
     (change,) = planned.plan.changes
     assert change.action == "update"
-    state.edit_schedule(change.kind, change.target_id)  # a colleague saves it
+    state.edit_behind_back(change.kind, change.target_id)  # a colleague saves it
     version_now = state.schedule(change.kind, change.target_id)["version"]
     result = await _runner(client, journal, audit).apply(planned.plan, checksum="y")
     assert result.status == "partial"
@@ -105,7 +106,10 @@ async def test_conflict_and_completion_events_go_to_the_outbox(
     )
     types = sorted(row.event_type for row in journal.pending_events())
     assert types == ["run.completed", "schedule.created"]
-    assert all(row.payload["data"]["run_id"] == result.run_id for row in journal.pending_events())
+    assert all(
+        row.payload["data"]["run_id"] == result.run_id
+        for row in journal.pending_events()
+    )
 
 
 async def test_resume_reads_back_a_sent_step_instead_of_replaying(
@@ -137,7 +141,9 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
     (step,) = journal.steps(run.id)
     journal.mark_sent(step.id)
     assert change.after is not None
-    await client.put_schedule(change.kind, change.target_id, change.after)  # then "crash"
+    await client.put_schedule(
+        change.kind, change.target_id, change.after
+    )  # then "crash"
     runner = _runner(client, journal, audit)
     notes = await runner.recover(planned.plan.org_id, file_sha256=file.sha256)
     assert notes and "1 sent step(s) had landed" in notes[0]
@@ -193,7 +199,13 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
     file = load(EXAMPLE)
     planned = await build_plan(client, file, today=TODAY)
     await _runner(client, journal, audit).apply(planned.plan, checksum="a")
-    smaller = loads(ONE.replace("webhooks:\n  - url: https://hooks.example.com/gc\n    secret_env: HOOK_SECRET\n", ""), "one.yaml")
+    smaller = loads(
+        ONE.replace(
+            "webhooks:\n  - url: https://hooks.example.com/gc\n    secret_env: HOOK_SECRET\n",
+            "",
+        ),
+        "one.yaml",
+    )
     planned = await build_plan(client, smaller, today=TODAY)
     actions = [c.action for c in planned.plan.changes]
     assert actions[0] == "delete"
@@ -201,9 +213,7 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
     result = await _runner(client, journal, audit).apply(planned.plan, checksum="b")
     assert result.status == "succeeded"
     lapsed = [
-        s
-        for s in state.schedules("campaigns")
-        if s["name"] == "Manual survey schedule"
+        s for s in state.schedules["campaigns"].values() if s["name"] == "Manual survey schedule"
     ]
     assert lapsed, "the schedule gcsched does not own was kept"
     assert REFERENCE_FIELD["campaigns"] == "campaign"

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from gcsched.client.credentials import CLIENT_ID_VAR, CLIENT_SECRET_VAR, Credentials
 from gcsched.client.wire import TokenResponse
 from gcsched.errors import ApiError, AuthenticationError
-from gcsched.telemetry import TokenRenewed, emit
+from gcsched.telemetry import TokenRenewed, emit, register_secret
 
 __all__ = ["ClientCredentialsAuth", "TokenEndpointError", "renew_after"]
 
@@ -87,6 +87,7 @@ class ClientCredentialsAuth(httpx.Auth):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._credentials = credentials
+        register_secret(credentials.client_secret)
         self._token_url = token_url
         self._clock = clock
         self._sleep = sleep
@@ -132,6 +133,7 @@ class ClientCredentialsAuth(httpx.Auth):
                     "usable access_token"
                 )
                 raise AuthenticationError(msg, status=status, method="POST") from None
+            register_secret(data.access_token)
             self._token = data.access_token
             self._renew_at = self._clock() + renew_after(data.expires_in)
             return data.access_token

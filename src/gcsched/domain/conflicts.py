@@ -141,11 +141,12 @@ def check(
     warnings: list[str] = [w for e in expansions for w in e.warnings]
     keys = [_audience_keys(s, audiences) for s in schedules]
     size_of = sizes or {}
-    unknown_size = False
+    unsized: set[str] = set()
     scores: list[float] = []
     for schedule, own in zip(schedules, keys, strict=True):
         known = [size_of[k] for k in own if k in size_of]
-        unknown_size |= len(known) < len(own)
+        if len(known) < len(own):
+            unsized.add(schedule.label)
         scores.append(rank_score(schedule.priority, max(known, default=0)))
     order = sorted(
         range(len(schedules)),
@@ -224,7 +225,7 @@ def check(
                 )
             )
     conflicts.sort(key=lambda c: (c.start, c.end, c.campaigns, c.type))
-    if unknown_size and any(c.type == "audience" for c in conflicts):
+    if any(c.type == "audience" and unsized & set(c.campaigns) for c in conflicts):
         warnings.append(SIZE_UNKNOWN_WARNING)
     trimmed = _trim(order, beaten, expansions, schedules)
     return CheckResult(

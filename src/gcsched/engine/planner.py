@@ -165,7 +165,8 @@ async def build_plan(
     schedules = [r.schedule for r in resolved]
     audiences = {r.label: r.audience for r in resolved}
     result = check(schedules, policy, today=today, audiences=audiences)
-    contested = {c.contact_list for c in result.conflicts if c.contact_list}
+    involved = {label for c in result.conflicts for label in c.campaigns}
+    contested = {i for label in involved for i in audiences.get(label, ())}
     if contested:
         sizes = await _sizes(org, contested)
         result = check(

@@ -20,7 +20,7 @@ import httpx
 from gcsched._version import __version__
 from gcsched.errors import JournalError
 from gcsched.journal import Journal, OutboxRow
-from gcsched.telemetry import WebhookDelivered, emit
+from gcsched.telemetry import WebhookDelivered, emit, register_secret
 from gcsched.webhooks.attempt import Attempt, post
 from gcsched.webhooks.events import payload_bytes
 from gcsched.webhooks.report import Borrowed, DeliveryReport, Tally
@@ -210,6 +210,8 @@ class WebhookSender:
                 return
             now = self._clock()
             secret = self._environ.get(row.secret_env)
+            if secret:
+                register_secret(secret)
             problem = secret_problem(secret, variable=row.secret_env)
             if problem is not None or secret is None:
                 self._failed(row, Attempt(0, problem), tally, now, config=True)
