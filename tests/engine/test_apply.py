@@ -56,13 +56,14 @@ async def test_apply_converges_and_replan_is_empty(
     for change in planned.plan.changes:
         if change.action == "create":
             body = state.schedule(change.kind, change.target_id)
-            assert body is not None and body["version"] == 1
+            assert body is not None
+            assert body["version"] == 1
 
 
 async def test_every_confirmed_step_is_audited_once(
     client: GenesysClient, journal: Journal, audit: AuditLog
 ) -> None:
-    """One audit entry per confirmed step; the chain verifies with the journal's heads."""
+    """One audit entry per confirmed step; the chain reaches the journal's heads."""
     planned = await build_plan(client, load(EXAMPLE), today=TODAY)
     result = await _runner(client, journal, audit).apply(
         planned.plan, checksum=planned.plan.checksum()
@@ -76,7 +77,7 @@ async def test_every_confirmed_step_is_audited_once(
 async def test_concurrent_edit_becomes_a_conflict_not_an_overwrite(
     client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
 ) -> None:
-    """A colleague's edit between plan and apply: the step is `conflict`, nothing sent."""
+    """A colleague edits between plan and apply: the step is `conflict`, not sent."""
     file = loads(ONE, "one.yaml")
     first = await build_plan(client, file, today=TODAY)
     await _runner(client, journal, audit).apply(first.plan, checksum="x")
@@ -115,7 +116,7 @@ async def test_conflict_and_completion_events_go_to_the_outbox(
 async def test_resume_reads_back_a_sent_step_instead_of_replaying(
     client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
 ) -> None:
-    """A run killed after its PUT landed: the re-run confirms it by GET, no second PUT."""
+    """Killed after its PUT landed: the re-run confirms it by GET, no second PUT."""
     file = loads(ONE, "one.yaml")
     planned = await build_plan(client, file, today=TODAY)
     (change,) = planned.plan.changes
@@ -146,7 +147,8 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
     )  # then "crash"
     runner = _runner(client, journal, audit)
     notes = await runner.recover(planned.plan.org_id, file_sha256=file.sha256)
-    assert notes and "1 sent step(s) had landed" in notes[0]
+    assert notes
+    assert "1 sent step(s) had landed" in notes[0]
     assert journal.step(step.id).status == "confirmed"
     assert journal.get_run(run.id).status == "superseded"
     again = await build_plan(client, file, today=TODAY)
@@ -158,7 +160,7 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
 async def test_resume_marks_a_step_that_never_landed_failed(
     client: GenesysClient, journal: Journal, audit: AuditLog
 ) -> None:
-    """A run killed before its PUT landed: the step is failed, the fresh plan redoes it."""
+    """Killed before its PUT landed: the step is failed, a fresh plan redoes it."""
     file = loads(ONE, "one.yaml")
     planned = await build_plan(client, file, today=TODAY)
     (change,) = planned.plan.changes
@@ -201,7 +203,8 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
     await _runner(client, journal, audit).apply(planned.plan, checksum="a")
     smaller = loads(
         ONE.replace(
-            "webhooks:\n  - url: https://hooks.example.com/gc\n    secret_env: HOOK_SECRET\n",
+            "webhooks:\n  - url: https://hooks.example.com/gc\n"
+            "    secret_env: HOOK_SECRET\n",
             "",
         ),
         "one.yaml",
@@ -213,7 +216,9 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
     result = await _runner(client, journal, audit).apply(planned.plan, checksum="b")
     assert result.status == "succeeded"
     lapsed = [
-        s for s in state.schedules["campaigns"].values() if s["name"] == "Manual survey schedule"
+        s
+        for s in state.schedules["campaigns"].values()
+        if s["name"] == "Manual survey schedule"
     ]
     assert lapsed, "the schedule gcsched does not own was kept"
     assert REFERENCE_FIELD["campaigns"] == "campaign"

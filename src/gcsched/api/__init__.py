@@ -1,11 +1,11 @@
 """The library facade: everything the CLI does, as a typed async API.
 
-    import gcsched
+import gcsched
 
-    file = gcsched.load("schedules.yaml")
-    async with gcsched.connect(sandbox=True) as org:
-        planned = await org.plan(file)
-        outcome = await org.apply(file, checksum=planned.plan.checksum())
+file = gcsched.load("schedules.yaml")
+async with gcsched.connect(sandbox=True) as org:
+    planned = await org.plan(file)
+    outcome = await org.apply(file, checksum=planned.plan.checksum())
 """
 
 from __future__ import annotations

@@ -185,18 +185,19 @@ class Connection:
             plan = planned.plan
             refused = rejected(plan)
             if refused:
-                raise ConflictsRejectedError(
+                msg = (
                     f"{len(refused)} audience conflict(s) are rejected by "
-                    "policy.audience_conflicts: reject; see `gcsched plan`",
-                    refused,
+                    "policy.audience_conflicts: reject; see `gcsched plan`"
                 )
+                raise ConflictsRejectedError(msg, refused)
             sums = {plan.checksum(), *(r.checksum for r in resumed)}
             if checksum is not None and checksum not in sums:
-                raise ChecksumMismatchError(
+                msg = (
                     f"the plan now has checksum {plan.checksum()}, not {checksum}: "
                     "the file or the org changed since it was reviewed; run "
                     "`gcsched plan` again"
                 )
+                raise ChecksumMismatchError(msg)
             plan.raise_if_unsafe(force=force)
             if not plan.has_changes:
                 await runner.deliver_pending()
@@ -207,9 +208,11 @@ class Connection:
                 plan, checksum=plan.checksum(), progress=progress, resumed_from=notes
             )
             summary = metrics.summary()
-            journal.set_run_summary(result.run_id, {**result.summary, "metrics": summary})
+            journal.set_run_summary(
+                result.run_id, {**result.summary, "metrics": summary}
+            )
             if metrics_file is not None:
-                metrics.write_prometheus(metrics_file)
+                metrics.write_prometheus(Path(metrics_file))
             return ApplyOutcome(plan, result, notes, metrics=summary)
 
     async def provision(
@@ -238,10 +241,11 @@ class Connection:
             if ref is not None
         ]
         if len(given) != 1:
-            raise InputError(
+            msg = (
                 "provision takes exactly one of campaign=, sequence= or "
                 "messaging_campaign="
             )
+            raise InputError(msg)
         kind, ref = given[0]
         target = Target(kind=_kind(kind), ref=ref)
         entry = schedule_from_mapping(schedule, target=target)
@@ -285,7 +289,14 @@ class Connection:
 
     async def export(self) -> str:
         """The org's schedules as a schedule file (YAML text, `manage: owned`)."""
-        return dump(await self.live_schedules())
+        snapshot = ScheduleFile(
+            path="<export>",
+            sha256="",
+            schedules=await self.live_schedules(),
+            # What is in the org already runs: report its conflicts, don't refuse.
+            policy=Policy(audience_conflicts="warn", manage="owned"),
+        )
+        return dump(snapshot)
 
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""
@@ -344,7 +355,7 @@ async def connect(
         A `Connection`.
     """
     env = dict(os.environ if environ is None else environ)
-    state = StatePaths.at(state_dir)
+    state = StatePaths.at(Path(state_dir) if state_dir is not None else None)
     saver: Callable[[], None] | None = None
     if sandbox:
         from gcsched.api.sandbox import (

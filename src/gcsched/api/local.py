@@ -62,7 +62,9 @@ def audit_verify(state: StatePaths) -> AuditVerification:
     return AuditLog(state.audit).verify(expected)
 
 
-def audit_entries(state: StatePaths, *, run_id: str | None = None) -> list[dict[str, Any]]:
+def audit_entries(
+    state: StatePaths, *, run_id: str | None = None
+) -> list[dict[str, Any]]:
     """The audit entries (of one run)."""
     return AuditLog(state.audit).entries(run_id=run_id)
 

@@ -73,7 +73,9 @@ def render_report(value: Report, fmt: str) -> bytes:
     import json
 
     if fmt == "json":
-        return (json.dumps(to_json(value), indent=2, ensure_ascii=False) + "\n").encode()
+        return (
+            json.dumps(to_json(value), indent=2, ensure_ascii=False) + "\n"
+        ).encode()
     if fmt == "html":
         return to_html(value).encode()
     if fmt == "ics":

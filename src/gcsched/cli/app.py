@@ -55,7 +55,8 @@ def _root(
     """Schedules-as-code for Genesys Cloud outbound."""
     del version
     if log_format not in ("text", "json"):
-        raise typer.BadParameter("use text or json", param_hint="--log-format")
+        msg = "use text or json"
+        raise typer.BadParameter(msg, param_hint="--log-format")
     from gcsched.telemetry.logs import configure_logging
 
     configure_logging(fmt=log_format, verbosity=verbose, stream=sys.stderr)  # type: ignore[arg-type]

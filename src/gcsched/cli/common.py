@@ -93,7 +93,7 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
             raise typer.Exit(130) from None
         except OSError as exc:
             fail(REDACTOR.redact(f"{exc.strerror or exc}: {exc.filename or ''}"), 1)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             logging.getLogger("gcsched").debug("unexpected error", exc_info=True)
             text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")
             fail(f"unexpected error ({text}); re-run with -v for details", 1)

@@ -6,6 +6,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.rule import Rule
@@ -42,12 +43,16 @@ def _calendar(schedule_file: ScheduleFile) -> None:
     table.add_column("schedule")
     table.add_column("zone")
     table.add_column("next windows")
-    for row in value.schedules:
-        upcoming = [
-            f"{o.local_start:%a %d %b %H:%M}–{o.local_end:%H:%M}"
-            for o in row.occurrences[:3]
-        ]
-        table.add_row(row.label, row.time_zone, "; ".join(upcoming) or "-")
+    for row in value.rows:
+        upcoming = []
+        for occ in row.occurrences[:3]:
+            zone = ZoneInfo(occ.zone)
+            local_start, local_end = (
+                occ.start.astimezone(zone),
+                occ.end.astimezone(zone),
+            )
+            upcoming.append(f"{local_start:%a %d %b %H:%M}–{local_end:%H:%M}")
+        table.add_row(row.label, row.zone, "; ".join(upcoming) or "-")
     out.print(table)
 
 
@@ -100,7 +105,9 @@ def register(app: typer.Typer) -> None:
             if again.has_changes:
                 print_plan(render_text(again))
                 fail("the second plan is not empty: the apply did not converge", 1)
-            out.print(f"[green]no changes[/] — {again.unchanged} schedules match the file")
+            out.print(
+                f"[green]no changes[/] — {again.unchanged} schedules match the file"
+            )
             out.print(Rule("5. report"))
             value = report(
                 schedule_file.schedules,
@@ -115,5 +122,6 @@ def register(app: typer.Typer) -> None:
                 out.print(f"wrote {target}")
             del first
         out.print(
-            "[bold green]demo complete:[/] validate, plan, apply, re-plan (empty), report"
+            "[bold green]demo complete:[/] validate, plan, apply, re-plan (empty), "
+            "report"
         )

@@ -59,7 +59,9 @@ def runs_list(ctx: typer.Context) -> None:
 
 @runs_app.command("show")
 @handle_errors
-def runs_show(ctx: typer.Context, run: str = typer.Argument(..., help="Run id or prefix.")) -> None:
+def runs_show(
+    ctx: typer.Context, run: str = typer.Argument(..., help="Run id or prefix.")
+) -> None:
     """One run: its steps, outcome and metrics."""
     from gcsched.api import StatePaths
     from gcsched.api.local import show_run
@@ -67,7 +69,8 @@ def runs_show(ctx: typer.Context, run: str = typer.Argument(..., help="Run id or
     record, steps = show_run(StatePaths.at(globals_of(ctx).state_dir), run)
     out.print(
         f"[bold]{record.id}[/] {record.status} — org {record.org_name} "
-        f"({record.org_id}), file {record.file_path} (sha256 {record.file_sha256[:12]}), "
+        f"({record.org_id}), file {record.file_path} "
+        f"(sha256 {record.file_sha256[:12]}), "
         f"checksum {record.checksum[:12]}"
     )
     table = Table()
@@ -99,7 +102,9 @@ def runs_prune(
     from gcsched.api import StatePaths
     from gcsched.api.local import prune_runs
 
-    count = prune_runs(StatePaths.at(globals_of(ctx).state_dir), parse_duration(older_than))
+    count = prune_runs(
+        StatePaths.at(globals_of(ctx).state_dir), parse_duration(older_than)
+    )
     out.print(f"Pruned {count} run(s).")
 
 
@@ -112,9 +117,14 @@ def audit_verify(ctx: typer.Context) -> None:
 
     result = verify(StatePaths.at(globals_of(ctx).state_dir))
     if result.ok:
-        out.print(f"[green]audit log verified:[/] {result.entries} entries, chain intact")
+        out.print(
+            f"[green]audit log verified:[/] {result.entries} entries, chain intact"
+        )
         return
-    fail(f"audit log does not verify at line {result.first_bad_line}: {result.problem}", 1)
+    fail(
+        f"audit log does not verify at line {result.first_bad_line}: {result.problem}",
+        1,
+    )
 
 
 @audit_app.command("show")
@@ -193,7 +203,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def unlock(
         ctx: typer.Context,
-        force: bool = typer.Option(False, "--force", help="Even if the holder is alive."),
+        force: bool = typer.Option(
+            False, "--force", help="Even if the holder is alive."
+        ),
     ) -> None:
         """Clear a lock whose holder is gone."""
         from gcsched.api import StatePaths
@@ -203,4 +215,6 @@ def register(app: typer.Typer) -> None:
         if info is None:
             out.print("No lock was held.")
         else:
-            out.print(f"Removed the lock of pid {info.pid} on {info.host} ({info.command}).")
+            out.print(
+                f"Removed the lock of pid {info.pid} on {info.host} ({info.command})."
+            )

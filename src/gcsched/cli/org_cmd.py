@@ -56,7 +56,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         file: Path | None = typer.Argument(None, help="The schedule file."),
         live: bool = typer.Option(False, "--live", help="What is in the org now."),
-        start: str | None = typer.Option(None, "--from", help="First day (YYYY-MM-DD)."),
+        start: str | None = typer.Option(
+            None, "--from", help="First day (YYYY-MM-DD)."
+        ),
         end: str | None = typer.Option(None, "--to", help="Last day (YYYY-MM-DD)."),
         fmt: str = typer.Option("html", "--format", help="html, json or ics."),
         output: Path | None = typer.Option(

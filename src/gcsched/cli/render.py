@@ -36,7 +36,13 @@ def print_conflicts(conflicts: Sequence[Any]) -> None:
     if not conflicts:
         return
     table = Table(title="Conflicts", title_justify="left", show_lines=False)
-    for column in ("campaigns", "contact list", "overlap (UTC)", "resolution", "winner"):
+    for column in (
+        "campaigns",
+        "contact list",
+        "overlap (UTC)",
+        "resolution",
+        "winner",
+    ):
         table.add_column(column)
     for c in conflicts:
         span = f"{c.start:%Y-%m-%d %H:%M} → {c.end:%Y-%m-%d %H:%M}"

@@ -67,7 +67,8 @@ def register(app: typer.Typer) -> None:
         if rejected:
             if not as_json:
                 out.print(
-                    f"{len(rejected)} conflict(s) rejected by policy.audience_conflicts: "
+                    f"{len(rejected)} conflict(s) rejected by "
+                    "policy.audience_conflicts: "
                     "reject — change the windows, or set trim or warn"
                 )
             raise typer.Exit(3)

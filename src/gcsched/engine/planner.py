@@ -75,6 +75,13 @@ def _target_names(snapshot: OrgSnapshot) -> dict[str, str]:
     return names
 
 
+def _wire_number(field: str, value: float) -> float | int:
+    """Genesys takes whole numbers for calls per agent and line count."""
+    if field in ("maxCallsPerAgent", "outboundLineCount") and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def pacing_of(resolved: Resolved, *, map_priority: bool) -> PacingDesired | None:
     """The pacing (and opt-in priority) change a schedule asks of its campaign."""
     schedule = resolved.schedule
@@ -85,7 +92,7 @@ def pacing_of(resolved: Resolved, *, map_priority: bool) -> PacingDesired | None
             for attr, field in _VOICE_PACING.items():
                 value = getattr(schedule.pacing, attr)
                 if value is not None:
-                    desired[field] = value
+                    desired[field] = _wire_number(field, value)
         elif (
             resolved.schedule.target.kind == "messaging_campaign"
             and schedule.pacing.messages_per_minute is not None
@@ -169,9 +176,7 @@ async def build_plan(
     contested = {i for label in involved for i in audiences.get(label, ())}
     if contested:
         sizes = await _sizes(org, contested)
-        result = check(
-            schedules, policy, today=today, audiences=audiences, sizes=sizes
-        )
+        result = check(schedules, policy, today=today, audiences=audiences, sizes=sizes)
     existing_by_key = existing_schedules(snap)
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []

@@ -134,9 +134,9 @@ class Runner:
             self._endpoints, event_type, data, key=key, now=self._clock()
         )
 
-    def _step_events(self, run: Run, step: Step, event_type: str, **extra: Any) -> list[
-        OutboxEvent
-    ]:
+    def _step_events(
+        self, run: Run, step: Step, event_type: str, **extra: Any
+    ) -> list[OutboxEvent]:
         data = schedule_event_data(
             run_id=run.id,
             org={"id": run.org_id, "name": run.org_name},
@@ -171,7 +171,11 @@ class Runner:
             "step_id": step.id,
             "actor": self._actor,
             "action": step.action,
-            "target": {"kind": step.kind, "id": step.target_id, "name": step.target_name},
+            "target": {
+                "kind": step.kind,
+                "id": step.target_id,
+                "name": step.target_name,
+            },
             "version_seen": step.version_seen,
             "version_new": step.version_new,
             "before_digest": digest(step.before) if step.before is not None else None,
@@ -311,7 +315,9 @@ class Runner:
             step.id, result=landed.body, version_new=landed.version, events=events
         )
         self.audit_pending()
-        return self._done(run, step, "confirmed", started, _versions(step, landed.version))
+        return self._done(
+            run, step, "confirmed", started, _versions(step, landed.version)
+        )
 
     def _conflict(
         self,
@@ -353,7 +359,9 @@ class Runner:
                 seconds=time.monotonic() - started,
             )
         )
-        return StepOutcome(step.id, step.action, step.kind, step.target_name, status, detail)
+        return StepOutcome(
+            step.id, step.action, step.kind, step.target_name, status, detail
+        )
 
     async def deliver_pending(self) -> None:
         """Deliver webhook events that are due now (a no-op without webhooks)."""
@@ -366,7 +374,7 @@ class Runner:
             await asyncio.wait_for(
                 self._webhooks.deliver_due(deadline=deadline), timeout=deadline + 15
             )
-        except Exception:  # noqa: BLE001 - a failed delivery never fails the apply
+        except Exception:
             return
 
     async def _finish(
@@ -396,11 +404,19 @@ class Runner:
             events = self._events("run.completed", data, key=f"{run.id}:run")
         else:
             data = run_event_data(
-                run_id=run.id, org=org, outcome="failed", counts=counts, error=str(failure)
+                run_id=run.id,
+                org=org,
+                outcome="failed",
+                counts=counts,
+                error=str(failure),
             )
             events = self._events("run.failed", data, key=f"{run.id}:run")
         self._journal.finish_run(run.id, status, summary=summary, events=events)
-        emit(RunFinished(run_id=run.id, status=status, seconds=time.monotonic() - started))
+        emit(
+            RunFinished(
+                run_id=run.id, status=status, seconds=time.monotonic() - started
+            )
+        )
         await self._deliver(deadline=self._webhook_wait)
         return RunResult(
             run.id, status, tuple(outcomes), tuple(resumed_from), summary, failure

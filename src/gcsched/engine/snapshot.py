@@ -47,20 +47,15 @@ async def read_org(org: Org) -> OrgSnapshot:
     Contact-list sizes are not read here: the planner asks only for the lists
     whose size decides a conflict.
     """
-    (
-        info,
-        campaigns,
-        messaging,
-        sequences,
-        time_sets,
-        *schedule_lists,
-    ) = await asyncio.gather(
+    info, campaigns, messaging, sequences, time_sets = await asyncio.gather(
         org.get_organization(),
         org.list_campaigns(),
         org.list_messaging_campaigns(),
         org.list_sequences(),
         org.list_callable_time_sets(),
-        *(org.list_schedules(family) for family in FAMILIES),
+    )
+    schedule_lists = await asyncio.gather(
+        *(org.list_schedules(family) for family in FAMILIES)
     )
     return OrgSnapshot(
         org=info,

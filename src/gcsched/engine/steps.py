@@ -58,8 +58,8 @@ async def _pacing(org: Org, step: Step) -> Landed:
     fresh = await org.get_messaging_campaign(step.target_id)
     body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
     body.update(after)
-    body["version"] = step.version_seen if step.version_seen is not None else fresh.get(
-        "version"
+    body["version"] = (
+        step.version_seen if step.version_seen is not None else fresh.get("version")
     )
     result = await org.put_messaging_campaign(step.target_id, body)
     return Landed(True, _version(result), result)
@@ -94,7 +94,7 @@ async def execute(org: Org, step: Step) -> Landed:
 
 
 async def read_back(org: Org, step: Step) -> Landed:
-    """Did a step that was sent (then interrupted) land? Decided by a GET, never replay."""
+    """Did a sent (then interrupted) step land? A GET decides, never a replay."""
     current = await current_of(org, step)
     if step.kind in FAMILIES:
         if step.action == "delete":
@@ -102,7 +102,9 @@ async def read_back(org: Org, step: Step) -> Landed:
         if current is None or step.after is None:
             return Landed(False, None, current)
         same = canonical_body(current) == canonical_body(step.after)
-        moved = step.version_seen is None or (_version(current) or 0) > step.version_seen
+        moved = (
+            step.version_seen is None or (_version(current) or 0) > step.version_seen
+        )
         return Landed(same and moved, _version(current), current)
     after = step.after or {}
     landed = current is not None and all(current.get(k) == v for k, v in after.items())

@@ -24,9 +24,7 @@ _STATUS_NOTES = {
 }
 
 
-def _status_warnings(
-    resolved: Sequence[Resolved], changed: set[str]
-) -> list[str]:
+def _status_warnings(resolved: Sequence[Resolved], changed: set[str]) -> list[str]:
     out = []
     for item in resolved:
         status = str(item.entity.get("campaignStatus") or item.entity.get("status"))
@@ -43,7 +41,9 @@ def _past_warnings(changes: Sequence[Change], today: date) -> list[str]:
         starts = [
             str(rec.get("start", ""))[:10]
             for rec in change.after.get("recurrences") or []
-        ] + [str(iv.get("start", ""))[:10] for iv in change.after.get("intervals") or []]
+        ] + [
+            str(iv.get("start", ""))[:10] for iv in change.after.get("intervals") or []
+        ]
         past = sorted(s for s in starts if s and s < today.isoformat())
         if past:
             out.append(
@@ -103,7 +103,9 @@ def _callable_warnings(
         if not slots or expansion is None:
             continue
         outside = [
-            occ for occ in expansion.occurrences if not _inside(occ.start, occ.end, slots)
+            occ
+            for occ in expansion.occurrences
+            if not _inside(occ.start, occ.end, slots)
         ]
         if outside:
             first = outside[0]

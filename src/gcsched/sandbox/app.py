@@ -93,6 +93,16 @@ def _table(rt: Runtime) -> list[tuple[str, str, Endpoint, tuple[str, ...]]]:
             messaging_view,
         ),
         (
+            "PUT",
+            f"{OUT}/messagingcampaigns/{{messagingCampaignId}}",
+            out.put_messaging_campaign,
+            (
+                "outbound:messagingCampaign:edit",
+                "outbound:emailCampaign:edit",
+                "outbound:whatsAppCampaign:edit",
+            ),
+        ),
+        (
             "GET",
             f"{OUT}/sequences",
             out.list_sequences,

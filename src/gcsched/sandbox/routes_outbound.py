@@ -311,6 +311,40 @@ class OutboundRoutes:
             self._one("messaging_campaigns", request, "messagingCampaignId")
         )
 
+    async def put_messaging_campaign(self, request: Request) -> Response:
+        """``PUT /api/v2/outbound/messagingcampaigns/{id}``: replace (versioned)."""
+        body = await read_json(request)
+        if not isinstance(body, dict):
+            raise ApiProblem(
+                400, "bad.request", "The body must be a MessagingCampaign."
+            )
+        for key in ("name", "contactList", "messagesPerMinute"):
+            if key not in body:
+                reject("bad.request", f"The field {key} is required.", key)
+        rate = body["messagesPerMinute"]
+        if not isinstance(rate, int) or isinstance(rate, bool) or rate < 1:
+            reject(
+                "invalid.value",
+                f"Value [{rate}] is not valid for messagesPerMinute",
+                "messagesPerMinute",
+            )
+        state = self.rt.state
+        async with state.lock:
+            current = self._one("messaging_campaigns", request, "messagingCampaignId")
+            if body.get("version") != current["version"]:
+                raise ApiProblem(CONFLICT_STATUS, CONFLICT_CODE, CONFLICT_MESSAGE)
+            read_only = ("id", "dateCreated", "dateModified", "selfUri", "version")
+            updated = {
+                "id": current["id"],
+                **{k: copy.deepcopy(v) for k, v in body.items() if k not in read_only},
+                "dateCreated": current.get("dateCreated"),
+                "dateModified": utc_stamp(state.clock()),
+                "version": current["version"] + 1,
+                "selfUri": current.get("selfUri"),
+            }
+            self._store("messaging_campaigns")[current["id"]] = updated
+        return json_response(updated)
+
     async def list_sequences(self, request: Request) -> Response:
         """``GET /api/v2/outbound/sequences``."""
         return json_response(
