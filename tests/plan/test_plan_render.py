@@ -61,9 +61,9 @@ def test_text_lines_in_order_with_markers() -> None:
         ("pacing", "≈ pacing of campaign Q4 Renewals (c1, version 3)"),
         (
             "conflict",
-            f"! audience conflict: {NASTY} × Win-back on contact list retail|list, "
-            f"2026-12-01T15:00:00Z → 2026-12-01T23:00:00Z, trim, {NASTY} wins: "
-            "priority 7 × 10 beats 5 × 10",
+            f"! audience conflict: {NASTY} × Win-back on contact list retail|list: "
+            "1 overlap (8 h) 2026-12-01T15:00:00Z → 2026-12-01T23:00:00Z, trim, "
+            f"{NASTY} wins (priority 7 × 10 beats 5 × 10)",
         ),
         ("warning", "warning: Q4 Renewals: campaign is <on>"),
         ("warning", "not managed: Lapsed Survey: existing schedule 'M' is not managed"),
@@ -104,7 +104,8 @@ def test_conflict_without_list_or_winner() -> None:
     lines = render_text(plan([], conflicts=(overlap,)))
     assert (
         "conflict",
-        "! overlap conflict: A × B, 2026-12-01T15:00:00Z → 2026-12-01T23:00:00Z, warn",
+        "! overlap conflict: A × B: 1 overlap (8 h) 2026-12-01T15:00:00Z → "
+        "2026-12-01T23:00:00Z, warn",
     ) in lines
 
 
@@ -135,7 +136,7 @@ def test_markdown_escapes_names_everywhere() -> None:
     assert "*" not in summary
     row = next(line for line in text.splitlines() if line.startswith("| audience"))
     cells = re.split(r"(?<!\\)\|", row)
-    assert len(cells) == 10  # 8 cells plus the empty ends
+    assert len(cells) == 11  # 9 cells plus the empty ends
     assert "\\*bold\\*" in row
     assert "&lt;script&gt;" in row
     assert "- Q4 Renewals: campaign is &lt;on&gt;" in text

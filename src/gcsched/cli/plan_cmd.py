@@ -11,7 +11,7 @@ import typer
 from gcsched.cli.common import err, fail, globals_of, handle_errors, out, run_async
 from gcsched.cli.connect_opts import open_connection
 from gcsched.cli.progress import RichProgress
-from gcsched.cli.render import print_conflicts, print_plan, print_run
+from gcsched.cli.render import print_plan, print_run
 
 if TYPE_CHECKING:
     from gcsched.api import ApplyOutcome
@@ -29,7 +29,6 @@ def _show_plan(plan: Plan, *, as_json: bool, markdown: bool) -> None:
         out.print(render_markdown(plan), markup=False)
     else:
         print_plan(render_text(plan))
-        print_conflicts(plan.conflicts)
 
 
 def _confirm(plan: Plan) -> bool:

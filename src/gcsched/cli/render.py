@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
 from gcsched.cli.common import out
+from gcsched.domain import Conflict
+from gcsched.plan import group_conflicts
 
 __all__ = ["print_conflicts", "print_plan", "print_run", "print_warnings"]
 
@@ -31,28 +33,32 @@ def print_plan(lines: Sequence[tuple[str, str]]) -> None:
         out.print(Text(line, style=_STYLES.get(style, "")))
 
 
-def print_conflicts(conflicts: Sequence[Any]) -> None:
-    """A table of conflicts (domain `Conflict` values)."""
+def print_conflicts(
+    conflicts: Sequence[Conflict], names: Mapping[str, str] | None = None
+) -> None:
+    """A table of conflicts, one row per pair and outcome."""
     if not conflicts:
         return
     table = Table(title="Conflicts", title_justify="left", show_lines=False)
     for column in (
-        "campaigns",
-        "contact list",
-        "overlap (UTC)",
+        "schedules",
+        "audience",
+        "overlaps",
+        "first → last (UTC)",
         "resolution",
         "winner",
     ):
         table.add_column(column)
-    for c in conflicts:
-        span = f"{c.start:%Y-%m-%d %H:%M} → {c.end:%Y-%m-%d %H:%M}"
-        style = "red" if c.resolution == "reject" else ""
+    for g in group_conflicts(conflicts, names):
+        span = f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}"
+        style = "red" if g.resolution == "reject" else ""
         table.add_row(
-            " vs ".join(c.campaigns),
-            c.contact_list or "-",
+            " × ".join(g.campaigns),
+            g.audience,
+            f"{g.count} ({g.hours()})",
             span,
-            Text(c.resolution, style=style),
-            c.winner or "-",
+            Text(g.resolution, style=style),
+            f"{g.winner} ({g.reason})" if g.winner else "-",
         )
     out.print(table)
 

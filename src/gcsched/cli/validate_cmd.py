@@ -10,6 +10,7 @@ import typer
 
 from gcsched.cli.common import handle_errors, out, today
 from gcsched.cli.render import print_conflicts, print_warnings
+from gcsched.plan import group_conflicts
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
@@ -57,11 +58,13 @@ def register(app: typer.Typer) -> None:
             count = len(result.file.schedules)
             occurrences = sum(len(e.occurrences) for e in result.check.expansions)
             print_conflicts(result.check.conflicts)
+            pairs = len(group_conflicts(result.check.conflicts))
             print_warnings(result.warnings)
             status = "[red]refused[/]" if rejected else "[green]valid[/]"
             out.print(
                 f"{file}: {status} — {count} schedule(s), {occurrences} window "
-                f"occurrence(s), {len(result.check.conflicts)} conflict(s), "
+                f"occurrence(s), {pairs} conflicting pair(s) "
+                f"({len(result.check.conflicts)} overlaps), "
                 f"{len(result.warnings)} warning(s)"
             )
         if rejected:

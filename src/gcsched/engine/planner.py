@@ -67,6 +67,16 @@ def existing_schedules(snapshot: OrgSnapshot) -> dict[tuple[str, str], Json]:
     return out
 
 
+def _list_names(snapshot: OrgSnapshot) -> dict[str, str]:
+    """Contact list id → name, from the campaigns' references."""
+    names: dict[str, str] = {}
+    for item in (*snapshot.campaigns, *snapshot.messaging_campaigns):
+        ref = item.get("contactList")
+        if isinstance(ref, Mapping) and ref.get("id") and ref.get("name"):
+            names[str(ref["id"])] = str(ref["name"])
+    return names
+
+
 def _target_names(snapshot: OrgSnapshot) -> dict[str, str]:
     names: dict[str, str] = {}
     for pool in (snapshot.campaigns, snapshot.messaging_campaigns, snapshot.sequences):
@@ -220,5 +230,6 @@ async def build_plan(
         conflicts=result.conflicts,
         warnings=(*result.warnings, *warnings),
         not_managed=delta.not_managed,
+        contact_lists=_list_names(snap),
     )
     return PlannedRun(plan=plan, snapshot=snap, resolved=resolved, check=result)

@@ -145,6 +145,8 @@ class Runner:
             target_name=step.target_name,
             before=step.before,
             after=step.after,
+            action=step.action,
+            step_id=step.id,
             **extra,
         )
         return self._events(event_type, data, key=f"{run.id}:{step.id}:{event_type}")
@@ -191,7 +193,14 @@ class Runner:
         Returns one note per interrupted run.
         """
         notes = []
-        for run in self._journal.open_runs(org_id):
+        stopped = [
+            r
+            for r in self._journal.list_runs(200)
+            if r.org_id == org_id
+            and r.status == "failed"
+            and any(s.status == "sent" for s in self._journal.steps(r.id))
+        ]
+        for run in [*self._journal.open_runs(org_id), *stopped]:
             confirmed = failed = 0
             for step in self._journal.steps(run.id):
                 if step.status == "sent":
@@ -219,9 +228,10 @@ class Runner:
                         else "the schedule file changed; planned afresh"
                     )
                     self._journal.mark_skipped(step.id, reason=reason)
-            self._journal.finish_run(
-                run.id, "superseded", summary={**run.summary, "superseded": True}
-            )
+            if run.status == "open":
+                self._journal.finish_run(
+                    run.id, "superseded", summary={**run.summary, "superseded": True}
+                )
             same = "same file" if run.file_sha256 == file_sha256 else "changed file"
             notes.append(
                 f"interrupted run {run.id} ({same}): {confirmed} sent step(s) had "

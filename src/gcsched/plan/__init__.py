@@ -9,6 +9,7 @@ lines for the terminal or a pull-request comment. No I/O happens here.
 from __future__ import annotations
 
 from gcsched.plan.changes import Action, Change
+from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
 from gcsched.plan.diff import Desired, DiffResult, Existing, PacingDesired, diff
 from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, Plan
 from gcsched.plan.render import render_markdown, render_text
@@ -18,12 +19,14 @@ __all__ = [
     "MIN_EXISTING",
     "Action",
     "Change",
+    "ConflictGroup",
     "Desired",
     "DiffResult",
     "Existing",
     "PacingDesired",
     "Plan",
     "diff",
+    "group_conflicts",
     "render_markdown",
     "render_text",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -147,6 +147,8 @@ class Plan:
     conflicts: tuple[Conflict, ...] = ()
     warnings: tuple[str, ...] = ()
     not_managed: tuple[str, ...] = ()
+    contact_lists: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Contact list id → name, for display only (never in the checksum)."""
 
     def __post_init__(self) -> None:
         """Sort the changes so every plan of the same content reads the same."""

@@ -11,8 +11,8 @@ import html
 import re
 import shlex
 
-from gcsched.domain import Conflict
 from gcsched.plan.changes import Change
+from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
 from gcsched.plan.plan import Plan, iso_utc
 
 __all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
@@ -87,16 +87,17 @@ def _headline(change: Change) -> str:
     return f"{what} {noun} {change.target_name} ({change.target_id}{version})"
 
 
-def _conflict_line(conflict: Conflict) -> str:
-    """One conflict in words."""
-    first, second = conflict.campaigns
-    where = f" on contact list {conflict.contact_list}" if conflict.contact_list else ""
-    winner = f", {conflict.winner} wins" if conflict.winner else ""
-    reason = f": {conflict.reason}" if conflict.reason else ""
+def _conflict_line(group: ConflictGroup) -> str:
+    """One pair's conflicts in words."""
+    first, second = group.campaigns
+    where = f" on contact list {group.audience}" if group.contact_list else ""
+    winner = f", {group.winner} wins" if group.winner else ""
+    reason = f" ({group.reason})" if group.reason else ""
+    times = "overlap" if group.count == 1 else "overlaps"
     return (
-        f"! {conflict.type} conflict: {first} × {second}{where}, "
-        f"{iso_utc(conflict.start)} → {iso_utc(conflict.end)}, "
-        f"{conflict.resolution}{winner}{reason}"
+        f"! {group.type} conflict: {first} × {second}{where}: {group.count} {times} "
+        f"({group.hours()}) {iso_utc(group.first)} → {iso_utc(group.last)}, "
+        f"{group.resolution}{winner}{reason}"
     )
 
 
@@ -137,7 +138,10 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
     for change in plan.changes:
         lines.append((change.action, f"{_MARK[change.action]} {_headline(change)}"))
         lines.extend((change.action, f"    {text}") for text in change.describe())
-    lines.extend(("conflict", _conflict_line(conflict)) for conflict in plan.conflicts)
+    lines.extend(
+        ("conflict", _conflict_line(group))
+        for group in group_conflicts(plan.conflicts, plan.contact_lists)
+    )
     lines.extend(("warning", f"warning: {text}") for text in plan.warnings)
     lines.extend(("warning", f"not managed: {text}") for text in plan.not_managed)
     lines.append(("summary", summary_line(plan)))
@@ -168,20 +172,21 @@ def _md_conflicts(plan: Plan) -> list[str]:
     rows = [
         "### Conflicts",
         "",
-        "| type | schedules | contact list | start (UTC) | end (UTC) "
+        "| type | schedules | contact list | overlaps | first (UTC) | last (UTC) "
         "| resolution | winner | why |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for conflict in plan.conflicts:
+    for group in group_conflicts(plan.conflicts, plan.contact_lists):
         cells = [
-            conflict.type,
-            " × ".join(conflict.campaigns),
-            conflict.contact_list or "",
-            iso_utc(conflict.start),
-            iso_utc(conflict.end),
-            conflict.resolution,
-            conflict.winner or "",
-            conflict.reason,
+            group.type,
+            " × ".join(group.campaigns),
+            group.audience if group.contact_list else "",
+            f"{group.count} ({group.hours()})",
+            iso_utc(group.first),
+            iso_utc(group.last),
+            group.resolution,
+            group.winner or "",
+            group.reason,
         ]
         rows.append("| " + " | ".join(escape_markdown(cell) for cell in cells) + " |")
     return [*rows, ""]
