@@ -9,7 +9,7 @@ from datetime import date
 
 from gcsched.config import load
 from gcsched.domain import CheckResult, check
-from gcsched.domain.model import Policy, Schedule, ScheduleFile
+from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
 from gcsched.report import Report, build_report, to_html, to_ics, to_json
 
 __all__ = ["Validation", "render_report", "report", "validate"]
@@ -61,10 +61,29 @@ def report(
     end: date | None = None,
     title: str = "",
     source: str = "",
+    calendars: Sequence[tuple[str, tuple[DayRange, ...]]] = (),
 ) -> Report:
-    """The calendar of `schedules` (a file's, or the org's live ones)."""
+    """The calendar of `schedules` (a file's, or the org's live ones).
+
+    Args:
+        schedules: what to draw.
+        policy: how conflicts resolve (the file's policy).
+        today: the date open-ended schedules start from.
+        start: the first day shown (default: each schedule's own range).
+        end: the last day shown.
+        title: the report's title.
+        source: where the schedules came from (a path, or "live org").
+        calendars: the file's named calendars, drawn as holidays.
+    """
     return build_report(
-        schedules, policy, today=today, start=start, end=end, title=title, source=source
+        schedules,
+        policy,
+        today=today,
+        start=start,
+        end=end,
+        title=title,
+        source=source,
+        calendars=calendars,
     )
 
 

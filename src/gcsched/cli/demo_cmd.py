@@ -115,6 +115,7 @@ def register(app: typer.Typer) -> None:
                 today=today(),
                 title=path.name,
                 source=str(path),
+                calendars=schedule_file.calendars,
             )
             for fmt in ("html", "json", "ics"):
                 target = reports / f"calendar.{fmt}"

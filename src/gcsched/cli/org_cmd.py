@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
                 end=last,
                 title=file.name,
                 source=str(file),
+                calendars=schedule_file.calendars,
             )
         else:
             from gcsched.cli.connect_opts import open_connection
