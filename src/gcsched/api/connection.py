@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -278,13 +279,18 @@ class Connection:
             for item in pool:
                 counts[str(item.get("name"))] = counts.get(str(item.get("name")), 0) + 1
             names = {str(item.get("id")): str(item.get("name")) for item in pool}
+            lists = {str(item.get("id")): _list_name(item) for item in pool}
             for body in snapshot.schedules.get(family, ()):
                 ref_obj = body.get(REFERENCE_FIELD[family]) or {}
                 target_id = str(ref_obj.get("id") or body.get("id"))
                 name = names.get(target_id)
                 ref = name if name is not None and counts.get(name) == 1 else target_id
                 target = Target(kind=_kind(TARGET_KIND[family]), ref=ref)
-                out.append(parse_body(body, target=target))
+                schedule = parse_body(body, target=target)
+                if lists.get(target_id):
+                    # The contact list's name, so offline checks see the audience.
+                    schedule = dataclasses.replace(schedule, audience=lists[target_id])
+                out.append(schedule)
         return tuple(out)
 
     async def export(self) -> str:
@@ -312,6 +318,13 @@ def _locked(path: Path, command: str) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _list_name(entity: Mapping[str, Any]) -> str | None:
+    ref = entity.get("contactList")
+    if isinstance(ref, Mapping):
+        return str(ref.get("name") or ref.get("id") or "") or None
+    return None
 
 
 def _kind(value: str) -> TargetKind:
