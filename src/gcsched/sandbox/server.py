@@ -18,7 +18,7 @@ from gcsched.sandbox.gateway import DroppedConnection
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.state import DEFAULT_CLIENT_ID, SandboxState
 
-__all__ = ["asgi_transport", "load_or_seed", "serve"]
+__all__ = ["asgi_transport", "bind_listener", "load_or_seed", "serve"]
 
 
 class _QuietDrops(logging.Filter):
@@ -64,6 +64,36 @@ def load_or_seed(
     return SandboxState.demo()
 
 
+def bind_listener(host: str, port: int) -> socket.socket:
+    """Bind the TCP socket `serve` listens on (IPv6 when `host` has a colon).
+
+    The socket is made with ``proto=IPPROTO_TCP`` on purpose: asyncio sets
+    ``TCP_NODELAY`` only on sockets whose proto says TCP, and accepted
+    sockets inherit it. With proto 0, Nagle plus delayed ACKs add ~40 ms to
+    every response (uvicorn writes headers and body separately), capping one
+    connection at ~23 requests/s.
+
+    Args:
+        host: interface to bind.
+        port: TCP port; 0 picks a free one.
+
+    Returns:
+        The bound (not yet listening) socket.
+
+    Raises:
+        OSError: the address cannot be bound.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(
     *,
     host: str = "127.0.0.1",
@@ -103,18 +133,8 @@ def serve(
         faults=faults,
         fault_seed=fault_seed,
     )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets
-    # whose proto says TCP, and accepted sockets inherit it. With proto 0,
-    # Nagle plus delayed ACKs add ~40 ms to every response (headers and body
-    # are two writes), capping one connection at ~23 requests/s.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
+    sock = bind_listener(host, port)
+    family = sock.family
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
