@@ -1,4 +1,4 @@
-"""SIGKILL `gcsched apply` at random moments against a served sandbox; re-runs converge."""
+"""SIGKILL `gcsched apply` at random moments (served sandbox); re-runs converge."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ CAMPAIGNS = 16
 KILL_CYCLES = 22
 CLIENTS = 6
 HOOK = "https://hooks.gcsched-test.invalid/gc"
-HOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - a test value
+HOOK_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 def _variant(cycle: int) -> dict[int, str]:
