@@ -43,8 +43,11 @@ async def no_sleep(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-def client_for(app: Any, *, rate_limit: int = 6000) -> GenesysClient:
-    """A real client on the in-process sandbox `app`, without real waits."""
+def client_for(app: Any, *, rate_limit: int | None = 6000) -> GenesysClient:
+    """A real client on the in-process sandbox `app`, without real waits.
+
+    `rate_limit=None` reads the limits API first, as the CLI does.
+    """
     return GenesysClient(
         URL,
         Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET),
