@@ -257,6 +257,12 @@ class Api:
         """Close the connection pool."""
         self.http.close()
 
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def campaign_schedules(self) -> dict[str, dict[str, Any]]:
         """Every campaign schedule, keyed by campaign id."""
         response = self.http.get(SCHEDULES_PATH)
