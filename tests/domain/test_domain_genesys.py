@@ -297,8 +297,9 @@ def test_canonical_body_normalises() -> None:
         ],
         "recurrences": [
             {
-                "start": "2026-01-01T09:00:00",
-                "end": "2026-01-01T17:00:00",
+                # 2026-01-01 is a Thursday: the first Monday/Friday is the 2nd.
+                "start": "2026-01-02T09:00:00",
+                "end": "2026-01-02T17:00:00",
                 "pattern": {
                     "type": "Weekly",
                     "interval": 1,

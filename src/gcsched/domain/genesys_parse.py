@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from gcsched.domain.days import GENESYS_DAY_NAMES
+from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
 from gcsched.domain.genesys import LOCAL_FORMAT, OWNER_PREFIX
 from gcsched.domain.model import (
     Alteration,
@@ -23,6 +23,7 @@ from gcsched.domain.model import (
     Schedule,
     Target,
     TimedRange,
+    Weekday,
     Window,
 )
 from gcsched.errors import InputError
@@ -67,6 +68,51 @@ def parse_local(text: object) -> datetime:
     return value.replace(tzinfo=None, microsecond=0)
 
 
+def first_day(start: date, days: frozenset[Weekday] | None, every: int) -> date:
+    """The first date on or after `start` that a recurrence runs on.
+
+    A Weekly recurrence may start on a day outside its `daysOfWeek`; its first
+    occurrence is then the next matching day (weeks counted from `start`, as the
+    expansion does). gcsched renders that day as the recurrence `start`.
+
+    Args:
+        start: the recurrence's start date.
+        days: its weekdays (None: Daily).
+        every: its interval.
+
+    Returns:
+        The date of the first occurrence.
+    """
+    if not days:
+        return start
+    probe = Window(start=time(0), end=time(1), days=days, every=max(every, 1))
+    return first_match(probe, start, start) or start
+
+
+def last_day(range_end: datetime, start: time, first: date) -> date:
+    """The last day an occurrence starts on, for an EndDate range ending at `range_end`.
+
+    GUESS (genesys-api.md §1.2, "end date time of the last occurrence"): an
+    occurrence belongs to the range when it starts at or before `range.end`, so
+    ``2027-01-31T00:00:00`` with 09:00 occurrences ends on 2027-01-30, and gcsched's
+    own ``T23:59:59`` always means the date itself. A range that ends before the
+    first occurrence (`first`) cannot be written as `until`; it is read as ending
+    on that first day.
+
+    Args:
+        range_end: the range's end, local wall time.
+        start: the recurrence's start time of day.
+        first: the date of its first occurrence.
+
+    Returns:
+        The inclusive `until` date.
+    """
+    day = range_end.date()
+    if range_end.time() < start:
+        day -= timedelta(days=1)
+    return max(day, first)
+
+
 def _alteration(item: Mapping[str, Any]) -> Alteration:
     start, end = parse_local(item.get("start")), parse_local(item.get("end"))
     if start.time() == _MIDNIGHT and end.time() == _MIDNIGHT and end > start:
@@ -97,7 +143,8 @@ def _window(rec: Mapping[str, Any], zone_name: str, where: str) -> dict[str, Any
     until: date | None = None
     count: int | None = None
     if rng.get("type") == "EndDate":
-        until = parse_local(rng.get("end")).date()
+        first = first_day(start.date(), days, every)
+        until = last_day(parse_local(rng.get("end")), start.time(), first)
     elif rng.get("type") == "Numbered":
         count = int(rng.get("numberOfOccurrences") or 0)
     elif rng.get("type") != "NoEnd":
@@ -195,33 +242,68 @@ def _norm_time(value: object) -> object:
         return value
 
 
-def _canonical_range(rng: Mapping[str, Any]) -> dict[str, Any]:
+def _weekdays(pattern: Mapping[str, Any]) -> frozenset[Weekday] | None:
+    """The Weekly pattern's days, or None (Daily, or names it cannot read)."""
+    if pattern.get("type") != "Weekly":
+        return None
+    try:
+        return frozenset(
+            _DAYS_BY_NAME[str(n).lower()] for n in pattern.get("daysOfWeek") or []
+        )
+    except KeyError:
+        return None
+
+
+def _canonical_range(
+    rng: Mapping[str, Any], start: datetime | None, first: date | None
+) -> dict[str, Any]:
     kind = rng.get("type")
     if kind == "EndDate":
-        return {"type": kind, "end": _norm_time(rng.get("end"))}
+        try:
+            end = parse_local(rng.get("end"))
+        except InputError:
+            end = None
+        if end is None or start is None or first is None:
+            return {"type": kind, "end": _norm_time(rng.get("end"))}
+        # Ends that select the same last occurrence are the same range.
+        until = last_day(end, start.time(), first)
+        return {"type": kind, "end": f"{until.isoformat()}T23:59:59"}
     if kind == "Numbered":
         return {"type": kind, "numberOfOccurrences": rng.get("numberOfOccurrences")}
     return {k: rng[k] for k in sorted(rng)}
 
 
 def _canonical_recurrence(rec: Mapping[str, Any], zone_name: str) -> dict[str, Any]:
+    pattern = dict(rec.get("pattern") or {})
     out: dict[str, Any] = {
         "start": _norm_time(rec.get("start")),
         "end": _norm_time(rec.get("end")),
     }
+    start: datetime | None = None
+    first: date | None = None
+    try:
+        start, end = parse_local(rec.get("start")), parse_local(rec.get("end"))
+    except InputError:
+        pass
+    else:
+        # A start before the first matching weekday means that weekday.
+        every = pattern.get("interval") or 1
+        first = first_day(start.date(), _weekdays(pattern), int(every))
+        shift = first - start.date()
+        out["start"] = (start + shift).strftime(LOCAL_FORMAT)
+        out["end"] = (end + shift).strftime(LOCAL_FORMAT)
     rec_zone = rec.get("timeZone")
     if rec_zone and rec_zone != zone_name:
         out["timeZone"] = rec_zone
-    pattern = dict(rec.get("pattern") or {})
     canon_pattern: dict[str, Any] = {
         "type": pattern.get("type"),
         "interval": pattern.get("interval") or 1,
     }
     if pattern.get("type") == "Weekly":
-        days = [str(d) for d in pattern.get("daysOfWeek") or []]
+        days = {str(d) for d in pattern.get("daysOfWeek") or []}
         canon_pattern["daysOfWeek"] = sorted(days, key=lambda d: _DAY_ORDER.get(d, 99))
     out["pattern"] = canon_pattern
-    out["range"] = _canonical_range(rec.get("range") or {"type": "NoEnd"})
+    out["range"] = _canonical_range(rec.get("range") or {"type": "NoEnd"}, start, first)
     alterations = [
         {
             "type": a.get("type"),
