@@ -44,7 +44,7 @@ from gcsched.errors import (
 )
 from gcsched.journal import Journal, StateLock
 from gcsched.plan import Plan
-from gcsched.telemetry import hooks_installed
+from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
 from gcsched.webhooks import WebhookSender, check_endpoints
 
@@ -155,7 +155,7 @@ class Connection:
         with (
             _locked(self.state.lock, f"apply {schedule_file.path}"),
             Journal.open(self.state.journal) as journal,
-            hooks_installed(metrics),
+            hooks_installed(metrics, *_logging_hook()),
         ):
             audit = AuditLog(self.state.audit)
             sender = WebhookSender(journal, environ=self._environ)
@@ -307,6 +307,17 @@ class Connection:
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""
         return await self.client.get_organization()
+
+
+def _logging_hook() -> tuple[LoggingHook, ...]:
+    """A LoggingHook for the run (events → log records), unless one is installed.
+
+    Without it, run, step, retry and 429 events never reach the log and `-v`
+    shows next to nothing; the logging level still decides what is written.
+    """
+    if any(isinstance(hook, LoggingHook) for hook in get_hooks()):
+        return ()
+    return (LoggingHook(),)
 
 
 @contextlib.contextmanager
