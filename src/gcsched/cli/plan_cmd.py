@@ -57,10 +57,12 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
     print_run(outcome.run)
     metrics = outcome.metrics
     if metrics:
+        requests = metrics.get("requests", {})
+        p95 = (requests.get("latency_seconds", {}).get("p95") or 0.0) * 1000
         out.print(
-            f"requests: {metrics.get('requests_total', 0)}, 429s: "
-            f"{metrics.get('rate_limited', 0)}, retries: {metrics.get('retries', 0)}, "
-            f"p95 latency: {metrics.get('latency_ms', {}).get('p95', 0):.0f} ms"
+            f"requests: {requests.get('total', 0)}, 429s: "
+            f"{requests.get('throttled_429', 0)}, retries: "
+            f"{requests.get('retries', 0)}, p95 latency: {p95:.0f} ms"
         )
     run = outcome.run
     if run.error is not None:
