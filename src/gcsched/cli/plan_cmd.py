@@ -55,14 +55,17 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         out.print("[green]Nothing to do:[/] the org already matches the file.")
         return
     print_run(outcome.run)
-    metrics = outcome.metrics
-    if metrics:
-        requests = metrics.get("requests", {})
-        p95 = (requests.get("latency_seconds", {}).get("p95") or 0.0) * 1000
+    requests = outcome.metrics.get("requests") or {}
+    if requests:
+        latency = requests.get("latency_seconds") or {}
+        p95 = latency.get("p95")
+        p95_text = f"{p95 * 1000:.0f} ms" if isinstance(p95, int | float) else "-"
         out.print(
-            f"requests: {requests.get('total', 0)}, 429s: "
-            f"{requests.get('throttled_429', 0)}, retries: "
-            f"{requests.get('retries', 0)}, p95 latency: {p95:.0f} ms"
+            f"requests: {requests.get('total', 0)}, "
+            f"429s: {requests.get('throttled_429', 0)}, "
+            f"retries: {requests.get('retries', 0)}, "
+            f"token renewals: {outcome.metrics.get('token_renewals', 0)}, "
+            f"p95 latency: {p95_text}"
         )
     run = outcome.run
     if run.error is not None:
