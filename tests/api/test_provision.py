@@ -167,11 +167,6 @@ _OVERLAP_YAML = """time_zone: America/Chicago
     until: 2026-12-31"""
 
 
-@pytest.mark.xfail(
-    reason="GAP: provision checks conflicts only among the schedules of the call; "
-    "live schedules of other campaigns on the same contact list are not considered",
-    strict=True,
-)
 @pytest.mark.anyio
 async def test_rejected_audience_conflict_refuses(tmp_path: Path) -> None:
     """Overlapping the manual Lapsed Survey schedule on the same list: refused."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from gcsched.domain.conflicts import CheckResult, Conflict, check, rank_score
 from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
+from gcsched.domain.fixed import FixedSet, LiveSchedule, fixed_participants
 from gcsched.domain.genesys import OWNER_PREFIX, owned, render_body
 from gcsched.domain.genesys_parse import canonical_body, parse_body
 from gcsched.domain.intervals import find_overlaps, merge, subtract, subtract_all
@@ -18,12 +19,15 @@ __all__ = [
     "CheckResult",
     "Conflict",
     "Expansion",
+    "FixedSet",
+    "LiveSchedule",
     "Occurrence",
     "canonical_body",
     "check",
     "expand",
     "expansion_range",
     "find_overlaps",
+    "fixed_participants",
     "merge",
     "owned",
     "parse_body",

@@ -14,12 +14,30 @@ the highest rank down, each losing what its (already trimmed) winners keep.
 `type="overlap"` is a sequence and one of its member campaigns running at the
 same time (same dialer); it is resolved like an audience conflict and replaces
 the audience conflict of that pair.
+
+Fixed schedules (`fixed=`) take part in detection but can never be changed by
+this run: schedules already in the org that the plan leaves in place (someone
+else's manual schedule, or, for a scoped `provision`, gcsched's other
+schedules). The rule:
+
+- A fixed schedule ranks above every schedule that is not fixed, whatever the
+  scores: in a conflict with one it is the winner, it never loses time, and
+  `trimmed` never holds a fixed label. Under `reject` such a conflict refuses
+  the plan (the file would create the clash); under `trim` the other side loses
+  the overlap; under `warn` it is reported.
+- Two fixed schedules that overlap are reported with resolution `warn` whatever
+  the policy (this run cannot cause or fix that clash); the winner is the
+  higher score as usual.
+- `allow_overlap` still applies by label: an acknowledged pair is `allowed`.
+- Contact list sizes never decide a conflict that involves a fixed schedule, so
+  the unknown-size warning ignores those conflicts, and a fixed schedule's own
+  expansion warnings (DST adjustments) are not reported.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -97,8 +115,14 @@ def _audience_keys(
     return frozenset({schedule.audience}) if schedule.audience else frozenset()
 
 
-def _describe(a: tuple[float, Schedule], b: tuple[float, Schedule]) -> str:
+def _describe(
+    a: tuple[float, Schedule], b: tuple[float, Schedule], fixed: Collection[str]
+) -> str:
     (score_a, first), (score_b, second) = a, b
+    if first.label in fixed and second.label in fixed:
+        return "both are already in the org and this run changes neither"
+    if first.label in fixed:
+        return f"{first.label} is already in the org and this run does not change it"
     if score_a != score_b:
         if first.priority != second.priority:
             return f"priority {first.priority} vs {second.priority}"
@@ -116,6 +140,7 @@ def check(
     audiences: Mapping[str, frozenset[str]] | None = None,
     sizes: Mapping[str, int] | None = None,
     members: Mapping[str, frozenset[str]] | None = None,
+    fixed: Collection[str] = (),
 ) -> CheckResult:
     """Expand schedules and find, rank and resolve their conflicts.
 
@@ -127,6 +152,8 @@ def check(
             schedule's `audience` (none: it meets no one).
         sizes: contact list id → size; unknown sizes count as 0 (one warning).
         members: sequence label → labels of its member campaigns.
+        fixed: labels of schedules that take part in detection but that this
+            run can never change (see the module docstring for the rule).
 
     Returns:
         The `CheckResult`.
@@ -138,7 +165,10 @@ def check(
         )
         built.append(expand(schedule, start=first, end=last))
     expansions = tuple(built)
-    warnings: list[str] = [w for e in expansions for w in e.warnings]
+    pinned = frozenset(fixed)
+    warnings: list[str] = [
+        w for e in expansions if e.schedule.label not in pinned for w in e.warnings
+    ]
     keys = [_audience_keys(s, audiences) for s in schedules]
     size_of = sizes or {}
     unsized: set[str] = set()
@@ -151,6 +181,7 @@ def check(
     order = sorted(
         range(len(schedules)),
         key=lambda i: (
+            schedules[i].label not in pinned,
             -scores[i],
             schedules[i].label,
             schedules[i].target.kind,
@@ -200,13 +231,15 @@ def check(
             continue
         win, lose = sorted(pair, key=lambda i: rank[i])
         names = (schedules[win].label, schedules[lose].label)
-        resolution: Resolution = (
-            "allowed" if policy.allows(*names) else policy.audience_conflicts
-        )
+        resolution: Resolution = policy.audience_conflicts
+        if policy.allows(*names):
+            resolution = "allowed"
+        elif names[1] in pinned:  # both fixed: the winner is fixed too
+            resolution = "warn"
         if resolution == "trim":
             beaten[lose].add(win)
         reason = _describe(
-            (scores[win], schedules[win]), (scores[lose], schedules[lose])
+            (scores[win], schedules[win]), (scores[lose], schedules[lose]), pinned
         )
         kind: Literal["overlap", "audience"] = (
             "overlap" if pair in dialer_pairs else "audience"
@@ -225,7 +258,12 @@ def check(
                 )
             )
     conflicts.sort(key=lambda c: (c.start, c.end, c.campaigns, c.type))
-    if any(c.type == "audience" and unsized & set(c.campaigns) for c in conflicts):
+    if any(
+        c.type == "audience"
+        and unsized & set(c.campaigns)
+        and not pinned & set(c.campaigns)
+        for c in conflicts
+    ):
         warnings.append(SIZE_UNKNOWN_WARNING)
     trimmed = _trim(order, beaten, expansions, schedules)
     return CheckResult(
