@@ -14,8 +14,10 @@ from gcsched.api.local import audit_entries, audit_verify, list_runs
 from gcsched.api.sandbox import SandboxState
 from gcsched.config import loads
 from gcsched.errors import ConflictsRejectedError
+from gcsched.sandbox.entities import entity_id
 
 TODAY = date(2026, 11, 27)
+_SURVEY = entity_id("campaign", "Lapsed Survey")
 WEEKDAYS: dict[str, Any] = {
     "time_zone": "America/Chicago",
     "priority": 8,
@@ -177,10 +179,61 @@ async def test_rejected_audience_conflict_refuses(tmp_path: Path) -> None:
         "until": "2026-12-31",
     }
     async with _connect(tmp_path) as org:
-        with pytest.raises(ConflictsRejectedError):
+        with pytest.raises(ConflictsRejectedError) as caught:
             await org.provision(
                 campaign="Win-back",
                 schedule=overlap,
                 policy=gcsched.Policy(audience_conflicts="reject"),
             )
     assert list_runs(StatePaths.at(tmp_path)) == []
+    pairs = {getattr(c, "campaigns", None) for c in caught.value.conflicts}
+    assert pairs == {("Lapsed Survey", "Win-back")}
+
+
+@pytest.mark.anyio
+async def test_trim_gives_the_overlap_to_the_manual_schedule(tmp_path: Path) -> None:
+    """trim: Win-back is written without Tue/Thu 10-16; Lapsed Survey is untouched."""
+    weekdays = {**WEEKDAYS, "priority": 10, "until": "2026-12-04", "except": []}
+    async with _connect(tmp_path) as org:
+        manual = await org.client.get_schedule("campaigns", _SURVEY)
+        outcome = await org.provision(
+            campaign="Win-back",
+            schedule=weekdays,
+            policy=gcsched.Policy(audience_conflicts="trim"),
+        )
+        assert outcome.ok
+        assert await org.client.get_schedule("campaigns", _SURVEY) == manual
+    stored = [b for b in _schedules(tmp_path).values() if "Win-back" in b["name"]]
+    spans = [(i["start"][:16], i["end"][11:16]) for i in stored[0]["intervals"]]
+    assert spans == [
+        ("2026-12-01T09:00", "10:00"),
+        ("2026-12-01T16:00", "17:00"),
+        ("2026-12-02T09:00", "17:00"),
+        ("2026-12-03T09:00", "10:00"),
+        ("2026-12-03T16:00", "17:00"),
+        ("2026-12-04T09:00", "17:00"),
+    ]
+
+
+@pytest.mark.anyio
+async def test_provision_may_not_overlap_its_own_other_schedule(
+    tmp_path: Path,
+) -> None:
+    """A scoped call checks gcsched's other schedules on the list, and keeps them."""
+    mon_wed_fri = {
+        "time_zone": "America/Chicago",
+        "windows": [{"days": ["mon", "wed", "fri"], "start": "12:00", "end": "13:00"}],
+        "from": "2026-12-01",
+        "until": "2026-12-11",
+    }
+    async with _connect(tmp_path) as org:
+        first = await org.provision(campaign="Holiday Offers", schedule=mon_wed_fri)
+        assert first.ok
+        with pytest.raises(ConflictsRejectedError) as caught:
+            await org.provision(campaign="Win-back", schedule=mon_wed_fri)
+        names = {b["name"] for b in await _live_bodies(org)}
+    pairs = {getattr(c, "campaigns", None) for c in caught.value.conflicts}
+    assert pairs == {("Holiday Offers", "Win-back")}
+    assert "gcsched: Holiday Offers" in names
+    assert "gcsched: Win-back" not in names
+    assert len(list_runs(StatePaths.at(tmp_path))) == 1
