@@ -37,6 +37,9 @@ def serve_command(
         str | None,
         typer.Option(help="JSON file to load the org from and save it to on exit."),
     ] = None,
+    token_mint_limit: Annotated[
+        int, typer.Option(help="Tokens per client per minute; 0 turns it off.")
+    ] = 20,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C (prints its URL and client id)."""
     from gcsched.api.sandbox import parse_fault, serve
@@ -52,6 +55,7 @@ def serve_command(
             faults=faults,
             fault_seed=fault_seed,
             state_path=state,
+            token_mint_limit=token_mint_limit,
         )
     except ValueError as exc:
         typer.echo(f"gcsched sandbox serve: {exc}", err=True)

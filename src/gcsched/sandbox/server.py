@@ -15,6 +15,7 @@ import uvicorn
 from gcsched.sandbox.app import create_app
 from gcsched.sandbox.faults import FaultSpec
 from gcsched.sandbox.gateway import DroppedConnection
+from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.state import DEFAULT_CLIENT_ID, SandboxState
 
@@ -104,6 +105,7 @@ def serve(
     faults: Sequence[FaultSpec | str] = (),
     fault_seed: int | None = None,
     state_path: str | None = None,
+    token_mint_limit: int = TOKEN_MINT_LIMIT_PER_MINUTE,
 ) -> None:
     """Serve the sandbox until SIGINT/SIGTERM (blocking).
 
@@ -120,6 +122,7 @@ def serve(
         faults: fault specs (``KIND[:k=v,...]`` or FaultSpec).
         fault_seed: makes the faults deterministic.
         state_path: JSON file to load from and save to.
+        token_mint_limit: tokens per client per minute; 0 turns it off.
 
     Raises:
         ValueError: bad seed, state file or fault.
@@ -132,6 +135,7 @@ def serve(
         token_ttl=token_ttl,
         faults=faults,
         fault_seed=fault_seed,
+        token_mint_limit=token_mint_limit,
     )
     sock = bind_listener(host, port)
     family = sock.family
