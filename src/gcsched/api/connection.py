@@ -43,7 +43,7 @@ from gcsched.errors import (
     InputError,
 )
 from gcsched.journal import Journal, StateLock
-from gcsched.plan import Plan
+from gcsched.plan import Plan, group_conflicts
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
 from gcsched.webhooks import WebhookSender, check_endpoints
@@ -186,9 +186,17 @@ class Connection:
             plan = planned.plan
             refused = rejected(plan)
             if refused:
+                pairs = sorted(
+                    {
+                        f"{' × '.join(g.campaigns)} ({g.audience}, {g.count} overlaps, "
+                        f"first {g.first:%Y-%m-%d %H:%M} UTC)"
+                        for g in group_conflicts(refused, plan.contact_lists)
+                    }
+                )
                 msg = (
                     f"{len(refused)} audience conflict(s) are rejected by "
-                    "policy.audience_conflicts: reject; see `gcsched plan`"
+                    "policy.audience_conflicts: reject: " + "; ".join(pairs) + ". "
+                    "Change the windows, or set audience_conflicts to trim or warn"
                 )
                 raise ConflictsRejectedError(msg, refused)
             sums = {plan.checksum(), *(r.checksum for r in resumed)}
