@@ -1,18 +1,7 @@
 """Build a plan: read the org, resolve names, check conflicts, render, diff.
 
-Conflicts are checked against the live schedules this plan leaves in place too:
-every existing schedule whose target is not in the file and that the plan will
-not delete (one gcsched does not own; in `scoped` mode, any schedule of another
-target). Each is parsed back into a `Schedule`, given its live audience and
-passed to the domain's `check` as a fixed participant: it never loses time, a
-conflict with it is rejected, trimmed from the file's side or reported as the
-policy says, and nothing is ever planned for it. Its label is its target's name
-(the id where two such targets share a name), suffixed " (in org)" where that
-would collide with a label of the file. Only those that share a contact list
-with a file schedule are considered; a body that cannot be parsed is skipped
-with a plan warning. No request is added: bodies and audiences come from the
-org snapshot, and sizes are fetched only for conflicts between file schedules
-(a conflict with a fixed schedule is decided without them).
+Conflicts are also checked against the live schedules the plan leaves in place
+(see `gcsched.engine.live`).
 """
 
 from __future__ import annotations
@@ -22,19 +11,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from gcsched.domain import (
-    CheckResult,
-    FixedSet,
-    LiveSchedule,
-    check,
-    fixed_participants,
-    owned,
-    render_body,
+from gcsched.domain import CheckResult, check, owned, render_body
+from gcsched.domain.model import Schedule, ScheduleFile
+from gcsched.engine.families import REFERENCE_FIELD
+from gcsched.engine.live import (
+    existing_schedules,
+    fixed_schedules,
+    list_names,
+    target_names,
 )
-from gcsched.domain.model import Schedule, ScheduleFile, TargetKind
-from gcsched.engine.families import FAMILY_BY_CHANNEL, REFERENCE_FIELD, TARGET_KIND
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
@@ -83,90 +70,6 @@ def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
         except ValueError:
             continue
     return out
-
-
-def existing_schedules(snapshot: OrgSnapshot) -> dict[tuple[str, str], Json]:
-    """Every schedule in the org keyed by (family, target id)."""
-    out: dict[tuple[str, str], Json] = {}
-    for family, items in snapshot.schedules.items():
-        ref_field = REFERENCE_FIELD[family]
-        for body in items:
-            ref = body.get(ref_field)
-            target_id = ref.get("id") if isinstance(ref, Mapping) else body.get("id")
-            if target_id:
-                out[(family, str(target_id))] = body
-    return out
-
-
-def _list_names(snapshot: OrgSnapshot) -> dict[str, str]:
-    """Contact list id → name, from the campaigns' references."""
-    names: dict[str, str] = {}
-    for item in (*snapshot.campaigns, *snapshot.messaging_campaigns):
-        ref = item.get("contactList")
-        if isinstance(ref, Mapping) and ref.get("id") and ref.get("name"):
-            names[str(ref["id"])] = str(ref["name"])
-    return names
-
-
-def _target_names(snapshot: OrgSnapshot) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for pool in (snapshot.campaigns, snapshot.messaging_campaigns, snapshot.sequences):
-        for item in pool:
-            names[str(item.get("id"))] = str(item.get("name", item.get("id")))
-    return names
-
-
-def _live_audience(
-    family: str, entity: Mapping[str, Any], snap: OrgSnapshot
-) -> frozenset[str]:
-    """A target's contact lists: its own, or a sequence's member campaigns' lists."""
-    entities: Sequence[Mapping[str, Any]] = [entity]
-    if family == "sequences":
-        refs = entity.get("campaigns") or []
-        ids = {str(r.get("id")) for r in refs if isinstance(r, Mapping)}
-        entities = [c for c in snap.campaigns if str(c.get("id")) in ids]
-    refs = [item.get("contactList") for item in entities]
-    return frozenset(
-        str(r["id"]) for r in refs if isinstance(r, Mapping) and r.get("id")
-    )
-
-
-def fixed_schedules(
-    snap: OrgSnapshot, resolved: Sequence[Resolved], *, scoped: bool
-) -> FixedSet:
-    """The live schedules this plan leaves in place, as fixed conflict participants.
-
-    Args:
-        snap: the org as read.
-        resolved: the file's schedules matched to their targets.
-        scoped: owned schedules of other targets are kept (`provision`).
-
-    Returns:
-        Those that share a contact list with a file schedule (module docstring).
-    """
-    wanted = {(r.family, r.target_id) for r in resolved}
-    file_lists = {i for r in resolved for i in r.audience}
-    pools = {
-        "campaigns": snap.campaigns,
-        "sequences": snap.sequences,
-        **dict.fromkeys(FAMILY_BY_CHANNEL.values(), snap.messaging_campaigns),
-    }
-    entities = {
-        (family, str(e.get("id"))): e for family, pool in pools.items() for e in pool
-    }
-    live: list[LiveSchedule] = []
-    for (family, target_id), body in sorted(existing_schedules(snap).items()):
-        entity = entities.get((family, target_id))
-        if entity is None or (family, target_id) in wanted:
-            continue
-        if owned(body) and not scoped:
-            continue  # deleted by this plan
-        audience = _live_audience(family, entity, snap)
-        if audience & file_lists:
-            name = str(entity.get("name") or target_id)
-            kind = cast(TargetKind, TARGET_KIND[family])
-            live.append(LiveSchedule(kind, target_id, name, body, audience))
-    return fixed_participants(live, taken={r.label for r in resolved})
 
 
 def _wire_number(field: str, value: float) -> float | int:
@@ -301,7 +204,7 @@ async def build_plan(
         wanted = pacing_of(item, map_priority=policy.map_priority)
         if wanted is not None:
             pacing.append(wanted)
-    names = _target_names(snap)
+    names = target_names(snap)
     wanted_keys = {(d.kind, d.target_id) for d in desired}
     existing = [
         Existing(family, target_id, names.get(target_id, target_id), body)
@@ -328,7 +231,7 @@ async def build_plan(
         conflicts=result.conflicts,
         warnings=(*result.warnings, *kept.warnings, *warnings),
         not_managed=delta.not_managed,
-        contact_lists=_list_names(snap),
+        contact_lists=list_names(snap),
     )
     return PlannedRun(
         plan=plan, snapshot=snap, resolved=resolved, check=result, fixed=fixed
