@@ -40,21 +40,22 @@ def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
 
 
 async def _pacing(org: Org, step: Step) -> Landed:
-    """Voice: PATCH the pacing fields (priority by PUT); messaging: PUT with version."""
+    """Voice: PATCH the pacing fields; messaging: PUT with version.
+
+    A voice step that also maps `priority` (not patchable) is one versioned PUT
+    carrying every field: a PATCH first would move the version under the PUT.
+    """
     after = dict(step.after or {})
     if step.kind == "campaign":
-        fresh = await org.get_campaign(step.target_id)
-        priority = after.pop("priority", None)
-        if after:
+        if "priority" not in after:
             await org.patch_campaign(step.target_id, after)
-        if priority is not None:
-            body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
-            body.update(after)
-            body["priority"] = priority
-            body["version"] = fresh.get("version")
-            result = await org.put_campaign(step.target_id, body)
-            return Landed(True, _version(result), result)
-        return Landed(True, None, None)
+            return Landed(True, None, None)
+        fresh = await org.get_campaign(step.target_id)
+        body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
+        body.update(after)
+        body["version"] = fresh.get("version")
+        result = await org.put_campaign(step.target_id, body)
+        return Landed(True, _version(result), result)
     fresh = await org.get_messaging_campaign(step.target_id)
     body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
     body.update(after)
