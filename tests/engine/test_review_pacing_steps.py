@@ -45,3 +45,22 @@ async def test_pacing_and_mapped_priority_land_in_one_step(
     assert (campaign["maxCallsPerAgent"], campaign["priority"]) == (7, 2)
     again = await build_plan(client, file, today=TODAY)
     assert not again.plan.has_changes, [c.data() for c in again.plan.changes]
+
+
+async def test_a_campaign_gone_before_its_pacing_step_fails_that_step_only(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """A 404 on the pre-read fails the step; the run ends partial, not left open."""
+    file = loads(PACED, "paced.yaml")
+    planned = await build_plan(client, file, today=TODAY)
+    campaign = state.find("campaigns", "Q4 Renewals")
+    assert campaign is not None
+    del state.stores["campaigns"][campaign["id"]]  # deleted by someone meanwhile
+    runner = Runner(client, journal, audit, actor="sandbox-client-id")
+    result = await runner.apply(planned.plan, checksum=planned.plan.checksum())
+    assert result.status == "partial"
+    pacing = [o for o in result.outcomes if o.action == "pacing"]
+    assert [o.status for o in pacing] == ["failed"]
+    assert "not found" in pacing[0].detail.lower() or "404" in pacing[0].detail
+    assert journal.get_run(result.run_id).status == "partial"
+    assert journal.open_runs(planned.plan.org_id) == []

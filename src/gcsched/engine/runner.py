@@ -304,6 +304,17 @@ class Runner:
 
     async def _run_step(self, run: Run, step: Step) -> StepOutcome:
         started = time.monotonic()
+        try:
+            return await self._attempt(run, step, started)
+        except (CircuitOpenError, NetworkError):
+            raise  # a sent step stays `sent`: the next run reads it back
+        except ApiError as exc:
+            # The pacing pre-read or a conflict's re-read failed (e.g. a 404):
+            # this step fails, the others go on and the run still finishes.
+            self._journal.mark_failed(step.id, error=str(exc))
+            return self._done(run, step, "failed", started, str(exc))
+
+    async def _attempt(self, run: Run, step: Step, started: float) -> StepOutcome:
         if step.kind in ("campaign", "messagingcampaign"):
             current = await current_of(self._org, step)
             if step_differs(step, current):
@@ -314,11 +325,6 @@ class Runner:
         except VersionConflictError:
             current = await current_of(self._org, step)
             return self._conflict(run, step, current, started, "version changed")
-        except (CircuitOpenError, NetworkError):
-            raise  # the step stays `sent`: the next run reads it back
-        except ApiError as exc:
-            self._journal.mark_failed(step.id, error=str(exc))
-            return self._done(run, step, "failed", started, str(exc))
         event = _EVENT_OF_ACTION.get(step.action)
         events = self._step_events(run, step, event) if event else []
         self._journal.mark_confirmed(
