@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -39,7 +40,7 @@ def _header_float(headers: Mapping[str, str], name: str) -> float | None:
         number = float(value.strip())
     except ValueError:
         return None
-    return number if number >= 0 else None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 class TokenBucket:
@@ -77,6 +78,7 @@ class TokenBucket:
         self._tat = 0.0  # theoretical arrival time of the next request
         self._slow_interval = 0.0
         self._slow_until = 0.0
+        self._paused_until = 0.0
         self.paused_seconds = 0.0
         self.limit_per_minute = 0.0
         self.set_limit(limit_per_minute)
@@ -113,7 +115,12 @@ class TokenBucket:
         """Let nothing through for `seconds` (a 429's Retry-After)."""
         until = self._clock() + seconds
         self.paused_seconds += seconds
+        self._paused_until = max(self._paused_until, until)
         self._tat = max(self._tat, until + self._tau)
+
+    def pause_left(self) -> float:
+        """Seconds until the last `pause` ends (0 when not paused)."""
+        return max(0.0, self._paused_until - self._clock())
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Correct the pace from a response's ``inin-ratelimit-*`` headers."""

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import httpx
@@ -44,13 +45,19 @@ def full_jitter(
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    """``Retry-After`` in seconds (integer or decimal seconds); None if absent."""
+    """``Retry-After`` in seconds (integer or decimal seconds).
+
+    None if absent or not a finite number (``inf`` or ``nan`` would stall the
+    pacer forever).
+    """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
     try:
         seconds = float(value.strip())
     except ValueError:
+        return None
+    if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
 

@@ -32,7 +32,7 @@ from gcsched.client.retry import (
     retry_after_wait,
 )
 from gcsched.client.stats import ClientStats
-from gcsched.errors import ApiError, CircuitOpenError, NetworkError
+from gcsched.errors import ApiError, CircuitOpenError, NetworkError, RateLimitError
 from gcsched.telemetry import RateLimited, RequestCompleted, RetryScheduled, emit
 
 __all__ = ["Sender"]
@@ -96,6 +96,14 @@ class Sender:
             "to resume."
         )
         return CircuitOpenError(msg, method=method, path=path)
+
+    def _held_error(self, method: str, path: str, held: float) -> RateLimitError:
+        msg = (
+            f"Not sent: {method} {path}: the API asked to wait {held:.0f} s more "
+            f"(Retry-After), longer than the retry timeout ({self._retry_timeout:.0f}"
+            " s); run the same command again later to resume"
+        )
+        return RateLimitError(msg, method=method, path=path)
 
     def _hook(self, state: _RequestState) -> Callable[[Exception], bool | float]:
         def decide(exc: Exception) -> bool | float:
@@ -227,6 +235,10 @@ class Sender:
             await self._sleep(wait)
         if self.breaker.is_open:
             raise self._circuit_error(state.method, path)
+        held = self.bucket.pause_left()
+        if held > self._retry_timeout:
+            # A Retry-After nobody will wait for: fail fast, do not park here.
+            raise self._held_error(state.method, path, held)
         async with self._semaphore:
             self.stats.waited_for_pace += await self.bucket.acquire()
             began = self._clock()
