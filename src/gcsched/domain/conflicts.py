@@ -163,7 +163,7 @@ def check(
         first, last = expansion_range(
             schedule, today=today, horizon_days=policy.horizon_days
         )
-        built.append(expand(schedule, start=first, end=last))
+        built.append(expand(schedule, start=first, end=last, today=today))
     expansions = tuple(built)
     pinned = frozenset(fixed)
     warnings: list[str] = [

@@ -4,9 +4,11 @@ Decisions (also in docs):
 
 - Windows expand in local wall time of their effective zone; occurrences are
   half-open ``[start, end)`` in UTC. DST boundaries follow `gcsched.domain.dst`.
-- `count` counts *pattern* occurrences from `from` (from the first expanded day when
-  there is no `from`), as a Genesys Numbered range counts recurrence occurrences:
-  an excluded day still uses up one of them, and included days do not count.
+- `count` counts *pattern* occurrences from `from` (without one, from `today`, where
+  the rendered recurrence starts; from the first expanded day when no `today` is
+  given), as a Genesys Numbered range counts recurrence occurrences: an excluded
+  day still uses up one of them, and included days do not count. The expanded
+  range only clips those occurrences, it never moves them.
 - An excluded day removes every instant of that local day from every window,
   clipping overnight windows at midnight; timed exclusions remove their own range.
   A day that is both excluded and included runs (Genesys: inclusion wins).
@@ -190,13 +192,17 @@ def _day_span(ordinal: int, zone_name: str) -> Span:
     )
 
 
-def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
+def expand(
+    schedule: Schedule, *, start: date, end: date, today: date | None = None
+) -> Expansion:
     """Expand a schedule into the occurrences whose local start date is in range.
 
     Args:
         schedule: the schedule.
         start: first local date (inclusive).
         end: last local date (inclusive).
+        today: where `count` starts counting for a window without `from` (as the
+            rendered body does); None counts from `start`.
 
     Returns:
         The `Expansion`: occurrences sorted by start then window, warnings (DST
@@ -211,7 +217,9 @@ def expand(schedule: Schedule, *, start: date, end: date) -> Expansion:
         low = max(start, eff.from_) if eff.from_ else start
         high = min(end, eff.until) if eff.until else end
         if eff.count is not None:
-            nth = nth_match(window, eff.from_ or start, eff.anchor, eff.count)
+            origin = eff.from_ or today or start
+            low = max(low, origin)
+            nth = nth_match(window, origin, eff.anchor, eff.count)
             high = min(high, nth) if nth is not None else low - _DAY
         included = day_ordinals(eff.include)
         skip = day_ordinals(eff.except_) - included

@@ -155,7 +155,9 @@ def render_body(
             )
             spans = [
                 (o.start, o.end)
-                for o in expand(schedule, start=first, end=last).occurrences
+                for o in expand(
+                    schedule, start=first, end=last, today=today
+                ).occurrences
             ]
         else:
             spans = sorted(intervals_override)

@@ -130,7 +130,7 @@ def build_report(
         row_hi = end or own_hi
         expansion = by_label.get(label)
         if expansion is None or start is not None or end is not None:
-            expansion = expand(schedule, start=row_lo, end=row_hi)
+            expansion = expand(schedule, start=row_lo, end=row_hi, today=today)
         zone = schedule.time_zone
         t_lo = _day_start(row_lo, zone)
         t_hi = _day_start(row_hi + timedelta(days=1), zone)
