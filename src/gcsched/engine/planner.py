@@ -198,6 +198,7 @@ async def build_plan(
             today=today,
             anchors=_anchors(current),
             intervals_override=result.trimmed.get(item.label),
+            horizon_days=policy.horizon_days,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
         desired.append(Desired(item.family, item.target_id, item.target_name, body))
