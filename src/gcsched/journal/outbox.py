@@ -107,6 +107,7 @@ class OutboxStore(Connected):
         next_attempt_at: datetime | None,
         last_status: int | None,
         last_error: str | None,
+        attempted: bool = True,
     ) -> None:
         with self.transaction() as conn:
             row = conn.execute(
@@ -122,11 +123,12 @@ class OutboxStore(Connected):
                 )
                 raise JournalError(msg)
             conn.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + 1,"
+                "UPDATE outbox SET status = ?, attempts = attempts + ?,"
                 " next_attempt_at = COALESCE(?, next_attempt_at),"
                 " last_status = ?, last_error = ? WHERE id = ?",
                 (
                     status,
+                    1 if attempted else 0,
                     None if next_attempt_at is None else dump_time(next_attempt_at),
                     last_status,
                     None if last_error is None else redact(last_error),
@@ -155,8 +157,17 @@ class OutboxStore(Connected):
         next_attempt_at: datetime,
         last_status: int | None,
         last_error: str | None,
+        attempted: bool = True,
     ) -> None:
         """Record a failed attempt and when to try again (attempts + 1).
+
+        Args:
+            event_id: the event.
+            next_attempt_at: when to try again.
+            last_status: the HTTP status, if one arrived.
+            last_error: why it failed (redacted before it is stored).
+            attempted: False when nothing was sent (e.g. the secret is missing):
+                `attempts` stays as it is, so the retry schedule is not used up.
 
         Raises:
             JournalError: no such event, or it is not pending.
@@ -167,6 +178,7 @@ class OutboxStore(Connected):
             next_attempt_at=next_attempt_at,
             last_status=last_status,
             last_error=last_error,
+            attempted=attempted,
         )
 
     def mark_dead(

@@ -330,9 +330,9 @@ class WebhookSender:
             return
         number = row.attempts + 1  # this attempt's number among the retries
         if config:
-            # A missing secret is fixed by the operator: keep the event, never die.
-            delay = row.retry[min(number, len(row.retry)) - 1] if row.retry else 0.0
-            delay = max(delay, _CONFIG_RETRY)
+            # A missing secret is fixed by the operator: keep the event, never die,
+            # and (nothing was sent) leave its retry schedule untouched.
+            delay = max(row.retry[0] if row.retry else 0.0, _CONFIG_RETRY)
         elif number <= len(row.retry):
             delay = row.retry[number - 1]
             if attempt.status in _THROTTLE and attempt.retry_after is not None:
@@ -347,6 +347,7 @@ class WebhookSender:
             next_attempt_at=now + timedelta(seconds=delay),
             last_status=status,
             last_error=error,
+            attempted=not config,
         )
         tally.failed += 1
         tally.errors.append(error)
