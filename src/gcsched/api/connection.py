@@ -171,7 +171,7 @@ class Connection:
             org = await self.client.get_organization()
             resumed = [
                 r
-                for r in journal.open_runs(str(org.get("id")))
+                for r in runner.interrupted(str(org.get("id")))
                 if r.file_sha256 == schedule_file.sha256
             ]
             notes = await runner.recover(

@@ -185,6 +185,21 @@ class Runner:
         }
 
     # ---------------------------------------------------------------- recovery
+    def interrupted(self, org_id: str) -> list[Run]:
+        """Runs of this org that did not finish their steps.
+
+        Open runs (killed mid-run), and failed runs (stopped by the circuit
+        breaker or the network) that still have sent or planned steps.
+        """
+        stopped = [
+            r
+            for r in self._journal.list_runs(200)
+            if r.org_id == org_id
+            and r.status == "failed"
+            and any(s.status in ("sent", "planned") for s in self._journal.steps(r.id))
+        ]
+        return [*self._journal.open_runs(org_id), *stopped]
+
     async def recover(self, org_id: str, *, file_sha256: str) -> tuple[str, ...]:
         """Close interrupted runs of this org: read back their sent steps.
 
@@ -193,14 +208,7 @@ class Runner:
         Returns one note per interrupted run.
         """
         notes = []
-        stopped = [
-            r
-            for r in self._journal.list_runs(200)
-            if r.org_id == org_id
-            and r.status == "failed"
-            and any(s.status == "sent" for s in self._journal.steps(r.id))
-        ]
-        for run in [*self._journal.open_runs(org_id), *stopped]:
+        for run in self.interrupted(org_id):
             confirmed = failed = 0
             for step in self._journal.steps(run.id):
                 if step.status == "sent":
