@@ -169,15 +169,21 @@ class AuditLog:
             raise AuditError(msg) from exc
 
     # ---------------------------------------------------------------- reading
-    def _lines(self) -> list[tuple[bytes, bool]]:
-        """The lines of the log, each with whether it ends with a newline."""
+    def _read(self) -> bytes:
+        """The whole log (empty when there is none yet)."""
         try:
-            data = self.path.read_bytes()
+            return self.path.read_bytes()
         except FileNotFoundError:
-            return []
+            return b""
         except OSError as exc:
             msg = f"cannot read the audit log {self.path}: {exc.strerror}"
             raise AuditError(msg) from exc
+
+    def _lines(self) -> list[tuple[bytes, bool]]:
+        """The lines of the log, each with whether it ends with a newline."""
+        data = self._read()
+        if not data:
+            return []
         lines = [(raw, True) for raw in data.split(b"\n")]
         last, _ = lines.pop()
         if last:
@@ -261,8 +267,19 @@ class AuditLog:
         return result
 
     def find(self, run_id: str, step_id: int) -> str | None:
-        """The hash of the entry already written for this step, if any."""
-        for raw, _ in self._lines():
+        """The hash of the entry already written for this step, if any.
+
+        Called for every confirmed step, so it must not parse the whole log each
+        time: only lines holding this run id (as canonical JSON, which every
+        well-formed line is) are parsed.
+        """
+        data = self._read()
+        needle = b'"run_id":' + canonical_json(run_id).encode("utf-8")
+        if needle not in data:
+            return None
+        for raw in data.split(b"\n"):
+            if needle not in raw:
+                continue
             entry, _ = parse_line(raw)
             if entry is None:
                 continue
