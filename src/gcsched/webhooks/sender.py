@@ -388,9 +388,18 @@ def enable(journal: Journal, url: str) -> bool:
 
     Args:
         journal: the open journal.
-        url: the endpoint URL exactly as in the schedule file.
+        url: the endpoint URL exactly as in the schedule file, or as gcsched's
+            messages name it (`endpoint_label`: without user info or query, which
+            may hold credentials); a label re-enables every disabled endpoint
+            that has it.
 
     Returns:
         True if it was disabled, False if it was not.
     """
-    return journal.enable_endpoint(url)
+    if journal.enable_endpoint(url):
+        return True
+    label = endpoint_label(url)
+    matching = [d for d in journal.disabled_endpoints() if endpoint_label(d) == label]
+    for disabled in matching:
+        journal.enable_endpoint(disabled)
+    return bool(matching)
