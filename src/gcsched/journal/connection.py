@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from gcsched.errors import JournalError
-from gcsched.journal.migrations import migrate
+from gcsched.journal.migrations import migrate, refuse_foreign
 
 __all__ = ["BUSY_TIMEOUT_MS", "Connected", "connect", "utc_now"]
 
@@ -77,6 +77,7 @@ def connect(path: Path) -> sqlite3.Connection:
         )
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        refuse_foreign(conn, where)  # before WAL: a foreign file stays untouched
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         _require(str(mode).lower() == "wal", f"{where} cannot use WAL mode ({mode})")
         conn.execute("PRAGMA synchronous = FULL")

@@ -13,7 +13,13 @@ from typing import Final
 
 from gcsched.errors import JournalError
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "migrate",
+    "refuse_foreign",
+]
 
 #: ``PRAGMA application_id`` of a gcsched journal ("gcsj").
 APPLICATION_ID: Final = 0x6763736A
@@ -92,19 +98,17 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, where: str) -> int:
-    """Bring the database on `conn` to `SCHEMA_VERSION`.
+def refuse_foreign(conn: sqlite3.Connection, where: str) -> int:
+    """Check, reading only, that the database on `conn` is (or can be) a journal.
 
-    Args:
-        conn: an autocommit connection (``isolation_level=None``).
-        where: the file path, for error messages.
+    Runs before anything is written, so another application's file is refused
+    unchanged (not even switched to WAL).
 
     Returns:
-        The number of migrations applied (0 when already current).
+        The database's schema version (``PRAGMA user_version``).
 
     Raises:
-        JournalError: the file is another application's database, or was written
-            by a newer gcsched.
+        JournalError: another application's database, or a newer journal schema.
     """
     app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -124,6 +128,24 @@ def migrate(conn: sqlite3.Connection, where: str) -> int:
         if tables:
             msg = f"{where} is an SQLite database with other tables, not a journal"
             raise JournalError(msg)
+    return version
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the database on `conn` to `SCHEMA_VERSION`.
+
+    Args:
+        conn: an autocommit connection (``isolation_level=None``).
+        where: the file path, for error messages.
+
+    Returns:
+        The number of migrations applied (0 when already current).
+
+    Raises:
+        JournalError: the file is another application's database, or was written
+            by a newer gcsched.
+    """
+    version = refuse_foreign(conn, where)
     applied = 0
     for number in range(version + 1, SCHEMA_VERSION + 1):
         conn.execute("BEGIN IMMEDIATE")
