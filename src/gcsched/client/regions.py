@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
+from gcsched.client.credentials import CLIENT_ID_VAR, CLIENT_SECRET_VAR
 from gcsched.errors import InputError
 
 __all__ = ["REGIONS", "login_url_for", "resolve_api_url"]
@@ -49,12 +50,28 @@ _WHERE_HELP = (
 )
 
 
+def _refuse_user_info(text: str, source: str) -> None:
+    """Credentials in a URL would end up in messages and logs: refuse them.
+
+    The message names the source, never the value.
+    """
+    authority = text.split("://", 1)[-1].split("/", 1)[0]
+    if "@" in authority:
+        msg = (
+            f"{source} must not carry user:password@; credentials never go in a "
+            f"URL (the OAuth client comes from {CLIENT_ID_VAR} and "
+            f"{CLIENT_SECRET_VAR}, a proxy and its credentials from HTTPS_PROXY)"
+        )
+        raise InputError(msg)
+
+
 def _known_regions() -> str:
     return ", ".join(sorted(REGIONS))
 
 
 def _normalise_url(value: str, source: str) -> str:
     text = value.strip()
+    _refuse_user_info(text, source)
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
@@ -65,7 +82,10 @@ def _normalise_url(value: str, source: str) -> str:
         )
         raise InputError(msg)
     if parts.query or parts.fragment:
-        msg = f"{source} {value!r} must not carry a query or fragment"
+        msg = (
+            f"{source} must not carry a query or fragment; give only the base URL, "
+            "e.g. https://api.mypurecloud.com"
+        )
         raise InputError(msg)
     path = parts.path.rstrip("/")
     return f"{parts.scheme}://{parts.netloc}{path}"
@@ -73,6 +93,7 @@ def _normalise_url(value: str, source: str) -> str:
 
 def _region_to_url(value: str, source: str) -> str:
     text = value.strip()
+    _refuse_user_info(text, source)
     key = text.lower().replace("_", "-")
     if key in REGIONS:
         return REGIONS[key]
