@@ -13,6 +13,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 __all__ = [
     "GLOBAL_FLAGS",
@@ -30,8 +31,9 @@ __all__ = [
 P = ParamSpec("P")
 T = TypeVar("T")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: text such as `a:x:b` from a file or the org prints as written.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 #: Global options that take a value, and flags; accepted before or after the command.
 GLOBAL_OPTIONS = ("--api-url", "--region", "--state-dir", "--log-format")
@@ -65,8 +67,8 @@ def today() -> date:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    """Print `message` to stderr and exit with `code`."""
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    """Print `message` (plain text, never markup) to stderr and exit with `code`."""
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 

@@ -8,7 +8,9 @@ import sys
 from datetime import timedelta
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from gcsched.cli.common import fail, globals_of, handle_errors, out, run_async
 
@@ -49,8 +51,8 @@ def runs_list(ctx: typer.Context) -> None:
         table.add_row(
             run.id,
             f"{run.created_at:%Y-%m-%d %H:%M:%S}",
-            run.org_name,
-            run.file_path,
+            Text(run.org_name),
+            Text(run.file_path),
             run.status,
             ", ".join(f"{k} {v}" for k, v in sorted(steps.items())) or "-",
         )
@@ -68,8 +70,8 @@ def runs_show(
 
     record, steps = show_run(StatePaths.at(globals_of(ctx).state_dir), run)
     out.print(
-        f"[bold]{record.id}[/] {record.status} — org {record.org_name} "
-        f"({record.org_id}), file {record.file_path} "
+        f"[bold]{record.id}[/] {record.status} — org {escape(record.org_name)} "
+        f"({escape(record.org_id)}), file {escape(record.file_path)} "
         f"(sha256 {record.file_sha256[:12]}), "
         f"checksum {record.checksum[:12]}"
     )
@@ -81,11 +83,11 @@ def runs_show(
             str(step.seq),
             step.action,
             step.kind,
-            step.target_name,
+            Text(step.target_name),
             str(step.version_seen if step.version_seen is not None else "-"),
             str(step.version_new if step.version_new is not None else "-"),
             step.status,
-            step.error or "",
+            Text(step.error or ""),
         )
     out.print(table)
     if record.summary:
@@ -145,10 +147,10 @@ def audit_show(
         table.add_row(
             str(e.get("seq")),
             str(e.get("time")),
-            str(e.get("run_id")),
-            str(e.get("actor")),
+            Text(str(e.get("run_id"))),
+            Text(str(e.get("actor"))),
             str(e.get("action")),
-            f"{target.get('kind')} {target.get('name')}",
+            Text(f"{target.get('kind')} {target.get('name')}"),
             str(e.get("hash", ""))[:12],
         )
     out.print(table)
@@ -188,9 +190,9 @@ def webhooks_enable(ctx: typer.Context, url: str = typer.Argument(...)) -> None:
     from gcsched.api.local import webhooks_enable as enable
 
     if enable(StatePaths.at(globals_of(ctx).state_dir), url):
-        out.print(f"enabled {url}; pending events go out on the next flush")
+        out.print(Text(f"enabled {url}; pending events go out on the next flush"))
     else:
-        out.print(f"{url} was not disabled")
+        out.print(Text(f"{url} was not disabled"))
 
 
 def register(app: typer.Typer) -> None:
@@ -216,5 +218,8 @@ def register(app: typer.Typer) -> None:
             out.print("No lock was held.")
         else:
             out.print(
-                f"Removed the lock of pid {info.pid} on {info.host} ({info.command})."
+                Text(
+                    f"Removed the lock of pid {info.pid} on {info.host} "
+                    f"({info.command})."
+                )
             )

@@ -15,6 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from gcsched.telemetry import Event, RateLimited, RetryScheduled, add_hook, remove_hook
 
@@ -85,6 +86,8 @@ class RichProgress:
             self._progress.advance(self._task)
             if outcome.status != "confirmed":
                 self._progress.console.print(
-                    f"  {outcome.status}: {outcome.action} {outcome.target_name} — "
-                    f"{outcome.detail}"
+                    Text(
+                        f"  {outcome.status}: {outcome.action} "
+                        f"{outcome.target_name} — {outcome.detail}"
+                    )
                 )

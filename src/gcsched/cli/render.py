@@ -53,12 +53,12 @@ def print_conflicts(
         span = f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}"
         style = "red" if g.resolution == "reject" else ""
         table.add_row(
-            " × ".join(g.campaigns),
-            g.audience,
+            Text(" × ".join(g.campaigns)),
+            Text(g.audience),
             f"{g.count} ({g.hours()})",
             span,
             Text(g.resolution, style=style),
-            f"{g.winner} ({g.reason})" if g.winner else "-",
+            Text(f"{g.winner} ({g.reason})" if g.winner else "-"),
         )
     out.print(table)
 
@@ -79,8 +79,8 @@ def print_run(result: Any) -> None:
         table.add_row(
             str(o.step_id),
             f"{o.action} {o.kind}",
-            o.target_name,
+            Text(o.target_name),
             Text(o.status, style=colours.get(o.status, "")),
-            o.detail,
+            Text(o.detail),
         )
     out.print(table)

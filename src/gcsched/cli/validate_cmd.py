@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from gcsched.cli.common import handle_errors, out, today
 from gcsched.cli.render import print_conflicts, print_warnings
@@ -62,8 +63,8 @@ def register(app: typer.Typer) -> None:
             print_warnings(result.warnings)
             status = "[red]refused[/]" if rejected else "[green]valid[/]"
             out.print(
-                f"{file}: {status} — {count} schedule(s), {occurrences} window "
-                f"occurrence(s), {pairs} conflicting pair(s) "
+                f"{escape(str(file))}: {status} — {count} schedule(s), "
+                f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
                 f"({len(result.check.conflicts)} overlaps), "
                 f"{len(result.warnings)} warning(s)"
             )
