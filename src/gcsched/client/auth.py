@@ -21,6 +21,7 @@ import httpx
 from pydantic import ValidationError
 
 from gcsched.client.credentials import CLIENT_ID_VAR, CLIENT_SECRET_VAR, Credentials
+from gcsched.client.retry import retry_after_seconds
 from gcsched.client.wire import TokenResponse
 from gcsched.errors import ApiError, AuthenticationError
 from gcsched.telemetry import TokenRenewed, emit, register_secret
@@ -30,6 +31,7 @@ __all__ = ["ClientCredentialsAuth", "TokenEndpointError", "renew_after"]
 log = logging.getLogger("gcsched.client")
 
 _MINT_LIMIT_WAITS = (2.0, 4.0, 8.0, 16.0, 30.0)  # ≈ 1 min, like the TF provider
+_MINT_MAX_WAIT = 60.0  # a longer Retry-After is not waited for (the lock is held)
 
 
 class TokenEndpointError(ApiError):
@@ -139,11 +141,15 @@ class ClientCredentialsAuth(httpx.Auth):
             return data.access_token
         error, text = _oauth_error(response)
         if status == 400 and "rate limit" in f"{error} {text}".lower():
+            after = retry_after_seconds(response)
+            if after is not None and after > _MINT_MAX_WAIT:
+                msg = (
+                    f"The token endpoint {self._token_url} refuses new tokens for "
+                    f"{after:.0f} s (token creation rate limit); run again later"
+                )
+                raise AuthenticationError(msg, status=status, code=error, method="POST")
             if attempt < len(_MINT_LIMIT_WAITS):
-                after = response.headers.get("Retry-After", "")
-                wait = _MINT_LIMIT_WAITS[attempt]
-                if after.strip().isdigit():
-                    wait = max(wait, float(after))
+                wait = max(_MINT_LIMIT_WAITS[attempt], after or 0.0)
                 log.warning("token endpoint rate limited; waiting %.1f s", wait)
                 return wait
             msg = (
