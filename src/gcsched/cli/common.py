@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -92,6 +93,10 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
             fail(REDACTOR.redact(exc.message), exc.exit_code)
         except KeyboardInterrupt:
             err.print("interrupted; re-run the same command to resume")
+            raise typer.Exit(130) from None
+        except click.exceptions.Abort:
+            # Ctrl-C or end of input at a prompt (the apply confirmation).
+            err.print("aborted at the prompt; nothing was changed")
             raise typer.Exit(130) from None
         except OSError as exc:
             fail(REDACTOR.redact(f"{exc.strerror or exc}: {exc.filename or ''}"), 1)
