@@ -14,6 +14,7 @@ from gcsched.api import Connection, StatePaths
 from gcsched.api.local import list_runs, show_run
 from gcsched.client import Credentials, GenesysClient
 from gcsched.config import load
+from gcsched.errors import ChecksumMismatchError
 from gcsched.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
@@ -94,3 +95,28 @@ async def test_steps_a_stopped_run_never_started_are_closed_on_resume(
     assert [r.status for r in list_runs(paths)] == ["succeeded", "failed"]
     _, steps = show_run(paths, stopped.run.run_id)
     assert "planned" not in {s.status for s in steps}
+
+
+async def test_reviewed_checksum_does_not_cover_changes_it_never_showed(
+    tmp_path: Path,
+) -> None:
+    """Resuming with the old checksum is refused when the plan now does more."""
+    state = SandboxState.demo()
+    file = load(EXAMPLE)
+    async with _client(create_app(state, rate_limit=0)) as client:
+        reviewed = (await _connection(client, tmp_path).plan(file)).plan.checksum()
+    storm = create_app(state, rate_limit=0, faults=[CAMPAIGN_GETS_FAIL])
+    async with _client(storm) as client:
+        stopped = await _connection(client, tmp_path).apply(file, checksum=reviewed)
+    assert stopped.run is not None
+    created = next(o for o in stopped.run.outcomes if o.status == "confirmed")
+    target = next(
+        c.target_id
+        for c in stopped.plan.changes
+        if c.target_name == created.target_name
+    )
+    state.edit_behind_back(created.kind, target, {"timeZone": "UTC"})  # a colleague
+    async with _client(create_app(state, rate_limit=0)) as client:
+        with pytest.raises(ChecksumMismatchError):
+            await _connection(client, tmp_path).apply(file, checksum=reviewed)
+    assert state.schedule(created.kind, target)["timeZone"] == "UTC"  # untouched

@@ -42,8 +42,9 @@ from gcsched.errors import (
     ConflictsRejectedError,
     InputError,
 )
-from gcsched.journal import Journal, StateLock
-from gcsched.plan import Plan, group_conflicts
+from gcsched.journal import Journal, Run, StateLock, Step
+from gcsched.plan import Change, Plan, group_conflicts
+from gcsched.plan.plan import hashed_body
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
 from gcsched.webhooks import WebhookSender, check_endpoints
@@ -199,8 +200,7 @@ class Connection:
                     "Change the windows, or set audience_conflicts to trim or warn"
                 )
                 raise ConflictsRejectedError(msg, refused)
-            sums = {plan.checksum(), *(r.checksum for r in resumed)}
-            if checksum is not None and checksum not in sums:
+            if checksum is not None and not _reviewed(plan, checksum, resumed, journal):
                 msg = (
                     f"the plan now has checksum {plan.checksum()}, not {checksum}: "
                     "the file or the org changed since it was reviewed; run "
@@ -315,6 +315,36 @@ class Connection:
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""
         return await self.client.get_organization()
+
+
+def _reviewed(plan: Plan, checksum: str, resumed: list[Run], journal: Journal) -> bool:
+    """True when `checksum` covers everything `plan` will do.
+
+    It is the plan's own checksum, or that of an interrupted run of the same
+    file whose steps include every change of `plan` (what is left of the
+    reviewed plan once the steps that landed are gone). A change that run never
+    had (say a colleague edited a schedule meanwhile) was never reviewed.
+    """
+    if checksum == plan.checksum():
+        return True
+    wanted = {_change_key(c) for c in plan.changes}
+    return any(
+        run.checksum == checksum
+        and wanted <= {_change_key(s) for s in journal.steps(run.id)}
+        for run in resumed
+    )
+
+
+def _change_key(item: Change | Step) -> str:
+    """What the checksum covers of one change (or of the step made from one)."""
+    key = [
+        item.action,
+        item.kind,
+        item.target_id,
+        item.version_seen,
+        hashed_body(item.after),
+    ]
+    return json.dumps(key, sort_keys=True, default=str)
 
 
 def _logging_hook() -> tuple[LoggingHook, ...]:
