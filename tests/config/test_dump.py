@@ -144,6 +144,8 @@ def schedules(draw: st.DrawFn) -> Schedule:
             max_size=3,
         )
     )
+    if not window_list:  # alterations act on windows only (an error otherwise)
+        schedule = dataclasses.replace(schedule, except_=(), include=())
     return dataclasses.replace(
         schedule, windows=tuple(_normalise(w, schedule) for w in window_list)
     )

@@ -269,6 +269,16 @@ def convert_schedule(
             where,
             "the schedule has neither windows nor intervals; add at least one",
         )
+    elif not model.windows:
+        for key, items in (("except", model.except_), ("include", model.include)):
+            if items:
+                problems.add(
+                    (*where, key),
+                    f"{key} applies to windows and this schedule has only "
+                    "intervals (Genesys would ignore it); add a window or change "
+                    "the intervals themselves",
+                    key=True,
+                )
     windows = tuple(
         _window(
             w,
