@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from gcsched.audit import AuditLog, digest
+from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
 from gcsched.engine.ports import Org
 from gcsched.engine.steps import current_of, execute, read_back, step_differs
@@ -156,33 +156,17 @@ class Runner:
         """Write audit entries for confirmed steps the journal marks as unaudited.
 
         An entry already in the log for that step (a crash between writing it
-        and recording its hash) is recorded, never written twice.
+        and recording its hash) is recorded, never written twice. Returns how
+        many steps were recorded.
         """
-        written = 0
-        for step in self._journal.unaudited_steps():
-            existing = self._audit.find(step.run_id, step.id)
-            digest_ = existing or self._audit.append(self._audit_entry(step))
-            self._journal.set_audit_hash(step.id, digest_)
-            written += existing is None
-        return written
-
-    def _audit_entry(self, step: Step) -> dict[str, Any]:
-        return {
-            "time": self._clock().isoformat(),
-            "run_id": step.run_id,
-            "step_id": step.id,
-            "actor": self._actor,
-            "action": step.action,
-            "target": {
-                "kind": step.kind,
-                "id": step.target_id,
-                "name": step.target_name,
-            },
-            "version_seen": step.version_seen,
-            "version_new": step.version_new,
-            "before_digest": digest(step.before) if step.before is not None else None,
-            "after_digest": digest(step.after) if step.after is not None else None,
-        }
+        return len(
+            record_steps(
+                self._audit,
+                self._journal.unaudited_steps(),
+                actor=self._actor,
+                record=self._journal.set_audit_hash,
+            )
+        )
 
     # ---------------------------------------------------------------- recovery
     def interrupted(self, org_id: str) -> list[Run]:
