@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -272,6 +273,15 @@ class Connection:
     # ------------------------------------------------------------------ read
     async def live_schedules(self) -> tuple[Schedule, ...]:
         """Every schedule in the org, as schedule-file entries (names where unique)."""
+        schedules, _ = await self._live()
+        return schedules
+
+    async def _live(self) -> tuple[tuple[Schedule, ...], tuple[str, ...]]:
+        """The org's schedules as entries, and a note per body that cannot be read.
+
+        A target is named by its name when no other scheduled target (of any
+        kind) and no other object of its kind shares it, else by its id.
+        """
         snapshot = await read_org(self.client)
         pools = {
             "campaigns": snapshot.campaigns,
@@ -280,37 +290,57 @@ class Connection:
             "messagingcampaigns": snapshot.messaging_campaigns,
             "whatsappcampaigns": snapshot.messaging_campaigns,
         }
-        out = []
+        found: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
         for family in FAMILIES:
             pool = pools[family]
-            counts: dict[str, int] = {}
-            for item in pool:
-                counts[str(item.get("name"))] = counts.get(str(item.get("name")), 0) + 1
+            counts = Counter(str(item.get("name")) for item in pool)
             names = {str(item.get("id")): str(item.get("name")) for item in pool}
-            lists = {str(item.get("id")): _list_name(item) for item in pool}
             for body in snapshot.schedules.get(family, ()):
                 ref_obj = body.get(REFERENCE_FIELD[family]) or {}
                 target_id = str(ref_obj.get("id") or body.get("id"))
                 name = names.get(target_id)
-                ref = name if name is not None and counts.get(name) == 1 else target_id
-                target = Target(kind=_kind(TARGET_KIND[family]), ref=ref)
-                schedule = parse_body(body, target=target)
-                if lists.get(target_id):
-                    # The contact list's name, so offline checks see the audience.
-                    schedule = dataclasses.replace(schedule, audience=lists[target_id])
-                out.append(schedule)
-        return tuple(out)
+                unique = name is not None and counts[name] == 1
+                found.append((family, target_id, name if unique else None, body))
+        across = Counter(name for _, _, name, _ in found if name is not None)
+        lists = {
+            str(item.get("id")): _list_name(item)
+            for pool in pools.values()
+            for item in pool
+        }
+        out: list[Schedule] = []
+        skipped: list[str] = []
+        for family, target_id, name, live in found:
+            ref = name if name is not None and across[name] == 1 else target_id
+            target = Target(kind=_kind(TARGET_KIND[family]), ref=ref)
+            try:
+                schedule = parse_body(live, target=target)
+            except InputError as exc:
+                skipped.append(f"{family[:-1]} {ref}: {exc.message}")
+                continue
+            if lists.get(target_id):
+                # The contact list's name, so offline checks see the audience.
+                schedule = dataclasses.replace(schedule, audience=lists[target_id])
+            out.append(schedule)
+        return tuple(out), tuple(skipped)
 
     async def export(self) -> str:
-        """The org's schedules as a schedule file (YAML text, `manage: owned`)."""
+        """The org's schedules as a schedule file (YAML text, `manage: owned`).
+
+        A schedule gcsched cannot express is left out and named in a comment at
+        the top of the file.
+        """
+        schedules, skipped = await self._live()
         snapshot = ScheduleFile(
             path="<export>",
             sha256="",
-            schedules=await self.live_schedules(),
+            schedules=schedules,
             # What is in the org already runs: report its conflicts, don't refuse.
             policy=Policy(audience_conflicts="warn", manage="owned"),
         )
-        return dump(snapshot)
+        header = "".join(
+            f"# left out (gcsched cannot express it): {note}\n" for note in skipped
+        )
+        return header + dump(snapshot)
 
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""

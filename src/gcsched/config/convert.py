@@ -412,20 +412,27 @@ def _check_file_rules(
     policy_model: PolicyModel | None,
     problems: Problems,
 ) -> None:
-    seen: dict[tuple[str, str], Path] = {}
+    seen: dict[str, tuple[Path, str]] = {}
     for where, schedule in schedules:
-        key = (schedule.target.kind, schedule.target.ref)
-        if key in seen:
-            first = problems.marks.find(seen[key]) if problems.marks else None
+        ref, kind = schedule.target.ref, schedule.target.kind
+        if ref in seen:
+            first_where, first_kind = seen[ref]
+            first = problems.marks.find(first_where) if problems.marks else None
             at = f" (line {first[0] + 1})" if first else ""
-            problems.add(
-                (*where, schedule.target.kind),
-                f"duplicate: {schedule.target.kind} {schedule.target.ref!r} already "
-                f"has a schedule at {_label(seen[key])}{at}; one entry per "
-                f"{schedule.target.kind}",
-            )
+            if first_kind == kind:
+                message = (
+                    f"duplicate: {kind} {ref!r} already has a schedule at "
+                    f"{_label(first_where)}{at}; one entry per {kind}"
+                )
+            else:
+                message = (
+                    f"{kind} {ref!r} has the same name as the {first_kind} at "
+                    f"{_label(first_where)}{at}; conflicts and reports name schedules "
+                    "by it, so use the id of one of them"
+                )
+            problems.add((*where, kind), message)
         else:
-            seen[key] = where
+            seen[ref] = (where, kind)
         if policy.audience_conflicts == "trim" and not schedule.finite:
             problems.add(
                 where,

@@ -126,8 +126,17 @@ def _window(rec: Mapping[str, Any], zone_name: str, where: str) -> dict[str, Any
     if length <= timedelta(0) or length > timedelta(days=1):
         msg = f"{where}: a recurrence must last more than 0 and at most 24 hours"
         raise InputError(msg)
+    if length == timedelta(days=1) and start.time() != _MIDNIGHT:
+        msg = (
+            f"{where}: a 24-hour recurrence that does not start at midnight has no "
+            "window form (a window's end must differ from its start)"
+        )
+        raise InputError(msg)
     pattern = rec.get("pattern") or {}
     every = int(pattern.get("interval") or 1)
+    if every < 1:
+        msg = f"{where}: the pattern interval must be at least 1, not {every}"
+        raise InputError(msg)
     days: frozenset[Any] | None = None
     if pattern.get("type") == "Weekly":
         names = pattern.get("daysOfWeek") or []
@@ -136,6 +145,9 @@ def _window(rec: Mapping[str, Any], zone_name: str, where: str) -> dict[str, Any
         except KeyError as exc:
             msg = f"{where}: unknown day of week {exc.args[0]!r}"
             raise InputError(msg) from None
+        if not days:
+            msg = f"{where}: a Weekly recurrence names no day of the week"
+            raise InputError(msg)
     elif pattern.get("type") != "Daily":
         msg = f"{where}: unknown pattern type {pattern.get('type')!r}"
         raise InputError(msg)
@@ -147,6 +159,9 @@ def _window(rec: Mapping[str, Any], zone_name: str, where: str) -> dict[str, Any
         until = last_day(parse_local(rng.get("end")), start.time(), first)
     elif rng.get("type") == "Numbered":
         count = int(rng.get("numberOfOccurrences") or 0)
+        if count < 1:
+            msg = f"{where}: a Numbered range needs at least 1 occurrence, not {count}"
+            raise InputError(msg)
     elif rng.get("type") != "NoEnd":
         msg = f"{where}: unknown range type {rng.get('type')!r}"
         raise InputError(msg)
