@@ -52,3 +52,18 @@ def test_empty_alterations_and_windows_are_fine() -> None:
         "    except: [2026-12-25]\n"
     )
     assert len(loads(text).schedules[0].except_) == 1
+
+
+def test_max_calls_per_agent_must_be_whole() -> None:
+    """Genesys's PATCH takes whole calls per agent: 2.5 is refused where written."""
+    text = (
+        "version: 1\nschedules:\n  - campaign: X\n    time_zone: UTC\n"
+        '    windows: [{days: [mon], start: "09:00", end: "10:00"}]\n'
+        "    pacing: {max_calls_per_agent: 2.5}\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        loads(text, "f.yaml")
+    assert info.value.reasons == (
+        "f.yaml:6:35: schedules[0].pacing.max_calls_per_agent: expected a whole "
+        "number, found a number (2.5)",
+    )

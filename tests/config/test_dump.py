@@ -112,7 +112,7 @@ def schedules(draw: st.DrawFn) -> Schedule:
             st.none()
             | st.builds(
                 Pacing,
-                max_calls_per_agent=st.none() | st.floats(0.5, 100, allow_nan=False),
+                max_calls_per_agent=st.none() | st.integers(1, 100),
                 outbound_line_count=st.none() | st.integers(1, 500),
                 abandon_rate=st.none() | st.floats(0, 100, allow_nan=False),
             )

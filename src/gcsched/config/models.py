@@ -128,7 +128,7 @@ class PolicyModel(_Model):
 class PacingModel(_Model):
     """`pacing:` voice keys for campaigns, messages_per_minute for messaging."""
 
-    max_calls_per_agent: Annotated[float, Field(gt=0)] | None = None
+    max_calls_per_agent: Annotated[int, Field(ge=1)] | None = None  # PATCH takes ints
     outbound_line_count: Annotated[int, Field(ge=1)] | None = None
     abandon_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     messages_per_minute: Annotated[int, Field(ge=1)] | None = None
