@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, AuditVerification
+from gcsched.errors import InputError
 from gcsched.journal import Journal, LockInfo, Run, Step, unlock
 from gcsched.webhooks import DeliveryReport, enable, flush
 
@@ -33,8 +34,17 @@ def list_runs(state: StatePaths, *, limit: int = 50) -> list[Run]:
         return journal.list_runs(limit)
 
 
+def _no_journal(state: StatePaths) -> InputError:
+    return InputError(
+        f"no journal at {state.journal}: nothing has been applied with this state "
+        "dir (pass --state-dir to choose another)"
+    )
+
+
 def show_run(state: StatePaths, ref: str) -> tuple[Run, list[Step]]:
     """One run (by id or unique prefix) and its steps."""
+    if not state.journal.exists():
+        raise _no_journal(state)
     with Journal.open(state.journal) as journal:
         run = journal.get_run(ref)
         return run, journal.steps(run.id)
@@ -77,12 +87,16 @@ def audit_export(state: StatePaths, out: TextIO) -> None:
 async def webhooks_flush(
     state: StatePaths, *, environ: Mapping[str, str] | None = None
 ) -> DeliveryReport:
-    """Deliver every pending webhook event now."""
+    """Deliver every pending webhook event now (nothing to do without a journal)."""
+    if not state.journal.exists():
+        return DeliveryReport(delivered=0, failed=0, pending=0, disabled=0)
     with Journal.open(state.journal) as journal:
         return await flush(journal, environ=os.environ if environ is None else environ)
 
 
 def webhooks_enable(state: StatePaths, url: str) -> bool:
     """Re-enable an endpoint disabled by a 410; False if it was not disabled."""
+    if not state.journal.exists():
+        return False
     with Journal.open(state.journal) as journal:
         return enable(journal, url)

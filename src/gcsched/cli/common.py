@@ -99,7 +99,8 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
             err.print("aborted at the prompt; nothing was changed")
             raise typer.Exit(130) from None
         except OSError as exc:
-            fail(REDACTOR.redact(f"{exc.strerror or exc}: {exc.filename or ''}"), 1)
+            where = f": {exc.filename}" if exc.filename else ""
+            fail(REDACTOR.redact(f"{exc.strerror or exc}{where}"), 1)
         except Exception as exc:
             logging.getLogger("gcsched").debug("unexpected error", exc_info=True)
             text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")

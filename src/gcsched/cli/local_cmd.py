@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from gcsched.cli.common import fail, globals_of, handle_errors, out, run_async
+from gcsched.cli.common import err, fail, globals_of, handle_errors, out, run_async
 
 __all__ = ["register"]
 
@@ -174,9 +174,14 @@ def webhooks_flush(ctx: typer.Context) -> None:
     from gcsched.api.local import webhooks_flush as flush
 
     report = run_async(flush(StatePaths.at(globals_of(ctx).state_dir)))
+    for error in report.errors:
+        err.print(Text(f"  {error}"))
+    if report.pending < 0:
+        fail("the webhook outbox could not be read (see above)", 1)
     out.print(
-        f"delivered {report.delivered}, failed {report.failed}, "
-        f"still pending {report.pending}, disabled {report.disabled}"
+        f"delivered {report.delivered}, failed {report.failed} "
+        f"(given up: {report.dead}), still pending {report.pending}, "
+        f"endpoints disabled {report.disabled}"
     )
     if report.pending:
         out.print("[yellow]warning:[/] events are still waiting; flush again later")
