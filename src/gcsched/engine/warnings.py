@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,20 +70,48 @@ def _slots(time_set: Mapping[str, Any]) -> list[tuple[ZoneInfo, int, time, time]
     return slots
 
 
+_LAST_SECOND = time(23, 59, 59)
+
+
+def _slot_spans(
+    day: date, slots: list[tuple[ZoneInfo, int, time, time]]
+) -> list[tuple[datetime, datetime]]:
+    """The callable spans (UTC) of the slots on local dates around `day`, merged.
+
+    A `stopTime` of 23:59:59 runs to midnight, one at or before its
+    `startTime` runs past midnight, and back-to-back slots join.
+    """
+    spans: list[tuple[datetime, datetime]] = []
+    for offset in (-1, 0, 1, 2):
+        local_day = day + timedelta(days=offset)
+        for zone, weekday, slot_start, slot_stop in slots:
+            if local_day.isoweekday() != weekday:
+                continue
+            begin = datetime.combine(local_day, slot_start, tzinfo=zone)
+            finish = datetime.combine(local_day, slot_stop, tzinfo=zone)
+            if slot_stop >= _LAST_SECOND or slot_stop <= slot_start:
+                finish = datetime.combine(
+                    local_day + timedelta(days=1),
+                    time(0) if slot_stop >= _LAST_SECOND else slot_stop,
+                    tzinfo=zone,
+                )
+            spans.append((begin.astimezone(UTC), finish.astimezone(UTC)))
+    spans.sort()
+    merged: list[tuple[datetime, datetime]] = []
+    for begin, finish in spans:
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return merged
+
+
 def _inside(
     start: datetime, end: datetime, slots: list[tuple[ZoneInfo, int, time, time]]
 ) -> bool:
-    for zone, day, slot_start, slot_stop in slots:
-        local_start = start.astimezone(zone)
-        local_end = (end - timedelta(microseconds=1)).astimezone(zone)
-        if (
-            local_start.isoweekday() == day
-            and local_end.date() == local_start.date()
-            and slot_start <= local_start.time()
-            and local_end.time() < slot_stop
-        ):
-            return True
-    return False
+    """True when [start, end) lies within the callable time set's slots."""
+    spans = _slot_spans(start.astimezone(UTC).date(), slots)
+    return any(begin <= start and end <= finish for begin, finish in spans)
 
 
 def _callable_warnings(
