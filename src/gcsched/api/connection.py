@@ -170,20 +170,23 @@ class Connection:
                 webhooks=sender,
                 concurrency=concurrency,
             )
-            org = await self.client.get_organization()
+            # Recovery only reads the org back (it never writes), so one read of
+            # the org serves both it and the plan.
+            snapshot = await read_org(self.client)
             resumed = [
                 r
-                for r in runner.interrupted(str(org.get("id")))
+                for r in runner.interrupted(snapshot.org_id)
                 if r.file_sha256 == schedule_file.sha256
             ]
             notes = await runner.recover(
-                str(org.get("id")), file_sha256=schedule_file.sha256
+                snapshot.org_id, file_sha256=schedule_file.sha256
             )
             planned = await build_plan(
                 self.client,
                 schedule_file,
                 today=today or self._today(),
                 scoped=scoped,
+                snapshot=snapshot,
             )
             plan = planned.plan
             refused = rejected(plan)

@@ -33,18 +33,25 @@ def _status_warnings(resolved: Sequence[Resolved], changed: set[str]) -> list[st
     return out
 
 
+def _starts(body: Mapping[str, Any] | None) -> set[str]:
+    """The local start dates of a body's recurrences and intervals."""
+    if not body:
+        return set()
+    return {
+        str(item.get("start", ""))[:10]
+        for key in ("recurrences", "intervals")
+        for item in body.get(key) or []
+    } - {""}
+
+
 def _past_warnings(changes: Sequence[Change], today: date) -> list[str]:
+    """Starts before today that this plan introduces (kept ones are not news)."""
     out = []
     for change in changes:
         if change.action not in ("create", "update") or not change.after:
             continue
-        starts = [
-            str(rec.get("start", ""))[:10]
-            for rec in change.after.get("recurrences") or []
-        ] + [
-            str(iv.get("start", ""))[:10] for iv in change.after.get("intervals") or []
-        ]
-        past = sorted(s for s in starts if s and s < today.isoformat())
+        new = _starts(change.after) - _starts(change.before)
+        past = sorted(s for s in new if s < today.isoformat())
         if past:
             out.append(
                 f"{change.target_name}: starts {past[0]}, before today "
