@@ -262,15 +262,21 @@ class Connection:
         kind, ref = given[0]
         target = Target(kind=_kind(kind), ref=ref)
         entry = schedule_from_mapping(schedule, target=target)
+        rules = policy or Policy()
         raw = json.dumps(
-            {"target": [kind, ref], "schedule": schedule}, sort_keys=True, default=str
+            {"target": [kind, ref], "schedule": schedule, "policy": repr(rules)},
+            sort_keys=True,
+            default=str,
         ).encode()
         schedule_file = ScheduleFile(
             path=f"<provision {kind}={ref}>",
             sha256=hashlib.sha256(raw).hexdigest(),
             schedules=(entry,),
-            policy=policy or Policy(),
+            policy=rules,
         )
+        if "scoped" in options:
+            msg = "provision is always scoped to its one target; drop scoped="
+            raise InputError(msg)
         return await self.apply(schedule_file, scoped=True, **options)
 
     # ------------------------------------------------------------------ read
