@@ -45,7 +45,7 @@ from gcsched.errors import (
 )
 from gcsched.journal import Journal, Run, StateLock, Step
 from gcsched.plan import Change, Plan, group_conflicts
-from gcsched.plan.plan import hashed_body
+from gcsched.plan.plan import hashed_body, policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
 from gcsched.webhooks import WebhookSender, check_endpoints
@@ -264,7 +264,7 @@ class Connection:
         entry = schedule_from_mapping(schedule, target=target)
         rules = policy or Policy()
         raw = json.dumps(
-            {"target": [kind, ref], "schedule": schedule, "policy": repr(rules)},
+            {"target": [kind, ref], "schedule": schedule, "policy": policy_data(rules)},
             sort_keys=True,
             default=str,
         ).encode()
