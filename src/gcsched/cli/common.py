@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import click
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 __all__ = [
     "GLOBAL_FLAGS",
@@ -25,6 +27,8 @@ __all__ = [
     "globals_of",
     "handle_errors",
     "out",
+    "plain",
+    "printable",
     "run_async",
     "today",
 ]
@@ -67,9 +71,26 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with terminal control characters (ESC, BEL, C1 …) made visible as �.
+
+    Names come from the file and the org: an escape sequence in a campaign name
+    must not reach the terminal.
+    """
+    return _CONTROL.sub("\ufffd", text)
+
+
+def plain(text: str, style: str = "") -> Text:
+    """User or org text as a rich `Text`: never markup, never control codes."""
+    return Text(printable(text), style=style)
+
+
 def fail(message: str, code: int) -> NoReturn:
     """Print `message` (plain text, never markup) to stderr and exit with `code`."""
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    err.print(f"[bold red]error:[/] {escape(printable(message))}")
     raise typer.Exit(code)
 
 

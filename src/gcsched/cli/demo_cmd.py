@@ -11,9 +11,17 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.rule import Rule
 from rich.table import Table
-from rich.text import Text
 
-from gcsched.cli.common import Globals, err, fail, handle_errors, out, run_async, today
+from gcsched.cli.common import (
+    Globals,
+    err,
+    fail,
+    handle_errors,
+    out,
+    plain,
+    run_async,
+    today,
+)
 from gcsched.cli.render import print_conflicts, print_plan, print_run, print_warnings
 
 if TYPE_CHECKING:
@@ -78,7 +86,7 @@ def register(app: typer.Typer) -> None:
         reports.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="gcsched-demo-state-") as state:
             g = Globals(sandbox=True, state_dir=state)
-            out.print(Rule(Text(f"1. validate {path}")))
+            out.print(Rule(plain(f"1. validate {path}")))
             checked = validate(path, today=today())
             print_conflicts(checked.check.conflicts)
             print_warnings(checked.warnings)
@@ -121,7 +129,7 @@ def register(app: typer.Typer) -> None:
             for fmt in ("html", "json", "ics"):
                 target = reports / f"calendar.{fmt}"
                 target.write_bytes(render_report(value, fmt))
-                out.print(Text(f"wrote {target}"))
+                out.print(plain(f"wrote {target}"))
             del first
         out.print(
             "[bold green]demo complete:[/] validate, plan, apply, re-plan (empty), "

@@ -10,9 +10,16 @@ from datetime import timedelta
 import typer
 from rich.markup import escape
 from rich.table import Table
-from rich.text import Text
 
-from gcsched.cli.common import err, fail, globals_of, handle_errors, out, run_async
+from gcsched.cli.common import (
+    err,
+    fail,
+    globals_of,
+    handle_errors,
+    out,
+    plain,
+    run_async,
+)
 
 __all__ = ["register"]
 
@@ -51,8 +58,8 @@ def runs_list(ctx: typer.Context) -> None:
         table.add_row(
             run.id,
             f"{run.created_at:%Y-%m-%d %H:%M:%S}",
-            Text(run.org_name),
-            Text(run.file_path),
+            plain(run.org_name),
+            plain(run.file_path),
             run.status,
             ", ".join(f"{k} {v}" for k, v in sorted(steps.items())) or "-",
         )
@@ -83,11 +90,11 @@ def runs_show(
             str(step.seq),
             step.action,
             step.kind,
-            Text(step.target_name),
+            plain(step.target_name),
             str(step.version_seen if step.version_seen is not None else "-"),
             str(step.version_new if step.version_new is not None else "-"),
             step.status,
-            Text(step.error or ""),
+            plain(step.error or ""),
         )
     out.print(table)
     if record.summary:
@@ -147,10 +154,10 @@ def audit_show(
         table.add_row(
             str(e.get("seq")),
             str(e.get("time")),
-            Text(str(e.get("run_id"))),
-            Text(str(e.get("actor"))),
+            plain(str(e.get("run_id"))),
+            plain(str(e.get("actor"))),
             str(e.get("action")),
-            Text(f"{target.get('kind')} {target.get('name')}"),
+            plain(f"{target.get('kind')} {target.get('name')}"),
             str(e.get("hash", ""))[:12],
         )
     out.print(table)
@@ -175,7 +182,7 @@ def webhooks_flush(ctx: typer.Context) -> None:
 
     report = run_async(flush(StatePaths.at(globals_of(ctx).state_dir)))
     for error in report.errors:
-        err.print(Text(f"  {error}"))
+        err.print(plain(f"  {error}"))
     if report.pending < 0:
         fail("the webhook outbox could not be read (see above)", 1)
     out.print(
@@ -195,9 +202,9 @@ def webhooks_enable(ctx: typer.Context, url: str = typer.Argument(...)) -> None:
     from gcsched.api.local import webhooks_enable as enable
 
     if enable(StatePaths.at(globals_of(ctx).state_dir), url):
-        out.print(Text(f"enabled {url}; pending events go out on the next flush"))
+        out.print(plain(f"enabled {url}; pending events go out on the next flush"))
     else:
-        out.print(Text(f"{url} was not disabled"))
+        out.print(plain(f"{url} was not disabled"))
 
 
 def register(app: typer.Typer) -> None:
@@ -223,7 +230,7 @@ def register(app: typer.Typer) -> None:
             out.print("No lock was held.")
         else:
             out.print(
-                Text(
+                plain(
                     f"Removed the lock of pid {info.pid} on {info.host} "
                     f"({info.command})."
                 )

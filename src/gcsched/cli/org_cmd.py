@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.text import Text
 
-from gcsched.cli.common import fail, globals_of, handle_errors, out, run_async, today
+from gcsched.cli.common import (
+    fail,
+    globals_of,
+    handle_errors,
+    out,
+    plain,
+    run_async,
+    today,
+)
 
 if TYPE_CHECKING:
     from gcsched.domain.model import Schedule
@@ -26,7 +33,7 @@ def _write(data: bytes, target: Path | None) -> None:
         sys.stdout.flush()
     else:
         target.write_bytes(data)
-        out.print(Text(f"wrote {target} ({len(data):,} bytes)", style="dim"))
+        out.print(plain(f"wrote {target} ({len(data):,} bytes)", style="dim"))
 
 
 def register(app: typer.Typer) -> None:

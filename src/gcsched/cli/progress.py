@@ -15,8 +15,8 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.text import Text
 
+from gcsched.cli.common import plain
 from gcsched.telemetry import Event, RateLimited, RetryScheduled, add_hook, remove_hook
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class RichProgress:
             self._progress.advance(self._task)
             if outcome.status != "confirmed":
                 self._progress.console.print(
-                    Text(
+                    plain(
                         f"  {outcome.status}: {outcome.action} "
                         f"{outcome.target_name} — {outcome.detail}"
                     )

@@ -6,9 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.table import Table
-from rich.text import Text
 
-from gcsched.cli.common import out
+from gcsched.cli.common import out, plain
 from gcsched.domain import Conflict
 from gcsched.plan import group_conflicts
 
@@ -30,7 +29,7 @@ _STYLES = {
 def print_plan(lines: Sequence[tuple[str, str]]) -> None:
     """Print `render_text(plan)` lines with their styles."""
     for style, line in lines:
-        out.print(Text(line, style=_STYLES.get(style, "")))
+        out.print(plain(line, style=_STYLES.get(style, "")))
 
 
 def print_conflicts(
@@ -53,12 +52,12 @@ def print_conflicts(
         span = f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}"
         style = "red" if g.resolution == "reject" else ""
         table.add_row(
-            Text(" × ".join(g.campaigns)),
-            Text(g.audience),
+            plain(" × ".join(g.campaigns)),
+            plain(g.audience),
             f"{g.count} ({g.hours()})",
             span,
-            Text(g.resolution, style=style),
-            Text(f"{g.winner} ({g.reason})" if g.winner else "-"),
+            plain(g.resolution, style=style),
+            plain(f"{g.winner} ({g.reason})" if g.winner else "-"),
         )
     out.print(table)
 
@@ -66,7 +65,7 @@ def print_conflicts(
 def print_warnings(warnings: Sequence[str]) -> None:
     """Warnings, one per line."""
     for warning in warnings:
-        out.print(Text(f"warning: {warning}", style="yellow"))
+        out.print(plain(f"warning: {warning}", style="yellow"))
 
 
 def print_run(result: Any) -> None:
@@ -79,8 +78,8 @@ def print_run(result: Any) -> None:
         table.add_row(
             str(o.step_id),
             f"{o.action} {o.kind}",
-            Text(o.target_name),
-            Text(o.status, style=colours.get(o.status, "")),
-            Text(o.detail),
+            plain(o.target_name),
+            plain(o.status, style=colours.get(o.status, "")),
+            plain(o.detail),
         )
     out.print(table)
