@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_support import run
+from cli_support import EXAMPLE, run
 
 
 def test_runs_show_without_a_journal_is_usage(tmp_path: Path) -> None:
@@ -28,3 +28,26 @@ def test_flush_and_enable_without_a_journal_do_nothing(tmp_path: Path) -> None:
     assert enabled.exit_code == 0
     assert "was not disabled" in enabled.output
     assert not state.exists()
+
+
+def test_a_noop_apply_still_writes_the_metrics_file(tmp_path: Path) -> None:
+    """apply with nothing to do refreshes --metrics-file (no stale collector data)."""
+    state = str(tmp_path / "state")
+    assert (
+        run("apply", str(EXAMPLE), "--yes", "--sandbox", "--state-dir", state).exit_code
+        == 0
+    )
+    metrics = tmp_path / "noop.prom"
+    again = run(
+        "apply",
+        str(EXAMPLE),
+        "--yes",
+        "--sandbox",
+        "--state-dir",
+        state,
+        "--metrics-file",
+        str(metrics),
+    )
+    assert again.exit_code == 0
+    assert "Nothing to do" in again.output
+    assert "gcsched_api_requests_total" in metrics.read_text()

@@ -214,7 +214,10 @@ class Connection:
             plan.raise_if_unsafe(force=force)
             if not plan.has_changes:
                 await runner.deliver_pending()
-                return ApplyOutcome(plan, None, notes)
+                if metrics_file is not None:
+                    # A no-op run is news too: the collector must not keep stale data.
+                    metrics.write_prometheus(Path(metrics_file))
+                return ApplyOutcome(plan, None, notes, metrics=metrics.summary())
             if confirm is not None and not confirm(plan):
                 return ApplyOutcome(plan, None, notes, declined=True)
             result = await runner.apply(
