@@ -119,7 +119,7 @@ class Connection:
     # ------------------------------------------------------------------ apply
     async def apply(
         self,
-        file: ScheduleFile | str | os.PathLike[str],
+        file: ScheduleFile | PlannedRun | Plan | str | os.PathLike[str],
         *,
         checksum: str | None = None,
         force: bool = False,
@@ -133,7 +133,9 @@ class Connection:
         """Plan, check safety, confirm, and apply `file`; resumes interrupted runs.
 
         Args:
-            file: the schedule file (or its path).
+            file: the schedule file (or its path) — or a plan from `plan()`:
+                then exactly that plan is applied (its checksum must still be
+                what the org and file give now, else `ChecksumMismatchError`).
             checksum: apply only if the plan's checksum equals this.
             force: apply even when the plan changes more than the policy allows.
             confirm: asked with the plan before anything is written; False aborts.
@@ -148,6 +150,17 @@ class Connection:
             InputError: a webhook secret variable is missing.
             RefusedError: rejected conflicts, checksum mismatch, unsafe plan, lock held.
         """
+        if isinstance(file, PlannedRun | Plan):
+            reviewed = file.plan if isinstance(file, PlannedRun) else file
+            source = file.file if isinstance(file, PlannedRun) else None
+            checksum = checksum or reviewed.checksum()
+            if source is None and reviewed.file_path.startswith("<"):
+                msg = (
+                    f"the plan of {reviewed.file_path} has no file to re-read; pass "
+                    "the PlannedRun that plan() returned"
+                )
+                raise InputError(msg)
+            file = source or reviewed.file_path
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         problems = check_endpoints(schedule_file.webhooks, self._environ)
         if problems:

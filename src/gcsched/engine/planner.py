@@ -56,6 +56,8 @@ class PlannedRun:
     check: CheckResult
     fixed: frozenset[str] = frozenset()
     """Labels of the live schedules the check saw as fixed (see the module doc)."""
+    file: ScheduleFile | None = None
+    """The schedule file the plan was made from."""
 
 
 def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
@@ -235,5 +237,10 @@ async def build_plan(
         contact_lists=list_names(snap),
     )
     return PlannedRun(
-        plan=plan, snapshot=snap, resolved=resolved, check=result, fixed=fixed
+        plan=plan,
+        snapshot=snap,
+        resolved=resolved,
+        check=result,
+        fixed=fixed,
+        file=file,
     )
