@@ -233,8 +233,13 @@ class Connection:
                 return ApplyOutcome(plan, None, notes, metrics=metrics.summary())
             if confirm is not None and not confirm(plan):
                 return ApplyOutcome(plan, None, notes, declined=True)
+            # A run resumed under a reviewed checksum keeps recording that checksum,
+            # so a resume of the resume is still covered by the same review.
             result = await runner.apply(
-                plan, checksum=plan.checksum(), progress=progress, resumed_from=notes
+                plan,
+                checksum=checksum if checksum is not None else plan.checksum(),
+                progress=progress,
+                resumed_from=notes,
             )
             summary = metrics.summary()
             journal.set_run_summary(
