@@ -11,13 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -195,47 +191,6 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
-
-
-@contextmanager
-def served_sandbox(*args: str) -> Iterator[str]:
-    """Run `gcsched sandbox serve` on a free loopback port; yield its URL."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        gcsched_argv("sandbox", "serve", "--port", "0", *args),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        match = re.search(r"http://\S+", line)
-        if match is None:
-            err = proc.stderr.read() if proc.stderr else ""
-            raise RuntimeError(f"sandbox did not start: {line!r} {err}")
-        url = match.group(0)
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                httpx.get(f"{url}/sandbox/stats", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
 
 
 class Api:

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from integration_support import EXAMPLE, Api, run_cli, served_sandbox
+from integration_support import EXAMPLE, Api, run_cli
 
 from gcsched.sandbox import entity_id
+from served_sandbox import served_sandbox
 
 WINBACK = entity_id("campaign", "Win-back")
 

@@ -22,9 +22,10 @@ from integration_support import (
     gcsched_argv,
     run_cli,
     schedule_yaml,
-    served_sandbox,
     write_seed,
 )
+
+from served_sandbox import served_sandbox
 
 CAMPAIGNS = 16
 KILL_CYCLES = 22
