@@ -313,13 +313,7 @@ class Connection:
         kind) and no other object of its kind shares it, else by its id.
         """
         snapshot = await read_org(self.client)
-        pools = {
-            "campaigns": snapshot.campaigns,
-            "sequences": snapshot.sequences,
-            "emailcampaigns": snapshot.messaging_campaigns,
-            "messagingcampaigns": snapshot.messaging_campaigns,
-            "whatsappcampaigns": snapshot.messaging_campaigns,
-        }
+        pools = snapshot.targets()
         found: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
         for family in FAMILIES:
             pool = pools[family]

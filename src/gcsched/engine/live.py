@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from gcsched.domain import FixedSet, LiveSchedule, fixed_participants, owned
 from gcsched.domain.model import TargetKind
-from gcsched.engine.families import FAMILY_BY_CHANNEL, REFERENCE_FIELD, TARGET_KIND
+from gcsched.engine.families import REFERENCE_FIELD, TARGET_KIND
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
 
@@ -93,11 +93,7 @@ def fixed_schedules(
     """
     wanted = {(r.family, r.target_id) for r in resolved}
     file_lists = {i for r in resolved for i in r.audience}
-    pools = {
-        "campaigns": snap.campaigns,
-        "sequences": snap.sequences,
-        **dict.fromkeys(FAMILY_BY_CHANNEL.values(), snap.messaging_campaigns),
-    }
+    pools = snap.targets()
     entities = {
         (family, str(e.get("id"))): e for family, pool in pools.items() for e in pool
     }

@@ -307,13 +307,14 @@ class Runner:
             return self._done(run, step, "failed", started, str(exc))
 
     async def _attempt(self, run: Run, step: Step, started: float) -> StepOutcome:
+        fresh = None
         if step.kind in ("campaign", "messagingcampaign"):
-            current = await current_of(self._org, step)
-            if step_differs(step, current):
-                return self._conflict(run, step, current, started, "changed since plan")
+            fresh = await current_of(self._org, step)
+            if step_differs(step, fresh):
+                return self._conflict(run, step, fresh, started, "changed since plan")
         self._journal.mark_sent(step.id)
         try:
-            landed = await execute(self._org, step)
+            landed = await execute(self._org, step, fresh=fresh)
         except VersionConflictError:
             current = await current_of(self._org, step)
             return self._conflict(run, step, current, started, "version changed")

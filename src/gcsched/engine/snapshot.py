@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gcsched.engine.families import FAMILIES
+from gcsched.engine.families import FAMILIES, FAMILY_BY_CHANNEL
 from gcsched.engine.ports import Org
 
 __all__ = ["OrgSnapshot", "read_org"]
@@ -35,6 +35,14 @@ class OrgSnapshot:
     def org_name(self) -> str:
         """The organization name."""
         return str(self.org.get("name", ""))
+
+    def targets(self) -> dict[str, tuple[Json, ...]]:
+        """Per schedule family, the org objects its schedules can be for."""
+        return {
+            "campaigns": self.campaigns,
+            "sequences": self.sequences,
+            **dict.fromkeys(FAMILY_BY_CHANNEL.values(), self.messaging_campaigns),
+        }
 
     def schedule_count(self) -> int:
         """How many schedules exist in the org, all families."""

@@ -32,31 +32,33 @@ def _version(body: Mapping[str, Any] | None) -> int | None:
 
 
 def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
-    """True when the target no longer is what the plan saw (someone changed it)."""
-    if step.kind in FAMILIES:
-        return _version(current) != step.version_seen
+    """True when a pacing step's campaign no longer has the values the plan saw.
+
+    (Schedule steps need no such check: their versioned PUT is refused instead.)
+    """
     before = step.before or {}
     return any((current or {}).get(k) != v for k, v in before.items())
 
 
-async def _pacing(org: Org, step: Step) -> Landed:
+async def _pacing(org: Org, step: Step, fresh: Json | None) -> Landed:
     """Voice: PATCH the pacing fields; messaging: PUT with version.
 
     A voice step that also maps `priority` (not patchable) is one versioned PUT
     carrying every field: a PATCH first would move the version under the PUT.
+    `fresh` is the campaign as just read (the runner's pre-check); read now if None.
     """
     after = dict(step.after or {})
     if step.kind == "campaign":
         if "priority" not in after:
             await org.patch_campaign(step.target_id, after)
             return Landed(True, None, None)
-        fresh = await org.get_campaign(step.target_id)
+        fresh = fresh or await org.get_campaign(step.target_id)
         body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
         body.update(after)
         body["version"] = fresh.get("version")
         result = await org.put_campaign(step.target_id, body)
         return Landed(True, _version(result), result)
-    fresh = await org.get_messaging_campaign(step.target_id)
+    fresh = fresh or await org.get_messaging_campaign(step.target_id)
     body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
     body.update(after)
     body["version"] = (
@@ -75,13 +77,14 @@ async def current_of(org: Org, step: Step) -> Json | None:
     return await org.get_messaging_campaign(step.target_id)
 
 
-async def execute(org: Org, step: Step) -> Landed:
+async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
     """Send one step: a versioned PUT, a DELETE, or a pacing change.
 
+    `fresh` is a pacing step's campaign as the caller just read it (saves a GET).
     Raises whatever the org raises (VersionConflictError on a stale version).
     """
     if step.kind not in FAMILIES:
-        return await _pacing(org, step)
+        return await _pacing(org, step, fresh)
     if step.action == "delete":
         await org.delete_schedule(step.kind, step.target_id)
         return Landed(True, None, None)
