@@ -6,14 +6,21 @@ file = gcsched.load("schedules.yaml")
 async with gcsched.connect(sandbox=True) as org:
     planned = await org.plan(file)
     outcome = await org.apply(file, checksum=planned.plan.checksum())
+
+Names are imported on first use (PEP 562): offline commands such as
+`gcsched validate` never import the HTTP client.
 """
 
 from __future__ import annotations
 
-from gcsched.api.connection import ApplyOutcome, Connection, connect, rejected
-from gcsched.api.state import DEFAULT_STATE_DIR, StatePaths
-from gcsched.api.validation import Validation, render_report, report, validate
-from gcsched.config import json_schema, load
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gcsched.api.connection import ApplyOutcome, Connection, connect, rejected
+    from gcsched.api.state import DEFAULT_STATE_DIR, StatePaths
+    from gcsched.api.validation import Validation, render_report, report, validate
+    from gcsched.config import json_schema, load
 
 __all__ = [
     "DEFAULT_STATE_DIR",
@@ -29,3 +36,34 @@ __all__ = [
     "report",
     "validate",
 ]
+
+#: Where each public name lives; imported when first asked for.
+_HOMES: dict[str, str] = {
+    "ApplyOutcome": "gcsched.api.connection",
+    "Connection": "gcsched.api.connection",
+    "connect": "gcsched.api.connection",
+    "rejected": "gcsched.api.connection",
+    "DEFAULT_STATE_DIR": "gcsched.api.state",
+    "StatePaths": "gcsched.api.state",
+    "Validation": "gcsched.api.validation",
+    "render_report": "gcsched.api.validation",
+    "report": "gcsched.api.validation",
+    "validate": "gcsched.api.validation",
+    "json_schema": "gcsched.config",
+    "load": "gcsched.config",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its home on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        msg = f"module 'gcsched.api' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

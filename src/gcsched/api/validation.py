@@ -6,11 +6,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from gcsched.config import load
 from gcsched.domain import CheckResult, check
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
-from gcsched.report import Report, build_report, to_html, to_ics, to_json
+
+if TYPE_CHECKING:
+    from gcsched.report import Report
 
 __all__ = ["Validation", "render_report", "report", "validate"]
 
@@ -75,6 +78,8 @@ def report(
         source: where the schedules came from (a path, or "live org").
         calendars: the file's named calendars, drawn as holidays.
     """
+    from gcsched.report import build_report
+
     return build_report(
         schedules,
         policy,
@@ -90,6 +95,8 @@ def report(
 def render_report(value: Report, fmt: str) -> bytes:
     """`value` as `json`, `html` or `ics` bytes."""
     import json
+
+    from gcsched.report import to_html, to_ics, to_json
 
     if fmt == "json":
         return (

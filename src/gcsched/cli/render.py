@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
 from gcsched.cli.common import out, plain
-from gcsched.domain import Conflict
-from gcsched.plan import group_conflicts
+
+if TYPE_CHECKING:
+    from gcsched.domain import Conflict
 
 __all__ = ["print_conflicts", "print_plan", "print_run", "print_warnings"]
 
@@ -48,6 +49,8 @@ def print_conflicts(
         "winner",
     ):
         table.add_column(column)
+    from gcsched.plan import group_conflicts
+
     for g in group_conflicts(conflicts, names):
         span = f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}"
         style = "red" if g.resolution == "reject" else ""

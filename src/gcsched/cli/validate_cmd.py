@@ -11,7 +11,6 @@ from rich.markup import escape
 
 from gcsched.cli.common import handle_errors, out, today
 from gcsched.cli.render import print_conflicts, print_warnings
-from gcsched.plan import group_conflicts
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
@@ -59,6 +58,8 @@ def register(app: typer.Typer) -> None:
             count = len(result.file.schedules)
             occurrences = sum(len(e.occurrences) for e in result.check.expansions)
             print_conflicts(result.check.conflicts)
+            from gcsched.plan import group_conflicts
+
             pairs = len(group_conflicts(result.check.conflicts))
             print_warnings(result.warnings)
             status = "[red]refused[/]" if rejected else "[green]valid[/]"

@@ -1,0 +1,110 @@
+"""What the CLI imports before it can answer: offline commands stay light.
+
+Each case runs the real entry point in a fresh interpreter and lists the
+modules it imported, so the check holds whatever the test process itself has
+loaded. Timings are measured in bench/, never asserted here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+#: Packages an offline command must never pay for.
+HEAVY = (
+    "httpx",
+    "icalendar",
+    "starlette",
+    "uvicorn",
+    "prometheus_client",
+    "standardwebhooks",
+    "gcsched.client",
+    "gcsched.sandbox",
+    "gcsched.report",
+    "gcsched.engine",
+    "gcsched.journal",
+    "gcsched.webhooks",
+)
+
+_PROBE = """
+import json, sys
+from gcsched.cli.app import main
+sys.argv = ["gcsched", *sys.argv[1:]]
+code = 0
+try:
+    main()
+except SystemExit as exit_:
+    code = exit_.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+_FILE = """\
+version: 1
+schedules:
+  - campaign: Q4 Renewals
+    time_zone: America/Chicago
+    windows:
+      - {days: [mon-fri], start: "09:00", end: "17:00"}
+    from: 2026-12-01
+    until: 2026-12-31
+"""
+
+
+def _imported(*argv: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["code"], set(report["modules"])
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(
+        m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY)
+    )
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["validate", "--help"]])
+def test_help_and_version_import_nothing_heavy(argv: list[str]) -> None:
+    """--help and --version answer without the client, reports or sandbox."""
+    code, modules = _imported(*argv)
+    assert code in (0, None)
+    assert _heavy(modules) == []
+    assert "gcsched.config" not in modules
+
+
+def test_validate_imports_nothing_heavy(tmp_path: Path) -> None:
+    """`gcsched validate FILE` loads config and domain only, never HTTP."""
+    path = tmp_path / "q.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    code, modules = _imported("validate", str(path))
+    assert code in (0, None)
+    assert "gcsched.config" in modules  # the probe really validated
+    assert _heavy(modules) == []
+
+
+def test_import_gcsched_is_lazy() -> None:
+    """`import gcsched` defers the facade until a name is used."""
+    probe = (
+        "import json, sys, gcsched; before = sorted(sys.modules); "
+        "gcsched.Connection; "
+        "print(json.dumps([before, sorted(sys.modules)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    before, after = json.loads(done.stdout)
+    assert _heavy(set(before)) == []
+    assert "httpx" in after  # asking for a name imports its home
