@@ -12,13 +12,19 @@ Decisions (documented in docs/schedule-file.md):
 - Limits: nesting depth 50, at most 100 aliases, and aliases may not expand the
   document by more than 100,000 values (the "billion laughs" bomb).
 - Duplicate mapping keys are errors (YAML libraries silently keep the last one).
+- Speed: where PyYAML has libyaml, the document is composed by the C loader
+  (its nodes carry the same marks) and the limits are checked on the composed
+  node graph. A syntax error or a limit hit sends the text through the
+  pure-Python loader instead, so those messages (and their positions) are
+  exactly that loader's; problems with single values come from the same
+  builder either way.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from yaml.events import AliasEvent
@@ -176,12 +182,18 @@ class MarkedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def _measure(node: Node) -> None:
-    """Refuse alias cycles, deep expanded nesting and alias bombs, without expanding."""
+def _measure(node: Node) -> int:
+    """Refuse alias cycles, deep expanded nesting and alias bombs, without expanding.
+
+    Returns:
+        How many times a node is referred to again (the aliases of the text).
+    """
     memo: dict[int, tuple[int, int]] = {}
     visiting: set[int] = set()
+    again = 0
 
     def walk(current: Node, depth: int) -> tuple[int, int]:
+        nonlocal again
         key = id(current)
         if key in visiting:
             mark = current.start_mark
@@ -215,6 +227,8 @@ def _measure(node: Node) -> None:
                 height = max(height, child_height + 1)
             visiting.discard(key)
             known = memo[key] = (size, height)
+        else:
+            again += 1
         if depth + known[1] - 1 > MAX_DEPTH:
             mark = current.start_mark
             raise YamlFatalError(
@@ -237,16 +251,23 @@ def _measure(node: Node) -> None:
                 0,
             )
         )
+    return again
 
 
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
+class _Constructs(Protocol):
+    """What the builder needs of a loader: PyYAML's safe scalar constructor."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any: ...
+
+
 class _Builder:
     """Turns composed nodes into plain data, recording marks and problems."""
 
-    def __init__(self, loader: MarkedLoader) -> None:
+    def __init__(self, loader: _Constructs) -> None:
         self.loader = loader
         self.marks = Marks()
         self.problems: list[YamlProblem] = []
@@ -368,6 +389,35 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem(f"not valid YAML: {detail}", line, column)
 
 
+def _fast_loader() -> type[Any] | None:
+    """libyaml's C loader with the same resolvers as `MarkedLoader`, if built."""
+    base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
+    if base is None:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    return type("FastLoader", (base,), {"yaml_implicit_resolvers": _resolvers()})
+
+
+_FastLoader = _fast_loader()
+
+
+def _read_fast(text: str) -> tuple[Any, Marks, list[YamlProblem]] | None:
+    """Read `text` with libyaml; None when it is missing or finds any problem."""
+    if _FastLoader is None:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    try:
+        loader = _FastLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None or _measure(node) > MAX_ALIASES:
+                return None
+            builder = _Builder(loader)
+            return builder.build(node, ()), builder.marks, builder.problems
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, YamlFatalError, RecursionError, ValueError):
+        return None
+
+
 def read_document(text: str) -> tuple[Any, Marks, list[YamlProblem]]:
     """Parse one YAML document into plain data with marks.
 
@@ -381,6 +431,9 @@ def read_document(text: str) -> tuple[Any, Marks, list[YamlProblem]]:
     Raises:
         YamlFatalError: The text is not one readable YAML document within limits.
     """
+    fast = _read_fast(text)
+    if fast is not None:
+        return fast
     try:
         loader = MarkedLoader(text)
     except yaml.YAMLError as exc:

@@ -1,0 +1,116 @@
+"""The libyaml path reads exactly what the pure-Python loader reads.
+
+`read_document` composes with libyaml when PyYAML has it and falls back to the
+pure-Python `MarkedLoader` on any syntax error or limit; these tests hold the
+two paths to the same data, marks and problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gcsched.config import yaml_source
+from gcsched.config.yaml_source import MAX_ALIASES, MarkedLoader, read_document
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = sorted(
+    [
+        *(ROOT / "tests" / "fixtures" / "config" / "good").glob("*.yaml"),
+        *(ROOT / "examples").glob("*.yaml"),
+    ]
+)
+
+pytestmark = pytest.mark.skipif(
+    not yaml.__with_libyaml__, reason="PyYAML was built without libyaml"
+)
+
+
+def _slow(text: str) -> tuple[object, object, object]:
+    """What the pure-Python loader alone makes of `text`."""
+    loader = MarkedLoader(text)
+    try:
+        node = loader.get_single_node()
+        assert node is not None
+        yaml_source._measure(node)
+        builder = yaml_source._Builder(loader)
+        return builder.build(node, ()), builder.marks, builder.problems
+    finally:
+        loader.dispose()
+
+
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
+def test_good_files_read_the_same_on_both_paths(path: Path) -> None:
+    """Every good fixture and example: same data, marks and problems."""
+    text = path.read_text(encoding="utf-8")
+    fast = yaml_source._read_fast(text)
+    assert fast is not None, "libyaml should read a good file"
+    assert fast == _slow(text)
+
+
+def test_sexagesimal_stays_text_on_the_fast_path() -> None:
+    """Unquoted 17:00 is the string "17:00" under libyaml too."""
+    fast = yaml_source._read_fast("end: 17:00\nn: 1_000\n")
+    assert fast is not None
+    assert fast[0] == {"end": "17:00", "n": 1000}
+
+
+def test_value_problems_are_kept_on_the_fast_path() -> None:
+    """A bad tag or a duplicate key is reported, not silently re-read."""
+    fast = yaml_source._read_fast("a: !!binary aGk=\na: 2\n")
+    assert fast is not None
+    _, _, problems = fast
+    assert [p.line for p in problems] == [0, 1]
+
+
+def test_alias_limit_falls_back_to_the_exact_message() -> None:
+    """Past the alias limit the pure-Python loader names the alias that crossed it."""
+    refs = ", ".join(["*a"] * (MAX_ALIASES + 1))
+    text = f"x: &a 1\ny: [{refs}]\n"
+    assert yaml_source._read_fast(text) is None
+    with pytest.raises(yaml_source.YamlFatalError) as caught:
+        read_document(text)
+    assert f"more than {MAX_ALIASES} aliases" in caught.value.problem.message
+    assert caught.value.problem.line == 1
+
+
+def test_syntax_errors_fall_back() -> None:
+    """A tab-indented file gets the pure-Python loader's tab message."""
+    text = "a:\n\tb: 1\n"
+    assert yaml_source._read_fast(text) is None
+    with pytest.raises(yaml_source.YamlFatalError) as caught:
+        read_document(text)
+    assert "tab" in caught.value.problem.message
+
+
+_scalars = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.none(),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8),
+    st.sampled_from(["17:00", "2026-12-24", "2026-12-24T13:00", "0x1f", "1e3", "~"]),
+)
+_docs = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text("abcxyz_", min_size=1, max_size=5), inner, max_size=4),
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(doc=_docs, flow=st.booleans())
+def test_generated_documents_read_the_same(doc: object, flow: bool) -> None:
+    """Random documents, block and flow style: the two paths agree."""
+    text = yaml.safe_dump(
+        {"root": doc}, default_flow_style=flow, allow_unicode=True, sort_keys=False
+    )
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)
