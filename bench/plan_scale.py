@@ -2,6 +2,13 @@
 
 Not a test. Run: ``.venv/bin/python bench/plan_scale.py [--sizes 1000 5000]``.
 
+Two parts. The domain part times expansion and the conflict check in process.
+The whole-process part times ``gcsched validate FILE`` as a user runs it (start-up,
+YAML, validation, expansion, conflicts, output), median of 5, on generated files
+of the same sizes, beside the time the official Genesys SDK takes just to
+import (``import PureCloudPlatformClientV2``), measured in the same run; issue 13
+targets: 1,000 schedules <= 20 % of the SDK's import, 5,000 <= 6 x that.
+
 Each schedule is a weekday window (start 07:00-12:00, 4-8 hours) in one of eight
 zones, over 2026, with a few holidays. Audiences: most campaigns dial their own
 contact list; every tenth one shares the list of the previous campaign, and every
@@ -22,9 +29,13 @@ import itertools
 import os
 import platform
 import random
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime
+from pathlib import Path
 
 from gcsched.domain import check, expand, expansion_range
 from gcsched.domain.model import DayRange, Policy, Schedule, Target, Weekday, Window
@@ -151,10 +162,92 @@ def run(n: int) -> dict[str, float]:
     return {"n": n, "occ": occurrences, "check": t_check}
 
 
+def schedule_file(n: int, seed: int = 7) -> str:
+    """A schedule file of n campaigns x 1 year, two windows each (weekdays, Saturday).
+
+    Zones, hours and audiences follow `make`: most campaigns dial their own list,
+    every tenth shares the previous one's, every fiftieth one of ten big lists.
+    """
+    rng = random.Random(seed)
+    lines = [
+        "version: 1",
+        "policy:",
+        "  audience_conflicts: warn",
+        "calendars:",
+        "  holidays:",
+        "    - 2026-01-01",
+        "    - 2026-07-03",
+        "    - {from: 2026-12-24, to: 2026-12-26}",
+        "schedules:",
+    ]
+    for i in range(n):
+        start = rng.randint(7, 12)
+        end = start + rng.randint(4, 8)
+        lines += [
+            f"  - campaign: Campaign {i:05d}",
+            f"    time_zone: {rng.choice(ZONES)}",
+            f"    priority: {rng.randint(1, 10)}",
+            f"    audience: {_audience(i, rng)}",
+            "    windows:",
+            f'      - {{days: [mon-fri], start: "{start:02d}:00", '
+            f'end: "{end:02d}:00"}}',
+            '      - {days: [sat], start: "10:00", end: "14:00"}',
+            "    from: 2026-01-01",
+            "    until: 2026-12-31",
+            "    except: [holidays]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _median_seconds(argv: list[str], runs: int = 5) -> float:
+    """Median wall time of `argv` as a whole process (output discarded)."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(
+            argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def whole_process(sizes: list[int]) -> None:
+    """Time `gcsched validate FILE` as a user feels it, beside the SDK's import."""
+    gcsched = str(Path(sys.executable).with_name("gcsched"))
+    sdk = _median_seconds([sys.executable, "-c", "import PureCloudPlatformClientV2"])
+    print("\n== whole process: gcsched validate FILE (median of 5) ==")
+    print(f"official SDK import     {sdk:.3f} s  (the yardstick)")
+    small = schedule_file(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {1: Path(tmp, "s1.yaml")}
+        files[1].write_text(small, encoding="utf-8")
+        for n in sizes:
+            files[n] = Path(tmp, f"s{n}.yaml")
+            files[n].write_text(schedule_file(n), encoding="utf-8")
+        version = _median_seconds([gcsched, "--version"])
+        print(f"gcsched --version       {version:.3f} s  ({version / sdk:.0%} of SDK)")
+        results: dict[int, float] = {}
+        for n in [1, *sizes]:
+            results[n] = _median_seconds([gcsched, "validate", str(files[n])])
+            print(
+                f"validate {n:>5,} schedule(s) {results[n]:.3f} s  "
+                f"({results[n] / sdk:.0%} of the SDK's import)"
+            )
+    if 1000 in results:
+        verdict = "PASS" if results[1000] <= 0.2 * sdk else "FAIL"
+        print(f"target 1,000 <= 20 % of SDK import ({0.2 * sdk:.3f} s): {verdict}")
+        if 5000 in results:
+            verdict = "PASS" if results[5000] <= 6 * results[1000] else "FAIL"
+            print(f"target 5,000 <= 6 x 1,000 ({6 * results[1000]:.3f} s): {verdict}")
+
+
 def main() -> None:
     """Run the benchmark for the sizes asked."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument(
+        "--no-process", action="store_true", help="skip the whole-process part"
+    )
     args = parser.parse_args()
     print("command  ", " ".join([sys.executable, *sys.argv]))
     print(
@@ -176,6 +269,8 @@ def main() -> None:
             f"n log n predicts x{nlogn:.2f}; "
             f"n^2 would be x{(b['occ'] / a['occ']) ** 2:.1f}"
         )
+    if not args.no_process:
+        whole_process(args.sizes)
 
 
 if __name__ == "__main__":
