@@ -8,13 +8,8 @@ it completely (every problem at once, each ``FILE:LINE:COL: path: message``),
 from __future__ import annotations
 
 from gcsched.config.dump import dump
-from gcsched.config.loader import (
-    MAX_BYTES,
-    json_schema,
-    load,
-    loads,
-    schedule_from_mapping,
-)
+from gcsched.config.loader import MAX_BYTES, load, loads, schedule_from_mapping
+from gcsched.config.schema import json_schema
 from gcsched.domain.model import ScheduleFile
 
 __all__ = [

@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from gcsched.config.values import WEBHOOK_EVENTS
 from gcsched.domain.model import (
     DEFAULT_RETRY,
     Alteration,
@@ -27,6 +26,7 @@ from gcsched.domain.model import (
     Weekday,
     Window,
 )
+from gcsched.domain.webhook_events import WEBHOOK_EVENTS
 
 __all__ = ["compress_days", "dump"]
 

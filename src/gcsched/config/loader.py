@@ -1,4 +1,9 @@
-"""Reading a schedule file: bytes → YAML → models → domain, every problem at once."""
+"""Reading a schedule file: bytes → YAML → models → domain, every problem at once.
+
+This module keeps the order of the pieces: safe reading (`yaml_source`), then the
+file's parts in turn (validated and built by `build`, with the cross-field checks
+of `rules`), then the rules that span the whole file.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gcsched.config.convert import TARGET_KEYS, convert_file, convert_schedule
-from gcsched.config.models import FileModel, ScheduleModel
+from gcsched.config import build, rules
+from gcsched.config.models import ScheduleModel
 from gcsched.config.problems import Problems
-from gcsched.config.yaml_source import YamlFatalError, read_document
+from gcsched.config.values import describe
+from gcsched.config.yaml_source import Path, YamlFatalError, read_document
 from gcsched.domain.model import DayRange, Schedule, ScheduleFile, Target
 from gcsched.errors import ConfigError
 
-__all__ = ["MAX_BYTES", "json_schema", "load", "loads", "schedule_from_mapping"]
+__all__ = ["MAX_BYTES", "load", "loads", "schedule_from_mapping"]
 
 MAX_BYTES = 5 * 1024 * 1024
 _BOMS = (
@@ -166,10 +172,78 @@ def _from_text(text: str, path: str, digest: str) -> ScheduleFile:
     for problem in yaml_problems:
         at = None if problem.line is None else (problem.line, problem.column or 0)
         problems.add(problem.path, problem.message, at=at)
-    result = convert_file(data, problems, path=path, sha256=digest)
+    result = _schedule_file(data, problems, path=path, sha256=digest)
     if problems or result is None:
         raise ConfigError(problems.reasons)
     return result
+
+
+def _schedule_file(
+    raw: Any, problems: Problems, *, path: str, sha256: str
+) -> ScheduleFile | None:
+    """Validate parsed YAML data and build the `ScheduleFile`.
+
+    Args:
+        raw: The parsed document.
+        problems: Where every problem goes (with marks for positions).
+        path: The file name for `ScheduleFile.path`.
+        sha256: The hex SHA-256 of the raw bytes.
+
+    Returns:
+        The file, or None when problems were recorded.
+    """
+    if not isinstance(raw, dict):
+        problems.add(
+            (),
+            "the top level must be a mapping with keys such as version and "
+            f"schedules, found {describe(raw)}",
+        )
+        return None
+    head = build.build_head(raw, problems)
+    calendars, known = build.build_calendars(raw.get("calendars"), problems)
+    policy_model = build.policy_model(raw.get("policy"), head)
+    policy = build.build_policy(policy_model)
+    entries = raw.get("schedules")
+    if entries is not None and not isinstance(entries, list):
+        problems.add(
+            ("schedules",), f"expected a list of schedules, found {describe(entries)}"
+        )
+        entries = None
+    schedules: list[tuple[Path, Schedule]] = []
+    for index, entry in enumerate(entries or ()):
+        where: Path = ("schedules", index)
+        kind = rules.target_kind(entry, problems, where)
+        try:
+            model = ScheduleModel.model_validate(entry)
+        except ValidationError as exc:
+            problems.add_validation(exc, ScheduleModel, where)
+            rules.salvage(entry, problems, where)
+            continue
+        if kind is None:
+            continue
+        schedule = build.build_schedule(
+            model,
+            Target(kind, getattr(model, kind)),
+            calendars=calendars,
+            known=known,
+            problems=problems,
+            where=where,
+        )
+        schedules.append((where, schedule))
+    webhooks = build.build_webhooks(raw.get("webhooks"), problems)
+    rules.check_file_rules(schedules, policy, policy_model, problems)
+    if problems or head is None:
+        return None
+    return ScheduleFile(
+        path=path,
+        sha256=sha256,
+        schedules=tuple(s for _, s in schedules),
+        policy=policy,
+        region=head.org.region if head.org else None,
+        calendars=tuple(calendars.items()),
+        webhooks=webhooks,
+        version=head.version,
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -220,7 +294,7 @@ def _schedule_from_mapping(
     if not isinstance(entry, Mapping):
         raise ConfigError([f"{path}: the schedule must be a mapping of keys to values"])
     data = _plain(entry)
-    for key in TARGET_KEYS:
+    for key in rules.TARGET_KEYS:
         if key in data:
             problems.add(
                 (key,), "the target is given separately; remove this key", key=True
@@ -231,7 +305,7 @@ def _schedule_from_mapping(
     except ValidationError as exc:
         problems.add_validation(exc, ScheduleModel)
         raise ConfigError(problems.reasons) from None
-    schedule = convert_schedule(
+    schedule = build.build_schedule(
         model,
         target,
         calendars=calendars,
@@ -242,17 +316,3 @@ def _schedule_from_mapping(
     if problems:
         raise ConfigError(problems.reasons)
     return schedule
-
-
-def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the schedule file, for `gcsched schema` and editors.
-
-    Returns:
-        A JSON Schema (draft 2020-12) document as a dict.
-    """
-    schema = FileModel.model_json_schema(by_alias=True)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://gcsched.dev/schema/schedule-file-v1.json",
-        **schema,
-    }

@@ -1,19 +1,37 @@
 """pydantic v2 models mirroring the schedule file, key for key.
 
 Frozen, strict (YAML `"7"` is not the number 7) and closed (`extra="forbid"`).
-They check each value on its own; rules that tie values together (until after
-from, exactly one target, known calendars, ...) live in `gcsched.config.convert`,
-which also turns these models into the domain value objects.
+They check each value on its own and hold the domain value it means (a
+`TimeOfDay`, a set of weekdays, a `timedelta`); rules that tie values together
+(until after from, exactly one target, known calendars, ...) live in
+`gcsched.config.rules`, and `gcsched.config.build` turns the models into domain
+value objects. Each custom value declares its JSON Schema next to its reader, a
+`pattern` where the text has a shape (local wall times never claim `format:
+date-time`, which requires an offset).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+)
 
 from gcsched.config.values import (
+    DATE_LIKE_PATTERN,
+    DATETIME_LIKE_PATTERN,
+    DAY_TOKEN_PATTERN,
+    DURATION_PATTERN,
+    LOCAL_DATETIME_PATTERN,
+    NAME_PATTERN,
+    TIME_PATTERN,
     parse_alteration,
     parse_calendar_item,
     parse_date,
@@ -26,7 +44,15 @@ from gcsched.config.values import (
     parse_time,
     parse_zone,
 )
-from gcsched.domain.model import DayRange, TimedRange
+from gcsched.domain.model import (
+    MAX_CHANGE_FRACTION,
+    MIN_EXISTING,
+    DayRange,
+    TimedRange,
+    TimeOfDay,
+    Weekday,
+)
+from gcsched.domain.webhook_events import WebhookEvent
 
 __all__ = [
     "FileModel",
@@ -39,38 +65,79 @@ __all__ = [
     "WindowModel",
 ]
 
-TimeText = Annotated[
-    str,
-    BeforeValidator(parse_time),
-    Field(description='"HH:MM" or "HH:MM:SS"; end may be "24:00"', pattern=r"^\d"),
+Schema = dict[str, Any]
+
+
+def _text(pattern: str, description: str) -> Schema:
+    return {"type": "string", "pattern": pattern, "description": description}
+
+
+_DATE: Schema = {"type": "string", "format": "date"}
+_LOCAL_DATETIME = _text(
+    LOCAL_DATETIME_PATTERN, "local wall time YYYY-MM-DDTHH:MM[:SS], no offset"
+)
+_DAY_TOKEN = _text(
+    DAY_TOKEN_PATTERN, "mon..sun, monday..sunday, a range like mon-fri, or daily"
+)
+_CALENDAR_NAME: Schema = {
+    "type": "string",
+    "pattern": r"\S",
+    "not": {
+        "anyOf": [{"pattern": DATE_LIKE_PATTERN}, {"pattern": DATETIME_LIKE_PATTERN}]
+    },
+    "description": "the name of a calendar in calendars:",
+}
+
+
+def _range(bound: Schema) -> Schema:
+    return {
+        "type": "object",
+        "properties": {
+            "from": bound,
+            "to": bound,
+            "name": {"type": ["string", "null"]},
+        },
+        "required": ["from", "to"],
+        "additionalProperties": False,
+    }
+
+
+TimeValue = Annotated[
+    TimeOfDay,
+    PlainValidator(parse_time),
+    WithJsonSchema(_text(TIME_PATTERN, '"HH:MM" or "HH:MM:SS"; end may be "24:00"')),
 ]
-DateValue = Annotated[date, BeforeValidator(parse_date)]
+DateValue = Annotated[date, BeforeValidator(parse_date), WithJsonSchema(_DATE)]
 LocalDateTime = Annotated[
-    datetime,
-    BeforeValidator(parse_local_datetime),
-    Field(description="local wall time YYYY-MM-DDTHH:MM[:SS], no offset"),
+    datetime, BeforeValidator(parse_local_datetime), WithJsonSchema(_LOCAL_DATETIME)
 ]
-Zone = Annotated[str, BeforeValidator(parse_zone), Field(description="IANA zone")]
-DayToken = Annotated[
+Zone = Annotated[
     str,
-    BeforeValidator(parse_day_token),
-    Field(description="mon..sun, monday..sunday, a range like mon-fri, or daily"),
+    BeforeValidator(parse_zone),
+    WithJsonSchema({"type": "string", "description": "IANA zone"}),
 ]
-TargetRef = Annotated[str, BeforeValidator(parse_target_ref)]
-Name = Annotated[str, BeforeValidator(parse_name), Field(max_length=55)]
+DayToken = Annotated[
+    frozenset[Weekday] | Literal["daily"],
+    PlainValidator(parse_day_token),
+    WithJsonSchema(_DAY_TOKEN),
+]
+TargetRef = Annotated[
+    str, BeforeValidator(parse_target_ref), WithJsonSchema(_text(r"\S", "a name or id"))
+]
+Name = Annotated[
+    str,
+    BeforeValidator(parse_name),
+    WithJsonSchema(_text(NAME_PATTERN, "at most 55 characters")),
+]
 SecretEnv = Annotated[
-    str, BeforeValidator(parse_secret_env), Field(pattern=r"^[A-Z_][A-Z0-9_]*$")
+    str,
+    BeforeValidator(parse_secret_env),
+    WithJsonSchema(_text(r"^[A-Z_][A-Z0-9_]*$", "an environment variable name")),
 ]
 Duration = Annotated[
-    str, BeforeValidator(parse_duration), Field(pattern=r"^[0-9]+[smhd]$")
-]
-WebhookEvent = Literal[
-    "schedule.created",
-    "schedule.updated",
-    "schedule.deleted",
-    "schedule.conflict",
-    "run.completed",
-    "run.failed",
+    timedelta,
+    PlainValidator(parse_duration),
+    WithJsonSchema(_text(DURATION_PATTERN, "a delay like 5s, 5m, 2h or 1d")),
 ]
 
 
@@ -85,21 +152,24 @@ class _Model(BaseModel):
     )
 
 
-class RangeModel(_Model):
-    """`{from, to, name}`: whole days (dates) or a timed range (date-times)."""
-
-    from_: date | datetime = Field(alias="from")
-    to: date | datetime
-    name: str | None = None
-
-
 AltItem = Annotated[
     str | DayRange | TimedRange,
-    PlainValidator(parse_alteration, json_schema_input_type=str | date | RangeModel),
+    PlainValidator(parse_alteration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _CALENDAR_NAME,
+                _DATE,
+                _range(_DATE),
+                _range(_LOCAL_DATETIME),
+            ]
+        }
+    ),
 ]
 CalendarItem = Annotated[
     DayRange,
-    PlainValidator(parse_calendar_item, json_schema_input_type=date | RangeModel),
+    PlainValidator(parse_calendar_item),
+    WithJsonSchema({"anyOf": [_DATE, _range(_DATE)]}),
 ]
 
 
@@ -119,8 +189,8 @@ class PolicyModel(_Model):
         list[Annotated[list[TargetRef], Field(min_length=2, max_length=2)]] | None
     ) = None
     horizon_days: Annotated[int, Field(ge=1, le=3660)] = 90
-    max_change_fraction: Annotated[float, Field(gt=0, le=1)] = 0.3
-    min_existing: Annotated[int, Field(ge=0)] = 10
+    max_change_fraction: Annotated[float, Field(gt=0, le=1)] = MAX_CHANGE_FRACTION
+    min_existing: Annotated[int, Field(ge=0)] = MIN_EXISTING
     manage: Literal["owned", "all"] = "owned"
     map_priority: bool = False
 
@@ -137,9 +207,21 @@ class PacingModel(_Model):
 class WindowModel(_Model):
     """One `windows[]` entry: days, start, end, every, and optional overrides."""
 
-    days: Annotated[list[DayToken], BeforeValidator(_wrap_word), Field(min_length=1)]
-    start: TimeText
-    end: TimeText
+    days: Annotated[
+        list[DayToken],
+        BeforeValidator(_wrap_word),
+        Field(min_length=1),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    _DAY_TOKEN,
+                    {"type": "array", "items": _DAY_TOKEN, "minItems": 1},
+                ]
+            }
+        ),
+    ]
+    start: TimeValue
+    end: TimeValue
     every: Annotated[int, Field(ge=1)] = 1
     time_zone: Zone | None = None
     from_: DateValue | None = Field(None, alias="from")

@@ -1,8 +1,10 @@
 """Readers for the scalar values of a schedule file: dates, times, days, zones.
 
 Each reader takes what YAML produced (or what a Python caller passed) and returns
-a canonical value, or raises `PydanticCustomError` with a message a person can act
-on. The models in `gcsched.config.models` attach them to fields.
+the domain value it means (a `TimeOfDay`, a set of weekdays, a `timedelta`, ...),
+so nothing downstream parses the text again; or it raises `PydanticCustomError`
+with a message a person can act on. The models in `gcsched.config.models` attach
+them to fields.
 """
 
 from __future__ import annotations
@@ -11,17 +13,24 @@ import difflib
 import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 from zoneinfo import available_timezones
 
 from pydantic_core import PydanticCustomError
 
-from gcsched.domain.model import DayRange, TimedRange, Weekday
+from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
 
 __all__ = [
+    "DAILY",
+    "DATETIME_LIKE_PATTERN",
+    "DATE_LIKE_PATTERN",
     "DAY_NAMES",
+    "DAY_TOKEN_PATTERN",
+    "DURATION_PATTERN",
+    "LOCAL_DATETIME_PATTERN",
     "NAME_MAX",
-    "WEBHOOK_EVENTS",
+    "NAME_PATTERN",
+    "TIME_PATTERN",
     "day_set",
     "describe",
     "fail",
@@ -36,33 +45,55 @@ __all__ = [
     "parse_target_ref",
     "parse_time",
     "parse_zone",
-    "retry_delay",
-    "time_value",
     "zone_names",
 ]
 
 NAME_MAX = 55  # Genesys allows 64 characters; gcsched adds "gcsched: " (9)
-WEBHOOK_EVENTS = (
-    "schedule.created",
-    "schedule.updated",
-    "schedule.deleted",
-    "schedule.conflict",
-    "run.completed",
-    "run.failed",
-)
+DAILY: Literal["daily"] = "daily"
+"""The `days` word for every day (`every` then counts days, not weeks)."""
 DAY_NAMES: dict[str, Weekday] = {}
 for _day in Weekday:
     DAY_NAMES[_day.name.lower()] = _day
     DAY_NAMES[_day.name.lower()[:3]] = _day
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{1,2}:\d{2}(?::\d{2})?)$")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
+_DATE_TEXT = r"\d{4}-\d{2}-\d{2}"
+_TIME_TEXT = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
+_END_OF_DAY_TEXT = r"24:00(?::00)?"
+_DURATION_TEXT = r"(\d{1,6})\s*([smhd])"
+_DATE = re.compile(f"^{_DATE_TEXT}$")
+_DATETIME = re.compile(rf"^({_DATE_TEXT})[Tt ](\d{{1,2}}:\d{{2}}(?::\d{{2}})?)$")
+_TIME = re.compile(f"^{_TIME_TEXT}$")
 _END_OF_DAY = ("24:00", "24:00:00")
-_DURATION = re.compile(r"^(\d{1,6})\s*([smhd])$")
+_DURATION = re.compile(f"^{_DURATION_TEXT}$")
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
+
+def _padded(pattern: str) -> str:
+    """A whole-text JSON Schema pattern; the readers strip surrounding blanks."""
+    return rf"^\s*(?:{pattern})\s*$"
+
+
+def _any_case(word: str) -> str:
+    """`mon` as `[mM][oO][nN]`: JSON Schema patterns have no ignore-case flag."""
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# JSON Schema patterns (ECMA-262 subset) of exactly what the readers below accept.
+TIME_PATTERN = _padded(f"{_TIME_TEXT}|{_END_OF_DAY_TEXT}")
+LOCAL_DATETIME_PATTERN = _padded(
+    f"{_DATE_TEXT}[Tt ](?:{_TIME_TEXT}|{_END_OF_DAY_TEXT})"
+)
+_DAY_NAME = "|".join(_any_case(n) for n in sorted(DAY_NAMES, key=len, reverse=True))
+DAY_TOKEN_PATTERN = _padded(
+    rf"{_any_case('daily')}|(?:{_DAY_NAME})(?:\s*-\s*(?:{_DAY_NAME}))?"
+)
+DURATION_PATTERN = _padded(
+    rf"(?!0+\s*[smhdSMHD]\s*$){_DURATION_TEXT.replace('[smhd]', '[smhdSMHD]')}"
+)
+NAME_PATTERN = rf"^\s*(?:\S|\S[\s\S]{{0,{NAME_MAX - 2}}}\S)\s*$"
+DATE_LIKE_PATTERN = _padded(_DATE_TEXT)
+DATETIME_LIKE_PATTERN = _padded(rf"{_DATE_TEXT}[Tt ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
 
 _ERROR_TYPE = "gcsched"
 
@@ -124,45 +155,45 @@ def parse_local_datetime(value: Any) -> datetime:
                 day = date.fromisoformat(match.group(1))
             except ValueError as exc:
                 fail(f"{value.strip()!r} is not a valid date: {exc}")
-            return datetime.combine(day, time_value(parse_time(match.group(2)))[0])
+            return datetime.combine(day, parse_time(match.group(2)).clock)
     fail(f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}")
 
 
-def parse_time(value: Any) -> str:
-    """A time of day "HH:MM" or "HH:MM:SS" ("24:00" allowed), canonicalised."""
+def parse_time(value: Any) -> TimeOfDay:
+    """A time of day "HH:MM" or "HH:MM:SS" ("24:00" allowed); seconds are kept."""
     if isinstance(value, time):
-        return value.isoformat(timespec="seconds" if value.second else "minutes")
+        return TimeOfDay(
+            time(value.hour, value.minute, value.second, tzinfo=value.tzinfo)
+        )
     if isinstance(value, str):
         text = value.strip()
         if text in _END_OF_DAY:
-            return "24:00"
+            return TimeOfDay(time(0), end_of_day=True)
         match = _TIME.match(text)
         if match:
             hour, minute, second = match.groups()
-            tail = f":{second}" if second and second != "00" else ""
-            return f"{int(hour):02d}:{minute}{tail}"
+            return TimeOfDay(time(int(hour), int(minute), int(second or 0)))
         fail(f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)')
     hint = ' (quote it: "09:00")' if isinstance(value, int | float) else ""
     fail(f'expected a time "HH:MM", found {describe(value)}{hint}')
 
 
-def time_value(text: str) -> tuple[time, bool]:
-    """A canonical time text as (time, end_of_day)."""
-    if text == "24:00":
-        return time(0), True
-    return time.fromisoformat(text), False
+def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
+    """`first` to `last` inclusive, wrapping past Sunday (fri-mon)."""
+    span = (last - first) % 7
+    return frozenset(Weekday((first - 1 + i) % 7 + 1) for i in range(span + 1))
 
 
-def parse_day_token(value: Any) -> str:
-    """One `days` item: a day name, a range `mon-fri`, or `daily` (lower-cased)."""
+def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
+    """One `days` item: a day name, a range `mon-fri` (its weekdays), or `daily`."""
     if not isinstance(value, str):
         fail(f"expected a day name such as mon or mon-fri, found {describe(value)}")
     word = value.strip().lower()
-    if word == "daily":
-        return word
+    if word == DAILY:
+        return DAILY
     names = [part.strip() for part in word.split("-")]
     if len(names) in (1, 2) and all(name in DAY_NAMES for name in names):
-        return "-".join(names)
+        return _day_span(DAY_NAMES[names[0]], DAY_NAMES[names[-1]])
     wrong = next((n for n in names if n not in DAY_NAMES), word)
     close = difflib.get_close_matches(wrong, list(DAY_NAMES), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -173,14 +204,17 @@ def parse_day_token(value: Any) -> str:
 
 
 def day_set(tokens: list[str]) -> frozenset[Weekday]:
-    """The weekdays named by validated day tokens (ranges may wrap around)."""
+    """The weekdays named by day tokens such as ``["mon-fri", "sun"]``.
+
+    Raises:
+        PydanticCustomError: A token is not a day name or range (or is daily).
+    """
     days: set[Weekday] = set()
     for token in tokens:
-        first, _, last = token.partition("-")
-        start = DAY_NAMES[first]
-        end = DAY_NAMES[last] if last else start
-        span = (end - start) % 7
-        days.update(Weekday((start - 1 + i) % 7 + 1) for i in range(span + 1))
+        span = parse_day_token(token)
+        if isinstance(span, str):
+            fail("daily cannot be combined with day names")
+        days.update(span)
     return frozenset(days)
 
 
@@ -253,18 +287,13 @@ def parse_secret_env(value: Any) -> str:
     return value
 
 
-def parse_duration(value: Any) -> str:
-    """A retry delay such as `5s`, `5m`, `2h` or `1d`, canonicalised."""
+def parse_duration(value: Any) -> timedelta:
+    """A retry delay such as `5s`, `5m`, `2h` or `1d`."""
     if isinstance(value, str):
         match = _DURATION.match(value.strip().lower())
         if match and int(match.group(1)) > 0:
-            return f"{int(match.group(1))}{match.group(2)}"
+            return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
     fail(f"expected a delay like 5s, 5m, 2h or 1d, found {describe(value)}")
-
-
-def retry_delay(text: str) -> timedelta:
-    """A canonical duration text as a timedelta."""
-    return timedelta(seconds=int(text[:-1]) * _UNITS[text[-1]])
 
 
 def _range_keys(value: dict[Any, Any], what: str) -> None:

@@ -14,6 +14,8 @@ from enum import IntEnum
 from typing import Literal
 
 __all__ = [
+    "MAX_CHANGE_FRACTION",
+    "MIN_EXISTING",
     "Alteration",
     "AudienceConflictMode",
     "DayRange",
@@ -26,6 +28,7 @@ __all__ = [
     "SourceRef",
     "Target",
     "TargetKind",
+    "TimeOfDay",
     "TimedRange",
     "WebhookEndpoint",
     "Weekday",
@@ -36,6 +39,12 @@ TargetKind = Literal["campaign", "sequence", "messaging_campaign"]
 RenderMode = Literal["recurrences", "intervals"]
 AudienceConflictMode = Literal["reject", "trim", "warn"]
 Manage = Literal["owned", "all"]
+
+MAX_CHANGE_FRACTION = 0.3
+"""Largest share of existing schedules one plan may update (or delete) unforced."""
+
+MIN_EXISTING = 10
+"""The fraction applies only once this many schedules exist (octoDNS's figure)."""
 
 
 class Weekday(IntEnum):
@@ -81,6 +90,26 @@ class TimedRange:
 
 
 Alteration = DayRange | TimedRange
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOfDay:
+    """A clock time as a window's `start` or `end` gives it.
+
+    `end_of_day` marks "24:00", the end of the day (then `clock` is `time(0)`).
+    `str()` is the canonical text: "HH:MM", "HH:MM:SS" when the seconds are not
+    zero, or "24:00".
+    """
+
+    clock: time
+    end_of_day: bool = False
+
+    def __str__(self) -> str:
+        if self.end_of_day:
+            return "24:00"
+        return self.clock.isoformat(
+            timespec="seconds" if self.clock.second else "minutes"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +208,8 @@ class Policy:
     audience_conflicts: AudienceConflictMode = "reject"
     allow_overlap: frozenset[frozenset[str]] = frozenset()
     horizon_days: int = 90
-    max_change_fraction: float = 0.3
-    min_existing: int = 10
+    max_change_fraction: float = MAX_CHANGE_FRACTION
+    min_existing: int = MIN_EXISTING
     manage: Manage = "owned"
     map_priority: bool = False
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gcsched.domain import Conflict
-from gcsched.domain.model import Policy
+from gcsched.domain.model import MAX_CHANGE_FRACTION, MIN_EXISTING, Policy
 from gcsched.errors import UnsafePlanError
 from gcsched.plan.changes import Change
 
@@ -27,12 +27,6 @@ __all__ = [
     "Plan",
     "iso_utc",
 ]
-
-MAX_CHANGE_FRACTION = 0.3
-"""Largest share of existing schedules one plan may update (or delete) unforced."""
-
-MIN_EXISTING = 10
-"""The fraction applies only once this many schedules exist (octoDNS's figure)."""
 
 FORMAT_VERSION = 1
 """Version of the `plan --json` object."""

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gcsched.domain.model import WebhookEndpoint
+from gcsched.domain.webhook_events import WEBHOOK_EVENTS as EVENT_TYPES
 from gcsched.journal import OutboxEvent
 
 __all__ = [
@@ -26,15 +27,6 @@ __all__ = [
     "schedule_event_data",
     "summarize_schedule",
 ]
-
-EVENT_TYPES: tuple[str, ...] = (
-    "schedule.created",
-    "schedule.updated",
-    "schedule.deleted",
-    "schedule.conflict",
-    "run.completed",
-    "run.failed",
-)
 
 MAX_PAYLOAD_BYTES = 20_000
 """Standard Webhooks asks for payloads under 20 kB; larger ones are trimmed."""
