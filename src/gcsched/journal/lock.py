@@ -19,7 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from gcsched.errors import JournalError, LockHeldError
+from gcsched.errors import InputError, JournalError, LockHeldError
 from gcsched.journal.files import check_state_dir, open_state_file
 from gcsched.journal.records import LockInfo
 
@@ -152,7 +152,7 @@ class StateLock:
         """The holder info in the lock file (None if absent, empty or unreadable)."""
         try:
             fd = open_state_file(self.path, "state lock", os.O_RDONLY)
-        except OSError:
+        except (OSError, InputError):  # absent, or a link it must not follow
             return None
         try:
             return _read_fd(fd)
@@ -163,7 +163,7 @@ class StateLock:
         """Whether some process (this one included) holds the lock now."""
         try:
             fd = open_state_file(self.path, "state lock", os.O_RDONLY)
-        except OSError:
+        except (OSError, InputError):
             return False
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
