@@ -83,6 +83,10 @@ class Journal:
     ) -> None:
         self.close()
 
+    def now(self) -> datetime:
+        """The journal clock's current time."""
+        return self.db.now()
+
     @property
     def lock(self) -> StateLock:
         """The single-writer lock of this state dir."""
