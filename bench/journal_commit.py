@@ -28,8 +28,8 @@ def _percentile(values: list[float], q: float) -> float:
 def bench_journal(directory: Path, sync: str, n: int) -> dict[str, float]:
     path = directory / f"journal-{sync.lower()}.db"
     with Journal.open(path) as journal:
-        journal.query(f"PRAGMA synchronous = {sync}")
-        [[level]] = journal.query("PRAGMA synchronous")
+        journal.db.query(f"PRAGMA synchronous = {sync}")
+        [[level]] = journal.db.query("PRAGMA synchronous")
         assert level == {"FULL": 2, "NORMAL": 1}[sync]
         specs = [
             StepSpec("update", "campaign", f"id{i}", f"C{i}", 1, {"v": 1}, {"v": 2})

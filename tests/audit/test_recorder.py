@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gcsched.audit import AuditLog, digest, entry_for, record_steps
+from audit_helpers import sample_entry
+
+from gcsched.audit import (
+    GENESIS,
+    AuditLog,
+    canonical_json,
+    digest,
+    entry_for,
+    entry_hash,
+    record_steps,
+)
 from gcsched.journal import Journal, StepSpec
 
 
@@ -69,3 +79,52 @@ def test_crash_between_entry_and_journal_makes_no_duplicate(tmp_path: Path) -> N
         assert hashes[0] == written
         assert len(log.entries()) == 2
         assert log.verify(journal.audit_hashes()).ok
+
+
+def _long_log(path: Path, n: int) -> None:
+    """A valid chain of `n` entries of other runs, written in one go."""
+    prev, lines = GENESIS, []
+    for seq in range(1, n + 1):
+        entry = {**sample_entry(2, run_id=f"r-old-{seq}"), "seq": seq, "prev": prev}
+        entry["hash"] = prev = entry_hash(entry)
+        lines.append(canonical_json(entry))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _bytes_read() -> int:
+    """What this process has read so far (Linux's /proc/self/io `rchar`)."""
+    text = Path("/proc/self/io").read_text()
+    return int(
+        next(line for line in text.splitlines() if line.startswith("rchar")).split()[1]
+    )
+
+
+def test_recording_steps_does_not_reread_the_log(tmp_path: Path) -> None:
+    """Auditing 20 steps next to a long log reads far less than the log once."""
+    path = tmp_path / "audit.jsonl"
+    _long_log(path, 20_000)
+    size = path.stat().st_size
+    log = AuditLog(path)
+    with _journal_with_confirmed(tmp_path / "j.db", 20) as journal:
+        before = _bytes_read()
+        for step in journal.unaudited_steps():  # one step at a time, as the runner
+            record_steps(log, [step], actor="c", record=journal.set_audit_hash)
+        read = _bytes_read() - before
+        assert journal.unaudited_steps() == []
+        assert log.verify(journal.audit_hashes()).ok
+    assert read < size / 4, f"read {read} bytes of a {size}-byte log"
+
+
+def test_crash_entry_is_found_at_the_end_of_a_long_log(tmp_path: Path) -> None:
+    """After a crash, a fresh log object finds the unrecorded last entry."""
+    path = tmp_path / "audit.jsonl"
+    _long_log(path, 2_000)
+    with _journal_with_confirmed(tmp_path / "j.db", 1) as journal:
+        [step] = journal.unaudited_steps()
+        written = AuditLog(path).append(entry_for(step, actor="c"))  # then "crash"
+        again = AuditLog(path)
+        assert again.recent(step.run_id, step.id) == written
+        assert record_steps(
+            again, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
+        ) == [written]
+    assert len(AuditLog(path).entries()) == 2_001

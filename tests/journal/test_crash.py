@@ -46,7 +46,7 @@ while True:
 
 def _check(path: Path) -> int:
     with Journal.open(path) as journal:
-        assert journal.query("PRAGMA integrity_check")[0][0] == "ok"
+        assert journal.db.query("PRAGMA integrity_check")[0][0] == "ok"
         events = {e.id: e for e in journal.pending_events()}
         runs = journal.list_runs(limit=100_000)
         for run in runs:

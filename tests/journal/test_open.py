@@ -42,9 +42,9 @@ def test_reopen_is_idempotent_and_keeps_data(tmp_path: Path) -> None:
 def test_connection_uses_wal_and_full_sync(tmp_path: Path) -> None:
     """The journal's own connection runs WAL with synchronous=FULL and FKs on."""
     with Journal.open(tmp_path / "journal.db") as journal:
-        [mode] = journal.query("PRAGMA journal_mode")
-        [sync] = journal.query("PRAGMA synchronous")
-        [fks] = journal.query("PRAGMA foreign_keys")
+        [mode] = journal.db.query("PRAGMA journal_mode")
+        [sync] = journal.db.query("PRAGMA synchronous")
+        [fks] = journal.db.query("PRAGMA foreign_keys")
     assert mode[0] == "wal"
     assert sync[0] == 2  # FULL
     assert fks[0] == 1
@@ -105,7 +105,7 @@ def test_locked_database_is_reported(tmp_path: Path) -> None:
         other = sqlite3.connect(path, timeout=0, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")
         try:
-            journal._conn.execute("PRAGMA busy_timeout = 0")
+            journal.db._conn.execute("PRAGMA busy_timeout = 0")
             with pytest.raises(JournalError, match="locked by another process"):
                 journal.disable_endpoint("https://x.example", reason="r")
         finally:

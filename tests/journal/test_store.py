@@ -8,7 +8,7 @@ import pytest
 from journal_helpers import FakeClock, SpecFactory
 
 from gcsched.errors import JournalError
-from gcsched.journal import Journal, OutboxEvent, Run
+from gcsched.journal import Journal, OutboxEvent, PruneResult, Run
 
 
 def _event(event_id: str, payload: object = None, **kw: object) -> OutboxEvent:
@@ -175,7 +175,7 @@ def test_exception_inside_transaction_rolls_back(
     run = _run(journal, spec, 1)
 
     def fail_midway() -> None:
-        with journal.transaction() as conn:
+        with journal.db.transaction() as conn:
             conn.execute("UPDATE runs SET status = 'failed' WHERE id = ?", (run.id,))
             raise RuntimeError
 
@@ -269,12 +269,35 @@ def test_prune_keeps_open_runs_pending_events_and_audit_hashes(
     clock.advance(days=40)
     recent = _run(journal, spec, 0)
     journal.finish_run(recent.id, "failed", summary={})
-    assert journal.prune(timedelta(days=30)) == 1
+    assert journal.prune(timedelta(days=30)) == PruneResult(1)
     assert {r.id for r in journal.list_runs()} == {still_open.id, recent.id}
     assert journal.steps(old.id) == []
     assert [e.id for e in journal.pending_events()] == ["pending"]
     assert journal.audit_hashes() == ["h" * 64]
-    assert journal.prune(timedelta(days=30)) == 0
+    assert journal.prune(timedelta(days=30)) == PruneResult(0)
+
+
+def test_prune_keeps_resumable_runs_unless_forced(
+    journal: Journal, spec: SpecFactory, clock: FakeClock
+) -> None:
+    """A failed run with a sent (or planned) step is resumed later: prune keeps it."""
+    stopped = _run(journal, spec, 2)
+    sent, planned = journal.steps(stopped.id)
+    journal.mark_sent(sent.id)
+    journal.mark_confirmed(planned.id, result=None, version_new=1)
+    journal.finish_run(stopped.id, "failed", summary={"error": "network down"})
+    waiting = _run(journal, spec, 1)
+    journal.finish_run(waiting.id, "failed", summary={})  # its step still planned
+    settled = _run(journal, spec, 1)
+    journal.mark_failed(journal.steps(settled.id)[0].id, error="404")
+    journal.finish_run(settled.id, "partial", summary={})
+    clock.advance(days=40)
+    kept = tuple(sorted((stopped.id, waiting.id)))
+    assert journal.prune(timedelta(days=30)) == PruneResult(1, kept)
+    assert {r.id for r in journal.list_runs()} == set(kept)
+    assert [s.status for s in journal.steps(stopped.id)] == ["sent", "confirmed"]
+    assert journal.prune(timedelta(days=30), force=True) == PruneResult(2)
+    assert journal.list_runs() == []
 
 
 def test_audit_bookkeeping(journal: Journal, spec: SpecFactory) -> None:

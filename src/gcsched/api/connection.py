@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from gcsched.api.state import StatePaths
-from gcsched.audit import AuditLog
+from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
     Credentials,
     GenesysClient,
@@ -43,7 +43,7 @@ from gcsched.errors import (
     ConflictsRejectedError,
     InputError,
 )
-from gcsched.journal import Journal, Run, StateLock, Step
+from gcsched.journal import Journal, Run, StateStore, Step
 from gcsched.plan import Change, Plan, group_conflicts
 from gcsched.plan.plan import hashed_body, policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
@@ -165,14 +165,15 @@ class Connection:
         problems = check_endpoints(schedule_file.webhooks, self._environ)
         if problems:
             raise InputError("\n".join(problems))
-        self.state.root.mkdir(parents=True, exist_ok=True)
+        self.state.make()
         metrics = RunMetrics()
         with (
-            _locked(self.state.lock, f"apply {schedule_file.path}"),
-            Journal.open(self.state.journal) as journal,
+            Journal.open(self.state.journal, lock=self.state.lock) as journal,
+            journal.lock.holding(f"apply {schedule_file.path}"),
             hooks_installed(metrics, *_logging_hook()),
         ):
             audit = AuditLog(self.state.audit)
+            ensure_appendable(audit, journal)
             sender = WebhookSender(journal, environ=self._environ)
             runner = Runner(
                 self.client,
@@ -371,7 +372,9 @@ class Connection:
         return await self.client.get_organization()
 
 
-def _reviewed(plan: Plan, checksum: str, resumed: list[Run], journal: Journal) -> bool:
+def _reviewed(
+    plan: Plan, checksum: str, resumed: list[Run], journal: StateStore
+) -> bool:
     """True when `checksum` covers everything `plan` will do.
 
     It is the plan's own checksum, or that of an interrupted run of the same
@@ -410,17 +413,6 @@ def _logging_hook() -> tuple[LoggingHook, ...]:
     if any(isinstance(hook, LoggingHook) for hook in get_hooks()):
         return ()
     return (LoggingHook(),)
-
-
-@contextlib.contextmanager
-def _locked(path: Path, command: str) -> Iterator[None]:
-    """Hold the state dir's single-writer lock."""
-    lock = StateLock(path)
-    lock.acquire(command=command)
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def _list_name(entity: Mapping[str, Any]) -> str | None:
@@ -481,10 +473,10 @@ async def connect(
             create_app,
         )
 
-        state.root.mkdir(parents=True, exist_ok=True)
+        state.make()
         path = state.sandbox
         sandbox_state = (
-            SandboxState.load(path) if path.exists() else SandboxState.demo()
+            SandboxState.load(path) if state.check_sandbox() else SandboxState.demo()
         )
         app = create_app(sandbox_state, rate_limit=0)
         transport = httpx.ASGITransport(app=app)
@@ -493,6 +485,7 @@ async def connect(
         rate_limit = rate_limit or 6000
 
         def saver() -> None:
+            state.check_sandbox()
             sandbox_state.save(path)
 
     else:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, AuditVerification
 from gcsched.errors import InputError
-from gcsched.journal import Journal, LockInfo, Run, Step, unlock
+from gcsched.journal import Journal, LockInfo, PruneResult, Run, Step, unlock
 from gcsched.webhooks import DeliveryReport, enable, flush
 
 __all__ = [
@@ -50,12 +50,14 @@ def show_run(state: StatePaths, ref: str) -> tuple[Run, list[Step]]:
         return run, journal.steps(run.id)
 
 
-def prune_runs(state: StatePaths, older_than: timedelta) -> int:
-    """Delete finished runs older than `older_than`; returns how many."""
+def prune_runs(
+    state: StatePaths, older_than: timedelta, *, force: bool = False
+) -> PruneResult:
+    """Delete finished runs older than `older_than` (resumable ones if `force`)."""
     if not state.journal.exists():
-        return 0
+        return PruneResult(0)
     with Journal.open(state.journal) as journal:
-        return journal.prune(older_than)
+        return journal.prune(older_than, force=force)
 
 
 def clear_lock(state: StatePaths, *, force: bool) -> LockInfo | None:

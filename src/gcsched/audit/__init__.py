@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gcsched.audit.chain import GENESIS, canonical_json, digest, entry_hash
+from gcsched.audit.guard import ensure_appendable
 from gcsched.audit.log import AuditLog, AuditVerification
 from gcsched.audit.recorder import AuditableStep, entry_for, record_steps
 
@@ -13,6 +14,7 @@ __all__ = [
     "AuditableStep",
     "canonical_json",
     "digest",
+    "ensure_appendable",
     "entry_for",
     "entry_hash",
     "record_steps",

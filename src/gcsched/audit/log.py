@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,6 +25,7 @@ from gcsched.audit.chain import (
     parse_line,
 )
 from gcsched.errors import AuditError
+from gcsched.journal.files import check_state_dir, check_state_file, open_state_file
 
 __all__ = ["AuditLog", "AuditVerification"]
 
@@ -56,16 +57,37 @@ class AuditVerification:
             raise AuditError(msg)
 
 
+@dataclass(slots=True)
+class _Tail:
+    """What an `AuditLog` knows of the end of its file, kept between appends."""
+
+    size: int
+    seq: int
+    hash: str
+    #: (run id, step id) → hash of the entries near the end: those of the last
+    #: block read from the file, and every entry appended since.
+    recent: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def add(self, entry: Mapping[str, Any]) -> None:
+        run_id, step_id = entry.get("run_id"), entry.get("step_id")
+        if isinstance(run_id, str) and isinstance(step_id, int):
+            self.recent[(run_id, step_id)] = str(entry["hash"])
+
+
 class AuditLog:
     """Append-only JSON lines with a SHA-256 hash chain.
 
-    Only one process appends at a time (the caller holds the state lock).
+    Only one process appends at a time (the caller holds the state lock). The
+    log reads its last entry once, from the end of the file, and then keeps the
+    chain's head from its own appends: an append never re-reads the log. The
+    file is read again only when its size is not what the last append left.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         """Args: path: the log file, e.g. ``.gcsched/audit.jsonl``."""
         self.path = Path(path)
         self._mutex = threading.Lock()
+        self._tail: _Tail | None = None
 
     # ---------------------------------------------------------------- writing
     def append(self, entry: Mapping[str, Any]) -> str:
@@ -84,6 +106,7 @@ class AuditLog:
             AuditError: a field is missing or reserved, the entry is not plain
                 JSON, the log's last entry is damaged, or the file cannot be
                 written.
+            InputError: the log (or its directory) is a symlink or not ours.
         """
         missing = [name for name in REQUIRED_FIELDS if name not in entry]
         if missing:
@@ -94,36 +117,80 @@ class AuditLog:
             msg = f"audit entry must not set {', '.join(reserved)}: the log does"
             raise AuditError(msg)
         with self._mutex:
-            seq, prev = self._prepare_tail()
-            full: dict[str, Any] = {**entry, "seq": seq + 1, "prev": prev}
+            tail = self._current_tail()
+            full: dict[str, Any] = {**entry, "seq": tail.seq + 1, "prev": tail.hash}
             canonical_json(full)  # fail before touching the file
             full["hash"] = entry_hash(full)
-            self._write(canonical_json(full).encode("utf-8") + b"\n")
-            return str(full["hash"])
+            tail.size = self._write(canonical_json(full).encode("utf-8") + b"\n")
+            tail.seq, tail.hash = int(full["seq"]), str(full["hash"])
+            tail.add(full)
+            return tail.hash
 
-    def _write(self, data: bytes) -> None:
-        created = not self.path.exists()
+    def recent(self, run_id: str, step_id: int) -> str | None:
+        """The hash of this step's entry if it is one of the log's last entries.
+
+        An entry written but not yet recorded in the journal (a crash struck
+        between the two) is always at the end of the log, because the journal
+        records each hash right after its append, under the state lock. So the
+        recorder looks only there: the last block of the file, read once, and
+        the entries appended since. Unlike `find`, this never reads the log.
+
+        Raises:
+            AuditError: the log's last entry is damaged, or it cannot be read.
+        """
+        with self._mutex:
+            return self._current_tail().recent.get((run_id, step_id))
+
+    def _current_tail(self) -> _Tail:
+        """The cached tail, or the one read from the file if it changed size."""
+        check_state_file(self.path, "audit log")
         try:
+            size = self.path.lstat().st_size
+        except FileNotFoundError:
+            size = 0
+        if self._tail is None or self._tail.size != size:
+            self._tail = self._prepare_tail()
+        return self._tail
+
+    def _open(self, flags: int) -> int:
+        try:
+            check_state_dir(self.path.parent)
+            return open_state_file(self.path, "audit log", flags, 0o600)
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            msg = f"cannot open the audit log {self.path}: {exc.strerror}"
+            raise AuditError(msg) from exc
+
+    def _write(self, data: bytes) -> int:
+        """Append `data` durably; returns the file's size after it."""
+        try:
+            created = not self.path.exists()
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("ab") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            fd = self._open(os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+                size = os.fstat(fd).st_size
+            finally:
+                os.close(fd)
             if created:
                 _fsync_dir(self.path.parent)
         except OSError as exc:
             msg = f"cannot write the audit log {self.path}: {exc.strerror}"
             raise AuditError(msg) from exc
+        return size
 
-    def _prepare_tail(self) -> tuple[int, str]:
-        """(seq, hash) of the last entry, after finishing a torn last line."""
+    def _prepare_tail(self) -> _Tail:
+        """The tail of the file, after finishing or setting aside a torn last line."""
         try:
-            size = self.path.stat().st_size
+            fd = self._open(os.O_RDONLY)
         except FileNotFoundError:
-            return 0, GENESIS
-        if size == 0:
-            return 0, GENESIS
-        with self.path.open("rb") as handle:
+            return _Tail(0, 0, GENESIS)
+        with os.fdopen(fd, "rb") as handle:
+            size = os.fstat(fd).st_size
             start = max(0, size - _TAIL_BLOCK)
             handle.seek(start)
             tail = handle.read()
@@ -131,39 +198,56 @@ class AuditLog:
                 start = max(0, start - _TAIL_BLOCK)
                 handle.seek(start)
                 tail = handle.read()
+        if not tail:
+            return _Tail(0, 0, GENESIS)
         if not tail.endswith(b"\n"):
             cut = tail.rfind(b"\n") + 1
             torn = tail[cut:]
             entry, _ = parse_line(torn)
             if entry is not None:
                 # A whole entry whose newline never reached the disk: finish it.
-                self._write(b"\n")
+                size = self._write(b"\n")
                 tail += b"\n"
             else:
                 # A torn write: it was never acknowledged, so no journal holds its
-                # hash. Keep the bytes aside for forensics, then cut them off.
+                # hash (the apply checks that first, see `ensure_appendable`).
+                # Keep the bytes aside for forensics, then cut them off.
                 self._set_aside(torn, start + cut)
+                size = start + cut
                 tail = tail[:cut]
                 if not tail:
-                    return 0, GENESIS
-        last = tail[:-1].rsplit(b"\n", 1)[-1]
-        entry, problem = parse_line(last)
+                    return _Tail(size, 0, GENESIS)
+        lines = tail[:-1].split(b"\n")
+        entry, problem = parse_line(lines[-1])
         if entry is None:
             msg = (
                 f"the last entry of the audit log {self.path} is damaged ({problem}); "
                 "run `gcsched audit verify` and investigate before applying"
             )
             raise AuditError(msg)
-        return int(entry["seq"]), str(entry["hash"])
+        found = _Tail(size, int(entry["seq"]), str(entry["hash"]))
+        for raw in lines[1:] if start > 0 else lines:  # the first may be cut
+            earlier, _ = parse_line(raw)
+            if earlier is not None:
+                found.add(earlier)
+        return found
 
     def _set_aside(self, torn: bytes, offset: int) -> None:
         aside = self.path.with_name(self.path.name + ".torn")
         try:
-            with aside.open("ab") as handle:
-                handle.write(torn + b"\n")
-            with self.path.open("r+b") as handle:
-                handle.truncate(offset)
-                os.fsync(handle.fileno())
+            fd = open_state_file(
+                aside, "audit log", os.O_WRONLY | os.O_APPEND | os.O_CREAT
+            )
+            try:
+                os.write(fd, torn + b"\n")
+            finally:
+                os.close(fd)
+            fd = self._open(os.O_WRONLY)
+            try:
+                os.ftruncate(fd, offset)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         except OSError as exc:
             msg = f"cannot repair the torn end of the audit log {self.path}: {exc}"
             raise AuditError(msg) from exc
@@ -172,36 +256,48 @@ class AuditLog:
     def _read(self) -> bytes:
         """The whole log (empty when there is none yet)."""
         try:
-            return self.path.read_bytes()
+            fd = self._open(os.O_RDONLY)
         except FileNotFoundError:
             return b""
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                return handle.read()
         except OSError as exc:
             msg = f"cannot read the audit log {self.path}: {exc.strerror}"
             raise AuditError(msg) from exc
 
-    def _lines(self) -> list[tuple[bytes, bool]]:
+    def _lines(self, *, ignore_torn_tail: bool = False) -> list[tuple[bytes, bool]]:
         """The lines of the log, each with whether it ends with a newline."""
         data = self._read()
         if not data:
             return []
         lines = [(raw, True) for raw in data.split(b"\n")]
         last, _ = lines.pop()
-        if last:
+        if last and not ignore_torn_tail:
             lines.append((last, False))
         return lines
 
-    def verify(self, expected: Iterable[str] = ()) -> AuditVerification:
+    def has_torn_tail(self) -> bool:
+        """Whether the log ends in a line without its newline (a torn write)."""
+        data = self._read()
+        return bool(data) and not data.endswith(b"\n")
+
+    def verify(
+        self, expected: Iterable[str] = (), *, ignore_torn_tail: bool = False
+    ) -> AuditVerification:
         """Walk the chain and check it reaches every hash in `expected`.
 
         Args:
             expected: the hashes the journal recorded (`Journal.audit_hashes()`),
                 in recording order.
+            ignore_torn_tail: judge the log as the next append leaves it, with
+                a last line that lacks its newline cut off.
 
         Returns:
             The verdict, naming the first bad line for an edited, deleted,
             inserted, reordered or truncated entry.
         """
-        lines = self._lines()
+        lines = self._lines(ignore_torn_tail=ignore_torn_tail)
         prev = GENESIS
         line_of: dict[str, int] = {}
         for number, (raw, terminated) in enumerate(lines, start=1):
@@ -267,11 +363,11 @@ class AuditLog:
         return result
 
     def find(self, run_id: str, step_id: int) -> str | None:
-        """The hash of the entry already written for this step, if any.
+        """The hash of the entry already written for this step, anywhere in the log.
 
-        Called for every confirmed step, so it must not parse the whole log each
-        time: only lines holding this run id (as canonical JSON, which every
-        well-formed line is) are parsed.
+        Reads the whole log (the recorder uses `recent`, which does not); only
+        lines holding this run id (as canonical JSON, which every well-formed
+        line is) are parsed.
         """
         data = self._read()
         needle = b'"run_id":' + canonical_json(run_id).encode("utf-8")

@@ -93,7 +93,7 @@ def record_steps(
     """
     hashes: list[str] = []
     for step in steps:
-        existing = log.find(step.run_id, step.id)
+        existing = log.recent(step.run_id, step.id)
         entry_hash = existing or log.append(entry_for(step, actor=actor))
         record(step.id, entry_hash)
         hashes.append(entry_hash)

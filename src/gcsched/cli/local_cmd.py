@@ -106,15 +106,33 @@ def runs_show(
 def runs_prune(
     ctx: typer.Context,
     older_than: str = typer.Option(..., "--older-than", help="e.g. 30d, 12h, 2w."),
+    force: bool = typer.Option(
+        False, "--force", help="Also runs a later apply would still resume."
+    ),
 ) -> None:
-    """Delete finished runs older than a duration."""
+    """Delete finished runs older than a duration (never resumable ones).
+
+    A run whose steps are not all settled (some still planned or sent, say a
+    run stopped by the network) is resumed by the next apply of its file, so it
+    is kept unless --force.
+    """
     from gcsched.api import StatePaths
     from gcsched.api.local import prune_runs
 
-    count = prune_runs(
-        StatePaths.at(globals_of(ctx).state_dir), parse_duration(older_than)
+    result = prune_runs(
+        StatePaths.at(globals_of(ctx).state_dir),
+        parse_duration(older_than),
+        force=force,
     )
-    out.print(f"Pruned {count} run(s).")
+    out.print(f"Pruned {result.deleted} run(s).")
+    if result.kept:
+        err.print(
+            plain(
+                f"Kept {len(result.kept)} run(s) with steps still planned or sent: "
+                "the next apply of their file reads those steps back and resumes "
+                f"them ({', '.join(result.kept)}). Pass --force to prune them too."
+            )
+        )
 
 
 @audit_app.command("verify")

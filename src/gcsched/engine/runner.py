@@ -23,7 +23,7 @@ from gcsched.errors import (
     NetworkError,
     VersionConflictError,
 )
-from gcsched.journal import Journal, OutboxEvent, Run, Step, StepSpec
+from gcsched.journal import OutboxEvent, Run, StateStore, Step, StepSpec
 from gcsched.plan import Plan
 from gcsched.telemetry import ApplyStepFinished, RunFinished, RunStarted, emit
 from gcsched.webhooks import build_events, run_event_data, schedule_event_data
@@ -102,7 +102,7 @@ class Runner:
     def __init__(
         self,
         org: Org,
-        journal: Journal,
+        journal: StateStore,
         audit: AuditLog,
         *,
         actor: str,

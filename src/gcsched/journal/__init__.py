@@ -1,13 +1,23 @@
 """The crash-safe journal: runs, steps, the webhook outbox and the state lock.
 
-SQLite (WAL, ``synchronous=FULL``), one transaction per state transition, the
-outbox rows of a transition in the same transaction. See `Journal` and
-`StateLock`.
+The engine and the webhooks use it through the state-store protocol
+(`StateStore`, in `gcsched.journal.protocol`). `Journal` is its SQLite
+implementation (WAL, ``synchronous=FULL``), one transaction per state
+transition, the outbox rows of a transition in the same transaction; the
+writer lock is the `StateLock` file next to it.
 """
 
 from __future__ import annotations
 
 from gcsched.journal.lock import StateLock, unlock
+from gcsched.journal.protocol import (
+    OutboxRecords,
+    PruneResult,
+    RunRecords,
+    StateStore,
+    StepRecords,
+    WriterLock,
+)
 from gcsched.journal.records import (
     LockInfo,
     OutboxEvent,
@@ -22,11 +32,17 @@ __all__ = [
     "Journal",
     "LockInfo",
     "OutboxEvent",
+    "OutboxRecords",
     "OutboxRow",
+    "PruneResult",
     "Run",
+    "RunRecords",
     "StateLock",
+    "StateStore",
     "Step",
+    "StepRecords",
     "StepSpec",
+    "WriterLock",
     "new_run_id",
     "unlock",
 ]

@@ -13,12 +13,14 @@ import fcntl
 import json
 import os
 import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from gcsched.errors import JournalError, LockHeldError
+from gcsched.errors import InputError, JournalError, LockHeldError
+from gcsched.journal.files import check_state_dir, open_state_file
 from gcsched.journal.records import LockInfo
 
 __all__ = ["LockInfo", "StateLock", "unlock"]
@@ -89,11 +91,13 @@ class StateLock:
         if self._fd is not None:
             msg = f"the state lock {self.path} is already held by this process"
             raise LockHeldError(msg)
+        check_state_dir(self.path.parent)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             msg = f"cannot create the state dir {self.path.parent}: {exc.strerror}"
             raise JournalError(msg) from exc
+        check_state_dir(self.path.parent)
         while True:
             fd = self._open()
             try:
@@ -125,7 +129,7 @@ class StateLock:
 
     def _open(self) -> int:
         try:
-            return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            return open_state_file(self.path, "state lock", os.O_RDWR | os.O_CREAT)
         except OSError as exc:
             msg = f"cannot open the state lock {self.path}: {exc.strerror}"
             raise JournalError(msg) from exc
@@ -147,16 +151,19 @@ class StateLock:
     def read(self) -> LockInfo | None:
         """The holder info in the lock file (None if absent, empty or unreadable)."""
         try:
-            raw = self.path.read_bytes()
-        except OSError:
+            fd = open_state_file(self.path, "state lock", os.O_RDONLY)
+        except (OSError, InputError):  # absent, or a link it must not follow
             return None
-        return _decode(raw)
+        try:
+            return _read_fd(fd)
+        finally:
+            os.close(fd)
 
     def holder_alive(self) -> bool:
         """Whether some process (this one included) holds the lock now."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
+            fd = open_state_file(self.path, "state lock", os.O_RDONLY)
+        except (OSError, InputError):
             return False
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
@@ -165,6 +172,15 @@ class StateLock:
         finally:
             os.close(fd)
         return False
+
+    @contextlib.contextmanager
+    def holding(self, command: str) -> Iterator[LockInfo]:
+        """Hold the lock for the `with` block (see `acquire`)."""
+        info = self.acquire(command=command)
+        try:
+            yield info
+        finally:
+            self.release()
 
     def __enter__(self) -> Self:
         self.acquire(command="")

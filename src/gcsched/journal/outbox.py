@@ -15,11 +15,11 @@ from datetime import datetime
 
 from gcsched.errors import JournalError
 from gcsched.journal.codec import dump_json, dump_time, row_to_outbox
-from gcsched.journal.connection import Connected
+from gcsched.journal.database import Database, guarded_update
 from gcsched.journal.records import OutboxEvent, OutboxRow
 from gcsched.telemetry.redact import redact
 
-__all__ = ["OutboxStore", "insert_events"]
+__all__ = ["OutboxTable", "insert_events"]
 
 
 def insert_events(
@@ -47,8 +47,11 @@ def insert_events(
         )
 
 
-class OutboxStore(Connected):
-    """Outbox and endpoint bookkeeping of the `Journal`."""
+class OutboxTable:
+    """Outbox and endpoint bookkeeping of the journal, over its `Database`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
     def add_events(self, events: Sequence[OutboxEvent]) -> None:
         """Enqueue `events` in one transaction of their own (duplicate ids ignored).
@@ -56,8 +59,8 @@ class OutboxStore(Connected):
         Raises:
             JournalError: the journal cannot be written or a payload is not JSON.
         """
-        with self.transaction() as conn:
-            insert_events(conn, events, self.now())
+        with self._db.transaction() as conn:
+            insert_events(conn, events, self._db.now())
 
     def due_events(self, now: datetime, *, limit: int = 100) -> list[OutboxRow]:
         """Pending events whose next attempt is due, oldest first.
@@ -71,7 +74,7 @@ class OutboxStore(Connected):
         Returns:
             The due rows, ordered by next attempt, then creation.
         """
-        rows = self.query(
+        rows = self._db.query(
             "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?"
             " AND endpoint_url NOT IN (SELECT url FROM disabled_endpoints)"
             " ORDER BY next_attempt_at, created_at, id LIMIT ?",
@@ -81,7 +84,7 @@ class OutboxStore(Connected):
 
     def pending_events(self) -> list[OutboxRow]:
         """Every pending event, due or not, including those of disabled endpoints."""
-        rows = self.query(
+        rows = self._db.query(
             "SELECT * FROM outbox WHERE status = 'pending'"
             " ORDER BY next_attempt_at, created_at, id"
         )
@@ -93,7 +96,7 @@ class OutboxStore(Connected):
         Raises:
             JournalError: no such event.
         """
-        rows = self.query("SELECT * FROM outbox WHERE id = ?", (event_id,))
+        rows = self._db.query("SELECT * FROM outbox WHERE id = ?", (event_id,))
         if not rows:
             msg = f"no webhook event {event_id!r} in the journal outbox"
             raise JournalError(msg)
@@ -109,30 +112,27 @@ class OutboxStore(Connected):
         last_error: str | None,
         attempted: bool = True,
     ) -> None:
-        with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT status FROM outbox WHERE id = ?", (event_id,)
-            ).fetchone()
-            if row is None:
-                msg = f"no webhook event {event_id!r} in the journal outbox"
-                raise JournalError(msg)
-            if row["status"] != "pending":
-                msg = (
-                    f"webhook event {event_id!r} is already {row['status']}; "
+        with self._db.transaction() as conn:
+            guarded_update(
+                conn,
+                "outbox",
+                event_id,
+                missing=f"no webhook event {event_id!r} in the journal outbox",
+                refuse=lambda row: (
+                    None
+                    if row["status"] == "pending"
+                    else f"webhook event {event_id!r} is already {row['status']}; "
                     "only pending events can be attempted"
-                )
-                raise JournalError(msg)
-            conn.execute(
-                "UPDATE outbox SET status = ?, attempts = attempts + ?,"
+                ),
+                assignments="status = ?, attempts = attempts + ?,"
                 " next_attempt_at = COALESCE(?, next_attempt_at),"
-                " last_status = ?, last_error = ? WHERE id = ?",
-                (
+                " last_status = ?, last_error = ?",
+                params=(
                     status,
                     1 if attempted else 0,
                     None if next_attempt_at is None else dump_time(next_attempt_at),
                     last_status,
                     None if last_error is None else redact(last_error),
-                    event_id,
                 ),
             )
 
@@ -199,11 +199,11 @@ class OutboxStore(Connected):
 
     def disable_endpoint(self, url: str, *, reason: str) -> None:
         """Stop delivering to `url` (e.g. after a 410) until `enable_endpoint`."""
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO disabled_endpoints (url, reason, disabled_at)"
                 " VALUES (?, ?, ?)",
-                (url, reason, dump_time(self.now())),
+                (url, reason, dump_time(self._db.now())),
             )
 
     def enable_endpoint(self, url: str) -> bool:
@@ -212,7 +212,7 @@ class OutboxStore(Connected):
         Returns:
             True if it was disabled, False if it was not.
         """
-        with self.transaction() as conn:
+        with self._db.transaction() as conn:
             cursor = conn.execute(
                 "DELETE FROM disabled_endpoints WHERE url = ?", (url,)
             )
@@ -220,5 +220,5 @@ class OutboxStore(Connected):
 
     def disabled_endpoints(self) -> dict[str, str]:
         """Disabled endpoint URLs, each with the reason it was disabled."""
-        rows = self.query("SELECT url, reason FROM disabled_endpoints ORDER BY url")
+        rows = self._db.query("SELECT url, reason FROM disabled_endpoints ORDER BY url")
         return {row["url"]: row["reason"] for row in rows}

@@ -19,7 +19,7 @@ import httpx
 
 from gcsched._version import __version__
 from gcsched.errors import JournalError
-from gcsched.journal import Journal, OutboxRow
+from gcsched.journal import OutboxRecords, OutboxRow
 from gcsched.telemetry import WebhookDelivered, emit, register_secret
 from gcsched.webhooks.attempt import Attempt, post
 from gcsched.webhooks.events import payload_bytes
@@ -61,7 +61,7 @@ class WebhookSender:
 
     def __init__(
         self,
-        journal: Journal,
+        journal: OutboxRecords,
         *,
         environ: Mapping[str, str],
         transport: httpx.AsyncBaseTransport | None = None,
@@ -354,7 +354,7 @@ class WebhookSender:
 
 
 async def flush(
-    journal: Journal,
+    journal: OutboxRecords,
     *,
     environ: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
@@ -383,7 +383,7 @@ async def flush(
     return await sender.flush()
 
 
-def enable(journal: Journal, url: str) -> bool:
+def enable(journal: OutboxRecords, url: str) -> bool:
     """`gcsched webhooks enable URL`: deliver to an endpoint disabled by a 410 again.
 
     Args:

@@ -1,8 +1,9 @@
-"""The journal's SQLite connection: pragmas, migrations and transactions.
+"""The journal's SQLite database: pragmas, migrations, transactions, guarded updates.
 
-Every write goes through `Connected.transaction()`, one ``BEGIN IMMEDIATE`` …
+Every write goes through `Database.transaction()`, one ``BEGIN IMMEDIATE`` …
 ``COMMIT`` per state transition; an exception inside rolls back everything the
-transaction did (the step *and* its outbox rows).
+transaction did (the step *and* its outbox rows). The stores of the journal
+(`RunTable`, `StepTable`, `OutboxTable`) share one `Database`.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from pathlib import Path
 from typing import Final
 
 from gcsched.errors import JournalError
+from gcsched.journal.files import check_state_dir, check_state_file
 from gcsched.journal.migrations import migrate, refuse_foreign
 
-__all__ = ["BUSY_TIMEOUT_MS", "Connected", "connect", "utc_now"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "connect", "guarded_update", "utc_now"]
 
 #: How long a writer waits for another connection's transaction (milliseconds).
 BUSY_TIMEOUT_MS: Final = 5000
+
+#: Files SQLite keeps next to the database (checked like the database itself).
+_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
 
 
 def utc_now() -> datetime:
@@ -52,11 +57,24 @@ def _require(condition: bool, message: str) -> None:
         raise JournalError(message)
 
 
+def _check_files(path: Path) -> None:
+    """Refuse a journal (or its SQLite side files) that is a link or not ours."""
+    check_state_dir(path.parent)
+    if path.is_dir() and not path.is_symlink():
+        msg = f"{path} is a directory, not a journal file"
+        raise JournalError(msg)
+    check_state_file(path, "journal")
+    for suffix in _SIDE_FILES:
+        check_state_file(path.with_name(path.name + suffix), "journal file")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) the journal at `path`, migrated and configured.
 
     Raises:
         JournalError: the file is not a journal, is corrupt, locked, or unwritable.
+        InputError: the journal, a side file or the state dir is a symlink or
+            belongs to another user.
     """
     where = str(path)
     try:
@@ -64,9 +82,7 @@ def connect(path: Path) -> sqlite3.Connection:
     except OSError as exc:
         msg = f"cannot create the journal directory {path.parent}: {exc.strerror}"
         raise JournalError(msg) from exc
-    if path.is_dir():
-        msg = f"{where} is a directory, not a journal file"
-        raise JournalError(msg)
+    _check_files(path)
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(
@@ -96,22 +112,34 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Connected:
-    """Base of `Journal`: holds the connection, the clock and the write lock."""
-
-    _conn: sqlite3.Connection
-    _clock: Callable[[], datetime]
-    _where: str
-    _mutex: threading.RLock
+class Database:
+    """One SQLite connection of the journal, its clock and its write lock."""
 
     def __init__(
         self, conn: sqlite3.Connection, where: str, clock: Callable[[], datetime]
     ) -> None:
         self._conn = conn
-        self._where = where
+        self.where = where
         self._clock = clock
         self._mutex = threading.RLock()
         self._closed = False
+
+    @classmethod
+    def open(cls, path: Path, clock: Callable[[], datetime] = utc_now) -> Database:
+        """Open the journal database at `path` (see `connect`)."""
+        return cls(connect(path), str(path), clock)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        with self._mutex:
+            if not self._closed:
+                self._closed = True
+                self._conn.close()
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            msg = f"the journal {self.where} is closed"
+            raise JournalError(msg)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -121,19 +149,17 @@ class Connected:
             JournalError: SQLite failed (locked, disk full, corrupt, closed).
         """
         with self._mutex:
-            if self._closed:
-                msg = f"the journal {self._where} is closed"
-                raise JournalError(msg)
+            self._ensure_open()
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise _explain(exc, self._where) from exc
+                raise _explain(exc, self.where) from exc
             try:
                 yield self._conn
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("ROLLBACK")
-                raise _explain(exc, self._where) from exc
+                raise _explain(exc, self.where) from exc
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("ROLLBACK")
@@ -143,7 +169,7 @@ class Connected:
             except sqlite3.Error as exc:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.execute("ROLLBACK")
-                raise _explain(exc, self._where) from exc
+                raise _explain(exc, self.where) from exc
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         """Rows of a read-only statement.
@@ -152,14 +178,57 @@ class Connected:
             JournalError: SQLite failed or the journal is closed.
         """
         with self._mutex:
-            if self._closed:
-                msg = f"the journal {self._where} is closed"
-                raise JournalError(msg)
+            self._ensure_open()
             try:
                 return list(self._conn.execute(sql, params).fetchall())
             except sqlite3.Error as exc:
-                raise _explain(exc, self._where) from exc
+                raise _explain(exc, self.where) from exc
 
     def now(self) -> datetime:
         """The journal clock's current time."""
         return self._clock()
+
+
+def guarded_update(
+    conn: sqlite3.Connection,
+    table: str,
+    key: object,
+    *,
+    missing: str,
+    refuse: Callable[[sqlite3.Row], str | None],
+    assignments: str,
+    params: tuple[object, ...],
+) -> sqlite3.Row:
+    """Read row `key` of `table`, let `refuse` veto it, then update it.
+
+    The one way a journal row changes state, inside the caller's transaction.
+
+    Args:
+        conn: the connection of an open transaction.
+        table: ``runs``, ``steps`` or ``outbox`` (a constant, never input).
+        key: the row's ``id``.
+        missing: the message when there is no such row.
+        refuse: returns why the row may not change (a message), or None.
+        assignments: the ``SET`` clause, e.g. ``"status = ?, error = ?"``.
+        params: the values of `assignments`' placeholders.
+
+    Returns:
+        The row as it was before the update.
+
+    Raises:
+        JournalError: no such row, or `refuse` gave a reason.
+    """
+    row: sqlite3.Row | None = conn.execute(
+        f"SELECT * FROM {table} WHERE id = ?",  # noqa: S608 - table is a constant
+        (key,),
+    ).fetchone()
+    if row is None:
+        raise JournalError(missing)
+    problem = refuse(row)
+    if problem is not None:
+        raise JournalError(problem)
+    conn.execute(
+        f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608 - constants
+        (*params, key),
+    )
+    return row
