@@ -13,8 +13,9 @@ from gcsched.journal.records import (
     OutboxEvent,
     OutboxRow,
     Run,
+    RunStatus,
     Step,
-    StepSpec,
+    StepStatus,
 )
 from gcsched.journal.store import Journal, new_run_id
 
@@ -24,9 +25,10 @@ __all__ = [
     "OutboxEvent",
     "OutboxRow",
     "Run",
+    "RunStatus",
     "StateLock",
     "Step",
-    "StepSpec",
+    "StepStatus",
     "new_run_id",
     "unlock",
 ]

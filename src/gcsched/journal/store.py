@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import Any, Final, Self
 
 from gcsched.errors import JournalError
+from gcsched.genesys import ChangeSpec
 from gcsched.journal.codec import dump_json, dump_time, row_to_run, row_to_step
 from gcsched.journal.connection import connect, utc_now
 from gcsched.journal.outbox import OutboxStore, insert_events
@@ -33,7 +34,6 @@ from gcsched.journal.records import (
     OutboxEvent,
     Run,
     Step,
-    StepSpec,
 )
 from gcsched.telemetry.redact import redact
 
@@ -111,7 +111,7 @@ class Journal(OutboxStore):
         file_sha256: str,
         checksum: str,
         plan: Mapping[str, Any],
-        steps: Sequence[StepSpec],
+        steps: Sequence[ChangeSpec],
     ) -> Run:
         """Record a new open run and its planned steps in one transaction.
 
@@ -156,8 +156,8 @@ class Journal(OutboxStore):
                     (
                         run_id,
                         seq,
-                        spec.action,
-                        spec.kind,
+                        str(spec.action),
+                        spec.stored_kind,
                         spec.target_id,
                         spec.target_name,
                         spec.version_seen,
