@@ -210,3 +210,54 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
 def test_example_exists() -> None:
     """The example file the demo uses is in the repository."""
     assert Path(EXAMPLE).is_file()
+
+
+async def test_webhooks_and_audit_name_the_target_kind_not_the_family(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """A real apply reports `kind` as campaign | sequence | messaging_campaign.
+
+    The example plans every schedule family and both pacing kinds; Renewal
+    Emails' campaign is edited after planning, so its pacing step is a conflict.
+    The journal keeps the stored kinds (families) so older runs still resume.
+    """
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    emails = state.find("messaging_campaigns", "Renewal Emails")
+    assert emails is not None
+    stored = state.stores["messaging_campaigns"][emails["id"]]
+    stored["messagesPerMinute"] = 1 + int(stored.get("messagesPerMinute") or 0)
+    endpoints = loads(ONE, "one.yaml").webhooks
+    runner = Runner(client, journal, audit, actor="a", endpoints=endpoints)
+    result = await runner.apply(planned.plan, checksum=planned.plan.checksum())
+    assert result.status == "partial"
+
+    sent = {
+        (row.event_type, row.payload["data"]["schedule"]["name"]): row.payload["data"][
+            "schedule"
+        ]["kind"]
+        for row in journal.pending_events()
+        if row.event_type.startswith("schedule.")
+    }
+    assert sent[("schedule.created", "Q4 Renewals")] == "campaign"
+    assert sent[("schedule.created", "Collections Ladder")] == "sequence"
+    assert sent[("schedule.created", "Renewal Emails")] == "messaging_campaign"
+    assert sent[("schedule.created", "Payment SMS")] == "messaging_campaign"
+    assert sent[("schedule.conflict", "Renewal Emails")] == "messaging_campaign"
+    assert set(sent.values()) == {"campaign", "sequence", "messaging_campaign"}
+
+    audited = {
+        (e["action"], e["target"]["name"]): e["target"]["kind"]
+        for e in audit.entries(run_id=result.run_id)
+    }
+    assert audited[("create", "Collections Ladder")] == "sequence"
+    assert audited[("create", "Renewal Emails")] == "messaging_campaign"
+    assert audited[("pacing", "Q4 Renewals")] == "campaign"
+    assert set(audited.values()) == {"campaign", "sequence", "messaging_campaign"}
+    assert audit.verify(journal.audit_hashes()).ok
+
+    stored_kinds = {
+        (s.change.action, s.change.target_name): s.change.stored_kind
+        for s in journal.steps(result.run_id)
+    }
+    assert stored_kinds[("create", "Renewal Emails")] == "emailcampaigns"
+    assert stored_kinds[("pacing", "Renewal Emails")] == "messagingcampaign"

@@ -45,8 +45,11 @@ def test_canaries_never_written(tmp_path: Path) -> None:
     with Journal.open(state / "journal.db") as journal:
         run = journal.create_run(
             org_id="o", org_name="O", file_path="f", file_sha256="s", checksum="c",
-            plan={}, steps=[ChangeSpec("update", Family.CAMPAIGNS, "campaign", "i", "C", 1, {}, {"v": 2}),
-                            ChangeSpec("update", Family.CAMPAIGNS, "campaign", "j", "D", 1, {}, {"v": 2})],
+            plan={}, steps=[
+                ChangeSpec("update", Family.CAMPAIGNS, "campaign", ref, name, 1, {},
+                           {"v": 2})
+                for ref, name in (("i", "C"), ("j", "D"))
+            ],
         )  # fmt: skip
         ok, bad = journal.steps(run.id)
         journal.mark_sent(ok.id)

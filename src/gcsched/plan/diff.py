@@ -155,9 +155,11 @@ def index_targets(
     index: dict[K, T] = {}
     problems: list[str] = []
     for item in items:
-        first = index.setdefault(key(item), item)
-        if first is not item:
-            problems.append(clash(item, first))
+        target = key(item)
+        if target in index:
+            problems.append(clash(item, index[target]))
+        else:
+            index[target] = item
     if problems:
         raise ResolveError(problems)
     return index
