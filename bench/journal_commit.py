@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from gcsched.audit import AuditLog, digest
-from gcsched.journal import Journal, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -32,7 +33,16 @@ def bench_journal(directory: Path, sync: str, n: int) -> dict[str, float]:
         [[level]] = journal.db.query("PRAGMA synchronous")
         assert level == {"FULL": 2, "NORMAL": 1}[sync]
         specs = [
-            StepSpec("update", "campaign", f"id{i}", f"C{i}", 1, {"v": 1}, {"v": 2})
+            ChangeSpec(
+                "update",
+                Family.CAMPAIGNS,
+                "campaign",
+                f"id{i}",
+                f"C{i}",
+                1,
+                {"v": 1},
+                {"v": 2},
+            )
             for i in range(n)
         ]
         run = journal.create_run(

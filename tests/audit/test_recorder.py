@@ -15,13 +15,23 @@ from gcsched.audit import (
     entry_hash,
     record_steps,
 )
-from gcsched.journal import Journal, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal
 
 
 def _journal_with_confirmed(path: Path, n: int) -> Journal:
     journal = Journal.open(path)
     specs = [
-        StepSpec("update", "campaign", f"id{i}", f"C{i}", 3, {"v": 3}, {"v": 4})
+        ChangeSpec(
+            "update",
+            Family.CAMPAIGNS,
+            "campaign",
+            f"id{i}",
+            f"C{i}",
+            3,
+            {"v": 3},
+            {"v": 4},
+        )
         for i in range(n)
     ]
     run = journal.create_run(

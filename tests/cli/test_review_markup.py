@@ -14,7 +14,8 @@ from gcsched.audit import AuditLog
 from gcsched.cli.progress import RichProgress
 from gcsched.cli.render import print_run
 from gcsched.engine import RunResult, StepOutcome
-from gcsched.journal import Journal, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal
 
 TWO = """
 version: 1
@@ -100,7 +101,11 @@ def test_state_commands_print_journal_and_audit_text_literally(tmp_path: Path) -
             file_sha256="0" * 64,
             checksum="c" * 64,
             plan={},
-            steps=[StepSpec("create", "campaigns", "t1", "[/t]", None, None, {})],
+            steps=[
+                ChangeSpec(
+                    "create", Family.CAMPAIGNS, "campaign", "t1", "[/t]", None, None, {}
+                )
+            ],
         )
         (step,) = journal.steps(run_.id)
         journal.mark_failed(step.id, error="[/e]")

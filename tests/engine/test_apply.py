@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,8 @@ from gcsched.audit import AuditLog
 from gcsched.client import GenesysClient
 from gcsched.config import load, loads
 from gcsched.engine import Runner, build_plan
-from gcsched.engine.families import REFERENCE_FIELD
-from gcsched.journal import Journal, StepSpec
+from gcsched.genesys import REFERENCE_FIELD
+from gcsched.journal import Journal
 from gcsched.sandbox import SandboxState
 
 pytestmark = pytest.mark.anyio
@@ -55,7 +56,7 @@ async def test_apply_converges_and_replan_is_empty(
     assert again.plan.unchanged == len(file.schedules)
     for change in planned.plan.changes:
         if change.action == "create":
-            body = state.schedule(change.kind, change.target_id)
+            body = state.schedule(change.stored_kind, change.target_id)
             assert body is not None
             assert body["version"] == 1
 
@@ -85,13 +86,15 @@ async def test_concurrent_edit_becomes_a_conflict_not_an_overwrite(
     planned = await build_plan(client, changed, today=TODAY)
     (change,) = planned.plan.changes
     assert change.action == "update"
-    state.edit_behind_back(change.kind, change.target_id)  # a colleague saves it
-    version_now = state.schedule(change.kind, change.target_id)["version"]
+    state.edit_behind_back(change.stored_kind, change.target_id)  # a colleague saves it
+    version_now = state.schedule(change.stored_kind, change.target_id)["version"]
     result = await _runner(client, journal, audit).apply(planned.plan, checksum="y")
     assert result.status == "partial"
     (outcome,) = result.outcomes
     assert outcome.status == "conflict"
-    assert state.schedule(change.kind, change.target_id)["version"] == version_now
+    assert (
+        state.schedule(change.stored_kind, change.target_id)["version"] == version_now
+    )
     (step,) = journal.steps(result.run_id)
     assert step.status == "conflict"
 
@@ -127,23 +130,13 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
         file_sha256=file.sha256,
         checksum=planned.plan.checksum(),
         plan=planned.plan.data(),
-        steps=[
-            StepSpec(
-                change.action,
-                change.kind,
-                change.target_id,
-                change.target_name,
-                change.version_seen,
-                change.before,
-                change.after,
-            )
-        ],
+        steps=[change],
     )
     (step,) = journal.steps(run.id)
     journal.mark_sent(step.id)
     assert change.after is not None
     await client.put_schedule(
-        change.kind, change.target_id, change.after
+        change.stored_kind, change.target_id, change.after
     )  # then "crash"
     runner = _runner(client, journal, audit)
     notes = await runner.recover(planned.plan.org_id, file_sha256=file.sha256)
@@ -153,7 +146,7 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
     assert journal.get_run(run.id).status == "superseded"
     again = await build_plan(client, file, today=TODAY)
     assert not again.plan.has_changes
-    assert state.schedule(change.kind, change.target_id)["version"] == 1
+    assert state.schedule(change.stored_kind, change.target_id)["version"] == 1
     assert len(audit.entries()) == 1
 
 
@@ -171,17 +164,7 @@ async def test_resume_marks_a_step_that_never_landed_failed(
         file_sha256=file.sha256,
         checksum="c",
         plan={},
-        steps=[
-            StepSpec(
-                change.action,
-                change.kind,
-                change.target_id,
-                change.target_name,
-                None,
-                None,
-                change.after,
-            )
-        ],
+        steps=[dataclasses.replace(change, version_seen=None, before=None)],
     )
     (step,) = journal.steps(run.id)
     journal.mark_sent(step.id)
@@ -227,3 +210,54 @@ async def test_deleting_an_owned_schedule_no_longer_in_the_file(
 def test_example_exists() -> None:
     """The example file the demo uses is in the repository."""
     assert Path(EXAMPLE).is_file()
+
+
+async def test_webhooks_and_audit_name_the_target_kind_not_the_family(
+    client: GenesysClient, journal: Journal, audit: AuditLog, state: SandboxState
+) -> None:
+    """A real apply reports `kind` as campaign | sequence | messaging_campaign.
+
+    The example plans every schedule family and both pacing kinds; Renewal
+    Emails' campaign is edited after planning, so its pacing step is a conflict.
+    The journal keeps the stored kinds (families) so older runs still resume.
+    """
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    emails = state.find("messaging_campaigns", "Renewal Emails")
+    assert emails is not None
+    stored = state.stores["messaging_campaigns"][emails["id"]]
+    stored["messagesPerMinute"] = 1 + int(stored.get("messagesPerMinute") or 0)
+    endpoints = loads(ONE, "one.yaml").webhooks
+    runner = Runner(client, journal, audit, actor="a", endpoints=endpoints)
+    result = await runner.apply(planned.plan, checksum=planned.plan.checksum())
+    assert result.status == "partial"
+
+    sent = {
+        (row.event_type, row.payload["data"]["schedule"]["name"]): row.payload["data"][
+            "schedule"
+        ]["kind"]
+        for row in journal.pending_events()
+        if row.event_type.startswith("schedule.")
+    }
+    assert sent[("schedule.created", "Q4 Renewals")] == "campaign"
+    assert sent[("schedule.created", "Collections Ladder")] == "sequence"
+    assert sent[("schedule.created", "Renewal Emails")] == "messaging_campaign"
+    assert sent[("schedule.created", "Payment SMS")] == "messaging_campaign"
+    assert sent[("schedule.conflict", "Renewal Emails")] == "messaging_campaign"
+    assert set(sent.values()) == {"campaign", "sequence", "messaging_campaign"}
+
+    audited = {
+        (e["action"], e["target"]["name"]): e["target"]["kind"]
+        for e in audit.entries(run_id=result.run_id)
+    }
+    assert audited[("create", "Collections Ladder")] == "sequence"
+    assert audited[("create", "Renewal Emails")] == "messaging_campaign"
+    assert audited[("pacing", "Q4 Renewals")] == "campaign"
+    assert set(audited.values()) == {"campaign", "sequence", "messaging_campaign"}
+    assert audit.verify(journal.audit_hashes()).ok
+
+    stored_kinds = {
+        (s.change.action, s.change.target_name): s.change.stored_kind
+        for s in journal.steps(result.run_id)
+    }
+    assert stored_kinds[("create", "Renewal Emails")] == "emailcampaigns"
+    assert stored_kinds[("pacing", "Renewal Emails")] == "messagingcampaign"

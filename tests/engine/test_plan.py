@@ -114,3 +114,44 @@ async def test_checksum_is_stable_across_reads(client: GenesysClient) -> None:
     )
     third = await build_plan(client, other, today=TODAY)
     assert third.plan.checksum() != first.plan.checksum()
+
+
+async def test_checksum_of_the_example_plan_is_pinned(client: GenesysClient) -> None:
+    """The example's plan over the demo org hashes as before typed changes
+    (base commit 42463cf): `plan --json` kinds stay the families."""
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    assert planned.plan.checksum() == (
+        "caf54ef6d8515bccb404b7ae60350e334e9d9c503bb9c952e99971bdd6314054"
+    )
+    kinds = {entry["kind"] for entry in planned.plan.data()["changes"]}
+    assert kinds == {
+        "campaigns",
+        "sequences",
+        "emailcampaigns",
+        "messagingcampaigns",
+        "campaign",
+        "messagingcampaign",
+    }
+
+
+async def test_one_target_named_twice_is_one_resolve_error(
+    client: GenesysClient, state: SandboxState
+) -> None:
+    """By name and by id, one campaign listed twice: refused with both labels."""
+    winback = state.find("campaigns", "Win-back")
+    assert winback is not None
+    text = """
+version: 1
+schedules:
+  - campaign: Win-back
+    time_zone: America/New_York
+    windows: [{days: [mon-fri], start: "16:00", end: "20:00"}]
+  - campaign: ID
+    time_zone: America/New_York
+    windows: [{days: [sat], start: "10:00", end: "12:00"}]
+""".replace("ID", winback["id"])
+    with pytest.raises(ResolveError) as info:
+        await build_plan(client, loads(text, "twice.yaml"), today=TODAY)
+    (reason,) = info.value.reasons
+    assert "'Win-back' are the same campaign" in reason
+    assert winback["id"] in reason

@@ -185,7 +185,11 @@ async def test_concurrent_editor_yields_conflict_and_keeps_their_edit(
     assert _content(theirs) == _content(before)  # our change not written
     with Journal.open(tmp_path / "journal.sqlite") as journal:
         steps = journal.steps(outcome.run.run_id)
-    (step,) = [s for s in steps if s.target_id == winback and s.kind == "campaigns"]
+    (step,) = [
+        s
+        for s in steps
+        if s.change.target_id == winback and s.change.family == "campaigns"
+    ]
     assert step.status == "conflict"
     runs = await _apply_until_converged(
         create_app(state, rate_limit=0), changed, tmp_path

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from gcsched.journal import StepSpec
+from gcsched.genesys import ChangeSpec, Family
 
-SpecFactory = Callable[..., StepSpec]
+SpecFactory = Callable[..., ChangeSpec]
 
 
 class FakeClock:
@@ -23,11 +23,12 @@ class FakeClock:
         self.now += timedelta(**kwargs)
 
 
-def make_spec(name: str = "Q4 Renewals", action: str = "update") -> StepSpec:
-    """A step spec for campaign `name`."""
-    return StepSpec(
-        action=action,
-        kind="campaign",
+def make_spec(name: str = "Q4 Renewals", action: str = "update") -> ChangeSpec:
+    """A change of campaign `name`'s schedule."""
+    return ChangeSpec(
+        action=action,  # type: ignore[arg-type]
+        family=Family.CAMPAIGNS,
+        target_kind="campaign",
         target_id=f"id-{name}",
         target_name=name,
         version_seen=None if action == "create" else 3,

@@ -13,7 +13,8 @@ from gcsched.journal import Journal
 
 _WRITER = """
 import sys
-from gcsched.journal import Journal, OutboxEvent, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal, OutboxEvent
 
 def event(run_id, step_id, kind):
     return OutboxEvent(
@@ -27,7 +28,8 @@ print("ready", flush=True)
 n = 0
 while True:
     n += 1
-    specs = [StepSpec("update", "campaign", f"c{i}", f"C{i}", 1, {"v": 1}, {"v": 2})
+    specs = [ChangeSpec("update", Family.CAMPAIGNS, "campaign",
+                        f"c{i}", f"C{i}", 1, {"v": 1}, {"v": 2})
              for i in range(5)]
     run = journal.create_run(org_id="o", org_name="O", file_path="f",
                              file_sha256=str(n), checksum="c", plan={}, steps=specs)

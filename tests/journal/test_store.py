@@ -45,10 +45,10 @@ def test_create_run_stores_planned_steps_in_order(
     assert run.plan == {"summary": {"update": 3}}
     steps = journal.steps(run.id)
     assert [s.seq for s in steps] == [1, 2, 3]
-    assert [s.target_name for s in steps] == ["C0", "C1", "C2"]
+    assert [s.change.target_name for s in steps] == ["C0", "C1", "C2"]
     assert {s.status for s in steps} == {"planned"}
-    assert steps[0].before == {"name": "C0", "version": 3}
-    assert steps[0].version_seen == 3
+    assert steps[0].change.before == {"name": "C0", "version": 3}
+    assert steps[0].change.version_seen == 3
 
 
 def test_step_goes_planned_sent_confirmed(journal: Journal, spec: SpecFactory) -> None:
@@ -136,7 +136,7 @@ def test_unknown_step_and_action_raise(journal: Journal, spec: SpecFactory) -> N
         journal.mark_sent(999)
     with pytest.raises(JournalError, match="no step 999"):
         journal.step(999)
-    with pytest.raises(JournalError, match="unknown action 'rename'"):
+    with pytest.raises(ValueError, match="'rename' is not a valid Action"):
         _run_with(journal, spec("X", action="rename"))
 
 

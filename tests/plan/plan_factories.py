@@ -7,6 +7,7 @@ from typing import Any
 
 from gcsched.domain import Conflict
 from gcsched.domain.model import Policy
+from gcsched.genesys import parse_stored_kind
 from gcsched.plan import Change, Plan
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
@@ -90,16 +91,20 @@ def change(
     after: Mapping[str, Any] | None = None,
     before: Mapping[str, Any] | None = None,
 ) -> Change:
-    """A change with sensible bodies for its action."""
+    """A change with sensible bodies for its action (`kind`: the stored kind)."""
     if action == "create":
         version = None
     if after is None and action in ("create", "update"):
         after = body(target_id)
     if before is None and action in ("update", "delete"):
         before = read_back(body(target_id, days=["Monday"]), version or 1)
+    if action == "pacing" and kind == "campaigns":
+        kind = "campaign"  # a campaign's pacing, not its schedule
+    family, target_kind = parse_stored_kind(kind)
     return Change(
         action=action,  # type: ignore[arg-type]
-        kind=kind,
+        family=family,
+        target_kind=target_kind,
         target_id=target_id,
         target_name=name or f"Campaign {target_id}",
         version_seen=version,

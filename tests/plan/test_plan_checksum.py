@@ -134,3 +134,51 @@ def test_empty_plan_has_a_sum() -> None:
     """A plan without changes still has a stable checksum (of the policy)."""
     assert plan([]).checksum() == plan([]).checksum()
     assert plan([]).checksum() != plan([], policy=Policy(manage="all")).checksum()
+
+
+def test_checksum_of_a_fixed_plan_is_pinned() -> None:
+    """Every family, both pacing kinds, read-only keys at both depths: the sum
+    is the one the code computed before changes became typed (base commit
+    42463cf), so plans reviewed and runs journaled before still match."""
+    after = read_back(body("w1"), 7)
+    after["recurrences"][0]["selfUri"] = "/x"
+    after["recurrences"][0]["id"] = "rec-1"
+    after["nextOccurrenceDetails"] = {"a": 1}
+    pinned = plan(
+        [
+            change("update", "c1"),
+            change("delete", "s1", kind="sequences"),
+            change("create", "e1", kind="emailcampaigns"),
+            change("update", "w1", kind="whatsappcampaigns", after=after),
+            change("create", "m1", kind="messagingcampaigns"),
+            change(
+                "pacing",
+                "c2",
+                kind="campaign",
+                version=None,
+                before={"maxCallsPerAgent": 2},
+                after={"maxCallsPerAgent": 4},
+            ),
+            change(
+                "pacing",
+                "m2",
+                kind="messagingcampaign",
+                version=5,
+                before={"messagesPerMinute": 2},
+                after={"messagesPerMinute": 9},
+            ),
+        ]
+    )
+    assert pinned.checksum() == (
+        "8a48a9f642e9db5a0c82d6f633faef373f0d228f0630cfde3e3b4cc700dd430d"
+    )
+    kinds = [entry["kind"] for entry in pinned.data()["changes"]]
+    assert kinds == [
+        "sequences",
+        "emailcampaigns",
+        "messagingcampaigns",
+        "campaigns",
+        "whatsappcampaigns",
+        "campaign",
+        "messagingcampaign",
+    ]

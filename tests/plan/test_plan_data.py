@@ -140,7 +140,7 @@ def test_ordering_deletes_first() -> None:
         change("delete", "d1"),
     ]
     ordered = plan(changes).changes
-    assert [(c.action, c.kind, c.target_name, c.target_id) for c in ordered] == [
+    assert [(c.action, c.stored_kind, c.target_name, c.target_id) for c in ordered] == [
         ("delete", "campaigns", "Campaign d1", "d1"),
         ("create", "campaigns", "Alpha", "a"),
         ("create", "campaigns", "Alpha", "y"),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from plan_factories import body, canonical, is_owned, read_back
 
-from gcsched.errors import GcSchedError, InputError
+from gcsched.errors import InputError, ResolveError
 from gcsched.plan import Desired, DiffResult, Existing, diff
 
 MANUAL = {"name": "Manual survey schedule", "campaign": {"id": "c1"}, "intervals": []}
@@ -162,14 +162,18 @@ def test_version_missing_or_odd_is_none() -> None:
 
 
 def test_target_listed_twice_is_input_error() -> None:
-    """Two desired schedules for one target are refused with both named."""
-    with pytest.raises(InputError, match=r"Lapsed Survey \(campaigns c1\).*once"):
-        run([want(), want()], [])
+    """Every target given twice is named at once, in one ResolveError."""
+    with pytest.raises(
+        ResolveError, match=r"Lapsed Survey \(campaigns c1\).*once"
+    ) as err:
+        run([want(), want(), want()], [])
+    assert isinstance(err.value, InputError)
+    assert len(err.value.reasons) == 2
 
 
 def test_org_with_two_schedules_for_one_target_is_an_error() -> None:
     """Two existing schedules for one target stop the diff instead of guessing."""
-    with pytest.raises(GcSchedError, match="two campaigns schedules"):
+    with pytest.raises(ResolveError, match="two campaigns schedules"):
         run([], [have(OWNED_OTHER), have(OWNED_OTHER)])
 
 

@@ -28,7 +28,11 @@ def test_only_differing_fields_are_in_before_and_after() -> None:
         )
     )
     assert change.action == "pacing"
-    assert change.kind == "campaign"
+    assert (change.stored_kind, change.family, change.target_kind) == (
+        "campaign",
+        None,
+        "campaign",
+    )
     assert change.before == {"maxCallsPerAgent": 2}
     assert change.after == {"maxCallsPerAgent": 3}
     assert change.version_seen is None
@@ -64,7 +68,7 @@ def test_messaging_pacing_carries_the_campaign_version() -> None:
     """Messaging pacing goes by PUT with version: version_seen is the campaign's."""
     (change,) = pacing_changes(
         PacingDesired(
-            "messagingcampaign",
+            "messaging_campaign",
             "m1",
             "SMS blast",
             current={"messagesPerMinute": 100},

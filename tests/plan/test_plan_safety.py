@@ -1,12 +1,15 @@
-"""Plan.raise_if_unsafe(): octoDNS-style thresholds, min_existing and --force."""
+"""Plan.raise_if_unsafe(): rejected conflicts, octoDNS-style thresholds, --force."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
-from plan_factories import many, plan
+from plan_factories import FakeConflict, change, many, plan
 
 from gcsched.domain.model import Policy
-from gcsched.errors import RefusedError, UnsafePlanError
+from gcsched.errors import ConflictsRejectedError, RefusedError, UnsafePlanError
 from gcsched.plan import MAX_CHANGE_FRACTION, MIN_EXISTING
 
 
@@ -106,3 +109,28 @@ def test_min_existing_boundary_is_inclusive() -> None:
 def test_unsafe_reasons_empty_when_safe() -> None:
     """A safe plan has no reasons."""
     assert plan(many("update", 1), existing=20).unsafe_reasons() == []
+
+
+CONFLICT_OF_SAFETY = FakeConflict(
+    type="audience",
+    campaigns=("Q4 Renewals", "Win-back"),
+    contact_list="list-1",
+    start=datetime(2026, 12, 1, 15, tzinfo=UTC),
+    end=datetime(2026, 12, 1, 16, tzinfo=UTC),
+    resolution="warn",
+    winner=None,
+    reason="same contact list",
+)
+
+
+def test_rejected_conflicts_are_refused_even_when_forced() -> None:
+    """`reject` conflicts are the one refusal --force does not lift."""
+    rejected = dataclasses.replace(CONFLICT_OF_SAFETY, resolution="reject")
+    risky = plan([change("create", "c1")], conflicts=(rejected,))
+    assert risky.rejected == (rejected,)
+    for force in (False, True):
+        with pytest.raises(ConflictsRejectedError, match="1 audience conflict") as err:
+            risky.raise_if_unsafe(force=force)
+        assert err.value.conflicts == (rejected,)
+    trimmed = dataclasses.replace(rejected, resolution="trim")
+    plan([change("create", "c1")], conflicts=(trimmed,)).raise_if_unsafe()

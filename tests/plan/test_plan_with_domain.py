@@ -8,6 +8,7 @@ from typing import Any
 
 from gcsched.domain import render_body
 from gcsched.domain.model import DayRange, Schedule, Target, TimedRange, Weekday, Window
+from gcsched.genesys import Action, Family
 from gcsched.plan import Change, Desired, Existing, diff
 
 TODAY = date(2026, 11, 1)
@@ -107,8 +108,9 @@ def test_domain_ownership_marker() -> None:
 def test_describe_survives_a_body_the_domain_cannot_read() -> None:
     """A malformed body is described as it is instead of raising."""
     odd = Change(
-        action="update",
-        kind="campaigns",
+        action=Action.UPDATE,
+        family=Family.CAMPAIGNS,
+        target_kind="campaign",
         target_id="c1",
         target_name="Q4",
         version_seen=1,

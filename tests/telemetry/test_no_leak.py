@@ -9,7 +9,8 @@ import urllib.parse
 from pathlib import Path
 
 from gcsched.audit import AuditLog, record_steps
-from gcsched.journal import Journal, OutboxEvent, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal, OutboxEvent
 from gcsched.telemetry import (
     RequestCompleted,
     RunMetrics,
@@ -44,8 +45,11 @@ def test_canaries_never_written(tmp_path: Path) -> None:
     with Journal.open(state / "journal.db") as journal:
         run = journal.create_run(
             org_id="o", org_name="O", file_path="f", file_sha256="s", checksum="c",
-            plan={}, steps=[StepSpec("update", "campaign", "i", "C", 1, {}, {"v": 2}),
-                            StepSpec("update", "campaign", "j", "D", 1, {}, {"v": 2})],
+            plan={}, steps=[
+                ChangeSpec("update", Family.CAMPAIGNS, "campaign", ref, name, 1, {},
+                           {"v": 2})
+                for ref, name in (("i", "C"), ("j", "D"))
+            ],
         )  # fmt: skip
         ok, bad = journal.steps(run.id)
         journal.mark_sent(ok.id)

@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 import httpx
 from webhook_support import SECRET, SECRET_ENV, endpoint, public_resolver
 
-from gcsched.journal import Journal, StepSpec
-from gcsched.webhooks import WebhookSender, build_events, schedule_event_data
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal
+from gcsched.webhooks import WebhookSender, build_events, change_event_data
 
 
 def _die() -> None:
@@ -38,19 +39,25 @@ def main(path: str, mode: str) -> None:
         file_sha256="f" * 64,
         checksum="c" * 64,
         plan={},
-        steps=[StepSpec("update", "campaign", "c-1", "Q4 Renewals", 3, before, after)],
+        steps=[
+            ChangeSpec(
+                "update",
+                Family.CAMPAIGNS,
+                "campaign",
+                "c-1",
+                "Q4 Renewals",
+                3,
+                before,
+                after,
+            )
+        ],
     )
     (step,) = journal.steps(run.id)
     journal.mark_sent(step.id)
-    data = schedule_event_data(
+    data = change_event_data(
         run_id=run.id,
         org={"id": run.org_id, "name": run.org_name},
-        kind=step.kind,
-        target_id=step.target_id,
-        target_name=step.target_name,
-        action=step.action,
-        before=before,
-        after=after,
+        change=step.change,
         step_id=step.id,
     )
     events = build_events(

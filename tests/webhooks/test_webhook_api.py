@@ -17,6 +17,7 @@ def test_public_names() -> None:
             "Resolver",
             "WebhookSender",
             "build_events",
+            "change_event_data",
             "check_endpoints",
             "enable",
             "endpoint_label",

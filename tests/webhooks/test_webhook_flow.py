@@ -14,7 +14,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 from webhook_support import SECRET, SECRET_ENV, FakeClock, endpoint, public_resolver
 
-from gcsched.journal import Journal, StepSpec
+from gcsched.genesys import ChangeSpec, Family
+from gcsched.journal import Journal
 from gcsched.webhooks import (
     WebhookSender,
     build_events,
@@ -56,8 +57,12 @@ def _run(journal: Journal) -> tuple[str, list[int]]:
         checksum="b" * 64,
         plan={},
         steps=[
-            StepSpec("create", "campaign", "c-1", "Q4", None, None, body),
-            StepSpec("update", "campaign", "c-2", "Q1", 7, body, body),
+            ChangeSpec(
+                "create", Family.CAMPAIGNS, "campaign", "c-1", "Q4", None, None, body
+            ),
+            ChangeSpec(
+                "update", Family.CAMPAIGNS, "campaign", "c-2", "Q1", 7, body, body
+            ),
         ],
     )
     return run.id, [step.id for step in journal.steps(run.id)]

@@ -25,11 +25,9 @@ from gcsched.client import (
     resolve_api_url,
 )
 from gcsched.config import dump, load, schedule_from_mapping
-from gcsched.domain import parse_body
-from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target, TargetKind
+from gcsched.domain import Conflict, parse_body
+from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target
 from gcsched.engine import (
-    FAMILIES,
-    REFERENCE_FIELD,
     PlannedRun,
     Progress,
     Runner,
@@ -37,14 +35,17 @@ from gcsched.engine import (
     build_plan,
     read_org,
 )
-from gcsched.engine.families import TARGET_KIND
-from gcsched.errors import (
-    ChecksumMismatchError,
-    ConflictsRejectedError,
-    InputError,
+from gcsched.errors import ChecksumMismatchError, InputError
+from gcsched.genesys import (
+    FAMILIES,
+    REFERENCE_FIELD,
+    TARGET_KIND,
+    ChangeSpec,
+    Family,
+    TargetKind,
 )
-from gcsched.journal import Journal, Run, StateStore, Step
-from gcsched.plan import Change, Plan, group_conflicts
+from gcsched.journal import Journal, Run, StateStore
+from gcsched.plan import Plan
 from gcsched.plan.plan import hashed_body, policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
@@ -75,10 +76,9 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def rejected(planned: PlannedRun | Plan) -> tuple[Any, ...]:
+def rejected(planned: PlannedRun | Plan) -> tuple[Conflict, ...]:
     """The conflicts the policy refuses (`audience_conflicts: reject`)."""
-    plan = planned.plan if isinstance(planned, PlannedRun) else planned
-    return tuple(c for c in plan.conflicts if c.resolution == "reject")
+    return (planned.plan if isinstance(planned, PlannedRun) else planned).rejected
 
 
 class Connection:
@@ -203,21 +203,6 @@ class Connection:
                 snapshot=snapshot,
             )
             plan = planned.plan
-            refused = rejected(plan)
-            if refused:
-                pairs = sorted(
-                    {
-                        f"{' × '.join(g.campaigns)} ({g.audience}, {g.count} overlaps, "
-                        f"first {g.first:%Y-%m-%d %H:%M} UTC)"
-                        for g in group_conflicts(refused, plan.contact_lists)
-                    }
-                )
-                msg = (
-                    f"{len(refused)} audience conflict(s) are rejected by "
-                    "policy.audience_conflicts: reject: " + "; ".join(pairs) + ". "
-                    "Change the windows, or set audience_conflicts to trim or warn"
-                )
-                raise ConflictsRejectedError(msg, refused)
             if checksum is not None and not _reviewed(plan, checksum, resumed, journal):
                 msg = (
                     f"the plan now has checksum {plan.checksum()}, not {checksum}: "
@@ -266,15 +251,12 @@ class Connection:
         validation, conflict checks, journal, webhooks and audit as a file apply;
         other schedules in the org are left alone.
         """
-        given = [
-            (kind, ref)
-            for kind, ref in (
-                ("campaign", campaign),
-                ("sequence", sequence),
-                ("messaging_campaign", messaging_campaign),
-            )
-            if ref is not None
-        ]
+        targets: tuple[tuple[TargetKind, str | None], ...] = (
+            ("campaign", campaign),
+            ("sequence", sequence),
+            ("messaging_campaign", messaging_campaign),
+        )
+        given = [(kind, ref) for kind, ref in targets if ref is not None]
         if len(given) != 1:
             msg = (
                 "provision takes exactly one of campaign=, sequence= or "
@@ -282,7 +264,7 @@ class Connection:
             )
             raise InputError(msg)
         kind, ref = given[0]
-        target = Target(kind=_kind(kind), ref=ref)
+        target = Target(kind=kind, ref=ref)
         entry = schedule_from_mapping(schedule, target=target)
         rules = policy or Policy()
         raw = json.dumps(
@@ -315,7 +297,7 @@ class Connection:
         """
         snapshot = await read_org(self.client)
         pools = snapshot.targets()
-        found: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
+        found: list[tuple[Family, str, str | None, Mapping[str, Any]]] = []
         for family in FAMILIES:
             pool = pools[family]
             counts = Counter(str(item.get("name")) for item in pool)
@@ -336,7 +318,7 @@ class Connection:
         skipped: list[str] = []
         for family, target_id, name, live in found:
             ref = name if name is not None and across[name] == 1 else target_id
-            target = Target(kind=_kind(TARGET_KIND[family]), ref=ref)
+            target = Target(kind=TARGET_KIND[family], ref=ref)
             try:
                 schedule = parse_body(live, target=target)
             except InputError as exc:
@@ -387,16 +369,16 @@ def _reviewed(
     wanted = {_change_key(c) for c in plan.changes}
     return any(
         run.checksum == checksum
-        and wanted <= {_change_key(s) for s in journal.steps(run.id)}
+        and wanted <= {_change_key(s.change) for s in journal.steps(run.id)}
         for run in resumed
     )
 
 
-def _change_key(item: Change | Step) -> str:
+def _change_key(item: ChangeSpec) -> str:
     """What the checksum covers of one change (or of the step made from one)."""
     key = [
         item.action,
-        item.kind,
+        item.stored_kind,
         item.target_id,
         item.version_seen,
         hashed_body(item.after),
@@ -420,14 +402,6 @@ def _list_name(entity: Mapping[str, Any]) -> str | None:
     if isinstance(ref, Mapping):
         return str(ref.get("name") or ref.get("id") or "") or None
     return None
-
-
-def _kind(value: str) -> TargetKind:
-    if value == "campaign":
-        return "campaign"
-    if value == "sequence":
-        return "sequence"
-    return "messaging_campaign"
 
 
 @contextlib.asynccontextmanager
@@ -506,8 +480,3 @@ async def connect(
     finally:
         if saver is not None:
             saver()
-
-
-def state_paths(state_dir: str | os.PathLike[str] | None) -> StatePaths:
-    """The state paths for `state_dir` (default `.gcsched/`)."""
-    return StatePaths.at(Path(state_dir) if state_dir is not None else None)

@@ -10,12 +10,13 @@ one, then records the hash in the journal. Steps are read through the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gcsched.audit.chain import digest
 from gcsched.audit.log import AuditLog
+from gcsched.genesys import ChangeSpec
 
 __all__ = ["AuditableStep", "entry_for", "record_steps"]
 
@@ -28,21 +29,9 @@ class AuditableStep(Protocol):
     @property
     def run_id(self) -> str: ...
     @property
-    def action(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def target_id(self) -> str: ...
-    @property
-    def target_name(self) -> str: ...
-    @property
-    def version_seen(self) -> int | None: ...
+    def change(self) -> ChangeSpec: ...
     @property
     def version_new(self) -> int | None: ...
-    @property
-    def before(self) -> Mapping[str, Any] | None: ...
-    @property
-    def after(self) -> Mapping[str, Any] | None: ...
     @property
     def updated_at(self) -> datetime: ...
 
@@ -50,9 +39,13 @@ class AuditableStep(Protocol):
 def entry_for(step: AuditableStep, *, actor: str) -> dict[str, Any]:
     """The audit entry of a confirmed `step` done by OAuth client `actor`.
 
-    The time is when the journal confirmed the step; digests are of the
+    The time is when the journal confirmed the step; `target.kind` is campaign,
+    sequence or messaging_campaign (entries written by 0.1.0 hold the schedule
+    family there, e.g. ``campaigns``: read them with
+    `gcsched.genesys.target_kind_of`, see CHANGELOG.md); digests are of the
     Genesys bodies before and after (None where there is no body).
     """
+    change = step.change
     moment = step.updated_at
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -61,11 +54,15 @@ def entry_for(step: AuditableStep, *, actor: str) -> dict[str, Any]:
         "run_id": step.run_id,
         "step_id": step.id,
         "actor": actor,
-        "action": step.action,
-        "target": {"kind": step.kind, "id": step.target_id, "name": step.target_name},
-        "before_digest": None if step.before is None else digest(dict(step.before)),
-        "after_digest": None if step.after is None else digest(dict(step.after)),
-        "version_seen": step.version_seen,
+        "action": str(change.action),
+        "target": {
+            "kind": change.target_kind,
+            "id": change.target_id,
+            "name": change.target_name,
+        },
+        "before_digest": None if change.before is None else digest(dict(change.before)),
+        "after_digest": None if change.after is None else digest(dict(change.after)),
+        "version_seen": change.version_seen,
         "version_new": step.version_new,
     }
 

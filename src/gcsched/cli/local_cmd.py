@@ -86,12 +86,13 @@ def runs_show(
     for column in ("#", "action", "kind", "target", "seen", "new", "status", "error"):
         table.add_column(column)
     for step in steps:
+        change = step.change
         table.add_row(
             str(step.seq),
-            step.action,
-            step.kind,
-            plain(step.target_name),
-            str(step.version_seen if step.version_seen is not None else "-"),
+            change.action,
+            change.stored_kind,
+            plain(change.target_name),
+            str(change.version_seen if change.version_seen is not None else "-"),
             str(step.version_new if step.version_new is not None else "-"),
             step.status,
             plain(step.error or ""),

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
-        from gcsched.api import load, rejected
+        from gcsched.api import load
 
         g = globals_of(ctx)
         schedule_file = load(file)
@@ -117,7 +117,7 @@ def register(app: typer.Typer) -> None:
         _show_plan(result, as_json=as_json, markdown=markdown)
         if out_file is not None:
             out_file.write_text(json.dumps(result.data(), indent=2) + "\n")
-        if rejected(result):
+        if result.rejected:
             if not as_json:
                 err.print(
                     "[red]refused:[/] audience conflicts rejected by policy "

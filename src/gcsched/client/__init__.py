@@ -22,7 +22,6 @@ from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
 from gcsched.client.regions import REGIONS, login_url_for, resolve_api_url
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.stats import ClientStats
-from gcsched.client.wire import SCHEDULE_REFERENCE, Family
 
 __all__ = [
     "CLIENT_ID_VAR",
@@ -30,12 +29,10 @@ __all__ = [
     "DEFAULT_RATE_LIMIT",
     "FAMILIES",
     "REGIONS",
-    "SCHEDULE_REFERENCE",
     "CircuitBreaker",
     "ClientCredentialsAuth",
     "ClientStats",
     "Credentials",
-    "Family",
     "GenesysClient",
     "RetryBudget",
     "TokenBucket",

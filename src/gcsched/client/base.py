@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self, get_args
+from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
@@ -28,12 +28,12 @@ from gcsched.client.sender import AMBIGUOUS, Sender
 from gcsched.client.stats import ClientStats
 from gcsched.client.transport import SocketLikeTransport
 from gcsched.errors import ApiError, AuthenticationError, InputError
+from gcsched.genesys import FAMILIES
 
 __all__ = ["FAMILIES", "ClientBase"]
 
 log = logging.getLogger("gcsched.client")
 
-FAMILIES: tuple[str, ...] = get_args(wire.Family)
 PAGE_SIZE = 100
 _MAX_PAGES = 1000
 _LIMIT_KEYS = ("client.credentials.token.rate.per.minute", "token.rate.per.minute")

@@ -14,6 +14,7 @@ from typing import Any
 from gcsched.client import wire
 from gcsched.client.base import _SCHEDULES, ClientBase, _seg
 from gcsched.errors import ApiError, VersionConflictError
+from gcsched.genesys import SERVER_SET_KEYS
 
 __all__ = ["GenesysClient", "landed"]
 
@@ -26,9 +27,6 @@ _CONTACT_LISTS = "/api/v2/outbound/contactlists"
 _TIME_SETS = "/api/v2/outbound/callabletimesets"
 
 
-_SERVER_SET = frozenset({"version", "id", "selfUri", "dateCreated", "dateModified"})
-
-
 def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
     """Whether `stored` holds everything `sent` said (server-set fields aside)."""
     if isinstance(sent, Mapping):
@@ -37,7 +35,7 @@ def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
         return all(
             key in stored and landed(value, stored[key], top=False)
             for key, value in sent.items()
-            if not (top and key in _SERVER_SET)
+            if not (top and key in SERVER_SET_KEYS)
         )
     if isinstance(sent, list):
         return (

@@ -9,14 +9,15 @@ the documented enums. Field names are the API's camelCase, through aliases.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.alias_generators import to_camel
 
+from gcsched.genesys import DAY_NAMES, REFERENCE_FIELD, Family
+
 __all__ = [
     "SCHEDULE_MODELS",
-    "SCHEDULE_REFERENCE",
     "Alteration",
     "CallableTimeSet",
     "Campaign",
@@ -26,7 +27,6 @@ __all__ = [
     "EmailCampaignSchedule",
     "EntityListing",
     "ErrorBody",
-    "Family",
     "LimitsListing",
     "MessagingCampaign",
     "MessagingCampaignBody",
@@ -47,27 +47,11 @@ __all__ = [
     "validate_outbound_schedule",
 ]
 
-Family = Literal[
-    "campaigns",
-    "sequences",
-    "emailcampaigns",
-    "messagingcampaigns",
-    "whatsappcampaigns",
-]
-
 _STRICT_ENUMS: dict[str, tuple[str, ...]] = {
     "pattern.type": ("Daily", "Weekly"),
     "range.type": ("NoEnd", "EndDate", "Numbered"),
     "alteration.type": ("Exclusion", "Inclusion"),
-    "day": (
-        "Sunday",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-    ),
+    "day": DAY_NAMES,
 }
 
 
@@ -313,22 +297,14 @@ class WhatsAppCampaignSchedule(ScheduleBase):
     whats_app_campaign: EntityRef | None = None
 
 
-SCHEDULE_MODELS: dict[str, type[ScheduleBase]] = {
-    "campaigns": CampaignSchedule,
-    "sequences": SequenceSchedule,
-    "emailcampaigns": EmailCampaignSchedule,
-    "messagingcampaigns": MessagingCampaignSchedule,
-    "whatsappcampaigns": WhatsAppCampaignSchedule,
+SCHEDULE_MODELS: Mapping[str, type[ScheduleBase]] = {
+    Family.CAMPAIGNS: CampaignSchedule,
+    Family.SEQUENCES: SequenceSchedule,
+    Family.EMAIL_CAMPAIGNS: EmailCampaignSchedule,
+    Family.MESSAGING_CAMPAIGNS: MessagingCampaignSchedule,
+    Family.WHATSAPP_CAMPAIGNS: WhatsAppCampaignSchedule,
 }
-
-SCHEDULE_REFERENCE: Mapping[str, str] = {
-    "campaigns": "campaign",
-    "sequences": "sequence",
-    "emailcampaigns": "emailCampaign",
-    "messagingcampaigns": "messagingCampaign",
-    "whatsappcampaigns": "whatsAppCampaign",
-}
-"""The JSON field of each family's schedule that names what it schedules."""
+"""The wire model of each family's schedule (the reference field: `REFERENCE_FIELD`)."""
 
 
 class _OutboundSchedule(Wire):
@@ -368,7 +344,8 @@ def validate_outbound_schedule(family: str, body: Mapping[str, Any]) -> None:
     """Check a schedule body before a PUT; raises ``ValidationError``."""
     _OutboundSchedule.model_validate(dict(body))
     SCHEDULE_MODELS[family].model_validate(dict(body))
-    ref = body.get(SCHEDULE_REFERENCE[family])
+    ref_field = REFERENCE_FIELD[Family(family)]
+    ref = body.get(ref_field)
     if not isinstance(ref, Mapping) or not ref.get("id"):
         title = "ScheduleBody"
         raise ValidationError.from_exception_data(
@@ -376,7 +353,7 @@ def validate_outbound_schedule(family: str, body: Mapping[str, Any]) -> None:
             [
                 {
                     "type": "missing",
-                    "loc": (SCHEDULE_REFERENCE[family], "id"),
+                    "loc": (ref_field, "id"),
                     "input": ref,
                 }
             ],

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from gcsched.domain.model import Alteration, DayRange, Weekday, Window
+from gcsched.genesys import DAY_NAMES
 
 __all__ = [
     "GENESYS_DAY_NAMES",
@@ -31,15 +32,7 @@ __all__ = [
 NO_FROM_ANCHOR = date(1970, 1, 5)
 
 #: Genesys `daysOfWeek` names by ISO weekday, Monday first.
-GENESYS_DAY_NAMES: dict[Weekday, str] = {
-    Weekday.MONDAY: "Monday",
-    Weekday.TUESDAY: "Tuesday",
-    Weekday.WEDNESDAY: "Wednesday",
-    Weekday.THURSDAY: "Thursday",
-    Weekday.FRIDAY: "Friday",
-    Weekday.SATURDAY: "Saturday",
-    Weekday.SUNDAY: "Sunday",
-}
+GENESYS_DAY_NAMES: dict[Weekday, str] = {day: DAY_NAMES[day - 1] for day in Weekday}
 
 
 def week_start(day: date) -> date:

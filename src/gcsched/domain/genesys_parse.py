@@ -27,15 +27,10 @@ from gcsched.domain.model import (
     Window,
 )
 from gcsched.errors import InputError
+from gcsched.genesys import REFERENCE_KEYS, SCHEDULE_READ_ONLY_KEYS
 
-__all__ = ["READ_ONLY_KEYS", "REFERENCE_KEYS", "canonical_body", "parse_body"]
+__all__ = ["canonical_body", "parse_body"]
 
-READ_ONLY_KEYS = frozenset(
-    {"id", "version", "dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
-)
-REFERENCE_KEYS = frozenset(
-    {"campaign", "sequence", "emailCampaign", "messagingCampaign", "whatsAppCampaign"}
-)
 _DAYS_BY_NAME = {name.lower(): day for day, name in GENESYS_DAY_NAMES.items()}
 _DAY_ORDER = {name: int(day) for day, name in GENESYS_DAY_NAMES.items()}
 _MIDNIGHT = time(0)
@@ -360,7 +355,7 @@ def canonical_body(body: Mapping[str, Any]) -> dict[str, Any]:
     out["recurrences"] = [
         _canonical_recurrence(r, zone_name) for r in body.get("recurrences") or []
     ]
-    skip = READ_ONLY_KEYS | REFERENCE_KEYS | set(out)
+    skip = SCHEDULE_READ_ONLY_KEYS | REFERENCE_KEYS | set(out)
     for key in sorted(k for k in body if k not in skip):
         out[key] = body[key]
     return out

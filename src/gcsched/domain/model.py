@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Literal
 
+from gcsched.genesys import TargetKind
+
 __all__ = [
     "MAX_CHANGE_FRACTION",
     "MIN_EXISTING",
@@ -35,7 +37,6 @@ __all__ = [
     "Window",
 ]
 
-TargetKind = Literal["campaign", "sequence", "messaging_campaign"]
 RenderMode = Literal["recurrences", "intervals"]
 AudienceConflictMode = Literal["reject", "trim", "warn"]
 Manage = Literal["owned", "all"]

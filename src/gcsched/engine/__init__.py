@@ -5,7 +5,6 @@ It talks to the org only through the `Org` protocol (never httpx itself).
 
 from __future__ import annotations
 
-from gcsched.engine.families import FAMILIES, FAMILY_BY_CHANNEL, REFERENCE_FIELD
 from gcsched.engine.planner import PlannedRun, build_plan, existing_schedules
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
@@ -13,9 +12,6 @@ from gcsched.engine.runner import Progress, Runner, RunResult, StepOutcome
 from gcsched.engine.snapshot import OrgSnapshot, read_org
 
 __all__ = [
-    "FAMILIES",
-    "FAMILY_BY_CHANNEL",
-    "REFERENCE_FIELD",
     "Org",
     "OrgSnapshot",
     "PlannedRun",

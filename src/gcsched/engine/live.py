@@ -18,22 +18,20 @@ org snapshot, and sizes are fetched only for conflicts between file schedules
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 from gcsched.domain import FixedSet, LiveSchedule, fixed_participants, owned
-from gcsched.domain.model import TargetKind
-from gcsched.engine.families import REFERENCE_FIELD, TARGET_KIND
+from gcsched.engine.ports import Json
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
+from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
 
 __all__ = ["existing_schedules", "fixed_schedules", "list_names", "target_names"]
 
-Json = dict[str, Any]
 
-
-def existing_schedules(snapshot: OrgSnapshot) -> dict[tuple[str, str], Json]:
+def existing_schedules(snapshot: OrgSnapshot) -> dict[tuple[Family, str], Json]:
     """Every schedule in the org keyed by (family, target id)."""
-    out: dict[tuple[str, str], Json] = {}
+    out: dict[tuple[Family, str], Json] = {}
     for family, items in snapshot.schedules.items():
         ref_field = REFERENCE_FIELD[family]
         for body in items:
@@ -64,11 +62,11 @@ def target_names(snapshot: OrgSnapshot) -> dict[str, str]:
 
 
 def _live_audience(
-    family: str, entity: Mapping[str, Any], snap: OrgSnapshot
+    family: Family, entity: Mapping[str, Any], snap: OrgSnapshot
 ) -> frozenset[str]:
     """A target's contact lists: its own, or a sequence's member campaigns' lists."""
     entities: Sequence[Mapping[str, Any]] = [entity]
-    if family == "sequences":
+    if family == Family.SEQUENCES:
         refs = entity.get("campaigns") or []
         ids = {str(r.get("id")) for r in refs if isinstance(r, Mapping)}
         entities = [c for c in snap.campaigns if str(c.get("id")) in ids]
@@ -107,6 +105,6 @@ def fixed_schedules(
         audience = _live_audience(family, entity, snap)
         if audience & file_lists:
             name = str(entity.get("name") or target_id)
-            kind = cast(TargetKind, TARGET_KIND[family])
+            kind = TARGET_KIND[family]
             live.append(LiveSchedule(kind, target_id, name, body, audience))
     return fixed_participants(live, taken={r.label for r in resolved})

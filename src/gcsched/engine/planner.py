@@ -14,8 +14,7 @@ from datetime import date
 from typing import Any
 
 from gcsched.domain import CheckResult, check, owned, render_body
-from gcsched.domain.model import Schedule, ScheduleFile
-from gcsched.engine.families import REFERENCE_FIELD
+from gcsched.domain.model import ScheduleFile
 from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
@@ -26,8 +25,8 @@ from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
 from gcsched.engine.warnings import plan_warnings
-from gcsched.errors import ResolveError
-from gcsched.plan import Desired, Existing, PacingDesired, Plan, diff
+from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND
+from gcsched.plan import Desired, Existing, PacingDesired, Plan, diff, index_targets
 
 __all__ = [
     "PlannedRun",
@@ -36,8 +35,6 @@ __all__ = [
     "fixed_schedules",
     "pacing_of",
 ]
-
-Json = dict[str, Any]
 
 _VOICE_PACING = {
     "max_calls_per_agent": "maxCallsPerAgent",
@@ -104,7 +101,7 @@ def pacing_of(resolved: Resolved, *, map_priority: bool) -> PacingDesired | None
     current = {field: entity.get(field) for field in desired}
     version = entity.get("version")
     return PacingDesired(
-        kind="campaign" if resolved.voice else "messagingcampaign",
+        target_kind="campaign" if resolved.voice else "messaging_campaign",
         target_id=resolved.target_id,
         target_name=resolved.target_name,
         current=current,
@@ -124,20 +121,16 @@ async def _sizes(org: Org, list_ids: set[str]) -> dict[str, int]:
 
 
 def _check_duplicates(resolved: Sequence[Resolved]) -> None:
-    seen: dict[tuple[str, str], Schedule] = {}
-    problems = []
-    for item in resolved:
-        key = (item.family, item.target_id)
-        if key in seen:
-            first = seen[key]
-            problems.append(
-                f"{item.schedule.source or ''}: {item.label!r} and "
-                f"{first.label!r} are the same {item.family[:-1]} "
-                f"({item.target_name}, {item.target_id}); keep one entry"
-            )
-        seen[key] = item.schedule
-    if problems:
-        raise ResolveError(problems)
+    index_targets(
+        resolved,
+        lambda item: (item.family, item.target_id),
+        lambda item, first: (
+            f"{item.schedule.source or ''}: {item.label!r} and "
+            f"{first.label!r} are the same "
+            f"{TARGET_KIND[item.family].replace('_', ' ')} "
+            f"({item.target_name}, {item.target_id}); keep one entry"
+        ),
+    )
 
 
 async def build_plan(
@@ -208,7 +201,7 @@ async def build_plan(
         if wanted is not None:
             pacing.append(wanted)
     names = target_names(snap)
-    wanted_keys = {(d.kind, d.target_id) for d in desired}
+    wanted_keys = {(d.family, d.target_id) for d in desired}
     existing = [
         Existing(family, target_id, names.get(target_id, target_id), body)
         for (family, target_id), body in sorted(existing_by_key.items())

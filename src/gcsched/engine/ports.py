@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-__all__ = ["Org"]
+__all__ = ["Json", "Org"]
 
 Json = dict[str, Any]
+"""A JSON object as the API sends and takes it (the one alias of the engine)."""
 
 
 class Org(Protocol):

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from gcsched.domain.model import Schedule
-from gcsched.engine.families import messaging_family
+from gcsched.engine.ports import Json
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import ResolveError
+from gcsched.genesys import Family, messaging_family
 
 __all__ = ["Resolved", "resolve_targets"]
-
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +21,7 @@ class Resolved:
     """A schedule of the file matched to its org object."""
 
     schedule: Schedule
-    family: str
+    family: Family
     target_id: str
     target_name: str
     entity: Mapping[str, Any]
@@ -86,15 +85,15 @@ def resolve_targets(
         kind = schedule.target.kind
         if kind == "campaign":
             entity, problem = _find(schedule, list(snapshot.campaigns), "campaign")
-            family = "campaigns"
+            family = Family.CAMPAIGNS
         elif kind == "sequence":
             entity, problem = _find(schedule, list(snapshot.sequences), "sequence")
-            family = "sequences"
+            family = Family.SEQUENCES
         else:
             entity, problem = _find(
                 schedule, list(snapshot.messaging_campaigns), "messaging campaign"
             )
-            family = messaging_family(entity) if entity else "messagingcampaigns"
+            family = messaging_family(entity) if entity else Family.MESSAGING_CAMPAIGNS
         if entity is None:
             problems.append(problem or f"cannot resolve {schedule.target.ref!r}")
             continue

@@ -23,10 +23,10 @@ from gcsched.errors import (
     NetworkError,
     VersionConflictError,
 )
-from gcsched.journal import OutboxEvent, Run, StateStore, Step, StepSpec
+from gcsched.journal import OutboxEvent, Run, StateStore, Step
 from gcsched.plan import Plan
 from gcsched.telemetry import ApplyStepFinished, RunFinished, RunStarted, emit
-from gcsched.webhooks import build_events, run_event_data, schedule_event_data
+from gcsched.webhooks import build_events, change_event_data, run_event_data
 
 __all__ = ["Progress", "RunResult", "Runner", "StepOutcome"]
 
@@ -84,18 +84,6 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _spec(change: Any) -> StepSpec:
-    return StepSpec(
-        action=change.action,
-        kind=change.kind,
-        target_id=change.target_id,
-        target_name=change.target_name,
-        version_seen=change.version_seen,
-        before=change.before,
-        after=change.after,
-    )
-
-
 class Runner:
     """Applies plans to one org, with a journal, an audit log and webhooks."""
 
@@ -135,19 +123,19 @@ class Runner:
         )
 
     def _step_events(
-        self, run: Run, step: Step, event_type: str, **extra: Any
+        self,
+        run: Run,
+        step: Step,
+        event_type: str,
+        *,
+        conflict: Mapping[str, Any] | None = None,
     ) -> list[OutboxEvent]:
-        data = schedule_event_data(
+        data = change_event_data(
             run_id=run.id,
             org={"id": run.org_id, "name": run.org_name},
-            kind=step.kind,
-            target_id=step.target_id,
-            target_name=step.target_name,
-            before=step.before,
-            after=step.after,
-            action=step.action,
+            change=step.change,
             step_id=step.id,
-            **extra,
+            conflict=conflict,
         )
         return self._events(event_type, data, key=f"{run.id}:{step.id}:{event_type}")
 
@@ -198,7 +186,7 @@ class Runner:
                 if step.status == "sent":
                     landed = await read_back(self._org, step)
                     if landed.landed:
-                        event = _EVENT_OF_ACTION.get(step.action)
+                        event = _EVENT_OF_ACTION.get(step.change.action)
                         events = self._step_events(run, step, event) if event else []
                         self._journal.mark_confirmed(
                             step.id,
@@ -250,7 +238,7 @@ class Runner:
             file_sha256=plan.file_sha256,
             checksum=checksum,
             plan=plan.data(),
-            steps=[_spec(c) for c in plan.changes],
+            steps=plan.changes,
         )
         steps = self._journal.steps(run.id)
         emit(RunStarted(run_id=run.id, steps=len(steps), resumed=bool(resumed_from)))
@@ -259,7 +247,7 @@ class Runner:
         outcomes: list[StepOutcome] = []
         failure: GcSchedError | None = None
         for phase in _PHASES:
-            batch = [s for s in steps if s.action in phase]
+            batch = [s for s in steps if s.change.action in phase]
             if not batch:
                 continue
             try:
@@ -308,7 +296,7 @@ class Runner:
 
     async def _attempt(self, run: Run, step: Step, started: float) -> StepOutcome:
         fresh = None
-        if step.kind in ("campaign", "messagingcampaign"):
+        if not step.change.is_schedule:
             fresh = await current_of(self._org, step)
             if step_differs(step, fresh):
                 return self._conflict(run, step, fresh, started, "changed since plan")
@@ -318,7 +306,7 @@ class Runner:
         except VersionConflictError:
             current = await current_of(self._org, step)
             return self._conflict(run, step, current, started, "version changed")
-        event = _EVENT_OF_ACTION.get(step.action)
+        event = _EVENT_OF_ACTION.get(step.change.action)
         events = self._step_events(run, step, event) if event else []
         self._journal.mark_confirmed(
             step.id, result=landed.body, version_new=landed.version, events=events
@@ -337,11 +325,12 @@ class Runner:
         why: str,
     ) -> StepOutcome:
         version_now = current.get("version") if current else None
+        seen = step.change.version_seen
         detail = {
             "reason": why,
-            "version_seen": step.version_seen,
+            "version_seen": seen,
             "version_now": version_now,
-            "before_seen": step.before,
+            "before_seen": step.change.before,
             "current": dict(current) if current else None,
         }
         events = self._step_events(
@@ -349,7 +338,7 @@ class Runner:
         )
         self._journal.mark_conflict(step.id, detail=detail, events=events)
         text = (
-            f"{why}: plan saw version {step.version_seen}, the org has {version_now}; "
+            f"{why}: plan saw version {seen}, the org has {version_now}; "
             "nothing was sent — re-run `gcsched plan` to see the new state"
         )
         return self._done(run, step, "conflict", started, text)
@@ -357,19 +346,25 @@ class Runner:
     def _done(
         self, run: Run, step: Step, status: str, started: float, detail: str
     ) -> StepOutcome:
+        change = step.change
         emit(
             ApplyStepFinished(
                 run_id=run.id,
                 step_id=step.id,
-                action=step.action,
-                kind=step.kind,
-                target_name=step.target_name,
+                action=str(change.action),
+                kind=change.stored_kind,
+                target_name=change.target_name,
                 status=status,
                 seconds=time.monotonic() - started,
             )
         )
         return StepOutcome(
-            step.id, step.action, step.kind, step.target_name, status, detail
+            step.id,
+            str(change.action),
+            change.stored_kind,
+            change.target_name,
+            status,
+            detail,
         )
 
     async def deliver_pending(self) -> None:
@@ -433,8 +428,8 @@ class Runner:
 
 
 def _versions(step: Step, version_new: int | None) -> str:
-    if step.action == "delete":
+    if step.change.action == "delete":
         return "deleted"
     if version_new is None:
         return "done"
-    return f"version {step.version_seen or '-'} → {version_new}"
+    return f"version {step.change.version_seen or '-'} → {version_new}"

@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from gcsched.engine.families import FAMILIES, FAMILY_BY_CHANNEL
-from gcsched.engine.ports import Org
+from gcsched.engine.ports import Json, Org
+from gcsched.genesys import FAMILIES, FAMILY_BY_CHANNEL, Family
 
 __all__ = ["OrgSnapshot", "read_org"]
-
-Json = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +21,7 @@ class OrgSnapshot:
     messaging_campaigns: tuple[Json, ...]
     sequences: tuple[Json, ...]
     callable_time_sets: tuple[Json, ...]
-    schedules: Mapping[str, tuple[Json, ...]]
+    schedules: Mapping[Family, tuple[Json, ...]]
 
     @property
     def org_id(self) -> str:
@@ -36,11 +33,11 @@ class OrgSnapshot:
         """The organization name."""
         return str(self.org.get("name", ""))
 
-    def targets(self) -> dict[str, tuple[Json, ...]]:
+    def targets(self) -> dict[Family, tuple[Json, ...]]:
         """Per schedule family, the org objects its schedules can be for."""
         return {
-            "campaigns": self.campaigns,
-            "sequences": self.sequences,
+            Family.CAMPAIGNS: self.campaigns,
+            Family.SEQUENCES: self.sequences,
             **dict.fromkeys(FAMILY_BY_CHANNEL.values(), self.messaging_campaigns),
         }
 

@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gcsched.domain import canonical_body
-from gcsched.engine.families import FAMILIES
-from gcsched.engine.ports import Org
+from gcsched.engine.ports import Json, Org
+from gcsched.genesys import CAMPAIGN_READ_ONLY_KEYS, Action
 from gcsched.journal import Step
 
-__all__ = ["Landed", "execute", "read_back", "step_differs"]
-
-Json = dict[str, Any]
-_READ_ONLY = ("id", "version", "dateCreated", "dateModified", "selfUri", "errors")
+__all__ = ["Landed", "current_of", "execute", "read_back", "step_differs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +33,7 @@ def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
 
     (Schedule steps need no such check: their versioned PUT is refused instead.)
     """
-    before = step.before or {}
+    before = step.change.before or {}
     return any((current or {}).get(k) != v for k, v in before.items())
 
 
@@ -47,34 +44,35 @@ async def _pacing(org: Org, step: Step, fresh: Json | None) -> Landed:
     carrying every field: a PATCH first would move the version under the PUT.
     `fresh` is the campaign as just read (the runner's pre-check); read now if None.
     """
-    after = dict(step.after or {})
-    if step.kind == "campaign":
+    change = step.change
+    after = dict(change.after or {})
+    if change.target_kind == "campaign":
         if "priority" not in after:
-            await org.patch_campaign(step.target_id, after)
+            await org.patch_campaign(change.target_id, after)
             return Landed(True, None, None)
-        fresh = fresh or await org.get_campaign(step.target_id)
-        body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
+        fresh = fresh or await org.get_campaign(change.target_id)
+        body = {k: v for k, v in fresh.items() if k not in CAMPAIGN_READ_ONLY_KEYS}
         body.update(after)
         body["version"] = fresh.get("version")
-        result = await org.put_campaign(step.target_id, body)
+        result = await org.put_campaign(change.target_id, body)
         return Landed(True, _version(result), result)
-    fresh = fresh or await org.get_messaging_campaign(step.target_id)
-    body = {k: v for k, v in fresh.items() if k not in _READ_ONLY}
+    fresh = fresh or await org.get_messaging_campaign(change.target_id)
+    body = {k: v for k, v in fresh.items() if k not in CAMPAIGN_READ_ONLY_KEYS}
     body.update(after)
-    body["version"] = (
-        step.version_seen if step.version_seen is not None else fresh.get("version")
-    )
-    result = await org.put_messaging_campaign(step.target_id, body)
+    seen = change.version_seen
+    body["version"] = seen if seen is not None else fresh.get("version")
+    result = await org.put_messaging_campaign(change.target_id, body)
     return Landed(True, _version(result), result)
 
 
 async def current_of(org: Org, step: Step) -> Json | None:
     """The target as the org holds it now (a schedule, or the campaign for pacing)."""
-    if step.kind in FAMILIES:
-        return await org.get_schedule(step.kind, step.target_id)
-    if step.kind == "campaign":
-        return await org.get_campaign(step.target_id)
-    return await org.get_messaging_campaign(step.target_id)
+    change = step.change
+    if change.family is not None:
+        return await org.get_schedule(change.family, change.target_id)
+    if change.target_kind == "campaign":
+        return await org.get_campaign(change.target_id)
+    return await org.get_messaging_campaign(change.target_id)
 
 
 async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
@@ -83,33 +81,34 @@ async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
     `fresh` is a pacing step's campaign as the caller just read it (saves a GET).
     Raises whatever the org raises (VersionConflictError on a stale version).
     """
-    if step.kind not in FAMILIES:
+    change = step.change
+    if change.family is None:
         return await _pacing(org, step, fresh)
-    if step.action == "delete":
-        await org.delete_schedule(step.kind, step.target_id)
+    if change.action == Action.DELETE:
+        await org.delete_schedule(change.family, change.target_id)
         return Landed(True, None, None)
-    body = dict(step.after or {})
-    if step.version_seen is not None:
-        body["version"] = step.version_seen
+    body = dict(change.after or {})
+    if change.version_seen is not None:
+        body["version"] = change.version_seen
     else:
         body.pop("version", None)
-    result = await org.put_schedule(step.kind, step.target_id, body)
+    result = await org.put_schedule(change.family, change.target_id, body)
     return Landed(True, _version(result), result)
 
 
 async def read_back(org: Org, step: Step) -> Landed:
     """Did a sent (then interrupted) step land? A GET decides, never a replay."""
     current = await current_of(org, step)
-    if step.kind in FAMILIES:
-        if step.action == "delete":
+    change = step.change
+    if change.is_schedule:
+        if change.action == Action.DELETE:
             return Landed(current is None, None, None)
-        if current is None or step.after is None:
+        if current is None or change.after is None:
             return Landed(False, None, current)
-        same = canonical_body(current) == canonical_body(step.after)
-        moved = (
-            step.version_seen is None or (_version(current) or 0) > step.version_seen
-        )
+        same = canonical_body(current) == canonical_body(change.after)
+        seen = change.version_seen
+        moved = seen is None or (_version(current) or 0) > seen
         return Landed(same and moved, _version(current), current)
-    after = step.after or {}
+    after = change.after or {}
     landed = current is not None and all(current.get(k) == v for k, v in after.items())
     return Landed(landed, _version(current), current)

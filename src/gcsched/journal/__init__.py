@@ -23,8 +23,9 @@ from gcsched.journal.records import (
     OutboxEvent,
     OutboxRow,
     Run,
+    RunStatus,
     Step,
-    StepSpec,
+    StepStatus,
 )
 from gcsched.journal.store import Journal, new_run_id
 
@@ -37,11 +38,12 @@ __all__ = [
     "PruneResult",
     "Run",
     "RunRecords",
+    "RunStatus",
     "StateLock",
     "StateStore",
     "Step",
     "StepRecords",
-    "StepSpec",
+    "StepStatus",
     "WriterLock",
     "new_run_id",
     "unlock",

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gcsched.errors import JournalError
-from gcsched.journal.records import OutboxRow, Run, Step
+from gcsched.genesys import ChangeSpec, parse_stored_kind
+from gcsched.journal.records import OutboxRow, Run, RunStatus, Step, StepStatus
 
 __all__ = [
     "dump_json",
@@ -74,7 +75,7 @@ def row_to_run(row: sqlite3.Row) -> Run:
         file_path=row["file_path"],
         file_sha256=row["file_sha256"],
         checksum=row["checksum"],
-        status=row["status"],
+        status=RunStatus(row["status"]),
         created_at=load_time(row["created_at"]),
         updated_at=load_time(row["updated_at"]),
         summary=_mapping(row["summary"]) or {},
@@ -83,19 +84,32 @@ def row_to_run(row: sqlite3.Row) -> Run:
 
 
 def row_to_step(row: sqlite3.Row) -> Step:
-    """A `Step` from a ``steps`` row."""
+    """A `Step` from a ``steps`` row (its `kind` column is the change's stored kind).
+
+    Raises:
+        JournalError: the row's action or kind is not one gcsched writes.
+    """
+    try:
+        family, target_kind = parse_stored_kind(row["kind"])
+        change = ChangeSpec(
+            action=row["action"],
+            family=family,
+            target_kind=target_kind,
+            target_id=row["target_id"],
+            target_name=row["target_name"],
+            version_seen=row["version_seen"],
+            before=_mapping(row["before"]),
+            after=_mapping(row["after"]),
+        )
+    except ValueError as exc:
+        msg = f"step {row['id']} of run {row['run_id']} cannot be read: {exc}"
+        raise JournalError(msg) from exc
     return Step(
-        action=row["action"],
-        kind=row["kind"],
-        target_id=row["target_id"],
-        target_name=row["target_name"],
-        version_seen=row["version_seen"],
-        before=_mapping(row["before"]),
-        after=_mapping(row["after"]),
+        change=change,
         id=row["id"],
         run_id=row["run_id"],
         seq=row["seq"],
-        status=row["status"],
+        status=StepStatus(row["status"]),
         result=_mapping(row["result"]),
         error=row["error"],
         version_new=row["version_new"],

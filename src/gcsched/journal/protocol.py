@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from gcsched.genesys import ChangeSpec
 from gcsched.journal.records import (
     LockInfo,
     OutboxEvent,
     OutboxRow,
     Run,
     Step,
-    StepSpec,
 )
 
 __all__ = [
@@ -63,7 +63,7 @@ class RunRecords(Protocol):
         file_sha256: str,
         checksum: str,
         plan: Mapping[str, Any],
-        steps: Sequence[StepSpec],
+        steps: Sequence[ChangeSpec],
     ) -> Run:
         """Record a new open run and its planned steps at once."""
         ...

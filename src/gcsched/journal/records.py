@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Final
+
+from gcsched.genesys import Action, ChangeSpec
 
 __all__ = [
     "RUN_FINAL_STATUSES",
@@ -23,52 +26,57 @@ __all__ = [
     "OutboxEvent",
     "OutboxRow",
     "Run",
+    "RunStatus",
     "Step",
-    "StepSpec",
+    "StepStatus",
 ]
 
-STEP_ACTIONS: Final = frozenset({"create", "update", "delete", "pacing"})
-STEP_STATUSES: Final = frozenset(
-    {"planned", "sent", "confirmed", "failed", "conflict", "skipped"}
-)
-STEP_FINAL_STATUSES: Final = frozenset({"confirmed", "failed", "conflict", "skipped"})
-RUN_STATUSES: Final = frozenset(
-    {"open", "succeeded", "partial", "failed", "superseded"}
-)
-RUN_FINAL_STATUSES: Final = RUN_STATUSES - {"open"}
+
+class StepStatus(StrEnum):
+    """Where a step stands (the values stored in the ``steps`` table)."""
+
+    PLANNED = "planned"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+    CONFLICT = "conflict"
+    SKIPPED = "skipped"
+
+
+class RunStatus(StrEnum):
+    """Where a run stands (the values stored in the ``runs`` table)."""
+
+    OPEN = "open"
+    SUCCEEDED = "succeeded"
+    PARTIAL = "partial"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
+
+
+STEP_ACTIONS: Final = frozenset(Action)
+STEP_STATUSES: Final = frozenset(StepStatus)
+STEP_FINAL_STATUSES: Final = STEP_STATUSES - {StepStatus.PLANNED, StepStatus.SENT}
+RUN_STATUSES: Final = frozenset(RunStatus)
+RUN_FINAL_STATUSES: Final = RUN_STATUSES - {RunStatus.OPEN}
 
 
 @dataclass(frozen=True, slots=True)
-class StepSpec:
-    """One planned change, as the engine hands it to `Journal.create_run`.
+class Step:
+    """A step as stored: the change it makes, and where it stands.
 
-    `before` and `after` are the Genesys bodies (plain JSON-able mappings);
-    `version_seen` is the schedule version read at plan time (None for creates).
+    `change` is the planned change as the engine handed it to
+    `Journal.create_run` (its bodies read back from the journal, so the runner
+    sends what the journal holds). `result` holds the confirmed body (or the
+    conflict detail); `error` the failure message (or the reason a step was
+    skipped); `audit_hash` the hash of the audit entry written for the step, once
+    written.
     """
 
-    action: str
-    kind: str
-    target_id: str
-    target_name: str
-    version_seen: int | None
-    before: Mapping[str, Any] | None
-    after: Mapping[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class Step(StepSpec):
-    """A step as stored: the spec plus where it stands.
-
-    `status` is one of planned, sent, confirmed, failed, conflict, skipped.
-    `result` holds the confirmed body (or the conflict detail); `error` the failure
-    message (or the reason a step was skipped); `audit_hash` the hash of the audit
-    entry written for the step, once written.
-    """
-
+    change: ChangeSpec
     id: int
     run_id: str
     seq: int
-    status: str
+    status: StepStatus
     result: Mapping[str, Any] | None
     error: str | None
     version_new: int | None
@@ -80,8 +88,7 @@ class Step(StepSpec):
 class Run:
     """One apply run of one file against one org.
 
-    `status` is one of open, succeeded, partial, failed, superseded; `id` is a
-    short sortable id such as ``r20261127-205301-3fa2c1``.
+    `id` is a short sortable id such as ``r20261127-205301-3fa2c1``.
     """
 
     id: str
@@ -90,7 +97,7 @@ class Run:
     file_path: str
     file_sha256: str
     checksum: str
-    status: str
+    status: RunStatus
     created_at: datetime
     updated_at: datetime
     summary: Mapping[str, Any]

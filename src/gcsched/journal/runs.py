@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gcsched.errors import JournalError
+from gcsched.genesys import ChangeSpec
 from gcsched.journal.codec import dump_json, dump_time, row_to_run
 from gcsched.journal.database import Database, guarded_update
 from gcsched.journal.outbox import insert_events
@@ -22,7 +23,6 @@ from gcsched.journal.records import (
     STEP_ACTIONS,
     OutboxEvent,
     Run,
-    StepSpec,
 )
 
 __all__ = ["RunTable", "json_or_none", "new_run_id"]
@@ -68,7 +68,7 @@ class RunTable:
         file_sha256: str,
         checksum: str,
         plan: Mapping[str, Any],
-        steps: Sequence[StepSpec],
+        steps: Sequence[ChangeSpec],
     ) -> Run:
         """Record a new open run and its planned steps in one transaction.
 
@@ -113,8 +113,8 @@ class RunTable:
                     (
                         run_id,
                         seq,
-                        spec.action,
-                        spec.kind,
+                        str(spec.action),
+                        spec.stored_kind,
                         spec.target_id,
                         spec.target_name,
                         spec.version_seen,

@@ -16,11 +16,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from gcsched.genesys import ChangeSpec
 from gcsched.journal.database import Database, utc_now
 from gcsched.journal.lock import StateLock
 from gcsched.journal.outbox import OutboxTable
 from gcsched.journal.protocol import PruneResult
-from gcsched.journal.records import OutboxEvent, OutboxRow, Run, Step, StepSpec
+from gcsched.journal.records import OutboxEvent, OutboxRow, Run, Step
 from gcsched.journal.runs import RunTable, new_run_id
 from gcsched.journal.steps import ALLOWED_TRANSITIONS, StepTable
 
@@ -102,7 +103,7 @@ class Journal:
         file_sha256: str,
         checksum: str,
         plan: Mapping[str, Any],
-        steps: Sequence[StepSpec],
+        steps: Sequence[ChangeSpec],
     ) -> Run:
         """See `RunTable.create_run`."""
         return self._runs.create_run(

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from gcsched.plan.changes import Action, Change
 from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
-from gcsched.plan.diff import Desired, DiffResult, Existing, PacingDesired, diff
-from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, Plan
+from gcsched.plan.diff import (
+    Desired,
+    DiffResult,
+    Existing,
+    PacingDesired,
+    diff,
+    index_targets,
+)
+from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, Plan, conflict_data
 from gcsched.plan.render import render_markdown, render_text
 
 __all__ = [
@@ -25,8 +32,10 @@ __all__ = [
     "Existing",
     "PacingDesired",
     "Plan",
+    "conflict_data",
     "diff",
     "group_conflicts",
+    "index_targets",
     "render_markdown",
     "render_text",
 ]

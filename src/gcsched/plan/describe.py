@@ -14,28 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeGuard
 
+from gcsched.genesys import DAY_NAMES, REFERENCE_KEYS, SCHEDULE_READ_ONLY_KEYS
+
 __all__ = ["describe_body", "describe_update", "format_days", "format_value"]
 
-READ_ONLY_KEYS: frozenset[str] = frozenset(
-    {"id", "version", "dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
-)
-"""Keys left out of descriptions at any depth."""
-
-REFERENCE_KEYS: frozenset[str] = frozenset(
-    {"campaign", "sequence", "emailCampaign", "messagingCampaign", "whatsAppCampaign"}
-)
-"""Top-level keys naming the scheduled object (fixed by the target)."""
-
-WEEK: tuple[str, ...] = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-_DAY_INDEX = {name.lower(): index for index, name in enumerate(WEEK)}
+_DAY_INDEX = {name.lower(): index for index, name in enumerate(DAY_NAMES)}
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d)(?::00(?:\.0+)?)?(Z?)$")
 _ABSENT = object()
 
@@ -72,9 +55,9 @@ def format_days(days: Sequence[str]) -> str:
     parts: list[str] = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{WEEK[run[0]]}–{WEEK[run[-1]]}")
+            parts.append(f"{DAY_NAMES[run[0]]}–{DAY_NAMES[run[-1]]}")
         else:
-            parts.extend(WEEK[index] for index in run)
+            parts.extend(DAY_NAMES[index] for index in run)
     return ", ".join(parts)
 
 
@@ -116,7 +99,8 @@ def _normalise(value: Any, *, top: bool = False) -> Any:
         return {
             str(key): _normalise(item)
             for key, item in value.items()
-            if key not in READ_ONLY_KEYS and not (top and key in REFERENCE_KEYS)
+            if key not in SCHEDULE_READ_ONLY_KEYS
+            and not (top and key in REFERENCE_KEYS)
         }
     if _is_days(value):
         return sorted(
@@ -260,7 +244,7 @@ def describe_body(body: Mapping[str, Any]) -> list[str]:
         text = _span(item) if isinstance(item, Mapping) else format_value(item)
         lines.append(f"intervals[{index}]: {text}")
     known = {"name", "timeZone", "recurrences", "intervals"}
-    for key in sorted(set(body) - known - READ_ONLY_KEYS - REFERENCE_KEYS):
+    for key in sorted(set(body) - known - SCHEDULE_READ_ONLY_KEYS - REFERENCE_KEYS):
         lines.append(f"{key}: {format_value(body[key])}")
     if ("recurrences" in body or "intervals" in body) and not (
         recurrences or intervals

@@ -20,15 +20,26 @@ the campaign's current value make a change.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from gcsched.domain import canonical_body, owned
-from gcsched.errors import GcSchedError, InputError
+from gcsched.errors import ResolveError
+from gcsched.genesys import TARGET_KIND, Action, Family, TargetKind
 from gcsched.plan.changes import Change
 
-__all__ = ["Desired", "DiffResult", "Existing", "PacingDesired", "diff"]
+__all__ = [
+    "Desired",
+    "DiffResult",
+    "Existing",
+    "PacingDesired",
+    "diff",
+    "index_targets",
+]
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 Canonical = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 IsOwned = Callable[[Mapping[str, Any]], bool]
@@ -39,14 +50,14 @@ class Desired:
     """A schedule the file wants, as the Genesys body gcsched will PUT.
 
     Attributes:
-        kind: schedule family (``campaigns``, ``sequences``, ...).
+        family: the schedule family.
         target_id: id of the scheduled object.
         target_name: its name, for people.
         body: the full body (reference field and ``gcsched:`` name included,
             no ``version``).
     """
 
-    kind: str
+    family: Family
     target_id: str
     target_name: str
     body: Mapping[str, Any]
@@ -56,7 +67,7 @@ class Desired:
 class Existing:
     """A schedule read from the org (its body carries ``version`` and ``name``)."""
 
-    kind: str
+    family: Family
     target_id: str
     target_name: str
     body: Mapping[str, Any]
@@ -67,8 +78,8 @@ class PacingDesired:
     """Pacing the file wants for one campaign.
 
     Attributes:
-        kind: ``campaign`` (voice, PATCH) or ``messagingcampaign`` (PUT with
-            version).
+        target_kind: ``campaign`` (voice, PATCH) or ``messaging_campaign`` (PUT
+            with version).
         target_id: the campaign id.
         target_name: the campaign name.
         current: the campaign's current values of the fields concerned
@@ -78,7 +89,7 @@ class PacingDesired:
         version: the campaign version (messaging campaigns), None otherwise.
     """
 
-    kind: str
+    target_kind: TargetKind
     target_id: str
     target_name: str
     current: Mapping[str, Any]
@@ -121,34 +132,61 @@ def _before(body: Mapping[str, Any], canonical: Canonical) -> dict[str, Any]:
     return shown
 
 
-def _index_desired(desired: Sequence[Desired]) -> dict[tuple[str, str], Desired]:
-    """Desired schedules by (kind, target_id); a target listed twice is an error."""
-    index: dict[tuple[str, str], Desired] = {}
-    for item in desired:
-        key = (item.kind, item.target_id)
-        if key in index:
-            msg = (
-                f"{item.target_name} ({item.kind} {item.target_id}) is scheduled "
-                "more than once in the file; keep one entry per target"
-            )
-            raise InputError(msg)
-        index[key] = item
+def index_targets(
+    items: Iterable[T], key: Callable[[T], K], clash: Callable[[T, T], str]
+) -> dict[K, T]:
+    """Items by their target; a target given twice is an error.
+
+    The one duplicate-target check of gcsched: the planner's (file entries
+    naming one target), the diff's (desired schedules, pacing, and what the org
+    returned).
+
+    Args:
+        items: the items, in order.
+        key: an item's target, e.g. ``(family, target_id)``.
+        clash: the problem line for a later item and the first of its target.
+
+    Returns:
+        The first item of each target, by target.
+
+    Raises:
+        ResolveError: listing every clash at once.
+    """
+    index: dict[K, T] = {}
+    problems: list[str] = []
+    for item in items:
+        target = key(item)
+        if target in index:
+            problems.append(clash(item, index[target]))
+        else:
+            index[target] = item
+    if problems:
+        raise ResolveError(problems)
     return index
+
+
+def _index_desired(desired: Sequence[Desired]) -> dict[tuple[str, str], Desired]:
+    """Desired schedules by (family, target_id); a target listed twice is an error."""
+    return index_targets(
+        desired,
+        lambda item: (item.family, item.target_id),
+        lambda item, _: (
+            f"{item.target_name} ({item.family} {item.target_id}) is scheduled "
+            "more than once in the file; keep one entry per target"
+        ),
+    )
 
 
 def _index_existing(existing: Sequence[Existing]) -> dict[tuple[str, str], Existing]:
-    """Existing schedules by (kind, target_id); two for one target is an error."""
-    index: dict[tuple[str, str], Existing] = {}
-    for item in existing:
-        key = (item.kind, item.target_id)
-        if key in index:
-            msg = (
-                f"the org returned two {item.kind} schedules for {item.target_name} "
-                f"({item.target_id}); gcsched cannot tell which one to manage"
-            )
-            raise GcSchedError(msg)
-        index[key] = item
-    return index
+    """Existing schedules by (family, target_id); two for one target is an error."""
+    return index_targets(
+        existing,
+        lambda item: (item.family, item.target_id),
+        lambda item, _: (
+            f"the org returned two {item.family} schedules for {item.target_name} "
+            f"({item.target_id}); gcsched cannot tell which one to manage"
+        ),
+    )
 
 
 def _not_managed_note(want: Desired, have: Existing) -> str:
@@ -163,17 +201,16 @@ def _not_managed_note(want: Desired, have: Existing) -> str:
 
 def _pacing_changes(pacing: Sequence[PacingDesired]) -> list[Change]:
     """One pacing change per campaign with at least one differing field."""
-    seen: set[tuple[str, str]] = set()
+    index = index_targets(
+        pacing,
+        lambda item: (item.target_kind, item.target_id),
+        lambda item, _: (
+            f"pacing for {item.target_name} ({item.target_kind} {item.target_id}) "
+            "is given more than once; keep one entry per campaign"
+        ),
+    )
     changes: list[Change] = []
-    for item in pacing:
-        key = (item.kind, item.target_id)
-        if key in seen:
-            msg = (
-                f"pacing for {item.target_name} ({item.kind} {item.target_id}) is "
-                "given more than once; keep one entry per campaign"
-            )
-            raise InputError(msg)
-        seen.add(key)
+    for item in index.values():
         fields = sorted(
             name
             for name, value in item.desired.items()
@@ -183,8 +220,9 @@ def _pacing_changes(pacing: Sequence[PacingDesired]) -> list[Change]:
             continue
         changes.append(
             Change(
-                action="pacing",
-                kind=item.kind,
+                action=Action.PACING,
+                family=None,
+                target_kind=item.target_kind,
                 target_id=item.target_id,
                 target_name=item.target_name,
                 version_seen=item.version,
@@ -221,8 +259,8 @@ def diff(
         number of existing schedules.
 
     Raises:
-        InputError: a target is listed twice (schedules or pacing).
-        GcSchedError: the org holds two schedules for one target.
+        ResolveError: a target is listed twice (schedules or pacing), or the
+            org holds two schedules for one target.
     """
     canon = canonical or canonical_body
     owns = is_owned or owned
@@ -237,8 +275,9 @@ def diff(
         if current is None:
             changes.append(
                 Change(
-                    action="create",
-                    kind=want.kind,
+                    action=Action.CREATE,
+                    family=want.family,
+                    target_kind=TARGET_KIND[want.family],
                     target_id=want.target_id,
                     target_name=want.target_name,
                     version_seen=None,
@@ -255,8 +294,9 @@ def diff(
             continue
         changes.append(
             Change(
-                action="update",
-                kind=want.kind,
+                action=Action.UPDATE,
+                family=want.family,
+                target_kind=TARGET_KIND[want.family],
                 target_id=want.target_id,
                 target_name=want.target_name,
                 version_seen=_version(current.body),
@@ -270,8 +310,9 @@ def diff(
             continue
         changes.append(
             Change(
-                action="delete",
-                kind=current.kind,
+                action=Action.DELETE,
+                family=current.family,
+                target_kind=TARGET_KIND[current.family],
                 target_id=current.target_id,
                 target_name=current.target_name,
                 version_seen=_version(current.body),

@@ -13,33 +13,26 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from gcsched.domain import Conflict
 from gcsched.domain.model import MAX_CHANGE_FRACTION, MIN_EXISTING, Policy
-from gcsched.errors import UnsafePlanError
+from gcsched.errors import ConflictsRejectedError, UnsafePlanError
+from gcsched.genesys import NESTED_READ_ONLY_KEYS, SCHEDULE_READ_ONLY_KEYS
 from gcsched.plan.changes import Change
+from gcsched.plan.conflict_groups import group_conflicts
 
 __all__ = [
     "FORMAT_VERSION",
     "MAX_CHANGE_FRACTION",
     "MIN_EXISTING",
     "Plan",
+    "conflict_data",
     "iso_utc",
 ]
 
 FORMAT_VERSION = 1
 """Version of the `plan --json` object."""
-
-CHECKSUM_STRIPPED: frozenset[str] = frozenset(
-    {"id", "version", "dateCreated", "dateModified", "selfUri"}
-)
-"""Top-level read-only keys never hashed (the PUT carries version_seen instead)."""
-
-NESTED_STRIPPED: frozenset[str] = frozenset(
-    {"dateCreated", "dateModified", "selfUri", "nextOccurrenceDetails"}
-)
-"""Read-only keys never hashed at any depth."""
 
 
 def iso_utc(moment: datetime) -> str:
@@ -55,13 +48,50 @@ def iso_utc(moment: datetime) -> str:
     return aware.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
+class ConflictFacts(Protocol):
+    """What `conflict_data` reads of a conflict (the domain's and the report's)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def campaigns(self) -> tuple[str, str]: ...
+    @property
+    def contact_list(self) -> str | None: ...
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def end(self) -> datetime: ...
+    @property
+    def resolution(self) -> str: ...
+    @property
+    def winner(self) -> str | None: ...
+
+
+def conflict_data(conflict: ConflictFacts) -> dict[str, Any]:
+    """A conflict as JSON (``plan --json`` and ``report --format json``).
+
+    Returns:
+        ``{type, campaigns, contact_list, start, end, resolution, winner}``,
+        times as ISO-8601 UTC with a ``Z``.
+    """
+    return {
+        "type": conflict.type,
+        "campaigns": list(conflict.campaigns),
+        "contact_list": conflict.contact_list,
+        "start": iso_utc(conflict.start),
+        "end": iso_utc(conflict.end),
+        "resolution": conflict.resolution,
+        "winner": conflict.winner,
+    }
+
+
 def _strip_nested(value: Any) -> Any:
     """A copy without nested read-only keys."""
     if isinstance(value, Mapping):
         return {
             str(key): _strip_nested(item)
             for key, item in value.items()
-            if key not in NESTED_STRIPPED
+            if key not in NESTED_READ_ONLY_KEYS
         }
     if isinstance(value, list | tuple):
         return [_strip_nested(item) for item in value]
@@ -80,7 +110,11 @@ def hashed_body(after: Mapping[str, Any] | None) -> Any:
     if after is None:
         return None
     return _strip_nested(
-        {key: value for key, value in after.items() if key not in CHECKSUM_STRIPPED}
+        {
+            key: value
+            for key, value in after.items()
+            if key not in SCHEDULE_READ_ONLY_KEYS
+        }
     )
 
 
@@ -125,7 +159,8 @@ class Plan:
             pacing; then kind, target name, id).
         unchanged: desired schedules already as wanted.
         existing_count: schedules in the org (the base of the safety fraction).
-        conflicts: conflicts found (reported; `reject` is enforced elsewhere).
+        conflicts: conflicts found (those the policy rejects make
+            `raise_if_unsafe` refuse the plan).
         warnings: one line each.
         not_managed: listed targets whose schedules gcsched leaves alone.
     """
@@ -189,7 +224,13 @@ class Plan:
         """
         payload = {
             "changes": [
-                [c.action, c.kind, c.target_id, c.version_seen, hashed_body(c.after)]
+                [
+                    str(c.action),
+                    c.stored_kind,
+                    c.target_id,
+                    c.version_seen,
+                    hashed_body(c.after),
+                ]
                 for c in self.changes
             ],
             "policy": policy_data(self.policy),
@@ -212,18 +253,7 @@ class Plan:
             "checksum": self.checksum(),
             "summary": self.summary(),
             "changes": [change.data() for change in self.changes],
-            "conflicts": [
-                {
-                    "type": conflict.type,
-                    "campaigns": list(conflict.campaigns),
-                    "contact_list": conflict.contact_list,
-                    "start": iso_utc(conflict.start),
-                    "end": iso_utc(conflict.end),
-                    "resolution": conflict.resolution,
-                    "winner": conflict.winner,
-                }
-                for conflict in self.conflicts
-            ],
+            "conflicts": [conflict_data(conflict) for conflict in self.conflicts],
             "warnings": list(self.warnings),
             "not_managed": list(self.not_managed),
         }
@@ -254,16 +284,42 @@ class Plan:
                 )
         return reasons
 
+    @property
+    def rejected(self) -> tuple[Conflict, ...]:
+        """The conflicts the policy refuses (``audience_conflicts: reject``)."""
+        return tuple(c for c in self.conflicts if c.resolution == "reject")
+
     def raise_if_unsafe(self, *, force: bool = False) -> None:
-        """Refuse a plan that changes too much, unless forced (octoDNS-style).
+        """Refuse a plan that must not be applied (octoDNS-style).
+
+        Rejected conflicts are refused always; a plan that changes too much is
+        refused unless forced.
 
         Args:
-            force: skip the check (``--force``).
+            force: skip the change-fraction check (``--force``); rejected
+                conflicts are refused even then.
 
         Raises:
+            ConflictsRejectedError: conflicts under ``audience_conflicts:
+                reject``, each pair with its audience and first overlap.
             UnsafePlanError: updates or deletes over the policy's fraction of the
                 existing schedules, with the figures.
         """
+        refused = self.rejected
+        if refused:
+            pairs = sorted(
+                {
+                    f"{' × '.join(g.campaigns)} ({g.audience}, {g.count} overlaps, "
+                    f"first {g.first:%Y-%m-%d %H:%M} UTC)"
+                    for g in group_conflicts(refused, self.contact_lists)
+                }
+            )
+            msg = (
+                f"{len(refused)} audience conflict(s) are rejected by "
+                "policy.audience_conflicts: reject: " + "; ".join(pairs) + ". "
+                "Change the windows, or set audience_conflicts to trim or warn"
+            )
+            raise ConflictsRejectedError(msg, refused)
         if force:
             return
         reasons = self.unsafe_reasons()

@@ -78,9 +78,8 @@ def _fence(lines: list[str]) -> tuple[str, str]:
 def _headline(change: Change) -> str:
     """``create campaigns schedule for Q4 Renewals (id)`` and the like."""
     what = "pacing of" if change.action == "pacing" else f"{change.action}"
-    noun = (
-        f"{change.kind}" if change.action == "pacing" else f"{change.kind} schedule of"
-    )
+    kind = change.stored_kind
+    noun = kind if change.action == "pacing" else f"{kind} schedule of"
     version = (
         f", version {change.version_seen}" if change.version_seen is not None else ""
     )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from gcsched.plan import conflict_data
 from gcsched.report.model import Report, ReportConflict, ReportOccurrence, ReportRow
 
 __all__ = ["FORMAT_VERSION", "iso_local", "iso_utc", "to_json"]
@@ -36,16 +37,8 @@ def _occurrence(occ: ReportOccurrence, row_zone: str) -> dict[str, Any]:
 
 
 def _conflict(conflict: ReportConflict) -> dict[str, Any]:
-    return {
-        "type": conflict.type,
-        "campaigns": list(conflict.campaigns),
-        "contact_list": conflict.contact_list,
-        "start": iso_utc(conflict.start),
-        "end": iso_utc(conflict.end),
-        "resolution": conflict.resolution,
-        "winner": conflict.winner,
-        "reason": conflict.reason,
-    }
+    """`plan --json`'s conflict object, plus the reason."""
+    return {**conflict_data(conflict), "reason": conflict.reason}
 
 
 def _row(report: Report, row: ReportRow) -> dict[str, Any]:

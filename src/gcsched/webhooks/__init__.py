@@ -1,6 +1,6 @@
 """Signed webhooks to outside systems (Standard Webhooks), delivered from the outbox.
 
-The engine builds events with `schedule_event_data` / `run_event_data` and
+The engine builds events with `change_event_data` / `run_event_data` and
 `build_events`, and hands them to the journal in the same transaction as the step
 they describe; `WebhookSender.deliver_due` (during a run) and `flush` (from
 `gcsched webhooks flush`) deliver them, at least once, with a stable `webhook-id`.
@@ -12,6 +12,7 @@ from gcsched.webhooks.events import (
     EVENT_TYPES,
     MAX_PAYLOAD_BYTES,
     build_events,
+    change_event_data,
     event_id,
     payload_bytes,
     run_event_data,
@@ -38,6 +39,7 @@ __all__ = [
     "Resolver",
     "WebhookSender",
     "build_events",
+    "change_event_data",
     "check_endpoints",
     "enable",
     "endpoint_label",

@@ -1,6 +1,7 @@
 """Webhook events: types, stable ids and the JSON payloads the engine hands over.
 
-The engine builds `data` with `schedule_event_data` or `run_event_data` and turns it
+The engine builds `data` with `change_event_data` (a journal step's change, through
+`schedule_event_data`) or `run_event_data` and turns it
 into outbox rows with `build_events`, inside the journal transaction of the step the
 event describes. Everything here is pure: no clock reads, no I/O.
 """
@@ -15,12 +16,14 @@ from typing import Any
 
 from gcsched.domain.model import WebhookEndpoint
 from gcsched.domain.webhook_events import WEBHOOK_EVENTS as EVENT_TYPES
+from gcsched.genesys import ChangeSpec, TargetKind
 from gcsched.journal import OutboxEvent
 
 __all__ = [
     "EVENT_TYPES",
     "MAX_PAYLOAD_BYTES",
     "build_events",
+    "change_event_data",
     "event_id",
     "payload_bytes",
     "run_event_data",
@@ -181,7 +184,7 @@ def schedule_event_data(
     *,
     run_id: str,
     org: Mapping[str, Any],
-    kind: str,
+    kind: TargetKind,
     target_id: str,
     target_name: str,
     before: Mapping[str, Any] | None,
@@ -195,7 +198,8 @@ def schedule_event_data(
     Args:
         run_id: the journal run.
         org: the org as ``{"id": ..., "name": ...}``.
-        kind: campaign | sequence | messaging_campaign (the journal step's kind).
+        kind: campaign | sequence | messaging_campaign (the change's target
+            kind, never the schedule family).
         target_id: the id of the schedule's campaign or sequence.
         target_name: its name.
         before: the schedule body before the step (None for a create).
@@ -226,6 +230,40 @@ def schedule_event_data(
     if conflict:
         data["conflict"] = {str(k): _scalar(v) for k, v in conflict.items()}
     return data
+
+
+def change_event_data(
+    *,
+    run_id: str,
+    org: Mapping[str, Any],
+    change: ChangeSpec,
+    step_id: int | None = None,
+    conflict: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The `data` of the `schedule.*` event of one change (a journal step's).
+
+    Args:
+        run_id: the journal run.
+        org: the org as ``{"id": ..., "name": ...}``.
+        change: the change; its target kind is the payload's `schedule.kind`.
+        step_id: the journal step, when there is one.
+        conflict: for `schedule.conflict`, flat facts (see `schedule_event_data`).
+
+    Returns:
+        What `schedule_event_data` returns for the change.
+    """
+    return schedule_event_data(
+        run_id=run_id,
+        org=org,
+        kind=change.target_kind,
+        target_id=change.target_id,
+        target_name=change.target_name,
+        before=change.before,
+        after=change.after,
+        action=str(change.action),
+        step_id=step_id,
+        conflict=conflict,
+    )
 
 
 def run_event_data(
