@@ -21,7 +21,6 @@ from gcsched.client.credentials import (
 from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
 from gcsched.client.regions import REGIONS, login_url_for, resolve_api_url
 from gcsched.client.retry import CircuitBreaker, RetryBudget
-from gcsched.client.stats import ClientStats
 from gcsched.client.wire import SCHEDULE_REFERENCE, Family
 
 __all__ = [
@@ -33,7 +32,6 @@ __all__ = [
     "SCHEDULE_REFERENCE",
     "CircuitBreaker",
     "ClientCredentialsAuth",
-    "ClientStats",
     "Credentials",
     "Family",
     "GenesysClient",
