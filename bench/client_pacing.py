@@ -25,6 +25,7 @@ import httpx
 
 from gcsched.client import Credentials, GenesysClient
 from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from gcsched.telemetry import RunMetrics, hooks_installed
 
 GCSCHED = Path(sys.executable).with_name("gcsched")
 
@@ -72,6 +73,19 @@ def body(campaign_id: str, version: int | None, n: int) -> dict[str, Any]:
 
 async def run(url: str, writes: int, reads: int, concurrency: int) -> dict[str, Any]:
     creds = Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+    metrics = RunMetrics()
+    with hooks_installed(metrics):
+        return await _drive(url, creds, writes, reads, concurrency, metrics)
+
+
+async def _drive(
+    url: str,
+    creds: Credentials,
+    writes: int,
+    reads: int,
+    concurrency: int,
+    metrics: RunMetrics,
+) -> dict[str, Any]:
     async with GenesysClient(url, creds, max_concurrency=concurrency) as api:
         started = time.monotonic()
         campaigns = [c["id"] for c in await api.list_campaigns()]
@@ -100,8 +114,8 @@ async def run(url: str, writes: int, reads: int, concurrency: int) -> dict[str, 
             ),
         )
         wall = time.monotonic() - started
-        stats = api.stats.as_dict()
-        return {"wall": wall, "client": stats, "limit": api.rate_limit}
+        requests = metrics.summary()["requests"]
+        return {"wall": wall, "client": requests, "limit": api.rate_limit}
 
 
 def main() -> None:
@@ -131,8 +145,8 @@ def main() -> None:
         "nominal_seconds": round(nominal, 2),
         "share_of_ceiling": round(nominal / result["wall"], 3),
         "client_retries": result["client"]["retries"],
-        "latency_p50_ms": round(result["client"]["latency_p50"] * 1000, 1),
-        "latency_p99_ms": round(result["client"]["latency_p99"] * 1000, 1),
+        "latency_p50_ms": round(result["client"]["latency_seconds"]["p50"] * 1000, 1),
+        "latency_p99_ms": round(result["client"]["latency_seconds"]["p99"] * 1000, 1),
     }
     print(json.dumps(report, indent=2))
 

@@ -11,7 +11,6 @@ appends (write + fsync per entry) and verification. Run:
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -19,11 +18,13 @@ from pathlib import Path
 from gcsched.audit import AuditLog, digest
 from gcsched.genesys import ChangeSpec, Family
 from gcsched.journal import Journal
+from gcsched.telemetry.metrics import percentile
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, round(q * len(ordered)) - 1)]
+def _ms(values: list[float], q: float) -> float:
+    value = percentile(values, q)
+    assert value is not None, "no samples"
+    return value * 1000
 
 
 def bench_journal(directory: Path, sync: str, n: int) -> dict[str, float]:
@@ -59,8 +60,8 @@ def bench_journal(directory: Path, sync: str, n: int) -> dict[str, float]:
         total = time.perf_counter() - start
     return {
         "commits_per_s": n / total,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": _percentile(latencies, 0.99) * 1000,
+        "p50_ms": _ms(latencies, 0.5),
+        "p99_ms": _ms(latencies, 0.99),
     }
 
 

@@ -12,7 +12,13 @@ from gcsched.errors import (
     NetworkError,
     RateLimitError,
 )
-from gcsched.telemetry import Event, RateLimited, RetryScheduled, hooks_installed
+from gcsched.telemetry import (
+    Event,
+    RateLimited,
+    RetryScheduled,
+    RunMetrics,
+    hooks_installed,
+)
 
 from .fakes import FakeApi, FakeClock, error, make_client
 
@@ -32,14 +38,15 @@ async def test_retry_after_is_a_floor() -> None:
     api = FakeApi(routes={LIST: [too_many("7"), OK_LIST]})
     clock = FakeClock()
     events: list[Event] = []
-    with hooks_installed(events.append):
+    metrics = RunMetrics()
+    with hooks_installed(events.append, metrics):
         async with make_client(api, clock) as client:
             assert await client.list_schedules("campaigns") == []
     assert len(api.api_requests()) == 2
     assert max(clock.sleeps) >= 7.0
     assert max(clock.sleeps) <= 7.5
-    assert client.stats.throttled == 1
-    assert client.stats.retries == 1
+    assert metrics.throttled == 1
+    assert metrics.retries == {"429": 1}
     assert any(isinstance(e, RateLimited) and e.retry_after == 7.0 for e in events)
     assert any(isinstance(e, RetryScheduled) and e.reason == "429" for e in events)
 
@@ -69,13 +76,15 @@ async def test_5xx_backoff_then_success() -> None:
     """502 and 504 are retried with full-jitter backoff (capped) and recover."""
     api = FakeApi(routes={LIST: [error(502, "bad"), error(504, "x"), OK_LIST]})
     clock = FakeClock()
-    async with make_client(api, clock) as client:
-        assert await client.list_schedules("campaigns") == []
+    metrics = RunMetrics()
+    with hooks_installed(metrics):
+        async with make_client(api, clock) as client:
+            assert await client.list_schedules("campaigns") == []
     assert len(api.api_requests()) == 3
     backoffs = clock.sleeps
     assert len(backoffs) >= 2
     assert all(0.0 <= s <= 30.0 for s in backoffs)
-    assert client.stats.retries == 2
+    assert metrics.retries == {"502": 1, "504": 1}
 
 
 @pytest.mark.anyio
@@ -166,12 +175,14 @@ async def test_transport_error_becomes_network_error() -> None:
         raise httpx.ReadError("connection reset", request=request)
 
     api = FakeApi(routes={LIST: broken})
-    async with make_client(api, breaker_threshold=10) as client:
-        with pytest.raises(NetworkError) as info:
-            await client.list_schedules("campaigns")
+    metrics = RunMetrics()
+    with hooks_installed(metrics):
+        async with make_client(api, breaker_threshold=10) as client:
+            with pytest.raises(NetworkError) as info:
+                await client.list_schedules("campaigns")
     assert len(calls) == 3
     assert "HTTPS_PROXY" in str(info.value)
-    assert client.stats.by_status().get(0) == 3
+    assert metrics.requests == {(*LIST, 0): 3}
 
 
 @pytest.mark.anyio

@@ -17,6 +17,7 @@ from gcsched.telemetry import (
     configure_logging,
     register_secret,
 )
+from gcsched.telemetry.prometheus import write_textfile
 
 CANARIES = (
     "canary-client-secret-7f3a9b",
@@ -75,7 +76,7 @@ def test_canaries_never_written(tmp_path: Path) -> None:
         log.exception("boom")
     metrics = RunMetrics()
     metrics(RequestCompleted("GET", f"/oauth/token?access_token={token}", 200, 0.1))
-    metrics.write_prometheus(state / "metrics.prom")
+    write_textfile(metrics, state / "metrics.prom")
     (state / "summary.json").write_text(str(metrics.summary()))
     written = [p.read_bytes() for p in state.rglob("*") if p.is_file()]
     written.append(stream.getvalue().encode())

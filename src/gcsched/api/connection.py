@@ -49,6 +49,7 @@ from gcsched.plan import Plan
 from gcsched.plan.plan import hashed_body, policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
+from gcsched.telemetry.prometheus import write_textfile
 from gcsched.webhooks import WebhookSender, check_endpoints
 
 __all__ = ["ApplyOutcome", "Connection", "connect"]
@@ -215,7 +216,7 @@ class Connection:
                 await runner.deliver_pending()
                 if metrics_file is not None:
                     # A no-op run is news too: the collector must not keep stale data.
-                    metrics.write_prometheus(Path(metrics_file))
+                    write_textfile(metrics, metrics_file)
                 return ApplyOutcome(plan, None, notes, metrics=metrics.summary())
             if confirm is not None and not confirm(plan):
                 return ApplyOutcome(plan, None, notes, declined=True)
@@ -232,7 +233,7 @@ class Connection:
                 result.run_id, {**result.summary, "metrics": summary}
             )
             if metrics_file is not None:
-                metrics.write_prometheus(Path(metrics_file))
+                write_textfile(metrics, metrics_file)
             return ApplyOutcome(plan, result, notes, metrics=summary)
 
     async def provision(

@@ -21,7 +21,6 @@ from gcsched.client.credentials import (
 from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
 from gcsched.client.regions import REGIONS, login_url_for, resolve_api_url
 from gcsched.client.retry import CircuitBreaker, RetryBudget
-from gcsched.client.stats import ClientStats
 
 __all__ = [
     "CLIENT_ID_VAR",
@@ -31,7 +30,6 @@ __all__ = [
     "REGIONS",
     "CircuitBreaker",
     "ClientCredentialsAuth",
-    "ClientStats",
     "Credentials",
     "GenesysClient",
     "RetryBudget",

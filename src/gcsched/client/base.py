@@ -25,7 +25,6 @@ from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
 from gcsched.client.regions import login_url_for
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import AMBIGUOUS, Sender
-from gcsched.client.stats import ClientStats
 from gcsched.client.transport import SocketLikeTransport
 from gcsched.errors import ApiError, AuthenticationError, InputError
 from gcsched.genesys import FAMILIES
@@ -116,13 +115,11 @@ class ClientBase:
             clock=clock,
             sleep=sleep,
         )
-        self._stats = ClientStats()
         self._sender = Sender(
             self._http,
             bucket=bucket,
             budget=retry_budget or RetryBudget(),
             breaker=CircuitBreaker(breaker_threshold),
-            stats=self._stats,
             max_concurrency=max_concurrency,
             retry_timeout=retry_timeout,
             clock=clock,
@@ -152,15 +149,9 @@ class ClientBase:
 
     # ------------------------------------------------------------ counters
     @property
-    def stats(self) -> ClientStats:
-        """Counters of everything sent so far."""
-        self._stats.token_requests = self._auth.token_requests
-        return self._stats
-
-    @property
     def request_count(self) -> int:
         """HTTP requests sent so far: API attempts plus token requests."""
-        return self._stats.attempts + self._auth.token_requests
+        return self._sender.attempts + self._auth.token_requests
 
     @property
     def rate_limit(self) -> float:

@@ -1,4 +1,4 @@
-"""Send one API request: pace it, retry it with stamina, count it, map errors.
+"""Send one API request: pace it, retry it with stamina, report it, map errors.
 
 Each logical request runs inside ``stamina.retry_context(on=hook)``. The hook
 decides (see `retry.py`) and returns ``0.0`` so that stamina itself never
@@ -31,7 +31,6 @@ from gcsched.client.retry import (
     retry_after_seconds,
     retry_after_wait,
 )
-from gcsched.client.stats import ClientStats
 from gcsched.errors import ApiError, CircuitOpenError, NetworkError, RateLimitError
 from gcsched.telemetry import RateLimited, RequestCompleted, RetryScheduled, emit
 
@@ -72,7 +71,6 @@ class Sender:
         bucket: TokenBucket,
         budget: RetryBudget,
         breaker: CircuitBreaker,
-        stats: ClientStats,
         max_concurrency: int,
         retry_timeout: float,
         clock: Callable[[], float],
@@ -82,7 +80,7 @@ class Sender:
         self.bucket = bucket
         self.budget = budget
         self.breaker = breaker
-        self.stats = stats
+        self.attempts = 0  # every attempt sent; the account of them is events
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
         self._retry_timeout = retry_timeout
         self._clock = clock
@@ -147,7 +145,6 @@ class Sender:
                 log.warning("retry budget spent; not retrying %s", state.route)
                 return False
             state.wait = wait
-            self.stats.retries += 1
             emit(
                 RetryScheduled(
                     method=state.method,
@@ -240,7 +237,7 @@ class Sender:
             # A Retry-After nobody will wait for: fail fast, do not park here.
             raise self._held_error(state.method, path, held)
         async with self._semaphore:
-            self.stats.waited_for_pace += await self.bucket.acquire()
+            await self.bucket.acquire()
             began = self._clock()
             try:
                 response = await self._http.request(
@@ -259,7 +256,6 @@ class Sender:
         else:
             self.breaker.record_success()
         if status == 429:
-            self.stats.throttled += 1
             floor = retry_after_seconds(response)
             emit(RateLimited(route=state.route, retry_after=floor))
             self.bucket.pause(floor if floor is not None else 1.0)
@@ -269,8 +265,7 @@ class Sender:
 
     def _record(self, state: _RequestState, status: int, began: float) -> None:
         seconds = max(0.0, self._clock() - began)
-        self.stats.requests[(state.method, state.route, status)] += 1
-        self.stats.latencies.append(seconds)
+        self.attempts += 1
         emit(
             RequestCompleted(
                 method=state.method,

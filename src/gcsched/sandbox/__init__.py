@@ -7,11 +7,12 @@ imports nothing from the rest of gcsched. See docs/sandbox.md.
 from __future__ import annotations
 
 from gcsched.sandbox.app import create_app
+from gcsched.sandbox.clients import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from gcsched.sandbox.entities import entity_id
 from gcsched.sandbox.faults import FaultSpec, parse_fault
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.server import asgi_transport, load_or_seed, serve
-from gcsched.sandbox.state import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SandboxState
+from gcsched.sandbox.state import SandboxState
 
 __all__ = [
     "DEFAULT_CLIENT_ID",

@@ -11,12 +11,13 @@ from typing import Any, Final
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gcsched.sandbox.clients import sha256
 from gcsched.sandbox.faults import Injection
 from gcsched.sandbox.guesses import BAD_TOKEN_CODE, BAD_TOKEN_MESSAGE
 from gcsched.sandbox.problems import error_body
 from gcsched.sandbox.ratelimit import RateDecision
 from gcsched.sandbox.runtime import CID_KEY, CLIENT_KEY, Runtime, new_correlation_id
-from gcsched.sandbox.state import sha256, utc_stamp
+from gcsched.sandbox.state import utc_stamp
 
 __all__ = ["DroppedConnection", "Gateway"]
 

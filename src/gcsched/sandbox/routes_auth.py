@@ -10,10 +10,10 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gcsched.sandbox.clients import ClientRecord
 from gcsched.sandbox.guesses import UNLIMITED_ALLOWED
 from gcsched.sandbox.problems import OAuthProblem
 from gcsched.sandbox.runtime import Runtime, json_response
-from gcsched.sandbox.state import ClientRecord
 
 __all__ = ["AuthRoutes"]
 

@@ -10,9 +10,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gcsched.sandbox.clients import ClientRecord
 from gcsched.sandbox.faults import FaultEngine
 from gcsched.sandbox.ratelimit import RateLimiter
-from gcsched.sandbox.state import ClientRecord, SandboxState
+from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.stats import Stats
 
 __all__ = ["CID_KEY", "CLIENT_KEY", "Runtime", "json_response", "new_correlation_id"]

@@ -11,9 +11,16 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+from gcsched.sandbox.clients import (
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    ClientRecord,
+    sha256,
+)
 from gcsched.sandbox.entities import (
     CAMPAIGN_KEYS,
     CAMPAIGN_STATUSES,
@@ -32,15 +39,9 @@ from gcsched.sandbox.entities import (
 from gcsched.sandbox.families import FAMILIES, build_schedule, target_kind
 from gcsched.sandbox.guesses import FAMILY_CHANNEL
 from gcsched.sandbox.problems import ApiProblem
-from gcsched.sandbox.state import (
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    ClientRecord,
-    sha256,
-)
 from gcsched.sandbox.validation import validate_schedule
 
-__all__ = ["load_seed", "state_parts"]
+__all__ = ["SeedParts", "load_seed", "seed_parts"]
 
 SEED_KEYS: Final = frozenset(
     [
@@ -262,14 +263,31 @@ def _schedule(
     return family.path, record
 
 
-def state_parts(seed: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a seed into the keyword arguments of `SandboxState`.
+@dataclass(frozen=True, slots=True)
+class SeedParts:
+    """What a seed describes, checked and built: the parts of a `SandboxState`.
+
+    Attributes:
+        org: the ``Organization`` JSON.
+        clients: OAuth clients by id.
+        stores: objects by store name (``campaigns``...) then id.
+        schedules: schedules by family path then id.
+    """
+
+    org: dict[str, Any]
+    clients: dict[str, ClientRecord]
+    stores: dict[str, dict[str, dict[str, Any]]]
+    schedules: dict[str, dict[str, dict[str, Any]]]
+
+
+def seed_parts(seed: Mapping[str, Any]) -> SeedParts:
+    """Check a seed and build the org it describes.
 
     Args:
         seed: the decoded seed.
 
     Returns:
-        ``org``, ``clients``, ``stores`` and ``schedules``.
+        The org, clients, stores and schedules.
 
     Raises:
         ValueError: the seed is malformed; the message says where and why.
@@ -419,9 +437,6 @@ def state_parts(seed: Mapping[str, Any]) -> dict[str, Any]:
             _fail(where, "must be an object")
         family, body = _schedule(entry, resolver, where)
         schedules.setdefault(family, {})[body["id"]] = body
-    return {
-        "org": org,
-        "clients": _clients(seed),
-        "stores": stores,
-        "schedules": schedules,
-    }
+    return SeedParts(
+        org=org, clients=_clients(seed), stores=stores, schedules=schedules
+    )

@@ -13,11 +13,12 @@ import httpx
 import uvicorn
 
 from gcsched.sandbox.app import create_app
+from gcsched.sandbox.clients import DEFAULT_CLIENT_ID
 from gcsched.sandbox.faults import FaultSpec
 from gcsched.sandbox.gateway import DroppedConnection
 from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
 from gcsched.sandbox.seed import load_seed
-from gcsched.sandbox.state import DEFAULT_CLIENT_ID, SandboxState
+from gcsched.sandbox.state import SandboxState
 
 __all__ = ["asgi_transport", "bind_listener", "load_or_seed", "serve"]
 

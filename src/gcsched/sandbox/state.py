@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import hashlib
 import hmac
 import json
 import secrets
@@ -19,20 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from gcsched.sandbox.clients import ClientRecord, sha256
+from gcsched.sandbox.demo import DEMO_SEED
 from gcsched.sandbox.families import FAMILIES
+from gcsched.sandbox.seed import seed_parts
 
-__all__ = [
-    "DEFAULT_CLIENT_ID",
-    "DEFAULT_CLIENT_SECRET",
-    "ClientRecord",
-    "SandboxState",
-    "TokenRecord",
-    "sha256",
-    "utc_stamp",
-]
+__all__ = ["SandboxState", "TokenRecord", "utc_stamp"]
 
-DEFAULT_CLIENT_ID: Final = "sandbox-client-id"
-DEFAULT_CLIENT_SECRET: Final = "sandbox-client-secret"  # noqa: S105 - public default
 STATE_FORMAT: Final = "gcsched-sandbox-state/1"
 STORES: Final = (
     "contact_lists",
@@ -50,33 +42,10 @@ _JSON_KEYS: Final = {
 }
 
 
-def sha256(text: str) -> str:
-    """Return the hex SHA-256 of `text` (how secrets and tokens are kept)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def utc_stamp(seconds: float) -> str:
     """Return an ISO-8601 UTC timestamp with milliseconds and ``Z``."""
     moment = datetime.fromtimestamp(seconds, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-@dataclass(slots=True)
-class ClientRecord:
-    """An OAuth client: hashed secret, permissions (None = all), token TTL."""
-
-    client_id: str
-    secret_sha256: str
-    permissions: frozenset[str] | None = None
-    token_ttl: int | None = None
-
-    def allows(self, permission: str | None) -> bool:
-        """Return True when the client holds `permission` (None needs nothing)."""
-        return (
-            permission is None
-            or self.permissions is None
-            or permission in self.permissions
-        )
 
 
 @dataclass(slots=True)
@@ -140,15 +109,17 @@ class SandboxState:
         Raises:
             ValueError: the seed is malformed; the message says where.
         """
-        from gcsched.sandbox.seed import state_parts
-
-        return cls(**state_parts(seed))
+        parts = seed_parts(seed)
+        return cls(
+            org=parts.org,
+            clients=parts.clients,
+            stores=parts.stores,
+            schedules=parts.schedules,
+        )
 
     @classmethod
     def demo(cls) -> SandboxState:
         """Return the default demo org "Acme Outbound (sandbox)"."""
-        from gcsched.sandbox.demo import DEMO_SEED
-
         return cls.from_seed(DEMO_SEED)
 
     @classmethod

@@ -1,20 +1,20 @@
-"""Per-run metrics: a hook that aggregates events into a summary and Prometheus text.
+"""Per-run metrics: a hook that aggregates events into one account of the run.
 
 Install a `RunMetrics` for the duration of an apply (`hooks_installed(metrics)`),
-then store `metrics.summary()` with the run and, with ``--metrics-file``, call
-`metrics.write_prometheus(path)` (textfile-collector style, atomic rename).
+then store `metrics.summary()` with the run and, with ``--metrics-file``, hand it
+to an exporter: `gcsched.telemetry.prometheus.write_textfile(metrics, path)`.
+Exporters depend on this module, never the reverse.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
-from gcsched.errors import InputError
 from gcsched.telemetry.events import (
     ApplyStepFinished,
     Event,
@@ -60,7 +60,7 @@ class RunMetrics:
         self.run_status: str | None = None
         self.run_seconds: float | None = None
         self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.latencies: dict[str, list[float]] = {}
+        self.latencies: dict[tuple[str, str], list[float]] = {}
         self.throttled = 0
         self.retry_after: list[float] = []
         self.retries: Counter[str] = Counter()
@@ -79,7 +79,7 @@ class RunMetrics:
         match event:
             case RequestCompleted(method=method, route=route, status=status):
                 self.requests[(method, route, status)] += 1
-                self.latencies.setdefault(f"{method} {route}", []).append(event.seconds)
+                self.latencies.setdefault((method, route), []).append(event.seconds)
                 if status == 429:
                     self.throttled += 1
             case RateLimited(retry_after=retry_after):
@@ -101,6 +101,12 @@ class RunMetrics:
                 self.run_seconds = seconds
             case WebhookDelivered(event_type=event_type, status=status):
                 self.webhooks[(event_type, status)] += 1
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold off new events while an exporter reads the totals."""
+        with self._mutex:
+            yield
 
     # ---------------------------------------------------------------- results
     def _request_success_rate(self) -> float | None:
@@ -138,8 +144,10 @@ class RunMetrics:
                 key = redact(f"{method} {route}")
                 entry = by_route.setdefault(key, {"by_status": {}})
                 entry["by_status"][str(status)] = n
-            for key, values in self.latencies.items():
-                by_route[redact(key)]["latency_seconds"] = _latency(values)
+            for (method, route), values in self.latencies.items():
+                by_route[redact(f"{method} {route}")]["latency_seconds"] = _latency(
+                    values
+                )
             steps: dict[str, int] = Counter()
             for (_, step_status), n in self.steps.items():
                 steps[step_status] += n
@@ -168,18 +176,3 @@ class RunMetrics:
                     ),
                 },
             }
-
-    def write_prometheus(self, path: str | Path) -> None:
-        """Write the metrics to `path` in Prometheus text format (atomically).
-
-        Raises:
-            InputError: the file cannot be written (names the path).
-        """
-        from gcsched.telemetry.prometheus import write_textfile
-
-        with self._mutex:
-            try:
-                write_textfile(self, Path(path))
-            except OSError as exc:
-                msg = f"cannot write the metrics file {path}: {exc.strerror or exc}"
-                raise InputError(msg) from exc

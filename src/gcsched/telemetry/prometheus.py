@@ -1,32 +1,63 @@
 """`RunMetrics` as Prometheus text (node-exporter textfile-collector style).
 
-Every metric is named ``gcsched_*``. Counters hold the run's totals; latency
-quantiles are gauges with a ``quantile`` label (the run is over: there is
-nothing left to observe), next to a histogram of the same latencies.
+Every metric is named ``gcsched_*``. Counters hold the run's totals. Request
+latency is a summary per route (the run's exact p50, p95 and p99 with a
+``quantile`` label, plus ``_sum`` and ``_count``: the run is over, so the
+quantiles are computed once, client-side, which is what a summary is for),
+next to a histogram of every request's latency for ``histogram_quantile``.
+The exporter reads `RunMetrics`; the data class knows nothing of it.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client import write_to_textfile as _write
+from prometheus_client.metrics_core import Metric, SummaryMetricFamily
+from prometheus_client.registry import Collector
+from prometheus_client.samples import Sample
 
+from gcsched.errors import InputError
+from gcsched.telemetry.metrics import QUANTILES, RunMetrics, percentile
 from gcsched.telemetry.redact import redact
-
-if TYPE_CHECKING:
-    from gcsched.telemetry.metrics import RunMetrics
 
 __all__ = ["build_registry", "write_textfile"]
 
 _BUCKETS: Final = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+_LATENCY: Final = "gcsched_api_latency_seconds"
+
+
+class _LatencySummary(Collector):
+    """The run's request latency per route as a Prometheus summary."""
+
+    def __init__(self, latencies: dict[tuple[str, str], list[float]]) -> None:
+        self._latencies = {key: list(values) for key, values in latencies.items()}
+
+    def collect(self) -> Iterator[Metric]:
+        family = SummaryMetricFamily(
+            _LATENCY,
+            "Request latency of the run by method and route: "
+            "exact quantiles, sum and count.",
+            labels=["method", "route"],
+        )
+        for (method, route), values in sorted(self._latencies.items()):
+            labels = {"method": method, "route": redact(route)}
+            for q in QUANTILES:
+                value = percentile(values, q)
+                if value is not None:
+                    family.samples.append(
+                        Sample(_LATENCY, {**labels, "quantile": str(q)}, value)
+                    )
+            family.add_metric([method, labels["route"]], len(values), sum(values))
+        yield family
 
 
 def build_registry(metrics: RunMetrics) -> CollectorRegistry:
     """A fresh registry holding the run's metrics (label values redacted)."""
-    from gcsched.telemetry.metrics import QUANTILES, percentile
-
     registry = CollectorRegistry()
     requests = Counter(
         "gcsched_api_requests",
@@ -49,28 +80,16 @@ def build_registry(metrics: RunMetrics) -> CollectorRegistry:
     )
     for reason, n in metrics.token_renewals.items():
         renewals.labels(reason).inc(n)
-    latency = Gauge(
-        "gcsched_api_latency_seconds",
-        "Request latency quantiles of the run, per route ('all' for every route).",
-        ["route", "quantile"],
-        registry=registry,
-    )
+    registry.register(_LatencySummary(metrics.latencies))
     histogram = Histogram(
         "gcsched_api_request_duration_seconds",
         "Request latency.",
         buckets=_BUCKETS,
         registry=registry,
     )
-    every: list[float] = []
-    for route, values in sorted(metrics.latencies.items()):
-        every.extend(values)
+    for values in metrics.latencies.values():
         for value in values:
             histogram.observe(value)
-        for q in QUANTILES:
-            latency.labels(redact(route), str(q)).set(percentile(values, q) or 0.0)
-    for q in QUANTILES:
-        if every:
-            latency.labels("all", str(q)).set(percentile(every, q) or 0.0)
     Counter(
         "gcsched_validation_failures",
         "Schedule files that failed validation.",
@@ -124,11 +143,18 @@ def build_registry(metrics: RunMetrics) -> CollectorRegistry:
     return registry
 
 
-def write_textfile(metrics: RunMetrics, path: Path) -> None:
+def write_textfile(metrics: RunMetrics, path: str | os.PathLike[str]) -> None:
     """Write `metrics` to `path` (temporary file + rename), creating its parent.
 
     Raises:
-        OSError: the directory or file cannot be written.
+        InputError: the directory or file cannot be written (names the path).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write(str(path), build_registry(metrics))
+    file = Path(path)
+    with metrics.locked():
+        registry = build_registry(metrics)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        _write(str(file), registry)
+    except OSError as exc:
+        msg = f"cannot write the metrics file {file}: {exc.strerror or exc}"
+        raise InputError(msg) from exc
