@@ -33,24 +33,42 @@ async def _client(
         yield c
 
 
-async def test_headers_on_every_response(client: httpx.AsyncClient) -> None:
-    """Every API response carries inin-ratelimit-* and ININ-Correlation-Id."""
+async def test_correlation_id_and_no_ratelimit_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    """Every API response carries ININ-Correlation-Id and, by default, no
+    inin-ratelimit-* (the real API dropped them in 2021)."""
     first = await client.get(ORG)
     second = await client.get("/api/v2/outbound/campaigns/nope")
     for r in (first, second):
-        assert r.headers["inin-ratelimit-allowed"] == "300"
-        assert int(r.headers["inin-ratelimit-reset"]) > 0
         assert r.headers["ININ-Correlation-Id"]
-    assert first.headers["inin-ratelimit-count"] == "1"
-    assert second.headers["inin-ratelimit-count"] == "2"
+        assert not any(h.startswith("inin-ratelimit-") for h in r.headers)
     assert second.json()["contextId"] == second.headers["ININ-Correlation-Id"]
+
+
+async def test_ratelimit_headers_on_every_response(
+    state: SandboxState, mint: Mint
+) -> None:
+    """ratelimit_headers=on: every API response carries the old headers."""
+    async with _client(state, mint, guesses=["ratelimit_headers=on"]) as c:
+        first = await c.get(ORG)
+        second = await c.get("/api/v2/outbound/campaigns/nope")
+        for r in (first, second):
+            assert r.headers["inin-ratelimit-allowed"] == "300"
+            assert int(r.headers["inin-ratelimit-reset"]) > 0
+        assert first.headers["inin-ratelimit-count"] == "1"
+        assert second.headers["inin-ratelimit-count"] == "2"
+        c.headers["Authorization"] = "Bearer nope"
+        assert "inin-ratelimit-allowed" in (await c.get(ORG)).headers
 
 
 async def test_rate_limit_429_then_window_resets(
     state: SandboxState, clock: FakeClock, mint: Mint
 ) -> None:
     """Over the per-token limit: 429 and integer Retry-After until the window resets."""
-    async with _client(state, mint, rate_limit=3) as c:
+    async with _client(
+        state, mint, rate_limit=3, guesses=["ratelimit_headers=on"]
+    ) as c:
         for _ in range(3):
             assert (await c.get(ORG)).status_code == 200
         clock.advance(20)
@@ -72,7 +90,9 @@ async def test_rate_limit_429_then_window_resets(
 
 async def test_rate_limit_off(state: SandboxState, mint: Mint) -> None:
     """rate_limit=0 never answers 429."""
-    async with _client(state, mint, rate_limit=0) as c:
+    async with _client(
+        state, mint, rate_limit=0, guesses=["ratelimit_headers=on"]
+    ) as c:
         for _ in range(400):
             r = await c.get(ORG)
         assert r.status_code == 200
@@ -229,7 +249,7 @@ async def test_token_expiry_fault(
         clock.advance(30)
         r = await c.get(ORG)
         assert r.status_code == 401
-        assert r.json()["code"] == "bad.credentials"
+        assert r.json()["code"] == "credentials.expired"
         c.headers["Authorization"] = f"Bearer {await mint(c)}"
         assert (await c.get(ORG)).status_code == 200
 

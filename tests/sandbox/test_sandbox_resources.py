@@ -48,11 +48,9 @@ async def test_campaign_paging(client: httpx.AsyncClient) -> None:
     assert last["previousUri"].endswith("pageNumber=2")
 
 
-@pytest.mark.parametrize(
-    "query", ["pageSize=101", "pageSize=0", "pageNumber=0", "pageSize=x"]
-)
+@pytest.mark.parametrize("query", ["pageSize=0", "pageNumber=0", "pageSize=x"])
 async def test_bad_paging_is_400(client: httpx.AsyncClient, query: str) -> None:
-    """pageSize above 100 or below 1, or not a number: 400."""
+    """pageSize or pageNumber below 1, or not a number: 400."""
     r = await client.get(f"{OUT}/campaigns?{query}")
     assert r.status_code == 400
     assert r.json()["code"] == "invalid.query.param.value"
@@ -253,7 +251,7 @@ async def test_callable_time_sets(client: httpx.AsyncClient) -> None:
     one = (await client.get(f"{OUT}/callabletimesets/{us}")).json()
     times = one["callableTimes"][0]
     assert times["timeZoneId"] == "America/Chicago"
-    assert {"startTime": "09:00:00", "stopTime": "18:00:00", "day": 6} in times[
+    assert {"startTime": "09:00:00.000", "stopTime": "18:00:00.000", "day": 6} in times[
         "timeSlots"
     ]
     assert len(times["timeSlots"]) == 6

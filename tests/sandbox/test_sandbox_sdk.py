@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import PureCloudPlatformClientV2 as sdk  # noqa: N813
@@ -303,3 +305,71 @@ def test_sdk_rides_out_a_429(tmp_path: Path) -> None:
         stats = httpx.get(f"{base}/sandbox/stats").json()
         assert stats["rate_limited"] >= 1
         assert stats["requests"]["GET /api/v2/organizations/me"]["200"] == 3
+
+
+def test_divisioned_refs_deserialize(api: sdk.ApiClient) -> None:
+    """The division of a DivisionedDomainEntityRef reaches the SDK model."""
+    outbound = sdk.OutboundApi(api)
+    oid = entity_id("messagingCampaign", "Payment SMS")
+    body = sdk.MessagingCampaignSchedule()
+    ref = sdk.DivisionedDomainEntityRef()
+    ref.id = oid
+    body.messaging_campaign = ref
+    interval = sdk.ScheduleInterval()
+    interval.start, interval.end = "2026-12-01T09:00:00.000", "2026-12-01T17:00:00.000"
+    body.intervals = [interval]
+    existing = outbound.get_outbound_schedules_messagingcampaigns().entities
+    body.version = {s.id: s.version for s in existing}.get(oid)
+    saved = outbound.put_outbound_schedules_messagingcampaign(oid, body)
+    campaign = outbound.get_outbound_messagingcampaign(oid)
+    assert saved.messaging_campaign.division.id == campaign.division.id
+    assert saved.messaging_campaign.division.self_uri.endswith(campaign.division.id)
+    listed = outbound.get_outbound_schedules_messagingcampaigns().entities
+    assert [s.messaging_campaign.division.id for s in listed] == [campaign.division.id]
+
+
+def test_paged_schedule_listing_deserializes(tmp_path: Path) -> None:
+    """listing_page_size=N: the SDK's EntityListing reads every page via nextUri."""
+    count = 5
+    seed = {
+        "contactLists": [{"name": "L", "size": 1}],
+        "messagingCampaigns": [
+            {"name": "SMS {n}", "count": count, "channel": "sms", "contactList": "L"}
+        ],
+        "schedules": [
+            {
+                "family": "messagingcampaigns",
+                "target": f"SMS {n}",
+                "intervals": [
+                    {"start": "2027-03-01T09:00:00", "end": "2027-03-01T10:00:00"}
+                ],
+            }
+            for n in range(1, count + 1)
+        ],
+    }
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), encoding="utf-8")
+    args = ("--seed", str(path), "--guess", "listing_page_size=2")
+    with running_sandbox(*args) as base:
+        client = sdk.ApiClient(host=base).get_client_credentials_token(
+            DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+        )
+        first = sdk.OutboundApi(client).get_outbound_schedules_messagingcampaigns()
+        assert isinstance(first, sdk.MessagingCampaignScheduleEntityListing)
+        assert (first.page_size, first.page_count, first.total) == (2, 3, count)
+        pages, page = [first], first
+        while page.next_uri:
+            target = urlsplit(page.next_uri)
+            page = client.call_api(
+                target.path,
+                "GET",
+                query_params=dict(parse_qsl(target.query)),
+                header_params={"Accept": "application/json"},
+                response_type="MessagingCampaignScheduleEntityListing",
+                auth_settings=["PureCloud OAuth"],
+            )
+            pages.append(page)
+    names = [s.messaging_campaign.name for p in pages for s in p.entities]
+    assert sorted(names) == sorted(f"SMS {n}" for n in range(1, count + 1))
+    assert [p.page_number for p in pages] == [1, 2, 3]
+    assert pages[-1].next_uri is None

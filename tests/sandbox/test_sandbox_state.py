@@ -97,8 +97,8 @@ def test_seed_with_three_campaigns() -> None:
     hours = state.find("callable_time_sets", "Hours")
     assert hours is not None
     assert hours["callableTimes"][0]["timeSlots"][0] == {
-        "startTime": "09:00:00",
-        "stopTime": "17:30:00",
+        "startTime": "09:00:00.000",
+        "stopTime": "17:30:00.000",
         "day": 1,
     }
     sched = state.schedule("messagingcampaigns", entity_id("messagingCampaign", "M"))

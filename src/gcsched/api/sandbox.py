@@ -9,7 +9,9 @@ from __future__ import annotations
 from gcsched.sandbox import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
+    GUESS_VALUES,
     FaultSpec,
+    Guesses,
     SandboxState,
     asgi_transport,
     create_app,
@@ -23,7 +25,9 @@ from gcsched.sandbox import (
 __all__ = [
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
+    "GUESS_VALUES",
     "FaultSpec",
+    "Guesses",
     "SandboxState",
     "asgi_transport",
     "create_app",

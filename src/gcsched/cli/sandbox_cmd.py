@@ -40,12 +40,22 @@ def serve_command(
     token_mint_limit: Annotated[
         int, typer.Option(help="Tokens per client per minute; 0 turns it off.")
     ] = 20,
+    guess: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Give one unsettled answer, NAME=VALUE; repeatable "
+            "(schedule_name, listing_page_size, empty_page, version_conflict, "
+            "token_status, interval_time, past_intervals, ratelimit_headers; "
+            "see docs/sandbox.md)."
+        ),
+    ] = None,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C (prints its URL and client id)."""
-    from gcsched.api.sandbox import parse_fault, serve
+    from gcsched.api.sandbox import Guesses, parse_fault, serve
 
     try:
         faults = [parse_fault(f) for f in fault or []]
+        guesses = Guesses.parse(guess or [])
         serve(
             host=host,
             port=port,
@@ -56,6 +66,7 @@ def serve_command(
             fault_seed=fault_seed,
             state_path=state,
             token_mint_limit=token_mint_limit,
+            guesses=guesses,
         )
     except ValueError as exc:
         typer.echo(f"gcsched sandbox serve: {exc}", err=True)

@@ -13,11 +13,14 @@ from gcsched.sandbox.faults import FaultSpec, parse_fault
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.server import asgi_transport, load_or_seed, serve
 from gcsched.sandbox.state import SandboxState
+from gcsched.sandbox.switches import GUESS_VALUES, Guesses
 
 __all__ = [
     "DEFAULT_CLIENT_ID",
     "DEFAULT_CLIENT_SECRET",
+    "GUESS_VALUES",
     "FaultSpec",
+    "Guesses",
     "SandboxState",
     "asgi_transport",
     "create_app",

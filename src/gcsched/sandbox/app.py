@@ -23,6 +23,7 @@ from gcsched.sandbox.routes_schedules import ID_PARAMS, ScheduleRoutes
 from gcsched.sandbox.runtime import Runtime, json_response
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.stats import Stats
+from gcsched.sandbox.switches import Guesses
 
 __all__ = ["create_app"]
 
@@ -135,6 +136,7 @@ def create_app(
     faults: Sequence[FaultSpec | str] = (),
     fault_seed: int | None = None,
     token_mint_limit: int = TOKEN_MINT_LIMIT_PER_MINUTE,
+    guesses: Guesses | Sequence[str] = (),
 ) -> Starlette:
     """Build the sandbox application.
 
@@ -146,26 +148,32 @@ def create_app(
         faults: fault specs, as FaultSpec or ``KIND[:k=v,...]`` strings.
         fault_seed: makes the faults deterministic.
         token_mint_limit: tokens per client per minute; 0 turns it off.
+        guesses: the answer to give where no source settles it, as
+            `Guesses` or ``NAME=VALUE`` strings (docs/sandbox.md "Guesses").
 
     Returns:
         A Starlette app; its state is ``app.state.sandbox``, its counters
-        ``app.state.stats``.
+        ``app.state.stats``, its guesses ``app.state.guesses``.
 
     Raises:
-        ValueError: a fault string does not parse, or a bad number.
+        ValueError: a fault or guess string does not parse, or a bad number.
     """
     if rate_limit < 0 or token_ttl < 1 or token_mint_limit < 0:
         msg = "rate_limit and token_mint_limit must be >= 0 and token_ttl >= 1"
         raise ValueError(msg)
     sandbox = state if state is not None else SandboxState.demo()
     specs = tuple(f if isinstance(f, FaultSpec) else parse_fault(f) for f in faults)
+    if isinstance(guesses, str):
+        guesses = (guesses,)
+    chosen = guesses if isinstance(guesses, Guesses) else Guesses.parse(guesses)
     rt = Runtime(
         state=sandbox,
-        stats=Stats(),
+        stats=Stats(chosen.to_json()),
         limiter=RateLimiter(rate_limit, sandbox.clock),
         faults=FaultEngine(specs, fault_seed),
         token_ttl=token_ttl,
         mint_limit=token_mint_limit,
+        guesses=chosen,
     )
     table = _table(rt)
     routes: list[BaseRoute] = [
@@ -181,7 +189,11 @@ def create_app(
 
     async def oauth_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, OAuthProblem)
-        body = {"error": exc.error, "description": exc.description}
+        body = {
+            "error": exc.error,
+            "description": exc.description,
+            "error_description": exc.description,
+        }
         return json_response(body, exc.status)
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -210,4 +222,5 @@ def create_app(
     app.state.sandbox = sandbox
     app.state.stats = rt.stats
     app.state.runtime = rt
+    app.state.guesses = chosen
     return app

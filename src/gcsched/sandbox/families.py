@@ -24,6 +24,8 @@ class Family:
         ref_field: the reference field of the schedule model.
         target: the store that holds the scheduled objects.
         listing: True when the list is an EntityListing, False for a bare array.
+        divisioned: True when the reference is a ``DivisionedDomainEntityRef``
+            (it then carries the target's ``division``).
         view/edit/delete: each endpoint's ANY-of permission list.
     """
 
@@ -31,6 +33,7 @@ class Family:
     ref_field: str
     target: str
     listing: bool
+    divisioned: bool
     view: tuple[str, ...]
     edit: tuple[str, ...]
     delete: tuple[str, ...]
@@ -44,6 +47,7 @@ FAMILIES: Final = {
             "campaign",
             "campaigns",
             listing=False,
+            divisioned=True,
             view=("outbound:schedule:view", "outbound:campaign:viewSchedule"),
             edit=("outbound:schedule:edit", "outbound:campaign:editSchedule"),
             delete=("outbound:schedule:delete", "outbound:campaign:deleteSchedule"),
@@ -53,6 +57,7 @@ FAMILIES: Final = {
             "sequence",
             "sequences",
             listing=False,
+            divisioned=False,
             view=("outbound:schedule:view", "outbound:campaignSequenceSchedule:view"),
             edit=("outbound:schedule:edit", "outbound:campaignSequenceSchedule:edit"),
             delete=(
@@ -65,6 +70,7 @@ FAMILIES: Final = {
             "emailCampaign",
             "messaging_campaigns",
             listing=True,
+            divisioned=True,
             view=(
                 "outbound:emailCampaignSchedule:view",
                 "outbound:emailCampaign:viewSchedule",
@@ -83,6 +89,7 @@ FAMILIES: Final = {
             "messagingCampaign",
             "messaging_campaigns",
             listing=True,
+            divisioned=True,
             view=(
                 "outbound:messagingCampaignSchedule:view",
                 "outbound:messagingCampaign:viewSchedule",
@@ -101,6 +108,7 @@ FAMILIES: Final = {
             "whatsAppCampaign",
             "messaging_campaigns",
             listing=True,
+            divisioned=True,
             view=(
                 "outbound:whatsAppCampaignSchedule:view",
                 "outbound:whatsAppCampaign:viewSchedule",
@@ -135,6 +143,7 @@ def build_schedule(
     version: int,
     created: str,
     modified: str,
+    keep_name: bool = True,
 ) -> dict[str, Any]:
     """Return the stored (and answered) schedule, keys in the model's order.
 
@@ -145,12 +154,13 @@ def build_schedule(
         version: the new version.
         created: ``dateCreated`` stamp.
         modified: ``dateModified`` stamp.
+        keep_name: False drops the body's ``name`` (``schedule_name=dropped``).
 
     Returns:
         The schedule JSON.
     """
     out: dict[str, Any] = {"id": target["id"]}
-    if body.get("name") is not None:
+    if keep_name and body.get("name") is not None:
         out["name"] = body["name"]
     out |= {"dateCreated": created, "dateModified": modified, "version": version}
     out["intervals"] = [
@@ -171,10 +181,14 @@ def build_schedule(
     if body.get("timeZone") is not None:
         out["timeZone"] = body["timeZone"]
     oid = target["id"]
-    out[family.ref_field] = {
-        "id": oid,
-        "name": target["name"],
-        "selfUri": f"{SELF_PATHS[target_kind(family)]}{oid}",
-    }
+    reference: dict[str, Any] = {"id": oid, "name": target["name"]}
+    division = target.get("division")
+    if family.divisioned and isinstance(division, dict) and "id" in division:
+        reference["division"] = {
+            "id": division["id"],
+            "selfUri": f"{SELF_PATHS['division']}{division['id']}",
+        }
+    reference["selfUri"] = f"{SELF_PATHS[target_kind(family)]}{oid}"
+    out[family.ref_field] = reference
     out["selfUri"] = f"/api/v2/outbound/schedules/{family.path}/{oid}"
     return out

@@ -13,7 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gcsched.sandbox.clients import sha256
 from gcsched.sandbox.faults import Injection
-from gcsched.sandbox.guesses import BAD_TOKEN_CODE, BAD_TOKEN_MESSAGE
+from gcsched.sandbox.guesses import (
+    BAD_TOKEN_CODE,
+    BAD_TOKEN_MESSAGE,
+    EXPIRED_TOKEN_CODE,
+    EXPIRED_TOKEN_MESSAGE,
+)
 from gcsched.sandbox.problems import error_body
 from gcsched.sandbox.ratelimit import RateDecision
 from gcsched.sandbox.runtime import CID_KEY, CLIENT_KEY, Runtime, new_correlation_id
@@ -126,8 +131,10 @@ class Gateway:
     ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
         cid = scope[CID_KEY]
         token = _bearer(scope)
+        headers_on = self.rt.guesses.ratelimit_headers
         if token is None:
-            extra.update(self.rt.limiter.peek().headers())
+            if headers_on:
+                extra.update(self.rt.limiter.peek().headers())
             return (
                 401,
                 error_body(
@@ -139,19 +146,26 @@ class Gateway:
                 {},
             )
         state = self.rt.state
-        record = state.token(token)
+        record = state.tokens.get(sha256(token))
+        expired = record is not None and record.expires_at <= state.clock()
         after = injection.token_after
-        if record is not None and after is not None:
+        if record is not None and not expired and after is not None:
             expired = state.clock() - record.issued_at >= after
             if expired:
                 self.rt.stats.fault("token-expiry")
-                record = None
         client = None if record is None else state.clients.get(record.client_id)
-        if client is None:
-            extra.update(self.rt.limiter.peek().headers())
-            return 401, error_body(401, BAD_TOKEN_CODE, BAD_TOKEN_MESSAGE, cid), {}
+        if client is None or expired:
+            if headers_on:
+                extra.update(self.rt.limiter.peek().headers())
+            code, message = (
+                (EXPIRED_TOKEN_CODE, EXPIRED_TOKEN_MESSAGE)
+                if expired and client is not None
+                else (BAD_TOKEN_CODE, BAD_TOKEN_MESSAGE)
+            )
+            return 401, error_body(401, code, message, cid), {}
         decision: RateDecision = self.rt.limiter.hit(sha256(token))
-        extra.update(decision.headers())
+        if headers_on:
+            extra.update(decision.headers())
         if not decision.allowed:
             return _too_many(decision.reset, cid, decision.limit)
         if injection.status is not None:

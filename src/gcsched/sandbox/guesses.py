@@ -24,10 +24,16 @@ SCHEDULE_ID_IS_TARGET_ID: Final = True
 # the body carries. Each successful PUT adds one.
 FIRST_VERSION: Final = 1
 
-# On an existing schedule a missing or stale version answers 409 with this code.
+# On an existing schedule a missing or stale version answers 409 with this code
+# (``version_conflict=409``, the default) ...
 CONFLICT_STATUS: Final = 409
 CONFLICT_CODE: Final = "general.conflict"
 CONFLICT_MESSAGE: Final = "Version does not match current version."
+# ... or, with ``version_conflict=400``, 400 with a message that says "does
+# not match the current version", the text the official Terraform provider
+# matches (fidelity-audit.md #12). The code is not known; this one is a GUESS.
+CONFLICT_400_CODE: Final = "bad.request"
+CONFLICT_400_MESSAGE: Final = "The version supplied does not match the current version."
 
 # DELETE of a schedule answers 204 and no body.
 DELETE_STATUS: Final = 204
@@ -50,14 +56,40 @@ MAX_OCCURRENCE_SECONDS: Final = 24 * 3600
 # server that stores recurrences as rows would.
 ASSIGN_RECURRENCE_IDS: Final = True
 
-# Token endpoint errors are OAuth-style ``{"error", "description"}``.
+# Token endpoint errors are ``{"error", "description", "error_description"}``
+# (settled: fidelity-audit.md #13, from live-org bodies). The descriptions of
+# a bad secret and of an unknown client id are the live ones; their status is
+# the ``token_status`` switch (switches.py).
+TOKEN_BAD_SECRET: Final = "authentication failed"  # noqa: S105
+TOKEN_UNKNOWN_CLIENT: Final = "client not found"  # noqa: S105
 # Minting more than this many tokens per client per minute answers 400
-# ``invalid_request`` "rate limit exceeded".
+# ``invalid_request`` "rate limit exceeded" (a GUESS: nothing documents it).
 TOKEN_MINT_LIMIT_PER_MINUTE: Final = 20
 
-# An unknown or expired bearer token answers 401 with this code.
+# An unknown bearer token answers 401 with this code.
 BAD_TOKEN_CODE: Final = "bad.credentials"  # noqa: S105
 BAD_TOKEN_MESSAGE: Final = "Invalid login credentials."  # noqa: S105
+# A token the sandbox minted but that has expired answers 401 with this code
+# (fidelity-audit.md #20).
+EXPIRED_TOKEN_CODE: Final = "credentials.expired"  # noqa: S105
+EXPIRED_TOKEN_MESSAGE: Final = (
+    "The supplied credentials are expired and cannot be used."  # noqa: S105
+)
+
+# With ``empty_page=error``, an empty page of a list that takes
+# ``allowEmptyResult`` (sequences, callable time sets, contact lists) answers
+# this unless the request says ``allowEmptyResult=true``. What the real error
+# is, nothing documents; "not found" is what "do not return an empty page"
+# most plausibly means.
+EMPTY_PAGE_STATUS: Final = 404
+EMPTY_PAGE_CODE: Final = "not.found"
+EMPTY_PAGE_MESSAGE: Final = "The requested resource was not found."
+
+# A campaign PUT without ``useMaxCallsPerAgentDecimal=true`` takes
+# ``maxCallsPerAgent`` as the value (a decimal in the body becomes that
+# value); with it, ``maxCallsPerAgentDecimal`` is the value and
+# ``maxCallsPerAgent`` that value rounded down. PATCH ``maxCallsPerAgent``
+# (a double in CampaignPatchRequest) sets both the same way.
 
 # nextUri/previousUri/... in listings are relative paths; nextUri is absent
 # on the last page.

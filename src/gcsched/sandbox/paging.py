@@ -10,7 +10,13 @@ from urllib.parse import urlencode
 
 from gcsched.sandbox.problems import ApiProblem, Detail
 
-__all__ = ["filter_by_name", "listing", "page_params", "sort_items"]
+__all__ = [
+    "allow_empty_result",
+    "filter_by_name",
+    "listing",
+    "page_params",
+    "sort_items",
+]
 
 MAX_PAGE_SIZE: Final = 100
 DEFAULT_PAGE_SIZE: Final = 25
@@ -25,17 +31,23 @@ def _bad_param(name: str, value: str, why: str) -> NoReturn:
     )
 
 
-def page_params(query: Mapping[str, str]) -> tuple[int, int]:
+def page_params(
+    query: Mapping[str, str], default_size: int = DEFAULT_PAGE_SIZE
+) -> tuple[int, int]:
     """Return ``(pageSize, pageNumber)`` from the query, checked.
+
+    A ``pageSize`` above 100 is clamped to 100: "The max that will be
+    returned is 100" (the SDKs' docs of every outbound list).
+
+    Args:
+        query: the request's query.
+        default_size: the page size when the query gives none.
 
     Raises:
         ApiProblem: 400 ``invalid.query.param.value`` for a bad value.
     """
     out: list[int] = []
-    for name, default, top in (
-        ("pageSize", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
-        ("pageNumber", 1, None),
-    ):
+    for name, default in (("pageSize", default_size), ("pageNumber", 1)):
         raw = query.get(name)
         if raw is None:
             out.append(default)
@@ -44,11 +56,22 @@ def page_params(query: Mapping[str, str]) -> tuple[int, int]:
             value = int(raw)
         except ValueError:
             _bad_param(name, raw, "not an integer")
-        if value < 1 or (top is not None and value > top):
-            limit = f"between 1 and {top}" if top else "at least 1"
-            _bad_param(name, raw, f"must be {limit}")
+        if value < 1:
+            _bad_param(name, raw, "must be at least 1")
         out.append(value)
-    return out[0], out[1]
+    return min(out[0], MAX_PAGE_SIZE), out[1]
+
+
+def allow_empty_result(query: Mapping[str, str]) -> bool:
+    """Return the ``allowEmptyResult`` query parameter (default false).
+
+    Raises:
+        ApiProblem: 400 ``invalid.query.param.value`` unless true or false.
+    """
+    raw = query.get("allowEmptyResult", "false")
+    if raw.lower() not in ("true", "false"):
+        _bad_param("allowEmptyResult", raw, "use true or false")
+    return raw.lower() == "true"
 
 
 def filter_by_name(

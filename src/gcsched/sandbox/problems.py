@@ -48,7 +48,11 @@ class ApiProblem(Exception):  # noqa: N818 - it is an answer, not a failure
 
 
 class OAuthProblem(Exception):  # noqa: N818 - it is an answer, not a failure
-    """An OAuth-style token endpoint error ``{"error", "description"}``."""
+    """An OAuth-style token endpoint error.
+
+    Rendered as ``{"error", "description", "error_description"}`` (the live
+    body carries the description twice).
+    """
 
     def __init__(self, status: int, error: str, description: str) -> None:
         super().__init__(description)

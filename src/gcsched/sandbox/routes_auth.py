@@ -11,7 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from gcsched.sandbox.clients import ClientRecord
-from gcsched.sandbox.guesses import UNLIMITED_ALLOWED
+from gcsched.sandbox.guesses import (
+    TOKEN_BAD_SECRET,
+    TOKEN_UNKNOWN_CLIENT,
+    UNLIMITED_ALLOWED,
+)
 from gcsched.sandbox.problems import OAuthProblem
 from gcsched.sandbox.runtime import Runtime, json_response
 
@@ -40,12 +44,17 @@ class AuthRoutes:
                 f"grant type {grant!r} is not supported; use client_credentials",
             )
         client_id, secret = _credentials(request, form)
+        status = self.rt.guesses.token_status
         if client_id is None or secret is None:
-            raise OAuthProblem(401, "invalid_client", "client credentials are required")
+            raise OAuthProblem(
+                status, "invalid_client", "client credentials are required"
+            )
         state = self.rt.state
+        if client_id not in state.clients:
+            raise OAuthProblem(status, "invalid_client", TOKEN_UNKNOWN_CLIENT)
         client = state.check_client(client_id, secret)
         if client is None:
-            raise OAuthProblem(401, "invalid_client", "client not found or bad secret")
+            raise OAuthProblem(status, "invalid_client", TOKEN_BAD_SECRET)
         async with state.lock:
             self._count_mint(client)
             ttl = client.token_ttl or self.rt.token_ttl

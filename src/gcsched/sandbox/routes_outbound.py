@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import uuid
 from typing import Any, Final, NoReturn
 
@@ -20,17 +21,35 @@ from gcsched.sandbox.entities import (
     build_contact_list,
 )
 from gcsched.sandbox.guesses import (
+    CONFLICT_400_CODE,
+    CONFLICT_400_MESSAGE,
     CONFLICT_CODE,
     CONFLICT_MESSAGE,
     CONFLICT_STATUS,
+    EMPTY_PAGE_CODE,
+    EMPTY_PAGE_MESSAGE,
+    EMPTY_PAGE_STATUS,
     PATCH_STATUS,
 )
-from gcsched.sandbox.paging import filter_by_name, listing, page_params, sort_items
+from gcsched.sandbox.paging import (
+    allow_empty_result,
+    filter_by_name,
+    listing,
+    page_params,
+    sort_items,
+)
 from gcsched.sandbox.problems import ApiProblem, Detail
 from gcsched.sandbox.runtime import Runtime, json_response
 from gcsched.sandbox.state import utc_stamp
 
-__all__ = ["OutboundRoutes", "not_found", "read_json", "reject"]
+__all__ = [
+    "OutboundRoutes",
+    "empty_page_check",
+    "not_found",
+    "read_json",
+    "reject",
+    "version_conflict",
+]
 
 CAMPAIGN_REQUIRED: Final = (
     "name",
@@ -49,6 +68,10 @@ PATCH_KEYS: Final = frozenset(
         "queue",
     }
 )
+# Required by the model ([NET] MessagingCampaign.cs; fidelity-audit.md #17).
+MESSAGING_REQUIRED: Final = ("contactList", "messagesPerMinute")
+# Kept from the stored campaign when a PUT body leaves them out (a GUESS).
+MESSAGING_KEPT: Final = ("name", "division")
 READ_ONLY: Final = frozenset({"id", "dateCreated", "dateModified", "errors", "selfUri"})
 CHANNEL_TYPES: Final = {
     "EMAIL": "emailConfig",
@@ -60,6 +83,36 @@ CHANNEL_TYPES: Final = {
 def not_found() -> ApiProblem:
     """Return the platform's 404 answer."""
     return ApiProblem(404, "not.found", "The requested resource was not found.")
+
+
+def version_conflict(rt: Runtime) -> ApiProblem:
+    """Return the answer to a stale or missing ``version`` (the switch decides)."""
+    if rt.guesses.version_conflict == 400:
+        return ApiProblem(
+            400,
+            CONFLICT_400_CODE,
+            CONFLICT_400_MESSAGE,
+            (Detail(CONFLICT_400_CODE, "version"),),
+        )
+    return ApiProblem(
+        CONFLICT_STATUS,
+        CONFLICT_CODE,
+        CONFLICT_MESSAGE,
+        (Detail(CONFLICT_CODE, "version"),),
+    )
+
+
+def empty_page_check(rt: Runtime, request: Request, page: dict[str, Any]) -> None:
+    """Refuse an empty page when the switch says so and the client did not
+    send ``allowEmptyResult=true`` (which is always checked for form).
+
+    Raises:
+        ApiProblem: a bad ``allowEmptyResult``, or the empty-page error.
+    """
+    allowed = allow_empty_result(request.query_params)
+    if page["entities"] or allowed or rt.guesses.empty_page != "error":
+        return
+    raise ApiProblem(EMPTY_PAGE_STATUS, EMPTY_PAGE_CODE, EMPTY_PAGE_MESSAGE)
 
 
 def reject(code: str, message: str, field: str) -> NoReturn:
@@ -96,16 +149,25 @@ class OutboundRoutes:
             raise not_found()
         return found
 
-    def _list(self, items: list[dict[str, Any]], request: Request) -> dict[str, Any]:
+    def _list(
+        self,
+        items: list[dict[str, Any]],
+        request: Request,
+        *,
+        takes_allow_empty: bool = False,
+    ) -> dict[str, Any]:
         query = request.query_params
         size, number = page_params(query)
         ids = [i for v in query.getlist("id") for i in v.split(",") if i]
         if ids:
             items = [i for i in items if i["id"] in ids]
         items = sort_items(filter_by_name(items, query), query)
-        return listing(
+        page = listing(
             items, request.url.path, query, page_size=size, page_number=number
         )
+        if takes_allow_empty:
+            empty_page_check(self.rt, request, page)
+        return page
 
     # ------------------------------------------------------------ campaigns
     async def list_campaigns(self, request: Request) -> Response:
@@ -193,14 +255,29 @@ class OutboundRoutes:
         return json_response(campaign)
 
     async def put_campaign(self, request: Request) -> Response:
-        """``PUT /api/v2/outbound/campaigns/{campaignId}``: replace (versioned)."""
+        """``PUT /api/v2/outbound/campaigns/{campaignId}``: replace (versioned).
+
+        ``useMaxCallsPerAgentDecimal=true`` makes ``maxCallsPerAgentDecimal``
+        the value; otherwise ``maxCallsPerAgent`` is, and a decimal in the
+        body is overwritten by it.
+        """
+        flag = request.query_params.get("useMaxCallsPerAgentDecimal", "false")
+        if flag.lower() not in ("true", "false"):
+            reject(
+                "invalid.query.param.value",
+                f"Query parameter useMaxCallsPerAgentDecimal={flag!r} is invalid: "
+                "use true or false",
+                "useMaxCallsPerAgentDecimal",
+            )
+        use_decimal = flag.lower() == "true"
         raw = await read_json(request)
         state = self.rt.state
         async with state.lock:
             current = self._one("campaigns", request, "campaignId")
             body = self._check_campaign(raw)
             if body.get("version") != current["version"]:
-                raise ApiProblem(CONFLICT_STATUS, CONFLICT_CODE, CONFLICT_MESSAGE)
+                raise version_conflict(self.rt)
+            _max_calls(body, use_decimal)
             updated = {
                 "id": current["id"],
                 **body,
@@ -231,7 +308,13 @@ class OutboundRoutes:
         state = self.rt.state
         async with state.lock:
             current = self._one("campaigns", request, "campaignId")
-            current.update(copy.deepcopy(body))
+            changes = copy.deepcopy(body)
+            if "maxCallsPerAgent" in changes:
+                value = changes.pop("maxCallsPerAgent")
+                _set_max_calls(
+                    current, value, decimal="maxCallsPerAgentDecimal" in current
+                )
+            current.update(changes)
             current["version"] += 1
             current["dateModified"] = utc_stamp(state.clock())
         return Response(status_code=PATCH_STATUS)
@@ -244,7 +327,11 @@ class OutboundRoutes:
 
     async def list_contact_lists(self, request: Request) -> Response:
         """``GET /api/v2/outbound/contactlists`` (``includeSize``)."""
-        body = self._list(list(self._store("contact_lists").values()), request)
+        body = self._list(
+            list(self._store("contact_lists").values()),
+            request,
+            takes_allow_empty=True,
+        )
         body["entities"] = [self._contact_list(i, request) for i in body["entities"]]
         return json_response(body)
 
@@ -286,7 +373,7 @@ class OutboundRoutes:
     async def list_callable_time_sets(self, request: Request) -> Response:
         """``GET /api/v2/outbound/callabletimesets``."""
         items = list(self._store("callable_time_sets").values())
-        return json_response(self._list(items, request))
+        return json_response(self._list(items, request, takes_allow_empty=True))
 
     async def get_callable_time_set(self, request: Request) -> Response:
         """``GET /api/v2/outbound/callabletimesets/{callableTimeSetId}``."""
@@ -318,7 +405,7 @@ class OutboundRoutes:
             raise ApiProblem(
                 400, "bad.request", "The body must be a MessagingCampaign."
             )
-        for key in ("name", "contactList", "messagesPerMinute"):
+        for key in MESSAGING_REQUIRED:
             if key not in body:
                 reject("bad.request", f"The field {key} is required.", key)
         rate = body["messagesPerMinute"]
@@ -332,10 +419,12 @@ class OutboundRoutes:
         async with state.lock:
             current = self._one("messaging_campaigns", request, "messagingCampaignId")
             if body.get("version") != current["version"]:
-                raise ApiProblem(CONFLICT_STATUS, CONFLICT_CODE, CONFLICT_MESSAGE)
+                raise version_conflict(self.rt)
             read_only = ("id", "dateCreated", "dateModified", "selfUri", "version")
+            kept = {k: current[k] for k in MESSAGING_KEPT if k in current}
             updated = {
                 "id": current["id"],
+                **kept,
                 **{k: copy.deepcopy(v) for k, v in body.items() if k not in read_only},
                 "dateCreated": current.get("dateCreated"),
                 "dateModified": utc_stamp(state.clock()),
@@ -347,9 +436,8 @@ class OutboundRoutes:
 
     async def list_sequences(self, request: Request) -> Response:
         """``GET /api/v2/outbound/sequences``."""
-        return json_response(
-            self._list(list(self._store("sequences").values()), request)
-        )
+        items = list(self._store("sequences").values())
+        return json_response(self._list(items, request, takes_allow_empty=True))
 
     async def get_sequence(self, request: Request) -> Response:
         """``GET /api/v2/outbound/sequences/{sequenceId}``."""
@@ -361,16 +449,64 @@ def _check_pacing(key: str, value: Any) -> None:
     if key == "outboundLineCount":
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     elif key == "abandonRate":
-        ok = (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and 0 <= value <= 100
-        )
+        ok = _is_number(value) and 0 <= value <= 100
     elif key == "maxCallsPerAgent":
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 1
+        ok = _is_number(value) and value >= 1
     elif key == "dynamicLineBalancingSettings":
         ok = isinstance(value, dict)
     else:
         ok = isinstance(value, dict) and isinstance(value.get("id"), str)
     if not ok:
         reject("invalid.value", f"Value [{value}] is not valid for {key}", key)
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _set_max_calls(campaign: dict[str, Any], value: float, *, decimal: bool) -> None:
+    """Store a max-calls-per-agent value in both fields.
+
+    ``maxCallsPerAgent`` (an int in the model) gets the value rounded down;
+    ``maxCallsPerAgentDecimal`` (a double) gets it exactly, whenever the
+    campaign already has one or the value is not whole.
+    """
+    campaign["maxCallsPerAgent"] = math.floor(value)
+    if decimal or value != math.floor(value):
+        campaign["maxCallsPerAgentDecimal"] = float(value)
+    else:
+        campaign.pop("maxCallsPerAgentDecimal", None)
+
+
+def _max_calls(body: dict[str, Any], use_decimal: bool) -> None:
+    """Resolve a campaign PUT body's two max-calls fields into one value.
+
+    Raises:
+        ApiProblem: 400 ``invalid.value`` for a value below 1 or of the
+            wrong type.
+    """
+    whole = body.get("maxCallsPerAgent")
+    exact = body.get("maxCallsPerAgentDecimal")
+    if whole is not None and (
+        isinstance(whole, bool) or not isinstance(whole, int) or whole < 1
+    ):
+        reject(
+            "invalid.value",
+            f"Value [{whole}] is not valid for maxCallsPerAgent",
+            "maxCallsPerAgent",
+        )
+    if exact is not None and not (_is_number(exact) and exact >= 1):
+        reject(
+            "invalid.value",
+            f"Value [{exact}] is not valid for maxCallsPerAgentDecimal",
+            "maxCallsPerAgentDecimal",
+        )
+    body.pop("maxCallsPerAgentDecimal", None)
+    body.pop("maxCallsPerAgent", None)
+    value = exact if use_decimal and exact is not None else whole
+    if value is not None:
+        _set_max_calls(body, value, decimal=exact is not None)

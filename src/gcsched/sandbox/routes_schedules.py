@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from gcsched.sandbox.families import FAMILIES, Family, build_schedule
-from gcsched.sandbox.guesses import (
-    CONFLICT_CODE,
-    CONFLICT_MESSAGE,
-    CONFLICT_STATUS,
-    DELETE_STATUS,
-    FAMILY_CHANNEL,
-    FIRST_VERSION,
-)
-from gcsched.sandbox.paging import listing
+from gcsched.sandbox.guesses import DELETE_STATUS, FAMILY_CHANNEL, FIRST_VERSION
+from gcsched.sandbox.paging import listing, page_params
 from gcsched.sandbox.problems import ApiProblem, Detail
-from gcsched.sandbox.routes_outbound import not_found, read_json
+from gcsched.sandbox.routes_outbound import not_found, read_json, version_conflict
 from gcsched.sandbox.runtime import Runtime, json_response
 from gcsched.sandbox.state import utc_stamp
 from gcsched.sandbox.validation import validate_schedule
@@ -59,17 +53,36 @@ class ScheduleRoutes:
             )
         return target
 
+    def _shown(self, schedule: dict[str, Any]) -> dict[str, Any]:
+        """Return a schedule as answered (``schedule_name=dropped``: no name)."""
+        if self.rt.guesses.schedule_name == "dropped" and "name" in schedule:
+            return {k: v for k, v in schedule.items() if k != "name"}
+        return schedule
+
     async def list_all(self, request: Request) -> Response:
-        """List every schedule of a family (bare array or EntityListing)."""
+        """List every schedule of a family (bare array or EntityListing).
+
+        The EntityListing families answer one page of everything, or pages
+        of ``listing_page_size`` (``pageSize``/``pageNumber`` from the query)
+        with ``nextUri`` when that switch is set.
+        """
         family = self._family(request)
-        items = sorted(
-            self.rt.state.schedules[family.path].values(), key=lambda s: s["id"]
-        )
+        items = [
+            self._shown(s)
+            for s in sorted(
+                self.rt.state.schedules[family.path].values(), key=lambda s: s["id"]
+            )
+        ]
         if not family.listing:
             return json_response(items)
-        size = max(len(items), 1)
+        paged = self.rt.guesses.listing_page_size
+        if paged is None:
+            size, number, query = max(len(items), 1), 1, {}
+        else:
+            query = dict(request.query_params)
+            size, number = page_params(query, default_size=paged)
         return json_response(
-            listing(items, request.url.path, {}, page_size=size, page_number=1)
+            listing(items, request.url.path, query, page_size=size, page_number=number)
         )
 
     async def get_one(self, request: Request) -> Response:
@@ -80,7 +93,7 @@ class ScheduleRoutes:
         )
         if found is None:
             raise not_found()
-        return json_response(found)
+        return json_response(self._shown(found))
 
     async def put_one(self, request: Request) -> Response:
         """PUT one schedule: create (version 1) or replace (version must match)."""
@@ -88,24 +101,37 @@ class ScheduleRoutes:
         oid = request.path_params[ID_PARAMS[family.path]]
         raw = await read_json(request)
         state = self.rt.state
+        guesses = self.rt.guesses
         async with state.lock:
             target = self._target(family, oid)
-            body = validate_schedule(raw, family.ref_field, oid)
+            not_before = (
+                datetime.fromtimestamp(state.clock(), tz=UTC)
+                if guesses.past_intervals == "rejected"
+                else None
+            )
+            body = validate_schedule(
+                raw,
+                family.ref_field,
+                oid,
+                utc_intervals=guesses.interval_time == "utc",
+                not_before=not_before,
+            )
             current = state.schedules[family.path].get(oid)
             now = utc_stamp(state.clock())
             if current is None:
                 version, created = FIRST_VERSION, now
             else:
                 if body.get("version") != current["version"]:
-                    raise ApiProblem(
-                        CONFLICT_STATUS,
-                        CONFLICT_CODE,
-                        CONFLICT_MESSAGE,
-                        (Detail(CONFLICT_CODE, "version"),),
-                    )
+                    raise version_conflict(self.rt)
                 version, created = current["version"] + 1, current["dateCreated"]
             record = build_schedule(
-                family, target, body, version=version, created=created, modified=now
+                family,
+                target,
+                body,
+                version=version,
+                created=created,
+                modified=now,
+                keep_name=guesses.schedule_name == "kept",
             )
             state.schedules[family.path][oid] = record
         return json_response(record)

@@ -15,6 +15,7 @@ from gcsched.sandbox.faults import FaultEngine
 from gcsched.sandbox.ratelimit import RateLimiter
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.stats import Stats
+from gcsched.sandbox.switches import Guesses
 
 __all__ = ["CID_KEY", "CLIENT_KEY", "Runtime", "json_response", "new_correlation_id"]
 
@@ -32,6 +33,7 @@ class Runtime:
     faults: FaultEngine
     token_ttl: int
     mint_limit: int
+    guesses: Guesses
 
     @staticmethod
     def client(request: Request) -> ClientRecord:

@@ -232,9 +232,11 @@ def _callable_times(entry: dict[str, Any], where: str) -> list[dict[str, Any]]:
 
 
 def _hms(text: object, where: str) -> str:
+    """Return a slot time as the real API answers it: ``HH:mm:ss.SSS``."""
     if not isinstance(text, str) or len(text.split(":")) not in (2, 3):
         _fail(where, f"time {text!r} must be HH:MM or HH:MM:SS")
-    return text if text.count(":") == 2 else f"{text}:00"
+    full = text if text.count(":") == 2 else f"{text}:00"
+    return full if "." in full else f"{full}.000"
 
 
 def _schedule(

@@ -19,6 +19,7 @@ from gcsched.sandbox.gateway import DroppedConnection
 from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.state import SandboxState
+from gcsched.sandbox.switches import Guesses
 
 __all__ = ["asgi_transport", "bind_listener", "load_or_seed", "serve"]
 
@@ -107,6 +108,7 @@ def serve(
     fault_seed: int | None = None,
     state_path: str | None = None,
     token_mint_limit: int = TOKEN_MINT_LIMIT_PER_MINUTE,
+    guesses: Guesses | Sequence[str] = (),
 ) -> None:
     """Serve the sandbox until SIGINT/SIGTERM (blocking).
 
@@ -124,9 +126,10 @@ def serve(
         fault_seed: makes the faults deterministic.
         state_path: JSON file to load from and save to.
         token_mint_limit: tokens per client per minute; 0 turns it off.
+        guesses: `Guesses` or ``NAME=VALUE`` strings (docs/sandbox.md).
 
     Raises:
-        ValueError: bad seed, state file or fault.
+        ValueError: bad seed, state file, fault or guess.
         OSError: the address cannot be bound.
     """
     state = load_or_seed(state_path, seed)
@@ -137,6 +140,7 @@ def serve(
         faults=faults,
         fault_seed=fault_seed,
         token_mint_limit=token_mint_limit,
+        guesses=guesses,
     )
     sock = bind_listener(host, port)
     family = sock.family

@@ -10,7 +10,8 @@ __all__ = ["Stats"]
 class Stats:
     """Counters behind ``GET /sandbox/stats``."""
 
-    def __init__(self) -> None:
+    def __init__(self, guesses: dict[str, str] | None = None) -> None:
+        self.guesses = dict(guesses or {})
         self.requests: dict[str, dict[str, int]] = {}
         self.rate_limited = 0
         self.tokens_minted = 0
@@ -36,4 +37,5 @@ class Stats:
             "tokens_minted": self.tokens_minted,
             "requests_total": sum(sum(s.values()) for s in self.requests.values()),
             "faults": dict(sorted(self.faults.items())),
+            "guesses": dict(self.guesses),
         }

@@ -8,18 +8,25 @@ every field at fault.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from gcsched.sandbox.guesses import MAX_OCCURRENCE_SECONDS, SCHEDULE_TIME_PATTERN
 from gcsched.sandbox.problems import ApiProblem, Detail
 
-__all__ = ["parse_schedule_time", "valid_time_zone", "validate_schedule"]
+__all__ = [
+    "parse_schedule_time",
+    "schedule_instant",
+    "valid_time_zone",
+    "validate_schedule",
+]
 
 DATE_MESSAGE: Final = (
     "Dates must be specified as ISO-8601 strings. For example: yyyy-MM-ddTHH:mm:ss.SSSZ"
 )
+# The admin UI's words for a start in the past (``past_intervals=rejected``).
+PAST_MESSAGE: Final = "start cannot be in the past"
 SCHEDULE_KEYS: Final = frozenset(
     [
         "id",
@@ -127,9 +134,18 @@ class _Checker:
             self.add("invalid.date", DATE_MESSAGE, field)
         return parsed
 
-    def span(self, body: dict[str, Any], field: str) -> float | None:
+    def utc_date(self, value: object, field: str) -> None:
+        if isinstance(value, str) and parse_schedule_time(value) and value[-1] != "Z":
+            self.add("invalid.date", DATE_MESSAGE, field)
+
+    def span(
+        self, body: dict[str, Any], field: str, *, utc: bool = False
+    ) -> float | None:
         start = self.date(body.get("start"), f"{field}.start")
         end = self.date(body.get("end"), f"{field}.end")
+        if utc:
+            self.utc_date(body.get("start"), f"{field}.start")
+            self.utc_date(body.get("end"), f"{field}.end")
         if start is None or end is None:
             return None
         if end <= start:
@@ -236,13 +252,61 @@ def _check_recurrence(check: _Checker, rec: dict[str, Any], field: str) -> None:
             check.span(alt, where)
 
 
-def validate_schedule(body: object, ref_field: str, target_id: str) -> dict[str, Any]:
+def schedule_instant(
+    text: object, zone: object, *, utc: bool = False
+) -> datetime | None:
+    """Return the UTC instant a schedule time string means, or None.
+
+    Args:
+        text: the time string.
+        zone: the time zone it is wall time in (None or invalid: UTC).
+        utc: True (``interval_time=utc``) reads a trailing ``Z`` as UTC;
+            otherwise the string is wall time in `zone`, ``Z`` or not.
+
+    Returns:
+        An aware UTC datetime, or None when `text` is not a schedule time.
+    """
+    wall = parse_schedule_time(text)
+    if wall is None:
+        return None
+    if utc and isinstance(text, str) and text.endswith("Z"):
+        return wall.replace(tzinfo=UTC)
+    where: tzinfo = ZoneInfo(str(zone)) if valid_time_zone(zone) else UTC
+    return wall.replace(tzinfo=where).astimezone(UTC)
+
+
+def _past(
+    check: _Checker,
+    item: dict[str, Any],
+    zone: object,
+    field: str,
+    *,
+    utc: bool,
+    not_before: datetime,
+) -> None:
+    start = schedule_instant(item.get("start"), zone, utc=utc)
+    if start is not None and start < not_before:
+        check.add("constraint.validation", PAST_MESSAGE, f"{field}.start")
+
+
+def validate_schedule(
+    body: object,
+    ref_field: str,
+    target_id: str,
+    *,
+    utc_intervals: bool = False,
+    not_before: datetime | None = None,
+) -> dict[str, Any]:
     """Check a schedule PUT body; return it as a dict or raise a 400.
 
     Args:
         body: the decoded JSON body.
         ref_field: the family's reference field (``campaign``...).
         target_id: the id in the path.
+        utc_intervals: ``interval_time=utc``: interval times must end in
+            ``Z`` (400 ``invalid.date`` otherwise) and mean UTC instants.
+        not_before: ``past_intervals=rejected``: the current UTC time; an
+            interval or recurrence that starts before it is a 400.
 
     Returns:
         The body, known to be well formed.
@@ -289,12 +353,27 @@ def validate_schedule(body: object, ref_field: str, target_id: str) -> dict[str,
     else:
         intervals = check.object_list(body["intervals"], "intervals")
         for index, interval in enumerate(intervals):
-            check.span(interval, f"intervals[{index}]")
+            check.span(interval, f"intervals[{index}]", utc=utc_intervals)
+            if not_before is not None:
+                zone = body.get("timeZone")
+                where = f"intervals[{index}]"
+                _past(
+                    check,
+                    interval,
+                    zone,
+                    where,
+                    utc=utc_intervals,
+                    not_before=not_before,
+                )
     recurrences: list[dict[str, Any]] = []
     if body.get("recurrences") is not None:
         recurrences = check.object_list(body["recurrences"], "recurrences")
         for index, rec in enumerate(recurrences):
             _check_recurrence(check, rec, f"recurrences[{index}]")
+            if not_before is not None:
+                zone = rec.get("timeZone") or body.get("timeZone")
+                where = f"recurrences[{index}]"
+                _past(check, rec, zone, where, utc=utc_intervals, not_before=not_before)
     if "intervals" in body and not intervals and not recurrences and not check.problems:
         check.add(
             "constraint.validation",
