@@ -150,7 +150,7 @@ async def test_an_unasked_encoding_is_refused() -> None:
 async def test_a_listing_without_entities_is_malformed_not_empty(
     route: tuple[str, str], call: str
 ) -> None:
-    """`{}` or `{"pageSize": 100}` is not an empty org: an ApiError naming the request."""
+    """`{"pageSize": 100}` is not an empty org: an ApiError naming the request."""
     api = FakeApi(routes={route: [httpx.Response(200, json={"pageSize": 100})]})
     async with make_client(api) as client:
         method = getattr(client, call)

@@ -21,7 +21,7 @@ TOKEN = b'{"access_token": "tok-1", "token_type": "bearer", "expires_in": 86400}
 
 @asynccontextmanager
 async def trickling_server(trickle_token: bool) -> AsyncIterator[str]:
-    """A loopback HTTP server whose answer (API or token) trickles one byte at a time."""
+    """A loopback HTTP server whose answer (API or token) trickles byte by byte."""
 
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -128,7 +128,10 @@ def parse_numeric_host(host: str) -> ipaddress.IPv4Address | None:
         low = part.lower()
         try:
             if low.startswith("0x"):
-                numbers.append(int(low[2:], 16))
+                digits = low[2:]
+                if not all(c in "0123456789abcdef" for c in digits):
+                    return None  # int() would accept "-a", "_1", " 1"
+                numbers.append(int(digits, 16))
             elif len(low) > 1 and low.startswith("0"):
                 numbers.append(int(low, 8))
             elif low.isdigit() and low.isascii():
@@ -197,8 +200,12 @@ def check_url(url: str, *, allow_insecure_loopback: bool) -> list[str]:
     Returns:
         Every problem found, one sentence each (empty when the URL is acceptable).
     """
+    text = url.strip()
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        # urlsplit silently drops tabs and newlines; an HTTP client refuses them.
+        return ["the URL contains a control character (tab, newline …)"]
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
         port = parts.port
         raw_host = parts.hostname
     except ValueError as exc:

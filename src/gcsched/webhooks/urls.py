@@ -122,6 +122,7 @@ async def pin(url: str, resolver: Resolver) -> PinnedTarget:
             the name resolves to nothing; the message names the endpoint.
         OSError: the resolver failed (temporary: try again later).
     """
+    url = url.strip()  # as the offline check reads it
     label = endpoint_label(url)
     offline = check_url(url, allow_insecure_loopback=url.strip()[:5].lower() == "http:")
     if offline:
