@@ -112,14 +112,17 @@ async def test_retry_after_beyond_timeout_is_not_waited() -> None:
 
 @pytest.mark.anyio
 async def test_retry_budget_exhaustion() -> None:
-    """Once the budget is spent, failures are no longer retried."""
-    api = FakeApi(routes={LIST: [too_many("1")]})
+    """Once the budget is spent, failures are no longer retried.
+
+    (Server errors spend it; 429s spend the retry timeout instead.)
+    """
+    api = FakeApi(routes={LIST: [error(503, "service.unavailable")]})
     budget = RetryBudget(ratio=0.0, floor=2)
     async with make_client(api, retry_budget=budget) as client:
-        with pytest.raises(RateLimitError):
+        with pytest.raises(ApiError):
             await client.list_schedules("campaigns")
         sent = len(api.api_requests())
-        with pytest.raises(RateLimitError):
+        with pytest.raises(ApiError):
             await client.list_schedules("campaigns")
     assert sent == 3  # 1 + 2 retries
     assert len(api.api_requests()) == 4  # no retries left: one attempt only

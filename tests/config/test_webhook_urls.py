@@ -110,7 +110,15 @@ def test_numeric_host_spellings(host: str, expected: str | None) -> None:
         ("http://127.0.0.1:9000/hook", True, []),
         ("http://[::1]:9000/hook", True, []),
         ("http://localhost/hook", True, []),
-        ("https://127.0.0.1/hook", True, []),
+        (
+            "https://127.0.0.1/hook",
+            True,
+            [
+                "https to the loopback host 127.0.0.1 is never sent (its certificate "
+                "cannot be checked); allow_insecure_loopback permits plain http to "
+                "it: write http://127.0.0.1/hook"
+            ],
+        ),
         (
             "http://hooks.example.com/x",
             False,

@@ -109,10 +109,11 @@ async def test_plain_http_to_loopback_is_allowed(url: str) -> None:
 @pytest.mark.parametrize(
     ("url", "address", "expected"),
     [
-        ("http://hooks.example.com/h", PUBLIC_IP, "only to loopback"),
-        ("http://hooks.example.com/h", "10.0.0.1", "private"),
-        ("ftp://hooks.example.com/h", PUBLIC_IP, "only https"),
-        ("file:///etc/passwd", PUBLIC_IP, "only https"),
+        ("http://hooks.example.com/h", PUBLIC_IP, "only to a loopback host"),
+        ("http://localhost/h", PUBLIC_IP, "only to loopback"),
+        ("http://localhost/h", "10.0.0.1", "private"),
+        ("ftp://hooks.example.com/h", PUBLIC_IP, "use https"),
+        ("file:///etc/passwd", PUBLIC_IP, "not an absolute URL"),
         ("https://hooks.example.com/h", "not-an-ip", "is not an IP"),
         ("https://[::1/h", PUBLIC_IP, "not a valid URL"),
     ],

@@ -418,6 +418,7 @@ async def connect(
     transport: httpx.AsyncBaseTransport | None = None,
     rate_limit: int | None = None,
     today: Callable[[], date] | None = None,
+    insecure_http: bool = False,
 ) -> AsyncIterator[Connection]:
     """Connect to an org (or the embedded sandbox) for planning and applying.
 
@@ -433,6 +434,10 @@ async def connect(
         transport: an httpx transport (tests; a sandbox app through ASGITransport).
         rate_limit: requests per minute to pace at (default: read from the org).
         today: the clock for "today" (tests).
+        insecure_http: accept a plain ``http://`` API URL to a host that is not
+            loopback (the secret then travels in cleartext; CLI ``--insecure-http``).
+            In-process transports (``ASGITransport``, ``MockTransport``) never
+            need it.
 
     Yields:
         A `Connection`.
@@ -464,11 +469,22 @@ async def connect(
             sandbox_state.save(path)
 
     else:
+        in_process = isinstance(transport, httpx.ASGITransport | httpx.MockTransport)
         url = resolve_api_url(
-            api_url=api_url, env=env, region=region, file_region=file_region
+            api_url=api_url,
+            env=env,
+            region=region,
+            file_region=file_region,
+            insecure_http=insecure_http or in_process,
         )
         creds = credentials or credentials_from_env(env)
-    client = GenesysClient(url, creds, transport=transport, rate_limit=rate_limit)
+    client = GenesysClient(
+        url,
+        creds,
+        transport=transport,
+        rate_limit=rate_limit,
+        insecure_http=insecure_http,
+    )
     try:
         async with client:
             yield Connection(

@@ -50,6 +50,12 @@ def _root(
         ".gcsched", "--state-dir", help="Journal, audit log and lock live here."
     ),
     log_format: str = typer.Option("text", "--log-format", help="text or json."),
+    insecure_http: bool = typer.Option(
+        False,
+        "--insecure-http",
+        help="Accept a plain http:// API URL to a host that is not loopback "
+        "(the client secret then travels in cleartext).",
+    ),
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logs."),
 ) -> None:
     """Schedules-as-code for Genesys Cloud outbound."""
@@ -67,6 +73,7 @@ def _root(
         state_dir=state_dir,
         log_format=log_format,
         verbose=verbose,
+        insecure_http=insecure_http,
     )
 
 

@@ -42,7 +42,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 #: Global options that take a value, and flags; accepted before or after the command.
 GLOBAL_OPTIONS = ("--api-url", "--region", "--state-dir", "--log-format")
-GLOBAL_FLAGS = ("--sandbox", "-v", "-vv", "-vvv", "--verbose")
+GLOBAL_FLAGS = ("--sandbox", "--insecure-http", "-v", "-vv", "-vvv", "--verbose")
 
 
 @dataclass(slots=True)
@@ -55,6 +55,7 @@ class Globals:
     state_dir: str = ".gcsched"
     log_format: str = "text"
     verbose: int = 0
+    insecure_http: bool = False
 
 
 def globals_of(ctx: typer.Context) -> Globals:

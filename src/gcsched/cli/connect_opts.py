@@ -25,4 +25,5 @@ def open_connection(
         file_region=file_region,
         sandbox=g.sandbox,
         state_dir=g.state_dir,
+        insecure_http=g.insecure_http,
     )

@@ -21,10 +21,12 @@ import httpx
 from pydantic import ValidationError
 
 from gcsched.client.credentials import CLIENT_ID_VAR, CLIENT_SECRET_VAR, Credentials
+from gcsched.client.deadline import extend_deadline
 from gcsched.client.retry import retry_after_seconds
 from gcsched.client.wire import TokenResponse
 from gcsched.errors import ApiError, AuthenticationError
 from gcsched.telemetry import TokenRenewed, emit, register_secret
+from gcsched.telemetry.redact import register_basic_credential
 
 __all__ = ["ClientCredentialsAuth", "TokenEndpointError", "renew_after"]
 
@@ -90,6 +92,7 @@ class ClientCredentialsAuth(httpx.Auth):
     ) -> None:
         self._credentials = credentials
         register_secret(credentials.client_secret)
+        register_basic_credential(credentials.client_id, credentials.client_secret)
         self._token_url = token_url
         self._clock = clock
         self._sleep = sleep
@@ -199,6 +202,7 @@ class ClientCredentialsAuth(httpx.Auth):
                             if isinstance(result, str):
                                 token = result
                                 break
+                            extend_deadline(result)  # our own wait, not the server's
                             await self._sleep(result)
                             attempt += 1
                         self.renewals += 1

@@ -19,10 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from gcsched.client import wire
 from gcsched.client.auth import ClientCredentialsAuth
+from gcsched.client.bodies import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    cap_bodies,
+)
 from gcsched.client.credentials import Credentials
 from gcsched.client.failures import error_for_response
 from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
-from gcsched.client.regions import login_url_for
+from gcsched.client.regions import login_url_for, refuse_cleartext
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import AMBIGUOUS, Sender
 from gcsched.client.transport import SocketLikeTransport
@@ -74,6 +79,13 @@ class ClientBase:
             than any Retry-After worth waiting for.
         breaker_threshold: consecutive 5xx/transport failures that stop the run.
         retry_budget: the retry budget (default: 20 + 10 % of requests).
+        attempt_timeout: cap on one attempt, seconds: connect, send, the whole
+            answer and the token request on the way (httpx's 30 s bounds only
+            each read; a trickling server is cut off here).
+        max_response_bytes: the most bytes (decoded) one answer may have;
+            a longer one stops the request with `ResponseTooLargeError`.
+        insecure_http: accept ``http://`` to a host that is not loopback
+            (cleartext secret and tokens); in-process transports never need it.
     """
 
     def __init__(
@@ -90,8 +102,15 @@ class ClientBase:
         retry_timeout: float = 300.0,
         breaker_threshold: int = 5,
         retry_budget: RetryBudget | None = None,
+        attempt_timeout: float = 60.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        insecure_http: bool = False,
     ) -> None:
         self.api_url = api_url.rstrip("/")
+        in_process = isinstance(transport, httpx.ASGITransport | httpx.MockTransport)
+        refuse_cleartext(
+            self.api_url, "api_url", insecure_http=insecure_http or in_process
+        )
         self._auth = ClientCredentialsAuth(
             credentials,
             login_url_for(self.api_url) + "/oauth/token",
@@ -105,7 +124,12 @@ class ClientBase:
             auth=self._auth,
             transport=transport,
             timeout=httpx.Timeout(30.0, connect=10.0),
-            headers={"User-Agent": "gcsched", "Accept": "application/json"},
+            headers={
+                "User-Agent": "gcsched",
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
+            event_hooks={"response": [cap_bodies(max_response_bytes)]},
         )
         self._limits_known = rate_limit is not None
         self._limits_lock = asyncio.Lock()
@@ -122,6 +146,7 @@ class ClientBase:
             breaker=CircuitBreaker(breaker_threshold),
             max_concurrency=max_concurrency,
             retry_timeout=retry_timeout,
+            attempt_timeout=attempt_timeout,
             clock=clock,
             sleep=sleep,
         )
@@ -215,6 +240,24 @@ class ClientBase:
             ) from None
 
     @staticmethod
+    def _listing(data: Any, path: str) -> dict[str, Any]:
+        """A listing answer: a JSON object with an ``entities`` list.
+
+        One without it is malformed, not an empty org: reading it as empty
+        would plan creates for everything (or say "no campaign named …").
+        """
+        if isinstance(data, dict) and isinstance(data.get("entities"), list):
+            return data
+        what = (
+            "not a JSON object" if not isinstance(data, dict) else ("no entities list")
+        )
+        msg = (
+            f"Unexpected answer for GET {path}: a listing with {what}; nothing "
+            "was read from it. Check that the API URL points at the Genesys API"
+        )
+        raise ApiError(msg, method="GET", path=path)
+
+    @staticmethod
     def _check(data: Any, model: type[BaseModel], what: str) -> Any:
         try:
             model.model_validate(data)
@@ -247,7 +290,9 @@ class ClientBase:
                 "pageSize": PAGE_SIZE,
                 "pageNumber": page,
             }
-            data = await self._call("GET", path, path, params=query)
+            data = self._listing(
+                await self._call("GET", path, path, params=query), path
+            )
             listing = self._check(data, wire.EntityListing, f"GET {path}")
             parsed = wire.EntityListing.model_validate(listing)
             for entity in parsed.entities:
@@ -276,7 +321,7 @@ class ClientBase:
 
     async def _read_rate_limit(self) -> int:
         path = "/api/v2/organizations/limits/namespaces/platform.api"
-        data = await self._call("GET", path, path)
+        data = self._listing(await self._call("GET", path, path), path)
         self._check(data, wire.LimitsListing, f"GET {path}")
         for entity in wire.LimitsListing.model_validate(data).entities:
             if entity.key in _LIMIT_KEYS and entity.value and entity.value > 0:

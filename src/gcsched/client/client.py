@@ -186,7 +186,9 @@ class GenesysClient(ClientBase):
         path = f"{_SCHEDULES}/{self._family(family)}"
         data = await self._call("GET", path, path)
         if isinstance(data, dict):
-            data = self._check(data, wire.EntityListing, f"GET {path}")["entities"]
+            listing = self._listing(data, path)
+            data = self._check(listing, wire.EntityListing, f"GET {path}")
+            data = data["entities"]
         if not isinstance(data, list):
             msg = f"Unexpected answer for GET {path}: not a list of schedules"
             raise ApiError(msg, method="GET", path=path)

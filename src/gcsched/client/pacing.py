@@ -10,6 +10,12 @@ utilisation (90–95 %), and corrected from the ``inin-ratelimit-*`` headers:
   would send → slow down to spread what is left until the reset;
 * nothing left → wait for the reset.
 
+What the headers can make the bucket wait is capped: ``reset`` is read as at
+most `MAX_HEADER_RESET` seconds (the window is one minute) and ``allowed`` as at
+least `MIN_HEADER_LIMIT` per minute, so ``reset: 999999`` or ``allowed: 0.001``
+cannot hold the run; a real limit that low still shows as 429s, whose
+``Retry-After`` is honoured.
+
 A 429's ``Retry-After`` pauses the whole bucket (every worker), not just the
 request that got it. The meaning of the headers is a GUESS (genesys-api.md §5.2):
 ``count`` used in the current window, ``allowed`` the window cap, ``reset``
@@ -24,12 +30,18 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
-__all__ = ["DEFAULT_RATE_LIMIT", "TokenBucket"]
+__all__ = ["DEFAULT_RATE_LIMIT", "MAX_HEADER_RESET", "MIN_HEADER_LIMIT", "TokenBucket"]
 
 log = logging.getLogger("gcsched.client")
 
 DEFAULT_RATE_LIMIT = 300
 """Requests per minute per client-credentials token when the limits API is silent."""
+
+MAX_HEADER_RESET = 60.0
+"""An ``inin-ratelimit-reset`` longer than this (seconds) is read as this."""
+
+MIN_HEADER_LIMIT = 60.0
+"""An ``inin-ratelimit-allowed`` lower than this (per minute) is read as this."""
 
 
 def _header_float(headers: Mapping[str, str], name: str) -> float | None:
@@ -122,13 +134,36 @@ class TokenBucket:
         """Seconds until the last `pause` ends (0 when not paused)."""
         return max(0.0, self._paused_until - self._clock())
 
-    def observe(self, headers: Mapping[str, str]) -> None:
-        """Correct the pace from a response's ``inin-ratelimit-*`` headers."""
+    def observe(self, headers: Mapping[str, str], *, where: str = "") -> None:
+        """Correct the pace from a response's ``inin-ratelimit-*`` headers.
+
+        Args:
+            headers: the answer's headers.
+            where: the request they came with (``GET /api/...``), for the log.
+        """
         allowed = _header_float(headers, "inin-ratelimit-allowed")
         count = _header_float(headers, "inin-ratelimit-count")
         reset = _header_float(headers, "inin-ratelimit-reset")
         if allowed is None or allowed <= 0:
             return
+        said = f" (answer to {where})" if where else ""
+        if allowed < MIN_HEADER_LIMIT:
+            log.warning(
+                "inin-ratelimit-allowed %g/min%s read as %g/min: a lower limit "
+                "shows as 429s, whose Retry-After is honoured",
+                allowed,
+                said,
+                MIN_HEADER_LIMIT,
+            )
+            allowed = MIN_HEADER_LIMIT
+        if reset is not None and reset > MAX_HEADER_RESET:
+            log.warning(
+                "inin-ratelimit-reset %g s%s read as %g s (the window is a minute)",
+                reset,
+                said,
+                MAX_HEADER_RESET,
+            )
+            reset = MAX_HEADER_RESET
         if allowed < self.limit_per_minute or (
             self._trust_higher and allowed != self.limit_per_minute
         ):

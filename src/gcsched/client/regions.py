@@ -3,10 +3,15 @@
 Precedence (design.md, CLI): ``--api-url`` > ``GCSCHED_API_URL`` > ``--region`` >
 ``GENESYSCLOUD_REGION`` > the schedule file's ``org.region``; nothing given is an
 error that lists the options.
+
+Plain ``http://`` would send the client secret and tokens in cleartext: it is
+refused except to a loopback host (127.0.0.0/8, ::1, ``localhost``: the sandbox),
+unless the caller says ``insecure_http`` (the CLI's ``--insecure-http``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from types import MappingProxyType
 from urllib.parse import urlsplit
@@ -14,7 +19,13 @@ from urllib.parse import urlsplit
 from gcsched.client.credentials import CLIENT_ID_VAR, CLIENT_SECRET_VAR
 from gcsched.errors import InputError
 
-__all__ = ["REGIONS", "login_url_for", "resolve_api_url"]
+__all__ = [
+    "REGIONS",
+    "is_loopback_host",
+    "login_url_for",
+    "refuse_cleartext",
+    "resolve_api_url",
+]
 
 # From the official SDK's PureCloudRegionHosts (genesys-api.md §4).
 _REGION_HOSTS: dict[str, str] = {
@@ -63,6 +74,44 @@ def _refuse_user_info(text: str, source: str) -> None:
             f"{CLIENT_SECRET_VAR}, a proxy and its credentials from HTTPS_PROXY)"
         )
         raise InputError(msg)
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1, ``localhost`` (and ``*.localhost``)."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def refuse_cleartext(url: str, source: str, *, insecure_http: bool) -> None:
+    """Refuse an ``http://`` URL to a host that is not loopback.
+
+    Args:
+        url: the API base URL.
+        source: where it came from (``--api-url``, ``GCSCHED_API_URL`` …).
+        insecure_http: the caller accepts cleartext (``--insecure-http``).
+
+    Raises:
+        InputError: plain http to a non-loopback host, without `insecure_http`.
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "http" or insecure_http:
+        return
+    host = parts.hostname or ""
+    if is_loopback_host(host):
+        return
+    msg = (
+        f"{source} {url} uses plain http to {host}: the OAuth client secret and "
+        "tokens would cross the network unencrypted. Use https:// (the Genesys "
+        "API is https only); plain http is accepted only to a loopback host "
+        "(127.0.0.1, ::1, localhost), or with --insecure-http (library: "
+        "insecure_http=True) for a test server you trust"
+    )
+    raise InputError(msg)
 
 
 def _known_regions() -> str:
@@ -124,6 +173,7 @@ def resolve_api_url(
     env: Mapping[str, str],
     region: str | None,
     file_region: str | None,
+    insecure_http: bool = False,
 ) -> str:
     """Pick the API base URL by design.md's precedence.
 
@@ -133,19 +183,24 @@ def resolve_api_url(
         region: ``--region``: a region (``us-east-1`` or ``us_east_1``) or a host
             (``mypurecloud.ie``, ``api.mypurecloud.ie``, ``https://api...``).
         file_region: the schedule file's ``org.region``, same forms as ``region``.
+        insecure_http: accept ``http://`` to a host that is not loopback.
 
     Returns:
         The base URL without a trailing slash, e.g. ``https://api.mypurecloud.ie``.
 
     Raises:
         InputError: nothing says where to connect, or a value is not a known
-            region, host or URL (the message lists the known regions).
+            region, host or URL (the message lists the known regions), or it is
+            plain http to a host that is not loopback (without `insecure_http`).
     """
-    if api_url and api_url.strip():
-        return _normalise_url(api_url, "--api-url")
-    env_url = env.get("GCSCHED_API_URL", "")
-    if env_url.strip():
-        return _normalise_url(env_url, "GCSCHED_API_URL")
+    for value, source in (
+        (api_url, "--api-url"),
+        (env.get("GCSCHED_API_URL"), "GCSCHED_API_URL"),
+    ):
+        if value and value.strip():
+            url = _normalise_url(value, source)
+            refuse_cleartext(url, source, insecure_http=insecure_http)
+            return url
     if region and region.strip():
         return _region_to_url(region, "--region")
     env_region = env.get("GENESYSCLOUD_REGION", "")

@@ -2,7 +2,11 @@
 
 * 429: retried for every method (the server did not process it), after at
   least ``Retry-After`` seconds plus a little jitter (3 s when it is missing,
-  as the vendor's SDKs do).
+  as the vendor's SDKs do). ``Retry-After`` is read in both RFC 9110 forms
+  (seconds or an HTTP-date) and clamped to [1 s, 1 day]; a wait longer than the
+  retry timeout is not waited for. 429s spend time, not attempts: they are
+  retried until the retry timeout, not counted against the attempt cap or the
+  retry budget.
 * 5xx and transport errors: full-jitter exponential backoff, capped at 30 s,
   only for idempotent methods (GET, PUT, DELETE); PATCH and POST only on a
   connect error, when nothing reached the server.
@@ -14,13 +18,18 @@
 
 from __future__ import annotations
 
-import math
+import email.utils
 import random
+from datetime import UTC, datetime
 
 import httpx
 
+from gcsched.domain.retry_after import parse_retry_after
+
 __all__ = [
     "IDEMPOTENT",
+    "MAX_RETRY_AFTER",
+    "MIN_RETRY_AFTER",
     "RETRY_STATUSES",
     "CircuitBreaker",
     "RetryBudget",
@@ -34,6 +43,10 @@ DEFAULT_RETRY_AFTER = 3.0
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 RETRY_AFTER_JITTER = 0.5
+MIN_RETRY_AFTER = 1.0
+"""A shorter (or negative, or past) ``Retry-After`` is read as 1 s."""
+MAX_RETRY_AFTER = 24 * 3600.0
+"""A longer ``Retry-After`` (``1e400``) is read as a day: never waited for."""
 
 
 def full_jitter(
@@ -44,22 +57,32 @@ def full_jitter(
     return random.uniform(0.0, ceiling)
 
 
-def retry_after_seconds(response: httpx.Response) -> float | None:
-    """``Retry-After`` in seconds (integer or decimal seconds).
+def _answer_time(response: httpx.Response) -> datetime:
+    """The answer's own ``Date`` (an HTTP-date is relative to it), else now."""
+    value = response.headers.get("Date")
+    if value:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            pass
+        else:
+            return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
-    None if absent or not a finite number (``inf`` or ``nan`` would stall the
-    pacer forever).
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    """``Retry-After`` in seconds, clamped to [`MIN_RETRY_AFTER`, `MAX_RETRY_AFTER`].
+
+    Both RFC 9110 forms: delay-seconds (decimals accepted) and an HTTP-date,
+    read against the answer's ``Date``. None if absent or unreadable (``nan``).
     """
     value = response.headers.get("Retry-After")
     if value is None:
         return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
+    seconds = parse_retry_after(value, now=_answer_time(response))
+    if seconds is None:
         return None
-    if not math.isfinite(seconds):
-        return None
-    return max(0.0, seconds)
+    return min(max(seconds, MIN_RETRY_AFTER), MAX_RETRY_AFTER)
 
 
 def retry_after_wait(response: httpx.Response) -> tuple[float, float]:

@@ -6,6 +6,13 @@ sleeps: the wait is done by the next attempt with the injected ``sleep``, so the
 pacer knows about it and tests run on a fake clock. The total time of one
 request's retries is capped by ``retry_timeout`` (on the injected clock; the same
 value is given to stamina as its wall-clock timeout).
+
+Every attempt has a total deadline, ``attempt_timeout`` (`deadline.py`): a
+server that trickles its answer cannot hold the run. 429s spend time, not
+attempts: a request is retried on 429 until its retry timeout, and once the API
+has answered nothing but 429 for longer than the retry timeout (across all
+requests) the client stops. Other failures count against ``MAX_ATTEMPTS`` and
+the retry budget.
 """
 
 from __future__ import annotations
@@ -20,9 +27,11 @@ import httpx
 import stamina
 
 from gcsched.client.auth import TokenEndpointError
+from gcsched.client.deadline import AttemptTimeoutError, attempt_deadline
 from gcsched.client.failures import error_for_response
 from gcsched.client.pacing import TokenBucket
 from gcsched.client.retry import (
+    MAX_RETRY_AFTER,
     RETRY_STATUSES,
     CircuitBreaker,
     RetryBudget,
@@ -39,6 +48,7 @@ __all__ = ["Sender"]
 log = logging.getLogger("gcsched.client")
 
 MAX_ATTEMPTS = 12
+"""Attempts of one request that failed other than by a 429."""
 AMBIGUOUS = "gcsched.ambiguous"
 """Response extension set when an earlier attempt may have been processed."""
 
@@ -57,8 +67,10 @@ class _RequestState:
     route: str
     started: float
     attempt: int = 0
+    failures: int = 0  # failed attempts other than 429s
     wait: float = 0.0
     ambiguous: bool = False  # an earlier attempt may have been processed
+    gave_up: str | None = None  # why a 429 was not retried
 
 
 class Sender:
@@ -73,6 +85,7 @@ class Sender:
         breaker: CircuitBreaker,
         max_concurrency: int,
         retry_timeout: float,
+        attempt_timeout: float,
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
@@ -83,6 +96,8 @@ class Sender:
         self.attempts = 0  # every attempt sent; the account of them is events
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
         self._retry_timeout = retry_timeout
+        self._attempt_timeout = attempt_timeout
+        self._throttled_since: float | None = None  # first 429 since an answer
         self._clock = clock
         self._sleep = sleep
 
@@ -132,18 +147,25 @@ class Sender:
                 return False
             if status is not None and status in (502, 504):
                 state.ambiguous = True  # a gateway may have passed it on
-            if status == 429 and response is not None:
-                _floor, wait = retry_after_wait(response)
+            throttled = status == 429 and response is not None
+            if throttled:
+                assert response is not None
+                floor, wait = retry_after_wait(response)
+                if not self._may_wait_throttled(state, floor, wait):
+                    return False
             else:
-                wait = full_jitter(state.attempt)
+                state.failures += 1
+                if state.failures >= MAX_ATTEMPTS:
+                    return False
+                wait = full_jitter(state.failures)
                 hinted = retry_after_seconds(response) if response else None
                 if hinted is not None:
                     wait = max(wait, hinted)
-            if self._clock() - state.started + wait > self._retry_timeout:
-                return False
-            if not self.budget.try_spend():
-                log.warning("retry budget spent; not retrying %s", state.route)
-                return False
+                if self._clock() - state.started + wait > self._retry_timeout:
+                    return False
+                if not self.budget.try_spend():
+                    log.warning("retry budget spent; not retrying %s", state.route)
+                    return False
             state.wait = wait
             emit(
                 RetryScheduled(
@@ -157,6 +179,31 @@ class Sender:
             return 0.0
 
         return decide
+
+    def _may_wait_throttled(
+        self, state: _RequestState, floor: float, wait: float
+    ) -> bool:
+        """Whether a 429 may be waited out: within this request's and the run's time."""
+        now = self._clock()
+        elapsed = now - state.started
+        if elapsed + wait > self._retry_timeout:
+            state.gave_up = (
+                f"the API asked to wait {floor:.0f} s (Retry-After), longer than "
+                f"the retry timeout ({self._retry_timeout:.0f} s)"
+                if elapsed < 1.0
+                else f"still rate limited after {elapsed:.0f} s; the next wait "
+                f"({floor:.0f} s, Retry-After) would pass the retry timeout "
+                f"({self._retry_timeout:.0f} s)"
+            )
+            return False
+        since = self._throttled_since if self._throttled_since is not None else now
+        if now - since + wait > self._retry_timeout:
+            state.gave_up = (
+                f"the API has answered only 429 for {now - since:.0f} s, longer "
+                f"than the retry timeout ({self._retry_timeout:.0f} s)"
+            )
+            return False
+        return True
 
     async def request(
         self,
@@ -183,7 +230,7 @@ class Sender:
         try:
             async for attempt in stamina.retry_context(
                 on=self._hook(state),
-                attempts=MAX_ATTEMPTS,
+                attempts=None,  # the hook counts: 429s spend time, not attempts
                 timeout=self._retry_timeout,
                 wait_initial=0.0,
                 wait_max=0.0,
@@ -198,6 +245,14 @@ class Sender:
             status = exc.response.status_code
             if status >= 500 and self.breaker.is_open:
                 raise self._circuit_error(method, path) from None
+            if status == 429 and state.gave_up is not None:
+                msg = (
+                    f"Not done: {method} {path}: {state.gave_up}; nothing more is "
+                    "sent for it. Run the same command again later to resume"
+                )
+                raise RateLimitError(
+                    msg, status=429, method=method, path=path
+                ) from None
             raise error_for_response(
                 exc.response, method=method, route=route, path=path
             ) from None
@@ -210,6 +265,14 @@ class Sender:
         except httpx.TransportError as exc:
             if self.breaker.is_open:
                 raise self._circuit_error(method, path) from None
+            if isinstance(exc, AttemptTimeoutError):
+                msg = (
+                    f"{method} {path}: no complete answer within {exc.seconds:g} s "
+                    f"(attempt {state.attempt}; the server answered too slowly or "
+                    "not at all); check the network and the API URL, then run "
+                    "again to resume"
+                )
+                raise NetworkError(msg) from None
             msg = (
                 f"{method} {path}: the API could not be reached "
                 f"({type(exc).__name__}) after retries; check the network, "
@@ -240,9 +303,10 @@ class Sender:
             await self.bucket.acquire()
             began = self._clock()
             try:
-                response = await self._http.request(
-                    state.method, path, params=params, json=json
-                )
+                async with attempt_deadline(self._attempt_timeout):
+                    response = await self._http.request(
+                        state.method, path, params=params, json=json
+                    )
             except (httpx.TransportError, TokenEndpointError) as exc:
                 self._record(state, 0, began)
                 self.breaker.record_failure()
@@ -250,7 +314,12 @@ class Sender:
                 raise
         status = response.status_code
         self._record(state, status, began)
-        self.bucket.observe(response.headers)
+        self.bucket.observe(response.headers, where=f"{state.method} {path}")
+        if status == 429:
+            if self._throttled_since is None:
+                self._throttled_since = self._clock()
+        else:
+            self._throttled_since = None
         if status >= 500:
             self.breaker.record_failure()
         else:
@@ -258,7 +327,7 @@ class Sender:
         if status == 429:
             floor = retry_after_seconds(response)
             emit(RateLimited(route=state.route, retry_after=floor))
-            self.bucket.pause(floor if floor is not None else 1.0)
+            self.bucket.pause(min(floor, MAX_RETRY_AFTER) if floor is not None else 1.0)
         if status in RETRY_STATUSES:
             raise _RetryableAnswerError(response)
         return response

@@ -1,14 +1,23 @@
 """Offline safety checks for webhook URLs and the addresses they point to.
 
-Pure: only `ipaddress` and `urllib.parse`, no name resolution. `check_url` looks at
-what the URL says literally (scheme, credentials, a literal address or a well-known
-metadata host name); `address_problem` judges one IP address and is reused at send
-time for the addresses a host name resolves to.
+Pure: only `ipaddress`, `re` and `urllib.parse`, no name resolution. `check_url`
+looks at what the URL says literally (scheme, credentials, the host's spelling, a
+literal address or a well-known metadata host name); `address_problem` judges one IP
+address. Both are THE rule: the sender runs `check_url` again at send time, then
+`address_problem` on every address a host name resolves to, so a URL that passes
+`validate` is not refused later for what it says.
+
+Loopback is reachable only by plain http with ``allow_insecure_loopback`` (a
+certificate for 127.0.0.1 cannot be checked, and at send time the outbox knows only
+the URL: http means the endpoint allowed it). Host names are plain ASCII letters,
+digits, ``-`` and ``_`` in non-empty labels; a host that looks like an IPv4 address
+must be one, in dotted decimal.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 __all__ = ["address_problem", "check_url", "parse_numeric_host"]
@@ -119,7 +128,10 @@ def parse_numeric_host(host: str) -> ipaddress.IPv4Address | None:
         low = part.lower()
         try:
             if low.startswith("0x"):
-                numbers.append(int(low[2:], 16))
+                digits = low[2:]
+                if not all(c in "0123456789abcdef" for c in digits):
+                    return None  # int() would accept "-a", "_1", " 1"
+                numbers.append(int(digits, 16))
             elif len(low) > 1 and low.startswith("0"):
                 numbers.append(int(low, 8))
             elif low.isdigit() and low.isascii():
@@ -135,6 +147,29 @@ def parse_numeric_host(host: str) -> ipaddress.IPv4Address | None:
     for index, n in enumerate(head):
         value += n << (8 * (3 - index))
     return ipaddress.IPv4Address(value)
+
+
+_LABEL = re.compile(r"[A-Za-z0-9_-]+")
+# What HTTP clients (httpx) read as an IPv4 address: four digit runs, any separators.
+_IPV4_SHAPED = re.compile(r"[0-9]+[^0-9][0-9]+[^0-9][0-9]+[^0-9][0-9]+")
+
+
+def _host_name_problem(host: str) -> str | None:
+    """Why `host` (not an IP literal) is not a usable host name, or None."""
+    if not host.isascii():
+        return (
+            f"host {host!r} is not plain ASCII; write an internationalised name "
+            "in its xn-- (punycode) form"
+        )
+    labels = host.split(".")
+    if not all(_LABEL.fullmatch(label) for label in labels):
+        return (
+            f"host {host!r} is not a host name (only letters, digits, '-' and '_' "
+            "in labels separated by single dots)"
+        )
+    if labels[-1].isdigit() or _IPV4_SHAPED.fullmatch(host):
+        return f"host {host!r} looks like an IPv4 address but is not one"
+    return None
 
 
 def _literal_address(host: str) -> tuple[IPAddress | None, str | None]:
@@ -165,8 +200,12 @@ def check_url(url: str, *, allow_insecure_loopback: bool) -> list[str]:
     Returns:
         Every problem found, one sentence each (empty when the URL is acceptable).
     """
+    text = url.strip()
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        # urlsplit silently drops tabs and newlines; an HTTP client refuses them.
+        return ["the URL contains a control character (tab, newline …)"]
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
         port = parts.port
         raw_host = parts.hostname
     except ValueError as exc:
@@ -189,8 +228,14 @@ def check_url(url: str, *, allow_insecure_loopback: bool) -> list[str]:
     address, spelling = _literal_address(host)
     if spelling is not None:
         problems.append(spelling)
+    elif address is None:
+        name_problem = _host_name_problem(host)
+        if name_problem is not None:
+            problems.append(name_problem)
+            return problems
     is_localhost = host.lower() == "localhost" or host.lower().endswith(".localhost")
     loopback = is_localhost or (address is not None and address.is_loopback)
+    loopback_ok = allow_insecure_loopback and scheme == "http"
     if scheme == "http":
         if not allow_insecure_loopback:
             problems.append(
@@ -204,12 +249,19 @@ def check_url(url: str, *, allow_insecure_loopback: bool) -> list[str]:
             )
     elif scheme != "https":
         problems.append(f"scheme {scheme!r} is not allowed; use https")
-    if is_localhost and not allow_insecure_loopback:
+    https_loopback = loopback and scheme == "https" and allow_insecure_loopback
+    if https_loopback:
+        problems.append(
+            f"https to the loopback host {host} is never sent (its certificate "
+            "cannot be checked); allow_insecure_loopback permits plain http "
+            f"to it: write http://{parts.netloc.rsplit('@', 1)[-1]}{parts.path}"
+        )
+    elif is_localhost and not loopback_ok:
         problems.append(f"{host} is a loopback host name")
     if host.lower() in _METADATA_HOSTS:
         problems.append(f"{host} is a cloud metadata service host name")
-    if address is not None:
-        problem = address_problem(address, allow_loopback=allow_insecure_loopback)
+    if address is not None and not https_loopback:
+        problem = address_problem(address, allow_loopback=loopback_ok)
         if problem is not None:
             problems.append(problem)
     return problems

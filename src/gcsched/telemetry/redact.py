@@ -4,7 +4,10 @@ Secrets are removed two ways:
 
 * registered values: the client secret, access tokens and webhook secrets are
   registered when they are read or minted (`register_secret`), with their
-  URL-, JSON- and base64-encoded forms;
+  URL-, JSON- and base64-encoded forms; the Basic credential
+  ``base64(id:secret)`` too (`register_basic_credential`), since a token endpoint
+  may echo it without its ``Basic`` prefix and base64 of the secret alone is a
+  substring of it only when ``len(id) + 1`` is a multiple of 3;
 * shapes: ``Bearer …``, ``Basic …``, ``whsec_…``/``whsk_…``, and
   ``access_token``/``client_secret``-style fields, whatever their value.
 
@@ -29,6 +32,7 @@ __all__ = [
     "RedactingFilter",
     "Redactor",
     "redact",
+    "register_basic_credential",
     "register_secret",
 ]
 
@@ -127,6 +131,17 @@ REDACTOR: Final = Redactor()
 def register_secret(value: str | None) -> None:
     """Register `value` with the process-wide `REDACTOR`."""
     REDACTOR.add(value)
+
+
+def register_basic_credential(user: str, password: str) -> None:
+    """Register ``base64(user:password)``, the HTTP Basic credential, with `REDACTOR`.
+
+    Without its padding, so the padded and unpadded forms are both masked.
+    """
+    if not password:
+        return
+    raw = f"{user}:{password}".encode()
+    REDACTOR.add(base64.b64encode(raw).decode("ascii").rstrip("="))
 
 
 def redact(text: str) -> str:

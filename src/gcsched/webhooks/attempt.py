@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import email.utils
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import httpx
 
+from gcsched.domain.retry_after import parse_retry_after as _parse
 from gcsched.webhooks.urls import PinnedTarget
 
 __all__ = ["MAX_RETRY_AFTER", "Attempt", "parse_retry_after", "post"]
@@ -44,19 +44,9 @@ def parse_retry_after(value: str | None, *, now: datetime) -> float | None:
     Returns:
         Seconds, clamped to [0, `MAX_RETRY_AFTER`]; None when absent or unreadable.
     """
-    if value is None:
+    seconds = _parse(value, now=now)
+    if seconds is None:
         return None
-    text = value.strip()
-    if text.isascii() and text.isdigit():  # "²".isdigit() is True too
-        seconds = float(text)
-    else:
-        try:
-            when = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - now).total_seconds()
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 

@@ -1,7 +1,10 @@
 """Send-time URL safety: resolve once, refuse unsafe addresses, pin the IP.
 
-The schedule file's URLs were checked offline (scheme, literal addresses) by
-`gcsched.domain.webhook_urls.check_url`. At send time the host is resolved once with
+The schedule file's URLs were checked offline (scheme, host spelling, literal
+addresses) by `gcsched.domain.webhook_urls.check_url`; the same check runs again
+here first (one rule: what passed `validate` is not refused for what it says), with
+``allow_insecure_loopback`` read from the scheme (an ``http`` URL can only be in the
+outbox when its endpoint allowed it). Then the host is resolved once with
 an injectable resolver; every address it returns must be acceptable, and the
 request then goes to the first one (the `Host` header and, for TLS, the SNI name
 and certificate check keep the original host name), so a DNS answer that changes
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from gcsched.domain.webhook_urls import address_problem
+from gcsched.domain.webhook_urls import address_problem, check_url
 from gcsched.errors import WebhookError
 
 __all__ = [
@@ -119,7 +122,12 @@ async def pin(url: str, resolver: Resolver) -> PinnedTarget:
             the name resolves to nothing; the message names the endpoint.
         OSError: the resolver failed (temporary: try again later).
     """
+    url = url.strip()  # as the offline check reads it
     label = endpoint_label(url)
+    offline = check_url(url, allow_insecure_loopback=url.strip()[:5].lower() == "http:")
+    if offline:
+        msg = f"webhook endpoint {label}: refused: {'; '.join(offline)}"
+        raise RefusedEndpointError(msg)
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
