@@ -62,8 +62,9 @@ def _legend(report: Report) -> str:
         f"{swatches}"
         f'<li><span class="prio" aria-hidden="true">{prio}</span>'
         "priority 1 → 10 (paler = lower)</li>"
-        '<li><span class="sw holiday"></span>holiday (calendar)</li>'
+        '<li><span class="sw holiday"></span>holiday the schedule excludes</li>'
         '<li><span class="sw excluded"></span>excluded day of that schedule</li>'
+        '<li><span class="sw dst"></span>clocks change (DST) in the row’s zone</li>'
         '<li><span class="sw conflict"></span>'
         "conflict (hover or focus for details)</li>"
         '<li><span class="sw trimmed"></span>trimmed by a higher-ranked schedule</li>'
@@ -121,6 +122,15 @@ def _schedules(report: Report) -> str:
     )
 
 
+def _banner(report: Report) -> str:
+    if not report.audience_warning:
+        return ""
+    return (
+        '<p class="banner" role="alert" id="audience-warning"><b>Conflicts may be '
+        f"missing.</b> {escape(report.audience_warning)}</p>"
+    )
+
+
 def _warnings(report: Report) -> str:
     if not report.warnings:
         return ""
@@ -171,6 +181,7 @@ def to_html(report: Report) -> str:
         title=escape(title),
         css=_asset("timeline.css"),
         js=_asset("timeline.js"),
+        banner=_banner(report),
         sub=f"{source}{report.start.isoformat()} → {report.end.isoformat()}{today}",
         stats=stats,
         zone_options=zone_options,
@@ -199,6 +210,7 @@ _PAGE = """<!doctype html>
 <h1>{title}</h1>
 <p class="sub">{sub}</p>
 <ul class="stats" aria-label="Summary">{stats}</ul>
+{banner}
 </header>
 <main>
 <section class="panel" aria-labelledby="timeline-h">
