@@ -50,7 +50,12 @@ def _holidays(
     calendar_of: dict[_DayKey, str] = {}
     for cal_name, ranges in calendars:
         for r in ranges:
-            calendar_of.setdefault((r.start, r.end, r.name), cal_name)
+            key = (r.start, r.end, r.name)
+            known = calendar_of.get(key)
+            if known is None:
+                calendar_of[key] = cal_name
+            elif cal_name not in known.split(", "):
+                calendar_of[key] = f"{known}, {cal_name}"  # the same day in both
     keys: list[_DayKey] = list(calendar_of)
     labels: dict[_DayKey, list[str]] = {}
     for schedule in schedules:

@@ -12,6 +12,7 @@ script.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from importlib import resources
 
@@ -125,9 +126,10 @@ def _schedules(report: Report) -> str:
 def _banner(report: Report) -> str:
     if not report.audience_warning:
         return ""
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(report.audience_warning))
     return (
         '<p class="banner" role="alert" id="audience-warning"><b>Conflicts may be '
-        f"missing.</b> {escape(report.audience_warning)}</p>"
+        f"missing.</b> {text}</p>"
     )
 
 

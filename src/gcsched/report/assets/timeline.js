@@ -182,6 +182,15 @@
         var xa = Math.max(X(a), labelW), xb = Math.min(X(b), W);
         out.push('<rect class="excluded" x="' + xa.toFixed(1) + '" y="3" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + (ROW_H - 6) + '"/>');
       });
+      var occ = r.occ, i = firstFrom(occ, col0, ax.t0 - r.maxDur);
+      out.push('<g fill-opacity="' + r.opacity + '">');
+      for (; i < occ.length && occ[i][col0] < ax.t1; i++) {
+        var o = occ[i];
+        if (o[col1] <= ax.t0) continue;
+        var xa = Math.max(X(o[col0]), labelW), xb = Math.min(X(o[col1]), W);
+        out.push('<rect class="occ" data-o="' + i + '" x="' + xa.toFixed(1) + '" y="' + ((ROW_H - BAR_H) / 2) + '" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + BAR_H + '" rx="2"/>');
+      }
+      out.push("</g>");
       (data.dst[r.zone] || []).forEach(function (c, ci) {
         var t = useWall ? c[1] : c[0];
         if (t < ax.t0 || t >= ax.t1) return;
@@ -191,15 +200,7 @@
           '<line x1="' + x.toFixed(1) + '" x2="' + x.toFixed(1) + '" y1="2" y2="' + (ROW_H - 2) + '"/>' +
           '<path d="M' + (x - 4.5).toFixed(1) + ",1h9l-4.5," + "6z\"/></g>");
       });
-      var occ = r.occ, i = firstFrom(occ, col0, ax.t0 - r.maxDur);
-      out.push('<g fill-opacity="' + r.opacity + '">');
-      for (; i < occ.length && occ[i][col0] < ax.t1; i++) {
-        var o = occ[i];
-        if (o[col1] <= ax.t0) continue;
-        var xa = Math.max(X(o[col0]), labelW), xb = Math.min(X(o[col1]), W);
-        out.push('<rect class="occ" data-o="' + i + '" x="' + xa.toFixed(1) + '" y="' + ((ROW_H - BAR_H) / 2) + '" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + BAR_H + '" rx="2"/>');
-      }
-      out.push("</g></g>");
+      out.push("</g>");
     });
     /* conflicts on top */
     var marks = 0;
