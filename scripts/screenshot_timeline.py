@@ -26,10 +26,16 @@ from gcsched.report import build_report, to_html
 
 MON_FRI = frozenset(Weekday(d) for d in range(1, 6))
 SAT = frozenset({Weekday.SATURDAY})
-HOLIDAYS = (
+UK_HOLIDAYS = (
     DayRange(date(2026, 4, 3), date(2026, 4, 3), "Good Friday"),
     DayRange(date(2026, 4, 6), date(2026, 4, 6), "Easter Monday"),
+    DayRange(date(2026, 5, 4), date(2026, 5, 4), "Early May bank holiday"),
 )
+US_HOLIDAYS = (DayRange(date(2026, 5, 25), date(2026, 5, 25), "Memorial Day"),)
+CALENDARS = (("uk-holidays", UK_HOLIDAYS), ("us-holidays", US_HOLIDAYS))
+# Opens on the week of Good Friday (UK rows only) and of the end of daylight time
+# in Sydney (5 April), in each schedule's own zone.
+FRAGMENT = "#view=week&week=2026-03-30&zone=local"
 DEMO: tuple[tuple[str, TargetKind, str, int, str | None, tuple[Window, ...]], ...] = (
     (
         "Q2 Renewals",
@@ -131,7 +137,7 @@ DEMO: tuple[tuple[str, TargetKind, str, int, str | None, tuple[Window, ...]], ..
 
 
 def demo_schedules() -> tuple[Schedule, ...]:
-    """Twelve campaigns of a contact centre over April 2026."""
+    """Twelve campaigns of a contact centre over Q2 2026."""
     return tuple(
         Schedule(
             target=Target(kind, ref),
@@ -141,10 +147,19 @@ def demo_schedules() -> tuple[Schedule, ...]:
             windows=windows,
             from_=date(2026, 4, 1),
             until=date(2026, 6, 30),
-            except_=HOLIDAYS,
+            except_=_holidays_of(zone),
         )
         for ref, kind, zone, priority, audience, windows in DEMO
     )
+
+
+def _holidays_of(zone: str) -> tuple[DayRange, ...]:
+    """Each schedule excludes its own country's calendar (none in Sydney)."""
+    if zone.startswith("Europe/"):
+        return UK_HOLIDAYS
+    if zone.startswith("America/"):
+        return US_HOLIDAYS
+    return ()
 
 
 def main(out: Path) -> None:
@@ -153,7 +168,7 @@ def main(out: Path) -> None:
         demo_schedules(),
         Policy(audience_conflicts="warn"),
         today=date(2026, 4, 8),
-        calendars=(("uk-holidays", HOLIDAYS),),
+        calendars=CALENDARS,
         title="Contact centre calling plan — Q2 2026",
         source="schedules.yaml",
     )
@@ -175,9 +190,8 @@ def main(out: Path) -> None:
                 device_scale_factor=1,
                 timezone_id="Europe/Berlin",
             )
-            page.goto(page_path.as_uri())
+            page.goto(page_path.as_uri() + FRAGMENT)
             page.wait_for_selector('body[data-ready="1"]')
-            page.click("#view-week")
             page.focus("#rows [data-conflict]")
             legend = page.locator("section.panel").nth(1).bounding_box()
             if legend is None:

@@ -102,7 +102,7 @@ def test_report_json_of_a_file() -> None:
         "2026-12-07",
     )
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     labels = {row["label"] for row in data["schedules"]}
     assert "Q4 Renewals" in labels
 

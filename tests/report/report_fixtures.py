@@ -188,3 +188,47 @@ def london_override() -> Schedule:
         from_=date(2026, 3, 20),
         until=date(2026, 4, 5),
     )
+
+
+US_HOLIDAYS = (
+    DayRange(date(2026, 12, 25), date(2026, 12, 25), "Christmas Day"),
+    DayRange(date(2027, 1, 1), date(2027, 1, 1), "New Year's Day"),
+)
+UK_HOLIDAYS = (
+    DayRange(date(2026, 12, 25), date(2026, 12, 25), "Christmas Day"),
+    DayRange(date(2026, 12, 28), date(2026, 12, 28), "Boxing Day (substitute)"),
+    DayRange(date(2027, 1, 1), date(2027, 1, 1), "New Year's Day"),
+)
+CALENDARS = (("us-holidays", US_HOLIDAYS), ("uk-holidays", UK_HOLIDAYS))
+YEAR_END = (date(2026, 12, 14), date(2027, 1, 10))  # the windows start on 21 Dec
+
+
+def year_end() -> tuple[Schedule, ...]:
+    """A US and a UK schedule over the year end, each excluding its own calendar
+    (copied into `except`, as the config layer does), with a UTC one excluding none."""
+    return (
+        campaign(
+            "US Collections",
+            audience="us-list",
+            windows=(Window(start=time(9), end=time(17), days=WEEKDAYS),),
+            from_=date(2026, 12, 21),
+            until=date(2027, 1, 8),
+            except_=US_HOLIDAYS,
+        ),
+        campaign(
+            "UK Renewals",
+            time_zone="Europe/London",
+            windows=(Window(start=time(9), end=time(20), days=WEEKDAYS),),
+            from_=date(2026, 12, 21),
+            until=date(2027, 1, 8),
+            except_=UK_HOLIDAYS,
+        ),
+        campaign(
+            "Ops Check",
+            time_zone="UTC",
+            audience="ops",
+            windows=(Window(start=time(6), end=time(7), days=WEEKDAYS),),
+            from_=date(2026, 12, 21),
+            until=date(2027, 1, 8),
+        ),
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from report_fixtures import TODAY, many_campaigns
+from report_fixtures import CALENDARS, TODAY, YEAR_END, many_campaigns, year_end
 
 from gcsched.domain.model import Policy, Schedule
 from gcsched.report import Report, build_report, to_html
@@ -38,7 +38,14 @@ def browser() -> Iterator[Any]:
 class Page:
     """A loaded timeline page with what it logged and requested."""
 
-    def __init__(self, browser: Any, report: Report, name: str, **context: Any) -> None:
+    def __init__(
+        self,
+        browser: Any,
+        report: Report,
+        name: str,
+        fragment: str = "",
+        **context: Any,
+    ) -> None:
         OUTPUT.mkdir(exist_ok=True)
         self.path = OUTPUT / f"{name}.html"
         self.path.write_text(to_html(report), encoding="utf-8")
@@ -58,7 +65,7 @@ class Page:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.url = self.path.as_uri()
         started = time.perf_counter()
-        self.page.goto(self.url)
+        self.page.goto(self.url + fragment)
         self.page.wait_for_selector('body[data-ready="1"]')
         self.load_ms = (time.perf_counter() - started) * 1000
 
@@ -243,3 +250,148 @@ def test_show_button_jumps_to_the_conflict(page: tuple[Page, Report]) -> None:
     day = report.conflicts[2].start.date()
     monday = day.fromordinal(day.toordinal() - day.weekday())
     assert p.page.inner_text("#period").startswith(f"{monday.day} {monday:%b}")
+
+
+@pytest.fixture
+def year_end_page(browser: Any) -> Iterator[Page]:
+    """A US, a UK and a UTC schedule over the year end (windows from 21 Dec)."""
+    report = build_report(
+        year_end(),
+        Policy(audience_conflicts="warn"),
+        today=YEAR_END[0],
+        start=YEAR_END[0],
+        end=YEAR_END[1],
+        calendars=CALENDARS,
+        title="Year end",
+    )
+    loaded = Page(browser, report, "timeline-year-end")
+    yield loaded
+    loaded.close()
+
+
+def _holidays_by_row(p: Page) -> dict[str, list[str]]:
+    return p.js(
+        """Object.fromEntries([...document.querySelectorAll('#rows g.row')].map(g =>
+        [g.querySelector('text.label').firstChild.textContent,
+         [...g.querySelectorAll('rect.holiday')].map(r => r.getAttribute('aria-label')
+           .split(':')[0])]))"""
+    )
+
+
+def test_holidays_shade_only_the_rows_that_exclude_them(year_end_page: Page) -> None:
+    """Christmas on the US and UK rows, Boxing Day on the UK row only, and none on
+    the schedule that excludes no holiday."""
+    p = year_end_page
+    assert p.errors == []
+    p.page.click("#view-week")
+    assert _holidays_by_row(p) == {
+        "US Collections": ["Christmas Day (us-holidays, uk-holidays)"],
+        "UK Renewals": ["Christmas Day (us-holidays, uk-holidays)"],
+        "Ops Check": [],
+    }
+    p.page.click("#next")
+    assert _holidays_by_row(p) == {
+        "US Collections": ["New Year's Day (us-holidays, uk-holidays)"],
+        "UK Renewals": [
+            "Boxing Day (substitute) (uk-holidays)",
+            "New Year's Day (us-holidays, uk-holidays)",
+        ],
+        "Ops Check": [],
+    }
+    p.page.hover("#rows g.row[data-row='1'] rect.holiday >> nth=0")
+    tip = p.page.inner_text("#tip")
+    assert "Boxing Day" in tip
+    assert "UK Renewals" in tip
+    assert "US Collections" not in tip
+
+
+def test_the_page_opens_on_the_first_week_with_windows(year_end_page: Page) -> None:
+    """The range starts on 14 Dec, an empty week: week view shows 21-27 Dec."""
+    p = year_end_page
+    p.page.click("#view-week")
+    assert p.page.inner_text("#period") == "21 Dec \u2013 27 Dec 2026"
+    assert p.page.locator("#rows rect.occ").count() > 0
+
+
+def test_the_fragment_follows_the_view_and_reopens_it(
+    browser: Any, year_end_page: Page
+) -> None:
+    """Changing view, week or zone rewrites the fragment; a link with it reopens
+    the same view, week and zone."""
+    p = year_end_page
+    assert p.js("location.hash") == ""  # nothing written before a change
+    p.page.click("#view-week")
+    p.page.select_option("#zone", "UTC")
+    assert p.js("location.hash") == "#view=week&week=2026-12-21&zone=UTC"
+    p.page.click("#next")
+    assert p.js("location.hash") == "#view=week&week=2026-12-28&zone=UTC"
+    p.page.click("#view-month")
+    assert p.js("location.hash") == "#view=month&month=2026-12&zone=UTC"
+    assert p.requests == [p.url]  # rewriting the fragment loads nothing
+
+    report_path = p.path
+    again = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = again.new_page()
+        link = report_path.as_uri() + "#view=week&week=2026-12-30&zone=Europe/London"
+        page.goto(link)
+        page.wait_for_selector('body[data-ready="1"]')
+        assert page.inner_text("#period") == "28 Dec \u2013 3 Jan 2027"
+        assert page.get_attribute("#view-week", "aria-pressed") == "true"
+        assert page.input_value("#zone") == "Europe/London"
+        assert "Europe/London" in page.inner_text("#axis-caption")
+        page.evaluate("location.hash = '#view=range&zone=local'")
+        page.wait_for_function(
+            "document.getElementById('view-range').getAttribute('aria-pressed')"
+            " === 'true'"
+        )
+        assert page.input_value("#zone") == "local"
+    finally:
+        again.close()
+
+
+def test_dst_changes_are_marked_on_the_rows_of_affected_zones(browser: Any) -> None:
+    """8 March: New York and Chicago rows get a mark, Lord Howe's does not; its
+    tooltip names both offsets."""
+    from datetime import date
+
+    from report_fixtures import late_owls, lord_howe, ny_dst, ny_weekdays, winback
+
+    report = build_report(
+        (ny_weekdays(), winback(), ny_dst(), late_owls(), lord_howe()),
+        Policy(audience_conflicts="warn"),
+        today=TODAY,
+        start=date(2026, 3, 1),
+        end=date(2026, 3, 31),
+    )
+    p = Page(browser, report, "timeline-dst", fragment="#view=week&week=2026-03-02")
+    try:
+        assert p.errors == []
+        marks = p.js(
+            "[...document.querySelectorAll('#rows g.dst')]"
+            ".map(m => m.closest('g.row').dataset.row)"
+        )
+        assert marks == ["0", "1", "2", "3"]
+        label = p.page.get_attribute("#rows g.row[data-row='1'] g.dst", "aria-label")
+        assert label is not None
+        assert "America/Chicago" in label
+        assert "UTC-06:00 → UTC-05:00" in label
+        p.page.hover("#rows g.row[data-row='0'] g.dst rect.dst-hit")
+        tip = p.page.inner_text("#tip")
+        assert "Clocks change" in tip
+        assert "UTC-05:00 → UTC-04:00" in tip
+        p.page.click("#next")
+        assert p.page.locator("#rows g.dst").count() == 0
+        p.page.screenshot(path=str(OUTPUT / "timeline-dst.png"))
+    finally:
+        p.close()
+
+
+def test_the_audience_banner_is_visible_offline(page: tuple[Page, Report]) -> None:
+    """A file report says loudly that conflicts may be missing."""
+    p, report = page
+    banner = p.page.locator("#audience-warning")
+    assert banner.is_visible()
+    assert "Conflicts may be missing." in banner.inner_text()
+    assert report.audience_warning.replace("`", "") in banner.inner_text()
+    assert banner.locator("code").first.inner_text() == "audience:"

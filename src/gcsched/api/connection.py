@@ -35,6 +35,8 @@ from gcsched.engine import (
     build_plan,
     read_org,
 )
+from gcsched.engine.live import LiveCalendar, live_calendar
+from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import ChecksumMismatchError, InputError
 from gcsched.genesys import (
     FAMILIES,
@@ -290,13 +292,23 @@ class Connection:
         schedules, _ = await self._live()
         return schedules
 
-    async def _live(self) -> tuple[tuple[Schedule, ...], tuple[str, ...]]:
+    async def live_calendar(self) -> LiveCalendar:
+        """The org's schedules with the audiences the plan would check them by
+        (a sequence: its campaigns' contact lists) and the sizes of shared lists,
+        for `report --live`."""
+        snapshot = await read_org(self.client)
+        schedules, skipped = await self._live(snapshot)
+        return await live_calendar(self.client, snapshot, schedules, skipped)
+
+    async def _live(
+        self, snapshot: OrgSnapshot | None = None
+    ) -> tuple[tuple[Schedule, ...], tuple[str, ...]]:
         """The org's schedules as entries, and a note per body that cannot be read.
 
         A target is named by its name when no other scheduled target (of any
         kind) and no other object of its kind shares it, else by its id.
         """
-        snapshot = await read_org(self.client)
+        snapshot = snapshot or await read_org(self.client)
         pools = snapshot.targets()
         found: list[tuple[Family, str, str | None, Mapping[str, Any]]] = []
         for family in FAMILIES:

@@ -65,8 +65,16 @@ def report(
     title: str = "",
     source: str = "",
     calendars: Sequence[tuple[str, tuple[DayRange, ...]]] = (),
+    audiences: Mapping[str, frozenset[str]] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    list_names: Mapping[str, str] | None = None,
 ) -> Report:
     """The calendar of `schedules` (a file's, or the org's live ones).
+
+    Offline (no `audiences`) the check knows only the schedules' `audience:`
+    keys, and the report says so in `Report.audience_warning` (a banner in
+    HTML, first of the JSON warnings); `Connection.live_calendar()` gives the
+    org's audiences, sizes and list names, as the plan uses them.
 
     Args:
         schedules: what to draw.
@@ -77,6 +85,9 @@ def report(
         title: the report's title.
         source: where the schedules came from (a path, or "live org").
         calendars: the file's named calendars, drawn as holidays.
+        audiences: label → contact list ids read from the org.
+        sizes: contact list id → size.
+        list_names: contact list id → name.
     """
     from gcsched.report import build_report
 
@@ -89,6 +100,9 @@ def report(
         title=title,
         source=source,
         calendars=calendars,
+        audiences=audiences,
+        sizes=sizes,
+        list_names=list_names,
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from gcsched.cli.common import (
+    err,
     fail,
     globals_of,
     handle_errors,
@@ -20,7 +21,7 @@ from gcsched.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from gcsched.domain.model import Schedule
+    from gcsched.engine.live import LiveCalendar
 
 __all__ = ["register"]
 
@@ -103,21 +104,29 @@ def register(app: typer.Typer) -> None:
 
             g = globals_of(ctx)
 
-            async def go() -> tuple[tuple[Schedule, ...], str]:
+            async def go() -> LiveCalendar:
                 async with open_connection(g) as conn:
-                    org = await conn.organization()
-                    return await conn.live_schedules(), str(org.get("name", ""))
+                    return await conn.live_calendar()
 
-            schedules, org_name = run_async(go())
+            calendar = run_async(go())
+            for note in calendar.skipped:
+                err.print(
+                    plain(f"warning: left out (gcsched cannot express it): {note}")
+                )
             value = build(
-                schedules,
+                calendar.schedules,
                 Policy(audience_conflicts="warn"),
                 today=today(),
                 start=first,
                 end=last,
-                title=f"{org_name} (live)",
+                title=f"{calendar.org_name} (live)",
                 source="live org",
+                audiences=calendar.audiences,
+                sizes=calendar.sizes,
+                list_names=calendar.list_names,
             )
+        if value.audience_warning:
+            err.print(plain(f"warning: {value.audience_warning}", style="yellow"))
         _write(render_report(value, fmt), output)
 
 

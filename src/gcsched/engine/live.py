@@ -17,16 +17,27 @@ org snapshot, and sizes are fetched only for conflicts between file schedules
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from gcsched.domain import FixedSet, LiveSchedule, fixed_participants, owned
-from gcsched.engine.ports import Json
+from gcsched.domain.model import Schedule
+from gcsched.engine.ports import Json, Org
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
 
-__all__ = ["existing_schedules", "fixed_schedules", "list_names", "target_names"]
+__all__ = [
+    "LiveCalendar",
+    "existing_schedules",
+    "fixed_schedules",
+    "list_names",
+    "live_calendar",
+    "target_names",
+]
 
 
 def existing_schedules(snapshot: OrgSnapshot) -> dict[tuple[Family, str], Json]:
@@ -108,3 +119,61 @@ def fixed_schedules(
             kind = TARGET_KIND[family]
             live.append(LiveSchedule(kind, target_id, name, body, audience))
     return fixed_participants(live, taken={r.label for r in resolved})
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCalendar:
+    """The org's schedules with their audiences as the plan checks them.
+
+    `audiences` maps each label to its contact list ids (a sequence: its member
+    campaigns' lists); `sizes` holds the size of every list two schedules share
+    (only those can decide a conflict); `list_names` names the lists.
+    """
+
+    schedules: tuple[Schedule, ...]
+    audiences: Mapping[str, frozenset[str]]
+    sizes: Mapping[str, int]
+    list_names: Mapping[str, str]
+    org_name: str
+    skipped: tuple[str, ...] = ()
+
+
+async def live_calendar(
+    org: Org,
+    snap: OrgSnapshot,
+    schedules: Sequence[Schedule],
+    skipped: Sequence[str] = (),
+) -> LiveCalendar:
+    """The audiences of `schedules` (the org's, labelled by target name or id)
+    and the sizes of the contact lists they share (one request per such list)."""
+    pools = {
+        "campaign": (Family.CAMPAIGNS, snap.campaigns),
+        "sequence": (Family.SEQUENCES, snap.sequences),
+        "messaging_campaign": (Family.MESSAGING_CAMPAIGNS, snap.messaging_campaigns),
+    }
+    audiences: dict[str, frozenset[str]] = {}
+    for schedule in schedules:
+        family, pool = pools[schedule.target.kind]
+        ref = schedule.target.ref
+        entity = next((e for e in pool if str(e.get("id")) == ref), None) or next(
+            (e for e in pool if str(e.get("name")) == ref), None
+        )
+        if entity is not None:
+            audiences[schedule.label] = _live_audience(family, entity, snap)
+    shared = Counter(i for ids in audiences.values() for i in ids)
+    wanted = sorted(i for i, n in shared.items() if n > 1)
+
+    async def size(list_id: str) -> tuple[str, int]:
+        body = await org.get_contact_list(list_id, include_size=True)
+        value = body.get("size")
+        return list_id, value if isinstance(value, int) else 0
+
+    sizes = dict(await asyncio.gather(*(size(i) for i in wanted)))
+    return LiveCalendar(
+        schedules=tuple(schedules),
+        audiences=audiences,
+        sizes=sizes,
+        list_names=list_names(snap),
+        org_name=snap.org_name,
+        skipped=tuple(skipped),
+    )

@@ -35,34 +35,109 @@ def _expansions_by_label(check: CheckResult) -> dict[str, Expansion]:
     return {e.schedule.label: e for e in items}
 
 
+_DayKey = tuple[date, date, str | None]
+
+
 def _holidays(
     schedules: Sequence[Schedule],
     calendars: Sequence[tuple[str, Sequence[DayRange]]],
     lo: date,
     hi: date,
 ) -> tuple[Holiday, ...]:
-    seen: dict[tuple[date, date, str | None], Holiday] = {}
+    """Named day ranges of the calendars and the `except`s, each with the labels
+    of the schedules that exclude it (a calendar's ranges are copied into the
+    `except` of every schedule that names it, so equal ranges are the same day)."""
+    calendar_of: dict[_DayKey, str] = {}
     for cal_name, ranges in calendars:
         for r in ranges:
             key = (r.start, r.end, r.name)
-            seen.setdefault(key, Holiday(r.start, r.end, r.name, cal_name))
+            known = calendar_of.get(key)
+            if known is None:
+                calendar_of[key] = cal_name
+            elif cal_name not in known.split(", "):
+                calendar_of[key] = f"{known}, {cal_name}"  # the same day in both
+    keys: list[_DayKey] = list(calendar_of)
+    labels: dict[_DayKey, list[str]] = {}
     for schedule in schedules:
         alterations = list(schedule.except_)
         for window in schedule.windows:
             alterations.extend(window.except_ or ())
         for alt in alterations:
-            if isinstance(alt, DayRange) and alt.name:
-                key = (alt.start, alt.end, alt.name)
-                seen.setdefault(key, Holiday(alt.start, alt.end, alt.name))
-    kept = [h for h in seen.values() if h.start <= hi and h.end >= lo]
+            if not isinstance(alt, DayRange):
+                continue
+            key = (alt.start, alt.end, alt.name)
+            if not alt.name and key not in calendar_of:
+                continue  # an unnamed excluded day: hatched as excluded only
+            if key not in labels and key not in calendar_of:
+                keys.append(key)
+            found = labels.setdefault(key, [])
+            if schedule.label not in found:
+                found.append(schedule.label)
+    kept = [
+        Holiday(k[0], k[1], k[2], calendar_of.get(k), tuple(labels.get(k, ())))
+        for k in dict.fromkeys(keys)
+        if k[0] <= hi and k[1] >= lo
+    ]
     return tuple(sorted(kept, key=lambda h: (h.start, h.end, h.name or "")))
 
 
-def _conflict(c: Conflict) -> ReportConflict:
+def _audience_warning(
+    schedules: Sequence[Schedule], audiences: Mapping[str, frozenset[str]] | None
+) -> str:
+    """The loud note on where audiences came from ("" when nothing is missing)."""
+    if audiences is not None:
+        none = [s.label for s in schedules if not audiences.get(s.label)]
+        if not none:
+            return ""
+        return (
+            f"{_count(none, 'schedule')} {_has(none)} no contact list in the org "
+            f"({_names(none)}): they take part in no audience conflict."
+        )
+    missing = [s.label for s in schedules if not s.audience]
+    tail = (
+        "The plan reads the contact lists from the org (a sequence has all its "
+        "campaigns' lists) and may find conflicts this report does not show, and "
+        "trim windows it draws whole. Run `gcsched plan` or `gcsched report --live` "
+        "to see what the org will get."
+    )
+    if missing and len(missing) == len(schedules):
+        return (
+            "Offline, this report does not know the contact lists and no schedule "
+            "names an `audience:`, so it shows no audience conflict at all. " + tail
+        )
+    if missing:
+        return (
+            "Offline, this report knows audiences only from the file's `audience:` "
+            f"keys, and {_count(missing, 'schedule')} {_has(missing)} none "
+            f"({_names(missing)}): conflicts with "
+            f"{'it' if len(missing) == 1 else 'them'} are not checked. " + tail
+        )
+    return (
+        "Offline, audiences come only from the file's `audience:` keys, not from "
+        "the org's contact lists. " + tail
+    )
+
+
+def _count(items: Sequence[str], word: str) -> str:
+    return f"{len(items)} {word}{'' if len(items) == 1 else 's'}"
+
+
+def _has(items: Sequence[str]) -> str:
+    return "has" if len(items) == 1 else "have"
+
+
+def _names(labels: Sequence[str], most: int = 5) -> str:
+    shown = ", ".join(labels[:most])
+    return shown + (f" and {len(labels) - most} more" if len(labels) > most else "")
+
+
+def _conflict(c: Conflict, list_names: Mapping[str, str]) -> ReportConflict:
     return ReportConflict(
         type=str(c.type),
         campaigns=(c.campaigns[0], c.campaigns[1]),
-        contact_list=c.contact_list,
+        contact_list=list_names.get(c.contact_list, c.contact_list)
+        if c.contact_list
+        else None,
         start=c.start,
         end=c.end,
         resolution=str(c.resolution),
@@ -82,6 +157,9 @@ def build_report(
     title: str = "",
     source: str = "",
     calendars: Sequence[tuple[str, Sequence[DayRange]]] = (),
+    audiences: Mapping[str, frozenset[str]] | None = None,
+    sizes: Mapping[str, int] | None = None,
+    list_names: Mapping[str, str] | None = None,
 ) -> Report:
     """Build the report of `schedules` for the dates [start, end] (inclusive).
 
@@ -101,7 +179,14 @@ def build_report(
         check: a `CheckResult` already computed for these schedules.
         title: the report's heading (HTML title, calendar name).
         source: where the schedules came from (a file path or "live org").
-        calendars: the file's named calendars, shown as holidays.
+        calendars: the file's named calendars, shown as holidays (each shades
+            the rows of the schedules that exclude it).
+        audiences: label → contact list ids read from the org (a sequence:
+            its campaigns' lists), as the plan checks them; without it the
+            schedules' own `audience:` keys are used and the report says loudly
+            that it may miss conflicts (`Report.audience_warning`).
+        sizes: contact list id → size (ranks conflicts, as the plan does).
+        list_names: contact list id → name, to show audiences by name.
 
     Returns:
         The `Report` value.
@@ -112,7 +197,12 @@ def build_report(
     if start is not None and end is not None and start > end:
         msg = f"report range: --from {start} is after --to {end}; swap them"
         raise InputError(msg)
-    result = check if check is not None else run_check(schedules, policy, today=today)
+    result = (
+        check
+        if check is not None
+        else run_check(schedules, policy, today=today, audiences=audiences, sizes=sizes)
+    )
+    names = list_names or {}
     by_label = _expansions_by_label(result)
     ranges = {
         s.label: expansion_range(s, today=today, horizon_days=policy.horizon_days)
@@ -155,7 +245,7 @@ def build_report(
                 name=schedule.name,
                 zone=zone,
                 priority=schedule.priority,
-                audience=schedule.audience,
+                audience=_audience_label(schedule, audiences, names),
                 occurrences=occurrences,
                 excluded=tuple(d for d in expansion.excluded if row_lo <= d <= row_hi),
                 warnings=tuple(expansion.warnings),
@@ -166,7 +256,9 @@ def build_report(
     r_lo = min((s[0] for s in spans), default=_day_start(lo, "UTC"))
     r_hi = max((s[1] for s in spans), default=_day_start(hi, "UTC"))
     conflicts = tuple(
-        _conflict(c) for c in result.conflicts if _in_range(c.start, c.end, r_lo, r_hi)
+        _conflict(c, names)
+        for c in result.conflicts
+        if _in_range(c.start, c.end, r_lo, r_hi)
     )
     return Report(
         start=lo,
@@ -178,4 +270,17 @@ def build_report(
         title=title,
         source=source,
         today=today,
+        audiences="file" if audiences is None else "org",
+        audience_warning=_audience_warning(schedules, audiences),
     )
+
+
+def _audience_label(
+    schedule: Schedule,
+    audiences: Mapping[str, frozenset[str]] | None,
+    names: Mapping[str, str],
+) -> str | None:
+    if audiences is None:
+        return schedule.audience
+    ids = audiences.get(schedule.label, frozenset())
+    return ", ".join(sorted(names.get(i, i) for i in ids)) or None

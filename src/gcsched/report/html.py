@@ -12,6 +12,7 @@ script.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from importlib import resources
 
@@ -62,8 +63,9 @@ def _legend(report: Report) -> str:
         f"{swatches}"
         f'<li><span class="prio" aria-hidden="true">{prio}</span>'
         "priority 1 → 10 (paler = lower)</li>"
-        '<li><span class="sw holiday"></span>holiday (calendar)</li>'
+        '<li><span class="sw holiday"></span>holiday the schedule excludes</li>'
         '<li><span class="sw excluded"></span>excluded day of that schedule</li>'
+        '<li><span class="sw dst"></span>clocks change (DST) in the row’s zone</li>'
         '<li><span class="sw conflict"></span>'
         "conflict (hover or focus for details)</li>"
         '<li><span class="sw trimmed"></span>trimmed by a higher-ranked schedule</li>'
@@ -121,6 +123,16 @@ def _schedules(report: Report) -> str:
     )
 
 
+def _banner(report: Report) -> str:
+    if not report.audience_warning:
+        return ""
+    text = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(report.audience_warning))
+    return (
+        '<p class="banner" role="alert" id="audience-warning"><b>Conflicts may be '
+        f"missing.</b> {text}</p>"
+    )
+
+
 def _warnings(report: Report) -> str:
     if not report.warnings:
         return ""
@@ -171,6 +183,7 @@ def to_html(report: Report) -> str:
         title=escape(title),
         css=_asset("timeline.css"),
         js=_asset("timeline.js"),
+        banner=_banner(report),
         sub=f"{source}{report.start.isoformat()} → {report.end.isoformat()}{today}",
         stats=stats,
         zone_options=zone_options,
@@ -199,6 +212,7 @@ _PAGE = """<!doctype html>
 <h1>{title}</h1>
 <p class="sub">{sub}</p>
 <ul class="stats" aria-label="Summary">{stats}</ul>
+{banner}
 </header>
 <main>
 <section class="panel" aria-labelledby="timeline-h">

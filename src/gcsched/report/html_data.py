@@ -8,11 +8,12 @@ aligned by their own wall clock.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gcsched.report.model import Report, ReportConflict, ReportRow
+from gcsched.report.model import Holiday, Report, ReportConflict, ReportRow
+from gcsched.report.offset_changes import offset_changes
 
 __all__ = ["color", "opacity", "payload"]
 
@@ -43,7 +44,23 @@ def opacity(priority: int) -> float:
     return round(0.3 + 0.7 * (max(1, min(priority, 10)) - 1) / 9, 2)
 
 
-def _row_data(index: int, row: ReportRow) -> dict[str, Any]:
+def _day_span(first: date, last: date, zone: str) -> list[int]:
+    """[start_utc, end_utc, start_wall, end_wall] of local days first..last."""
+    u0, w0 = _day_ms(first, zone)
+    u1, w1 = _day_ms(last + timedelta(days=1), zone)
+    return [u0, u1, w0, w1]
+
+
+def _row_holidays(row: ReportRow, holidays: tuple[Holiday, ...]) -> list[list[int]]:
+    """The holidays this row's schedule excludes, in its own zone, with their index."""
+    return [
+        [*_day_span(h.start, h.end, row.zone), i]
+        for i, h in enumerate(holidays)
+        if row.label in h.labels
+    ]
+
+
+def _row_data(index: int, row: ReportRow, report: Report) -> dict[str, Any]:
     zones = [row.zone]
     occ: list[list[int]] = []
     for o in row.occurrences:
@@ -59,11 +76,7 @@ def _row_data(index: int, row: ReportRow) -> dict[str, Any]:
             ]
         )
     occ.sort()
-    excluded = []
-    for day in row.excluded:
-        u0, w0 = _day_ms(day, row.zone)
-        u1, w1 = _day_ms(date.fromordinal(day.toordinal() + 1), row.zone)
-        excluded.append([u0, u1, w0, w1])
+    excluded = [_day_span(day, day, row.zone) for day in row.excluded]
     return {
         "label": row.label,
         "kind": row.kind,
@@ -77,6 +90,7 @@ def _row_data(index: int, row: ReportRow) -> dict[str, Any]:
         "opacity": opacity(row.priority),
         "occ": occ,
         "ex": excluded,
+        "hol": _row_holidays(row, report.holidays),
     }
 
 
@@ -111,6 +125,51 @@ def _conflict_data(
     }
 
 
+def _dst(report: Report) -> dict[str, list[list[Any]]]:
+    """Zone → its offset changes in the range: [at_utc, at_wall, text, forward]."""
+    out: dict[str, list[list[Any]]] = {}
+    for zone in sorted({row.zone for row in report.rows}):
+        changes = offset_changes(zone, report.start, report.end)
+        if changes:
+            out[zone] = [
+                [_ms(c.at), _ms(c.wall.replace(tzinfo=UTC)), c.describe(), c.forward]
+                for c in changes
+            ]
+    return out
+
+
+def _local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
+def open_on(report: Report) -> str:
+    """The day the page opens on: the first window from today's week on.
+
+    When today is in the range, the first window that runs on or after the
+    Monday of today's week; else (or when none does) the first window of the
+    range; the range's first day when there is no window at all. Days are the
+    windows' local dates in their own zone.
+    """
+    today = report.today
+    monday = None
+    if today is not None and report.start <= today <= report.end:
+        monday = today - timedelta(days=today.weekday())
+    firsts: list[date] = []
+    later: list[date] = []
+    for row in report.rows:
+        if not row.occurrences:
+            continue
+        first = row.occurrences[0]
+        firsts.append(_local_day(first.start, first.zone))
+        if monday is not None:
+            for o in row.occurrences:
+                if _local_day(o.end, o.zone) >= monday:
+                    later.append(max(_local_day(o.start, o.zone), monday))
+                    break
+    chosen = min(later or firsts, default=report.start)
+    return max(chosen, report.start).isoformat()
+
+
 def payload(report: Report) -> dict[str, Any]:
     """The data the page's script draws (also handy for tests).
 
@@ -120,7 +179,9 @@ def payload(report: Report) -> dict[str, Any]:
     Returns:
         A JSON-able dict: range, rows with occurrences as epoch milliseconds
         ``[start_utc, end_utc, start_wall, end_wall, zone_index]`` (wall = the
-        local time read as if it were UTC), conflicts, holidays.
+        local time read as if it were UTC), the holidays each row excludes
+        (``hol``: day spans with the holiday's index), conflicts, holidays, the
+        zones' offset changes (``dst``) and the day the page opens on.
     """
     index = {row.label: i for i, row in enumerate(report.rows)}
     days = (report.end - report.start).days + 1
@@ -130,7 +191,10 @@ def payload(report: Report) -> dict[str, Any]:
         "range": {"start": report.start.isoformat(), "end": report.end.isoformat()},
         "today": report.today.isoformat() if report.today else None,
         "default_view": "month" if days > 35 else "week" if days <= 7 else "range",
-        "rows": [_row_data(i, row) for i, row in enumerate(report.rows)],
+        "open_on": open_on(report),
+        "rows": [_row_data(i, row, report) for i, row in enumerate(report.rows)],
+        "dst": _dst(report),
+        "audience_warning": report.audience_warning,
         "conflicts": [_conflict_data(c, index, report.rows) for c in report.conflicts],
         "holidays": [
             {
@@ -138,6 +202,7 @@ def payload(report: Report) -> dict[str, Any]:
                 "end": h.end.isoformat(),
                 "name": h.name,
                 "calendar": h.calendar,
+                "schedules": list(h.labels),
             }
             for h in report.holidays
         ],

@@ -57,13 +57,21 @@ def _row(report: Report, row: ReportRow) -> dict[str, Any]:
     }
 
 
+def _warnings(report: Report) -> list[str]:
+    """The audience warning first (the loudest), then the check's warnings."""
+    first = [report.audience_warning] if report.audience_warning else []
+    return [*first, *report.warnings]
+
+
 def to_json(report: Report) -> dict[str, Any]:
     """Render a report as design.md's `report --format json` object.
 
     Occurrences carry `start`/`end` as ISO-8601 wall time with the UTC offset of
     the zone that applies (the schedule's, or the window's override, then named in
     `time_zone`), plus `start_utc`/`end_utc`; conflicts are listed once at the top
-    level and again under each schedule they involve.
+    level and again under each schedule they involve. `audiences` says where the
+    conflict check's audiences came from ("org" or "file"); when they may miss
+    conflicts, `warnings` starts with the report's audience warning.
 
     Args:
         report: the report to render.
@@ -75,6 +83,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "format_version": FORMAT_VERSION,
         "title": report.title,
         "source": report.source,
+        "audiences": report.audiences,
         "range": {"start": report.start.isoformat(), "end": report.end.isoformat()},
         "schedules": [_row(report, row) for row in report.rows],
         "conflicts": [_conflict(c) for c in report.conflicts],
@@ -84,8 +93,9 @@ def to_json(report: Report) -> dict[str, Any]:
                 "end": h.end.isoformat(),
                 "name": h.name,
                 "calendar": h.calendar,
+                "schedules": list(h.labels),
             }
             for h in report.holidays
         ],
-        "warnings": list(report.warnings),
+        "warnings": _warnings(report),
     }

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from gcsched.domain.model import Schedule, TargetKind
 
 __all__ = [
+    "AudienceSource",
     "Holiday",
     "Report",
     "ReportConflict",
     "ReportOccurrence",
     "ReportRow",
 ]
+
+AudienceSource = Literal["org", "file"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +65,17 @@ class ReportConflict:
 
 @dataclass(frozen=True, slots=True)
 class Holiday:
-    """A named range of whole local days (inclusive) from a calendar or `except`."""
+    """A named range of whole local days (inclusive) from a calendar or `except`.
+
+    `labels` are the schedules that exclude it (in their `except`, or a window's):
+    only their rows are shaded. A calendar no schedule uses has none.
+    """
 
     start: date
     end: date
     name: str | None = None
     calendar: str | None = None
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +101,13 @@ class ReportRow:
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """Everything a report shows, for the inclusive date range [start, end]."""
+    """Everything a report shows, for the inclusive date range [start, end].
+
+    `audiences` says where the conflict check's audiences came from: "org" (the
+    contact lists read live, a sequence's being its campaigns' lists) or "file"
+    (the schedules' own `audience:` keys, offline). `audience_warning` is the
+    loud note every format shows when that is not the org's whole truth.
+    """
 
     start: date
     end: date
@@ -103,6 +118,8 @@ class Report:
     title: str = ""
     source: str = ""
     today: date | None = None
+    audiences: AudienceSource = "file"
+    audience_warning: str = ""
 
     def conflicts_of(self, label: str) -> tuple[ReportConflict, ...]:
         """The conflicts that involve the schedule `label`, in report order."""

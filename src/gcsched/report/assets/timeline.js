@@ -93,7 +93,7 @@
   }
 
   /* ---- drawing ---- */
-  var geom = null;
+  var geom = null, rendered = false, writeHash = function () {};
   function render() {
     var t0 = performance.now();
     var W = Math.max(320, wrap.clientWidth);
@@ -148,13 +148,12 @@
       var a = X(ax.conv(p[0])), b = X(ax.conv(p[1]));
       bg.push('<rect class="outside" x="' + a.toFixed(1) + '" y="0" width="' + (b - a).toFixed(1) + '" height="' + H + '"><title>outside the report range</title></rect>');
     });
+    /* holidays: a mark on the axis for each; shading only on the rows that exclude it */
     data.holidays.forEach(function (hd, i) {
       var hs = Date.parse(hd.start + "T00:00:00Z"), he = Date.parse(hd.end + "T00:00:00Z") + DAY;
       if (he <= ax.w0 || hs >= ax.w1) return;
       var a = X(ax.conv(Math.max(hs, ax.w0))), b = X(ax.conv(Math.min(he, ax.w1)));
-      var name = esc((hd.name || "Holiday") + (hd.calendar ? " (" + hd.calendar + ")" : "") + ": " + hd.start + (hd.end !== hd.start ? " to " + hd.end : ""));
-      bg.push('<rect class="holiday" data-holiday="' + i + '" x="' + a.toFixed(1) + '" y="0" width="' + Math.max(2, b - a).toFixed(1) + '" height="' + H + '"><title>' + name + "</title></rect>");
-      head.push('<rect class="holiday-edge" x="' + a.toFixed(1) + '" y="' + (AXIS_H - 4) + '" width="' + Math.max(2, b - a).toFixed(1) + '" height="4"><title>' + name + "</title></rect>");
+      head.push('<rect class="holiday-edge" x="' + a.toFixed(1) + '" y="' + (AXIS_H - 4) + '" width="' + Math.max(2, b - a).toFixed(1) + '" height="4"><title>' + esc(holidayText(hd)) + "</title></rect>");
     });
 
     /* rows */
@@ -171,10 +170,17 @@
       out.push('<rect x="8" y="' + (ROW_H / 2 - 5) + '" width="10" height="10" rx="2"/>');
       out.push('<text class="label" x="24" y="' + (ROW_H / 2 + 1) + '">' + esc(name) + "<title>" + esc(r.label + " \u00b7 " + r.kind + " \u00b7 " + r.zone + " \u00b7 priority " + r.priority + (r.audience ? " \u00b7 audience " + r.audience : "")) + "</title></text>");
       out.push('<text class="muted" x="24" y="' + (ROW_H / 2 + 12) + '" font-size="9.5">' + esc(r.zone + " \u00b7 p" + r.priority + (r.trimmed ? " \u00b7 trimmed" : "")) + "</text>");
+      r.hol.forEach(function (e) {
+        var a = useWall ? e[2] : e[0], b = useWall ? e[3] : e[1];
+        if (b <= ax.t0 || a >= ax.t1) return;
+        var xa = Math.max(X(a), labelW), xb = Math.min(X(b), W);
+        out.push('<rect class="holiday" data-hol="' + e[4] + '" aria-label="' + esc(holidayText(data.holidays[e[4]])) + '" x="' + xa.toFixed(1) + '" y="1" width="' + Math.max(2, xb - xa).toFixed(1) + '" height="' + (ROW_H - 2) + '"/>');
+      });
       r.ex.forEach(function (e) {
         var a = useWall ? e[2] : e[0], b = useWall ? e[3] : e[1];
         if (b <= ax.t0 || a >= ax.t1) return;
-        out.push('<rect class="excluded" x="' + X(a).toFixed(1) + '" y="3" width="' + Math.max(1, (b - a) * sx).toFixed(1) + '" height="' + (ROW_H - 6) + '"/>');
+        var xa = Math.max(X(a), labelW), xb = Math.min(X(b), W);
+        out.push('<rect class="excluded" x="' + xa.toFixed(1) + '" y="3" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + (ROW_H - 6) + '"/>');
       });
       var occ = r.occ, i = firstFrom(occ, col0, ax.t0 - r.maxDur);
       out.push('<g fill-opacity="' + r.opacity + '">');
@@ -184,7 +190,17 @@
         var xa = Math.max(X(o[col0]), labelW), xb = Math.min(X(o[col1]), W);
         out.push('<rect class="occ" data-o="' + i + '" x="' + xa.toFixed(1) + '" y="' + ((ROW_H - BAR_H) / 2) + '" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + BAR_H + '" rx="2"/>');
       }
-      out.push("</g></g>");
+      out.push("</g>");
+      (data.dst[r.zone] || []).forEach(function (c, ci) {
+        var t = useWall ? c[1] : c[0];
+        if (t < ax.t0 || t >= ax.t1) return;
+        var x = X(t);
+        out.push('<g class="dst' + (c[3] ? " fwd" : " back") + '" data-dst="' + ci + '" role="img" aria-label="' + esc("Clocks change: " + c[2]) + '">' +
+          '<rect class="dst-hit" x="' + (x - 5).toFixed(1) + '" y="0" width="10" height="' + ROW_H + '"/>' +
+          '<line x1="' + x.toFixed(1) + '" x2="' + x.toFixed(1) + '" y1="2" y2="' + (ROW_H - 2) + '"/>' +
+          '<path d="M' + (x - 4.5).toFixed(1) + ",1h9l-4.5," + "6z\"/></g>");
+      });
+      out.push("</g>");
     });
     /* conflicts on top */
     var marks = 0;
@@ -219,6 +235,8 @@
     bodySvg.setAttribute("viewBox", "0 0 " + W + " " + H);
     bodySvg.innerHTML = defs + bg.join("") + out.join("");
     updateChrome(ax, marks);
+    if (rendered) writeHash();
+    rendered = true;
     var ms = performance.now() - t0;
     window.__gcsched = { renderMs: ms, marks: marks, rows: list.length };
     document.body.setAttribute("data-ready", "1");
@@ -265,8 +283,24 @@
       "<br><span class='k'>resolution</span> " + esc(c.resolution) + (c.winner ? " \u00b7 <span class='k'>winner</span> " + esc(c.winner) : "") +
       (c.reason ? "<br>" + esc(c.reason) : "");
   }
+  function holidayText(hd) {
+    var who = hd.schedules.length ? "excluded by " + hd.schedules.join(", ") : "no schedule excludes it";
+    return (hd.name || "Holiday") + (hd.calendar ? " (" + hd.calendar + ")" : "") + ": " + hd.start +
+      (hd.end !== hd.start ? " to " + hd.end : "") + " \u00b7 " + who;
+  }
   function targetInfo(el) {
     if (!el || !el.getAttribute) return null;
+    var dst = el.closest ? el.closest("[data-dst]") : null;
+    if (dst) {
+      var zr = rows[+dst.closest("g.row").getAttribute("data-row")];
+      return "<b>Clocks change (DST)</b><br>" + esc(data.dst[zr.zone][+dst.getAttribute("data-dst")][2]);
+    }
+    if (el.hasAttribute("data-hol")) {
+      var hd = data.holidays[+el.getAttribute("data-hol")];
+      return "<b>" + esc(hd.name || "Holiday") + "</b>" + (hd.calendar ? " <span class='k'>" + esc(hd.calendar) + "</span>" : "") +
+        "<br>" + esc(hd.start + (hd.end !== hd.start ? " to " + hd.end : "")) +
+        "<br><span class='k'>excluded by</span> " + esc(hd.schedules.join(", "));
+    }
     if (el.hasAttribute("data-conflict")) return conflictTip(data.conflicts[+el.getAttribute("data-conflict")]);
     if (el.hasAttribute("data-o")) {
       var g = el.closest("g.row");
@@ -329,7 +363,44 @@
     if (pending || wrap.clientWidth === lastW) return;
     pending = requestAnimationFrame(function () { pending = 0; lastW = wrap.clientWidth; render(); });
   });
-  state.anchor = data.today && Date.parse(data.today + "T00:00:00Z") >= rangeStart && Date.parse(data.today + "T00:00:00Z") < rangeEnd
-    ? Date.parse(data.today + "T00:00:00Z") : rangeStart;
+
+  /* ---- the URL fragment: #view=week&week=2026-12-21&zone=UTC reopens the same view ---- */
+  function isoDay(w) { return new Date(w).toISOString().slice(0, 10); }
+  function clampAnchor(w) { return Math.min(Math.max(w, rangeStart), rangeEnd - DAY); }
+  function fragment() {
+    var parts = ["view=" + state.view];
+    if (state.view === "week") parts.push("week=" + isoDay(startOfWeek(state.anchor)));
+    if (state.view === "month") parts.push("month=" + isoDay(startOfMonth(state.anchor)).slice(0, 7));
+    parts.push("zone=" + encodeURIComponent(state.mode));
+    return parts.join("&");
+  }
+  function readFragment() {
+    var found = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) { try { found[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* ignore a bad escape */ } }
+    });
+    if (found.view === "week" || found.view === "month" || found.view === "range") state.view = found.view;
+    var day = found.week || (found.month ? found.month + "-01" : "");
+    var w = /^\d{4}-\d{2}-\d{2}$/.test(day) ? Date.parse(day + "T00:00:00Z") : NaN;
+    if (!isNaN(w)) state.anchor = clampAnchor(w);
+    if (found.zone && [].some.call(zoneSel.options, function (o) { return o.value === found.zone; })) {
+      state.mode = found.zone; zoneSel.value = found.zone;
+    }
+  }
+  var shown = "";
+  writeHash = function () {
+    var next = fragment();
+    if (next === shown) return;
+    shown = next;
+    try { history.replaceState(null, "", "#" + next); } catch (e) { location.replace("#" + next); }
+  };
+  window.addEventListener("hashchange", function () {
+    if (location.hash.replace(/^#/, "") === shown) return;
+    readFragment(); render();
+  });
+
+  state.anchor = clampAnchor(Date.parse(data.open_on + "T00:00:00Z"));
+  if (location.hash.length > 1) { readFragment(); shown = fragment(); }
   render();
 })();
