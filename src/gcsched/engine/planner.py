@@ -71,6 +71,29 @@ def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
     return out
 
 
+def _start_day(existing: Mapping[str, Any] | None, today: date) -> date:
+    """Where windows without `from` start: the start the org already holds.
+
+    The earliest local date among an owned schedule's recurrence starts and
+    intervals, but never after today (a later first date only means the first
+    days were trimmed away); today when gcsched has not written it yet. Passed
+    to `check` and to the rendering of explicit intervals, so that the same file
+    and the same org give the same plan on any day.
+    """
+    if not existing or not owned(existing):
+        return today
+    days = [today]
+    for item in (
+        *(existing.get("recurrences") or []),
+        *(existing.get("intervals") or []),
+    ):
+        try:
+            days.append(date.fromisoformat(str(item.get("start", ""))[:10]))
+        except ValueError:
+            continue
+    return min(days)
+
+
 def _wire_number(field: str, value: float) -> float | int:
     """Genesys takes whole numbers for calls per agent and line count."""
     if field in ("maxCallsPerAgent", "outboundLineCount") and float(value).is_integer():
@@ -165,7 +188,20 @@ async def build_plan(
     fixed = kept.labels
     schedules = [*(r.schedule for r in resolved), *kept.schedules]
     audiences = {**{r.label: r.audience for r in resolved}, **kept.audiences}
-    result = check(schedules, policy, today=today, audiences=audiences, fixed=fixed)
+    existing_by_key = existing_schedules(snap)
+    starts = {
+        r.label: _start_day(existing_by_key.get((r.family, r.target_id)), today)
+        for r in resolved
+        if r.schedule.finite
+    }
+    result = check(
+        schedules,
+        policy,
+        today=today,
+        audiences=audiences,
+        fixed=fixed,
+        starts=starts,
+    )
     involved = {
         label
         for c in result.conflicts
@@ -182,15 +218,16 @@ async def build_plan(
             audiences=audiences,
             sizes=sizes,
             fixed=fixed,
+            starts=starts,
         )
-    existing_by_key = existing_schedules(snap)
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []
     for item in resolved:
         current = existing_by_key.get((item.family, item.target_id))
+        explicit = item.label in result.trimmed or item.schedule.render == "intervals"
         body = render_body(
             item.schedule,
-            today=today,
+            today=starts.get(item.label, today) if explicit else today,
             anchors=_anchors(current),
             intervals_override=result.trimmed.get(item.label),
             horizon_days=policy.horizon_days,
