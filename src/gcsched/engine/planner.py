@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from gcsched.domain import CheckResult, check, owned, render_body
+from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.live import (
     existing_schedules,
@@ -24,8 +25,9 @@ from gcsched.engine.live import (
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
-from gcsched.engine.warnings import plan_warnings
-from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND
+from gcsched.engine.warnings import emptied_warning, plan_warnings
+from gcsched.errors import InputError
+from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
 from gcsched.plan import Desired, Existing, PacingDesired, Plan, diff, index_targets
 
 __all__ = [
@@ -222,6 +224,9 @@ async def build_plan(
         )
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []
+    dropped: list[str] = []
+    emptied: set[tuple[Family, str]] = set()
+    refused: list[str] = []
     for item in resolved:
         current = existing_by_key.get((item.family, item.target_id))
         explicit = item.label in result.trimmed or item.schedule.render == "intervals"
@@ -233,12 +238,28 @@ async def build_plan(
             horizon_days=policy.horizon_days,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
-        desired.append(Desired(item.family, item.target_id, item.target_name, body))
+        problems = body_problems(body, REFERENCE_FIELD[item.family], item.target_id)
+        if problems == [("intervals", EMPTY_SCHEDULE)]:
+            dropped.append(emptied_warning(item, result, current))
+            emptied.add((item.family, item.target_id))
+        elif problems:
+            refused.extend(
+                f"{item.schedule.source or item.label}: the body for "
+                f"{item.target_name} breaks an API rule at {field}: {message}"
+                for field, message in problems
+            )
+        else:
+            desired.append(Desired(item.family, item.target_id, item.target_name, body))
         wanted = pacing_of(item, map_priority=policy.map_priority)
         if wanted is not None:
             pacing.append(wanted)
+    if refused:
+        raise InputError(
+            "the plan would send bodies the API refuses (a gcsched bug; please "
+            "report it with the file):\n" + "\n".join(refused)
+        )
     names = target_names(snap)
-    wanted_keys = {(d.family, d.target_id) for d in desired}
+    wanted_keys = {(d.family, d.target_id) for d in desired} | emptied
     existing = [
         Existing(family, target_id, names.get(target_id, target_id), body)
         for (family, target_id), body in sorted(existing_by_key.items())
@@ -262,7 +283,7 @@ async def build_plan(
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
         conflicts=result.conflicts,
-        warnings=(*result.warnings, *kept.warnings, *warnings),
+        warnings=(*result.warnings, *kept.warnings, *dropped, *warnings),
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
     )
