@@ -146,9 +146,12 @@ def schedules(draw: st.DrawFn) -> Schedule:
     )
     if not window_list:  # alterations act on windows only (an error otherwise)
         schedule = dataclasses.replace(schedule, except_=(), include=())
-    return dataclasses.replace(
+    built = dataclasses.replace(
         schedule, windows=tuple(_normalise(w, schedule) for w in window_list)
     )
+    if not built.finite:  # open-ended `render: intervals` is an error
+        built = dataclasses.replace(built, render="recurrences")
+    return built
 
 
 def _normalise(window: Window, schedule: Schedule) -> Window:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from domain_factories import WEEKDAYS, schedule, window
 
-from gcsched.domain import canonical_body, owned, parse_body, render_body
+from gcsched.domain import canonical_body, expand, owned, parse_body, render_body
 from gcsched.domain.model import DayRange, Schedule, Target, TimedRange, Weekday
 from gcsched.errors import InputError
 
@@ -343,3 +343,36 @@ def test_canonical_body_keeps_unparsable_strings_and_sorts_alterations() -> None
     assert rec["timeZone"] == "Asia/Tokyo"
     assert rec["range"] == {"type": "Numbered", "numberOfOccurrences": 3}
     assert [a["type"] for a in rec["alterations"]] == ["Exclusion", "Inclusion"]
+
+
+def test_one_off_ending_in_the_spring_gap_is_sent_as_reported() -> None:
+    """10#4: 01:30-02:30 on 2027-03-14 (New York) is sent 01:30-03:00, as warned."""
+    gap = schedule(
+        windows=(),
+        intervals=(
+            TimedRange(datetime(2027, 3, 14, 1, 30), datetime(2027, 3, 14, 2, 30)),
+        ),
+    )
+    body = render_body(gap, today=date(2027, 1, 1))
+    assert body["intervals"] == [
+        {"start": "2027-03-14T01:30:00.000", "end": "2027-03-14T03:00:00.000"}
+    ]
+    (occurrence,) = expand(
+        gap, start=date(2027, 3, 14), end=date(2027, 3, 14)
+    ).occurrences
+    assert occurrence.local_end.strftime("%Y-%m-%dT%H:%M") == "2027-03-14T03:00"
+
+
+def test_one_off_wholly_in_the_spring_gap_is_not_sent() -> None:
+    """An interval inside the gap is dropped from the body, as expansion drops it."""
+    inside = schedule(
+        windows=(),
+        intervals=(
+            TimedRange(datetime(2027, 3, 14, 2, 10), datetime(2027, 3, 14, 2, 50)),
+            TimedRange(datetime(2027, 11, 7, 1, 15), datetime(2027, 11, 7, 1, 45)),
+        ),
+    )
+    body = render_body(inside, today=date(2027, 1, 1))
+    assert body["intervals"] == [
+        {"start": "2027-11-07T01:15:00.000", "end": "2027-11-07T01:45:00.000"}
+    ]

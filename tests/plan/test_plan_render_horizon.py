@@ -1,4 +1,4 @@
-"""`render: intervals` sends exactly what the checks looked at (policy horizon)."""
+"""`render: intervals` sends exactly what the checks looked at."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ pytestmark = pytest.mark.anyio
 TODAY = date(2026, 11, 27)
 FILE = """
 version: 1
-policy: {horizon_days: 10}
 schedules:
   - campaign: Q4 Renewals
     time_zone: UTC
     render: intervals
+    until: 2026-12-06
     windows: [{days: daily, start: "09:00", end: "10:00"}]
 """
 
@@ -43,10 +43,13 @@ async def sandbox_client() -> AsyncIterator[GenesysClient]:
         yield client
 
 
-async def test_open_ended_intervals_follow_policy_horizon(
+async def test_intervals_are_the_days_the_check_expanded(
     sandbox_client: GenesysClient,
 ) -> None:
-    """horizon_days: 10 renders ten daily intervals, the days the check expanded."""
+    """Today to `until` renders ten daily intervals, the days the check expanded.
+
+    (An open-ended `render: intervals` is a validation error: its list would
+    follow `horizon_days` from today and change every day.)"""
     planned = await build_plan(sandbox_client, loads(FILE, "f.yaml"), today=TODAY)
     (change,) = [c for c in planned.plan.changes if c.action == "create"]
     assert change.after is not None

@@ -195,7 +195,8 @@ def check_file_rules(
     policy_model: PolicyModel | None,
     problems: Problems,
 ) -> None:
-    """One entry per target, finite schedules under `trim`, real overlap pairs."""
+    """One entry per target, finite schedules under `trim` and for
+    `render: intervals`, real overlap pairs."""
     seen: dict[str, tuple[Path, str]] = {}
     for where, schedule in schedules:
         ref, kind = schedule.target.ref, schedule.target.kind
@@ -222,6 +223,13 @@ def check_file_rules(
                 where,
                 "policy.audience_conflicts is trim, which needs a finite schedule: "
                 "give until or count (on the schedule or on every window)",
+            )
+        if schedule.render == "intervals" and not schedule.finite:
+            problems.add(
+                (*where, "render"),
+                "render: intervals needs a finite schedule (explicit intervals "
+                "cannot run forever, and an open-ended list would change every "
+                "day): give until or count (on the schedule or on every window)",
             )
     pairs = (policy_model.allow_overlap or []) if policy_model else []
     for index, pair in enumerate(pairs):

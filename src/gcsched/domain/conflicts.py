@@ -29,6 +29,11 @@ schedules). The rule:
   the policy (this run cannot cause or fix that clash); the winner is the
   higher score as usual.
 - `allow_overlap` still applies by label: an acknowledged pair is `allowed`.
+- A fixed schedule is expanded over the range of the schedules this run
+  changes (from the earliest start to the latest end among them), whatever its
+  own range or `horizon_days`: an open-ended one in the org is compared with a
+  trimmed schedule over the trimmed schedule's whole range, and the result does
+  not depend on "today".
 - Contact list sizes never decide a conflict that involves a fixed schedule, so
   the unknown-size warning ignores those conflicts, and a fixed schedule's own
   expansion warnings (DST adjustments) are not reported.
@@ -141,6 +146,7 @@ def check(
     sizes: Mapping[str, int] | None = None,
     members: Mapping[str, frozenset[str]] | None = None,
     fixed: Collection[str] = (),
+    starts: Mapping[str, date] | None = None,
 ) -> CheckResult:
     """Expand schedules and find, rank and resolve their conflicts.
 
@@ -154,18 +160,17 @@ def check(
         members: sequence label → labels of its member campaigns.
         fixed: labels of schedules that take part in detection but that this
             run can never change (see the module docstring for the rule).
+        starts: label → the day to read as "today" for that schedule (where a
+            window without `from` starts: the planner passes the start the org
+            already holds, so a re-plan on a later day does not move it).
 
     Returns:
         The `CheckResult`.
     """
-    built: list[Expansion] = []
-    for schedule in schedules:
-        first, last = expansion_range(
-            schedule, today=today, horizon_days=policy.horizon_days
-        )
-        built.append(expand(schedule, start=first, end=last, today=today))
-    expansions = tuple(built)
     pinned = frozenset(fixed)
+    expansions = _expand_all(
+        schedules, pinned, today=today, starts=starts or {}, policy=policy
+    )
     warnings: list[str] = [
         w for e in expansions if e.schedule.label not in pinned for w in e.warnings
     ]
@@ -271,6 +276,43 @@ def check(
         conflicts=tuple(conflicts),
         warnings=tuple(warnings),
         trimmed=trimmed,
+    )
+
+
+def _expand_all(
+    schedules: Sequence[Schedule],
+    pinned: frozenset[str],
+    *,
+    today: date,
+    starts: Mapping[str, date],
+    policy: Policy,
+) -> tuple[Expansion, ...]:
+    """Expand each schedule; fixed ones over the range of those this run changes.
+
+    A fixed schedule (often open-ended) is expanded over the union of the other
+    schedules' ranges, not `horizon_days` from today: the time a trimmed schedule
+    loses is then the same on any day, over its whole range.
+    """
+    ranges: list[tuple[date, date]] = [
+        expansion_range(
+            s,
+            today=starts.get(s.label, today),
+            horizon_days=policy.horizon_days,
+        )
+        for s in schedules
+    ]
+    movable = [
+        r for s, r in zip(schedules, ranges, strict=True) if s.label not in pinned
+    ]
+    if movable:
+        envelope = (min(r[0] for r in movable), max(r[1] for r in movable))
+        ranges = [
+            envelope if s.label in pinned else r
+            for s, r in zip(schedules, ranges, strict=True)
+        ]
+    return tuple(
+        expand(s, start=first, end=last, today=starts.get(s.label, today))
+        for s, (first, last) in zip(schedules, ranges, strict=True)
     )
 
 

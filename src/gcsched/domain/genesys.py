@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
-from gcsched.domain.dst import zone
+from gcsched.domain.dst import local_to_utc, zone
 from gcsched.domain.effective import effective
 from gcsched.domain.expansion import expand, expansion_range
 from gcsched.domain.model import Alteration, DayRange, Schedule, Window
@@ -55,6 +55,24 @@ def _interval(start: datetime, end: datetime) -> dict[str, str]:
         "start": start.strftime(INTERVAL_FORMAT),
         "end": end.strftime(INTERVAL_FORMAT),
     }
+
+
+def _one_off(start: datetime, end: datetime, zone_name: str) -> dict[str, str] | None:
+    """A one-off interval as expansion reads it (design.md Time rules).
+
+    A boundary in a spring-forward gap is sent as the first instant after the gap
+    (the wall time the warning and the report show), not as a time that does not
+    exist; an interval wholly inside the gap is dropped, as expansion drops it.
+    """
+    utc_start = local_to_utc(start, zone_name, "start")[0]
+    utc_end = local_to_utc(end, zone_name, "end")[0]
+    if utc_end <= utc_start:
+        return None
+    tz = zone(zone_name)
+    return _interval(
+        utc_start.astimezone(tz).replace(tzinfo=None),
+        utc_end.astimezone(tz).replace(tzinfo=None),
+    )
 
 
 def _alteration(kind: str, item: Alteration) -> dict[str, str]:
@@ -170,7 +188,11 @@ def render_body(
         ]
         body["recurrences"] = []
         return body
-    body["intervals"] = [_interval(i.start, i.end) for i in schedule.intervals]
+    body["intervals"] = [
+        sent
+        for i in schedule.intervals
+        if (sent := _one_off(i.start, i.end, schedule.time_zone)) is not None
+    ]
     body["recurrences"] = [
         _recurrence(w, schedule, i, today, anchors or {})
         for i, w in enumerate(schedule.windows)

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from gcsched.domain import CheckResult, check, owned, render_body
+from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.live import (
     existing_schedules,
@@ -24,8 +25,9 @@ from gcsched.engine.live import (
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
-from gcsched.engine.warnings import plan_warnings
-from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND
+from gcsched.engine.warnings import emptied_warning, plan_warnings
+from gcsched.errors import InputError
+from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
 from gcsched.plan import Desired, Existing, PacingDesired, Plan, diff, index_targets
 
 __all__ = [
@@ -69,6 +71,29 @@ def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
         except ValueError:
             continue
     return out
+
+
+def _start_day(existing: Mapping[str, Any] | None, today: date) -> date:
+    """Where windows without `from` start: the start the org already holds.
+
+    The earliest local date among an owned schedule's recurrence starts and
+    intervals, but never after today (a later first date only means the first
+    days were trimmed away); today when gcsched has not written it yet. Passed
+    to `check` and to the rendering of explicit intervals, so that the same file
+    and the same org give the same plan on any day.
+    """
+    if not existing or not owned(existing):
+        return today
+    days = [today]
+    for item in (
+        *(existing.get("recurrences") or []),
+        *(existing.get("intervals") or []),
+    ):
+        try:
+            days.append(date.fromisoformat(str(item.get("start", ""))[:10]))
+        except ValueError:
+            continue
+    return min(days)
 
 
 def _wire_number(field: str, value: float) -> float | int:
@@ -165,7 +190,20 @@ async def build_plan(
     fixed = kept.labels
     schedules = [*(r.schedule for r in resolved), *kept.schedules]
     audiences = {**{r.label: r.audience for r in resolved}, **kept.audiences}
-    result = check(schedules, policy, today=today, audiences=audiences, fixed=fixed)
+    existing_by_key = existing_schedules(snap)
+    starts = {
+        r.label: _start_day(existing_by_key.get((r.family, r.target_id)), today)
+        for r in resolved
+        if r.schedule.finite
+    }
+    result = check(
+        schedules,
+        policy,
+        today=today,
+        audiences=audiences,
+        fixed=fixed,
+        starts=starts,
+    )
     involved = {
         label
         for c in result.conflicts
@@ -182,26 +220,46 @@ async def build_plan(
             audiences=audiences,
             sizes=sizes,
             fixed=fixed,
+            starts=starts,
         )
-    existing_by_key = existing_schedules(snap)
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []
+    dropped: list[str] = []
+    emptied: set[tuple[Family, str]] = set()
+    refused: list[str] = []
     for item in resolved:
         current = existing_by_key.get((item.family, item.target_id))
+        explicit = item.label in result.trimmed or item.schedule.render == "intervals"
         body = render_body(
             item.schedule,
-            today=today,
+            today=starts.get(item.label, today) if explicit else today,
             anchors=_anchors(current),
             intervals_override=result.trimmed.get(item.label),
             horizon_days=policy.horizon_days,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
-        desired.append(Desired(item.family, item.target_id, item.target_name, body))
+        problems = body_problems(body, REFERENCE_FIELD[item.family], item.target_id)
+        if problems == [("intervals", EMPTY_SCHEDULE)]:
+            dropped.append(emptied_warning(item, result, current))
+            emptied.add((item.family, item.target_id))
+        elif problems:
+            refused.extend(
+                f"{item.schedule.source or item.label}: the body for "
+                f"{item.target_name} breaks an API rule at {field}: {message}"
+                for field, message in problems
+            )
+        else:
+            desired.append(Desired(item.family, item.target_id, item.target_name, body))
         wanted = pacing_of(item, map_priority=policy.map_priority)
         if wanted is not None:
             pacing.append(wanted)
+    if refused:
+        raise InputError(
+            "the plan would send bodies the API refuses (a gcsched bug; please "
+            "report it with the file):\n" + "\n".join(refused)
+        )
     names = target_names(snap)
-    wanted_keys = {(d.family, d.target_id) for d in desired}
+    wanted_keys = {(d.family, d.target_id) for d in desired} | emptied
     existing = [
         Existing(family, target_id, names.get(target_id, target_id), body)
         for (family, target_id), body in sorted(existing_by_key.items())
@@ -225,7 +283,7 @@ async def build_plan(
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
         conflicts=result.conflicts,
-        warnings=(*result.warnings, *kept.warnings, *warnings),
+        warnings=(*result.warnings, *kept.warnings, *dropped, *warnings),
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
     )

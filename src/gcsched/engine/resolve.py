@@ -11,7 +11,7 @@ from gcsched.domain.model import Schedule
 from gcsched.engine.ports import Json
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import ResolveError
-from gcsched.genesys import Family, messaging_family
+from gcsched.genesys import Family, TargetKind, messaging_family
 
 __all__ = ["Resolved", "resolve_targets"]
 
@@ -39,7 +39,10 @@ def _where(schedule: Schedule) -> str:
 
 
 def _find(
-    schedule: Schedule, pool: Sequence[Json], what: str
+    schedule: Schedule,
+    pool: Sequence[Json],
+    what: str,
+    others: Mapping[TargetKind, Sequence[Json]],
 ) -> tuple[Json | None, str | None]:
     ref = schedule.target.ref
     by_id = [item for item in pool if item.get("id") == ref]
@@ -54,10 +57,31 @@ def _find(
             f"{_where(schedule)}{what} {ref!r} is ambiguous: {len(by_name)} {what}s "
             f"have that name (ids {ids}); use the id instead"
         )
+    elsewhere = _other_kind(schedule, others)
+    if elsewhere:
+        return (
+            None,
+            f"{_where(schedule)}no {what} named {ref!r} in the org; {elsewhere}",
+        )
     names = [str(item.get("name")) for item in pool]
     close = difflib.get_close_matches(ref, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return None, f"{_where(schedule)}no {what} named {ref!r} in the org{hint}"
+
+
+def _other_kind(schedule: Schedule, others: Mapping[TargetKind, Sequence[Json]]) -> str:
+    """Where a name of the wrong kind is found: which key to use instead."""
+    ref = schedule.target.ref
+    for kind, pool in others.items():
+        if kind == schedule.target.kind:
+            continue
+        if any(item.get("id") == ref or item.get("name") == ref for item in pool):
+            noun = kind.replace("_", " ")
+            return (
+                f"{ref!r} is a {noun}: write `{kind}: {ref}` instead of "
+                f"`{schedule.target.kind}: {ref}`"
+            )
+    return ""
 
 
 def _list_id(entity: Mapping[str, Any]) -> str | None:
@@ -79,20 +103,23 @@ def resolve_targets(
         ResolveError: listing every unknown or ambiguous name at once.
     """
     campaigns_by_id = {str(c.get("id")): c for c in snapshot.campaigns}
+    pools: dict[TargetKind, Sequence[Json]] = {
+        "campaign": list(snapshot.campaigns),
+        "sequence": list(snapshot.sequences),
+        "messaging_campaign": list(snapshot.messaging_campaigns),
+    }
     problems: list[str] = []
     out: list[Resolved] = []
     for schedule in schedules:
         kind = schedule.target.kind
         if kind == "campaign":
-            entity, problem = _find(schedule, list(snapshot.campaigns), "campaign")
+            entity, problem = _find(schedule, pools[kind], "campaign", pools)
             family = Family.CAMPAIGNS
         elif kind == "sequence":
-            entity, problem = _find(schedule, list(snapshot.sequences), "sequence")
+            entity, problem = _find(schedule, pools[kind], "sequence", pools)
             family = Family.SEQUENCES
         else:
-            entity, problem = _find(
-                schedule, list(snapshot.messaging_campaigns), "messaging campaign"
-            )
+            entity, problem = _find(schedule, pools[kind], "messaging campaign", pools)
             family = messaging_family(entity) if entity else Family.MESSAGING_CAMPAIGNS
         if entity is None:
             problems.append(problem or f"cannot resolve {schedule.target.ref!r}")

@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from gcsched.domain import CheckResult, Expansion
+from gcsched.domain import CheckResult, Expansion, owned
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.plan import Change
 
-__all__ = ["MAX_LIVE_VOICE", "plan_warnings"]
+__all__ = ["MAX_LIVE_VOICE", "emptied_warning", "plan_warnings"]
 
 #: Genesys runs at most 50 voice campaigns at once per org (reliability.md [R4]).
 MAX_LIVE_VOICE = 50
@@ -22,6 +22,37 @@ _STATUS_NOTES = {
     "complete": "is complete; a schedule will not dial anyone until it is reset",
     "invalid": "is invalid in Genesys (see its errors); the schedule cannot start it",
 }
+
+
+def emptied_warning(
+    item: Resolved, check: CheckResult, existing: Mapping[str, Any] | None
+) -> str:
+    """Why a schedule has nothing left to send, and what the plan does instead.
+
+    Genesys refuses a schedule with neither intervals nor recurrences, so such
+    a schedule is not sent: its schedule in the org (if gcsched owns one) is
+    deleted by the plan, and none is created where there is none.
+    """
+    winners = sorted(
+        {
+            c.campaigns[0]
+            for c in check.conflicts
+            if c.resolution == "trim" and c.campaigns[1] == item.label
+        }
+    )
+    if winners:
+        why = "audience conflicts under trim take all its time (it loses to " + (
+            ", ".join(winners) + ")"
+        )
+    else:
+        why = "it has no occurrence left to send (DST gap or empty range)"
+    if existing is None:
+        then = "no schedule is created for it"
+    elif owned(existing):
+        then = "its schedule in the org is deleted"
+    else:
+        then = "its schedule in the org, which gcsched does not own, is left alone"
+    return f"{item.label}: {why}; Genesys refuses an empty schedule, so {then}"
 
 
 def _status_warnings(resolved: Sequence[Resolved], changed: set[str]) -> list[str]:
