@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from gcsched.domain.days import day_ordinals, nth_match, pattern_dates
+from gcsched.domain.days import day_extent, day_ordinals, nth_match, pattern_dates
 from gcsched.domain.dst import Shift, day_base, local_to_utc, utc_offset_label, zone
 from gcsched.domain.effective import effective
 from gcsched.domain.intervals import Span, subtract
@@ -108,10 +108,11 @@ def expansion_range(
             first = max(eff.from_, today) if eff.from_ else today
             lows.append(first)
             highs.append(first + timedelta(days=max(horizon_days, 1) - 1))
-        for ordinal in day_ordinals(eff.include):
-            highs.append(date.fromordinal(ordinal))
+        extent = day_extent(eff.include)
+        if extent is not None:
+            highs.append(extent[1])
             if eff.finite:
-                lows.append(date.fromordinal(ordinal))
+                lows.append(extent[0])
     extras = list(schedule.intervals) + [
         a
         for w in schedule.windows
@@ -221,8 +222,11 @@ def expand(
             low = max(low, origin)
             nth = nth_match(window, origin, eff.anchor, eff.count)
             high = min(high, nth) if nth is not None else low - _DAY
-        included = day_ordinals(eff.include)
-        skip = day_ordinals(eff.except_) - included
+        # Clipped to the range (and the day after it, for overnight windows).
+        included = day_ordinals(eff.include, low=first_ord, high=last_ord + 1)
+        skip = (
+            day_ordinals(eff.except_, low=first_ord, high=last_ord + 1) - included
+        )
         excluded.update(o for o in skip if first_ord <= o <= last_ord)
         holes_timed: list[Span] = []
         for alteration in eff.except_:
