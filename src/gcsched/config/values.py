@@ -27,9 +27,14 @@ __all__ = [
     "DAY_NAMES",
     "DAY_TOKEN_PATTERN",
     "DURATION_PATTERN",
+    "FIRST_DATE",
+    "LAST_DATE",
     "LOCAL_DATETIME_PATTERN",
+    "MAX_COUNT",
+    "MAX_EVERY",
     "NAME_MAX",
     "NAME_PATTERN",
+    "SCHEMA_DATE_PATTERN",
     "TIME_PATTERN",
     "day_set",
     "describe",
@@ -49,6 +54,14 @@ __all__ = [
 ]
 
 NAME_MAX = 55  # Genesys allows 64 characters; gcsched adds "gcsched: " (9)
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+"""The dates a file may name: far enough from the calendar's ends (0001, 9999)
+that no expansion (count x every, horizon_days, DST look-ups) can leave it."""
+MAX_COUNT = 3660
+"""`count` at most: ten years of daily occurrences, the longest expansion."""
+MAX_EVERY = 52
+"""`every` at most: once a year for a weekly pattern."""
 DAILY: Literal["daily"] = "daily"
 """The `days` word for every day (`every` then counts days, not weeks)."""
 DAY_NAMES: dict[str, Weekday] = {}
@@ -57,6 +70,7 @@ for _day in Weekday:
     DAY_NAMES[_day.name.lower()[:3]] = _day
 
 _DATE_TEXT = r"\d{4}-\d{2}-\d{2}"
+_SCHEMA_DATE_TEXT = r"(?:19|2\d)\d{2}-\d{2}-\d{2}"  # FIRST_DATE..LAST_DATE
 _TIME_TEXT = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
 _END_OF_DAY_TEXT = r"24:00(?::00)?"
 _DURATION_TEXT = r"(\d{1,6})\s*([smhd])"
@@ -82,8 +96,9 @@ def _any_case(word: str) -> str:
 # JSON Schema patterns (ECMA-262 subset) of exactly what the readers below accept.
 TIME_PATTERN = _padded(f"{_TIME_TEXT}|{_END_OF_DAY_TEXT}")
 LOCAL_DATETIME_PATTERN = _padded(
-    f"{_DATE_TEXT}[Tt ](?:{_TIME_TEXT}|{_END_OF_DAY_TEXT})"
+    f"{_SCHEMA_DATE_TEXT}[Tt ](?:{_TIME_TEXT}|{_END_OF_DAY_TEXT})"
 )
+SCHEMA_DATE_PATTERN = f"^{_SCHEMA_DATE_TEXT}$"
 _DAY_NAME = "|".join(_any_case(n) for n in sorted(DAY_NAMES, key=len, reverse=True))
 DAY_TOKEN_PATTERN = _padded(
     rf"{_any_case('daily')}|(?:{_DAY_NAME})(?:\s*-\s*(?:{_DAY_NAME}))?"
@@ -125,17 +140,28 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
+def _in_calendar(day: date) -> date:
+    """`day`, when it lies between FIRST_DATE and LAST_DATE."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        fail(
+            f"{day.isoformat()} is outside the dates a schedule may use "
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+        )
+    return day
+
+
 def parse_date(value: Any) -> date:
     """A calendar date from a YAML date or an ISO `YYYY-MM-DD` string."""
     if isinstance(value, datetime):
         fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
     if isinstance(value, date):
-        return value
+        return _in_calendar(value)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError as exc:
             fail(f"{value.strip()!r} is not a valid date: {exc}")
+        return _in_calendar(day)
     fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
 
 
@@ -147,6 +173,7 @@ def parse_local_datetime(value: Any) -> datetime:
                 f"{value.isoformat()} has a UTC offset; write local wall time "
                 "without one (the schedule's time_zone applies)"
             )
+        _in_calendar(value.date())
         return value
     if isinstance(value, str):
         match = _DATETIME.match(value.strip())
@@ -155,6 +182,7 @@ def parse_local_datetime(value: Any) -> datetime:
                 day = date.fromisoformat(match.group(1))
             except ValueError as exc:
                 fail(f"{value.strip()!r} is not a valid date: {exc}")
+            _in_calendar(day)
             return datetime.combine(day, parse_time(match.group(2)).clock)
     fail(f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}")
 
