@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from gcsched.api import validate
 from gcsched.config import loads
+from gcsched.config.problems import CODES, MAX_PROBLEMS
 from gcsched.config.values import FIRST_DATE, LAST_DATE, MAX_COUNT, MAX_EVERY
 from gcsched.errors import ConfigError
 
@@ -111,12 +112,15 @@ def test_extreme_numbers_and_dates_end_in_config_error_or_a_result(
     try:
         loaded = loads(text, "fuzz.yaml")
     except ConfigError as exc:
-        assert exc.reasons
-        for reason in exc.reasons:
-            assert LOCATED.match(reason), reason
-            assert "internal error" not in reason, reason
+        error = exc
+    else:
+        validate(loaded, today=today)  # anything but a result is a failure
         return
-    validate(loaded, today=today)  # anything but a result is a failure
+    assert error.reasons
+    for reason in error.reasons:
+        assert LOCATED.match(reason), reason
+        assert "internal error" not in reason, reason
+    assert all(p.code in CODES for p in error.problems)
 
 
 @pytest.mark.parametrize(
@@ -126,7 +130,8 @@ def test_extreme_numbers_and_dates_end_in_config_error_or_a_result(
         ("    from: 9999-12-30\n", "schedules[0].from: 9999-12-30 is outside"),
         ("    until: 0001-01-01\n", "schedules[0].until: 0001-01-01 is outside"),
         (
-            "    windows: [{days: daily, start: '09:00', end: '17:00', every: 1000000}]\n",
+            "    windows: [{days: daily, start: '09:00', end: '17:00', "
+            "every: 1000000}]\n",
             "schedules[0].windows[0].every: must be at most 52",
         ),
     ],
@@ -146,3 +151,32 @@ def test_the_reported_overflows_are_located_problems(line: str, message: str) ->
     (reason,) = caught.value.reasons
     assert LOCATED.match(reason), reason
     assert message in reason, reason
+
+
+def test_problems_stop_at_the_cap_and_say_how_many_more() -> None:
+    """5,000 unknown keys: 200 are described, the rest counted (not 15 s of work)."""
+    head = "version: 1\nschedules:\n  - campaign: A\n    time_zone: UTC\n"
+    body = "".join(f"    k{i}: 1\n" for i in range(5000))
+    with pytest.raises(ConfigError) as caught:
+        loads(
+            head
+            + "    windows: [{days: daily, start: '09:00', end: '17:00'}]\n"
+            + body,
+            "fuzz.yaml",
+        )
+    error = caught.value
+    assert len(error.problems) == MAX_PROBLEMS
+    assert error.omitted == 5000 - MAX_PROBLEMS
+    assert error.reasons[-1] == (
+        "fuzz.yaml: 4,800 more problems not listed; fix these and run again"
+    )
+    assert error.message.startswith("5000 problems in the schedule file:\n")
+    assert all(p.code == "unknown_key" for p in error.problems)
+
+
+def test_every_problem_code_is_documented() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "schedule-file.md").read_text()
+    for code in CODES:
+        assert f"| `{code}` |" in docs, code

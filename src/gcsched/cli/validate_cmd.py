@@ -14,6 +14,7 @@ from gcsched.cli.render import print_conflicts, print_warnings
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
+    from gcsched.errors import ConfigError
 
 __all__ = ["register"]
 
@@ -30,6 +31,16 @@ def _conflict_data(c: Conflict) -> dict[str, object]:
     }
 
 
+def _problems_data(file: Path, error: ConfigError) -> dict[str, object]:
+    """An invalid file as `validate --json` prints it."""
+    return {
+        "file": str(file),
+        "valid": False,
+        "problems": [p.as_dict() for p in error.problems],
+        "omitted": error.omitted,
+    }
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to `app`."""
 
@@ -41,8 +52,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a schedule file offline: schema, zones, DST, overlaps, conflicts."""
         from gcsched.api import validate as run_validate
+        from gcsched.errors import ConfigError
 
-        result = run_validate(file, today=today())
+        try:
+            result = run_validate(file, today=today())
+        except ConfigError as exc:
+            if not as_json:
+                raise
+            out.print_json(json.dumps(_problems_data(file, exc)))
+            raise typer.Exit(exc.exit_code) from None
         rejected = result.rejected
         if as_json:
             data = {

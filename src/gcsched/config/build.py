@@ -86,6 +86,7 @@ def _alterations(
             problems.add(
                 (*where, index),
                 f"unknown calendar {item!r}; known calendars: {names}",
+                code="unknown_calendar",
             )
     return tuple(result)
 
@@ -229,12 +230,21 @@ def build_calendars(
     if raw is None:
         return {}, frozenset()
     if not isinstance(raw, dict):
-        problems.add(("calendars",), "expected a mapping of calendar names to dates")
+        problems.add(
+            ("calendars",),
+            "expected a mapping of calendar names to dates",
+            code="wrong_type",
+        )
         return {}, frozenset()
     result: dict[str, tuple[DayRange, ...]] = {}
     for name, items in raw.items():
         if not isinstance(name, str):
-            problems.add(("calendars", name), "calendar names must be text", key=True)
+            problems.add(
+                ("calendars", name),
+                "calendar names must be text",
+                key=True,
+                code="wrong_type",
+            )
             continue
         try:
             ranges = _CALENDAR.validate_python(items)
@@ -276,7 +286,9 @@ def build_webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
         return ()
     if not isinstance(raw, list):
         problems.add(
-            ("webhooks",), f"expected a list of webhooks, found {describe(raw)}"
+            ("webhooks",),
+            f"expected a list of webhooks, found {describe(raw)}",
+            code="wrong_type",
         )
         return ()
     result: list[WebhookEndpoint] = []
@@ -285,7 +297,7 @@ def build_webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
             allow = entry.get("allow_insecure_loopback") is True
             for problem in check_url(entry["url"], allow_insecure_loopback=allow):
-                problems.add((*where, "url"), problem)
+                problems.add((*where, "url"), problem, code="bad_webhook_url")
         try:
             hook = WebhookModel.model_validate(entry)
         except ValidationError as exc:

@@ -53,27 +53,37 @@ def check_range(
     """`until` not before `from`, and not both `until` and `count`."""
     if start is not None and until is not None and until < start:
         problems.add(
-            (*where, "until"), f"until ({until}) is before from ({start}){inherited}"
+            (*where, "until"),
+            f"until ({until}) is before from ({start}){inherited}",
+            code="bad_range",
         )
     if until is not None and count is not None:
         problems.add(
             where,
             "until and count are both set" + inherited + "; a schedule ends by date "
             "(until) or after a number of occurrences (count), not both",
+            code="bad_range",
         )
 
 
 def window_shape(model: WindowModel, problems: Problems, where: Path) -> None:
     """Checks that need only the window itself."""
     if DAILY in model.days and len(model.days) > 1:
-        problems.add((*where, "days"), "daily cannot be combined with day names")
+        problems.add(
+            (*where, "days"),
+            "daily cannot be combined with day names",
+            code="bad_window",
+        )
     if model.start.end_of_day:
-        problems.add((*where, "start"), '"24:00" is only allowed as an end')
+        problems.add(
+            (*where, "start"), '"24:00" is only allowed as an end', code="bad_window"
+        )
     elif model.start.clock == model.end.clock and not model.end.end_of_day:
         problems.add(
             (*where, "end"),
             f"end equals start ({model.start}); a window needs a length "
             "(an end before the start runs past midnight)",
+            code="bad_window",
         )
 
 
@@ -100,6 +110,7 @@ def interval_shape(item: IntervalModel, problems: Problems, where: Path) -> None
             (*where, "end"),
             f"end ({item.end.isoformat()}) must be after start "
             f"({item.start.isoformat()})",
+            code="bad_interval",
         )
 
 
@@ -110,6 +121,7 @@ def check_schedule(model: ScheduleModel, problems: Problems, where: Path) -> Non
         problems.add(
             where,
             "the schedule has neither windows nor intervals; add at least one",
+            code="no_windows",
         )
     elif not model.windows:
         for key, items in (("except", model.except_), ("include", model.include)):
@@ -120,6 +132,7 @@ def check_schedule(model: ScheduleModel, problems: Problems, where: Path) -> Non
                     "intervals (Genesys would ignore it); add a window or change "
                     "the intervals themselves",
                     key=True,
+                    code="alterations_need_windows",
                 )
 
 
@@ -129,7 +142,9 @@ def check_pacing(
     """Pacing keys that fit the target: voice keys for campaigns, and so on."""
     if kind == "sequence":
         problems.add(
-            where, "a sequence has no pacing of its own; set it on its campaigns"
+            where,
+            "a sequence has no pacing of its own; set it on its campaigns",
+            code="bad_pacing",
         )
     for key in _VOICE_PACING:
         if kind == "messaging_campaign" and getattr(model, key) is not None:
@@ -137,12 +152,14 @@ def check_pacing(
                 (*where, key),
                 f"{key} is voice pacing; a messaging campaign takes "
                 "messages_per_minute",
+                code="bad_pacing",
             )
     if kind == "campaign" and model.messages_per_minute is not None:
         problems.add(
             (*where, "messages_per_minute"),
             "messages_per_minute is for messaging campaigns; a voice campaign takes "
             "max_calls_per_agent, outbound_line_count and abandon_rate",
+            code="bad_pacing",
         )
 
 
@@ -176,7 +193,9 @@ def target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | Non
         return given[0]
     if not given:
         problems.add(
-            where, "give exactly one of campaign, sequence or messaging_campaign"
+            where,
+            "give exactly one of campaign, sequence or messaging_campaign",
+            code="target",
         )
     else:
         keys = " and ".join(given)
@@ -185,6 +204,7 @@ def target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | Non
             f"{keys} are both set; one schedule entry targets exactly one of "
             "campaign, sequence or messaging_campaign",
             key=True,
+            code="target",
         )
     return None
 
@@ -214,7 +234,7 @@ def check_file_rules(
                     f"{_label(first_where)}{at}; conflicts and reports name schedules "
                     "by it, so use the id of one of them"
                 )
-            problems.add((*where, kind), message)
+            problems.add((*where, kind), message, code="duplicate_target")
         else:
             seen[ref] = (where, kind)
         if policy.audience_conflicts == "trim" and not schedule.finite:
@@ -222,6 +242,7 @@ def check_file_rules(
                 where,
                 "policy.audience_conflicts is trim, which needs a finite schedule: "
                 "give until or count (on the schedule or on every window)",
+                code="trim_needs_end",
             )
     pairs = (policy_model.allow_overlap or []) if policy_model else []
     for index, pair in enumerate(pairs):
@@ -229,6 +250,7 @@ def check_file_rules(
             problems.add(
                 ("policy", "allow_overlap", index),
                 "a pair needs two different schedules",
+                code="bad_overlap_pair",
             )
 
 

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
 
 __all__ = [
+    "CODE_INVALID",
     "DAILY",
     "DATETIME_LIKE_PATTERN",
     "DATE_LIKE_PATTERN",
@@ -110,12 +111,17 @@ NAME_PATTERN = rf"^\s*(?:\S|\S[\s\S]{{0,{NAME_MAX - 2}}}\S)\s*$"
 DATE_LIKE_PATTERN = _padded(_DATE_TEXT)
 DATETIME_LIKE_PATTERN = _padded(rf"{_DATE_TEXT}[Tt ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
 
-_ERROR_TYPE = "gcsched"
+CODE_INVALID = "invalid_value"
+"""The problem code of a refused value that has no more precise one."""
 
 
-def fail(message: str) -> NoReturn:
-    """Raise a validation error whose text is exactly `message`."""
-    raise PydanticCustomError(_ERROR_TYPE, message)
+def fail(message: str, code: str = CODE_INVALID) -> NoReturn:
+    """Raise a validation error whose text is exactly `message`.
+
+    `code` becomes the error's type, and so the problem's code (see
+    `gcsched.config.problems.CODES`).
+    """
+    raise PydanticCustomError(code, message)
 
 
 def describe(value: Any) -> str:
@@ -145,7 +151,8 @@ def _in_calendar(day: date) -> date:
     if not FIRST_DATE <= day <= LAST_DATE:
         fail(
             f"{day.isoformat()} is outside the dates a schedule may use "
-            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})",
+            code="bad_date",
         )
     return day
 
@@ -153,16 +160,16 @@ def _in_calendar(day: date) -> date:
 def parse_date(value: Any) -> date:
     """A calendar date from a YAML date or an ISO `YYYY-MM-DD` string."""
     if isinstance(value, datetime):
-        fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+        fail(f"expected a date (YYYY-MM-DD), found {describe(value)}", code="bad_date")
     if isinstance(value, date):
         return _in_calendar(value)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
             day = date.fromisoformat(value.strip())
         except ValueError as exc:
-            fail(f"{value.strip()!r} is not a valid date: {exc}")
+            fail(f"{value.strip()!r} is not a valid date: {exc}", code="bad_date")
         return _in_calendar(day)
-    fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+    fail(f"expected a date (YYYY-MM-DD), found {describe(value)}", code="bad_date")
 
 
 def parse_local_datetime(value: Any) -> datetime:
@@ -171,7 +178,8 @@ def parse_local_datetime(value: Any) -> datetime:
         if value.tzinfo is not None:
             fail(
                 f"{value.isoformat()} has a UTC offset; write local wall time "
-                "without one (the schedule's time_zone applies)"
+                "without one (the schedule's time_zone applies)",
+                code="bad_date",
             )
         _in_calendar(value.date())
         return value
@@ -181,10 +189,13 @@ def parse_local_datetime(value: Any) -> datetime:
             try:
                 day = date.fromisoformat(match.group(1))
             except ValueError as exc:
-                fail(f"{value.strip()!r} is not a valid date: {exc}")
+                fail(f"{value.strip()!r} is not a valid date: {exc}", code="bad_date")
             _in_calendar(day)
             return datetime.combine(day, parse_time(match.group(2)).clock)
-    fail(f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}")
+    fail(
+        f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}",
+        code="bad_date",
+    )
 
 
 def parse_time(value: Any) -> TimeOfDay:
@@ -201,9 +212,12 @@ def parse_time(value: Any) -> TimeOfDay:
         if match:
             hour, minute, second = match.groups()
             return TimeOfDay(time(int(hour), int(minute), int(second or 0)))
-        fail(f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)')
+        fail(
+            f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)',
+            code="bad_time",
+        )
     hint = ' (quote it: "09:00")' if isinstance(value, int | float) else ""
-    fail(f'expected a time "HH:MM", found {describe(value)}{hint}')
+    fail(f'expected a time "HH:MM", found {describe(value)}{hint}', code="bad_time")
 
 
 def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
@@ -215,7 +229,10 @@ def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
 def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     """One `days` item: a day name, a range `mon-fri` (its weekdays), or `daily`."""
     if not isinstance(value, str):
-        fail(f"expected a day name such as mon or mon-fri, found {describe(value)}")
+        fail(
+            f"expected a day name such as mon or mon-fri, found {describe(value)}",
+            code="bad_day",
+        )
     word = value.strip().lower()
     if word == DAILY:
         return DAILY
@@ -227,7 +244,8 @@ def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     hint = f"; did you mean {close[0]!r}?" if close else ""
     fail(
         f"{value!r} is not a day: use mon..sun (or monday..sunday), "
-        f"a range like mon-fri or fri-mon, or daily{hint}"
+        f"a range like mon-fri or fri-mon, or daily{hint}",
+        code="bad_day",
     )
 
 
@@ -255,7 +273,9 @@ def zone_names() -> frozenset[str]:
 def parse_zone(value: Any) -> str:
     """An IANA time zone name, checked against tzdata, with a suggestion."""
     if not isinstance(value, str):
-        fail(f"expected an IANA time zone name, found {describe(value)}")
+        fail(
+            f"expected an IANA time zone name, found {describe(value)}", code="bad_zone"
+        )
     name = value.strip()
     if name in zone_names():
         return name
@@ -267,7 +287,8 @@ def parse_zone(value: Any) -> str:
         return_hint = f"; did you mean {close[0]!r}?" if close else ""
     fail(
         f"unknown time zone {name!r}: use an IANA name such as "
-        f"America/Chicago{return_hint}"
+        f"America/Chicago{return_hint}",
+        code="bad_zone",
     )
 
 
@@ -286,14 +307,15 @@ def parse_target_ref(value: Any) -> str:
 def parse_name(value: Any) -> str:
     """A schedule name that still fits Genesys's 64 characters once prefixed."""
     if not isinstance(value, str):
-        fail(f"expected text, found {describe(value)}")
+        fail(f"expected text, found {describe(value)}", code="bad_name")
     name = value.strip()
     if not name:
-        fail("the name is empty; leave the key out instead")
+        fail("the name is empty; leave the key out instead", code="bad_name")
     if len(name) > NAME_MAX:
         fail(
             f"the name is {len(name)} characters; at most {NAME_MAX} fit "
-            "(Genesys allows 64 and gcsched adds its 9-character 'gcsched: ' marker)"
+            "(Genesys allows 64 and gcsched adds its 9-character 'gcsched: ' marker)",
+            code="bad_name",
         )
     return name
 
