@@ -180,3 +180,15 @@ def test_every_problem_code_is_documented() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "schedule-file.md").read_text()
     for code in CODES:
         assert f"| `{code}` |" in docs, code
+
+
+def test_a_yaml_date_in_include_is_bounded_too() -> None:
+    text = (
+        "version: 1\nschedules:\n  - campaign: A\n    time_zone: Asia/Tokyo\n"
+        "    windows: [{days: daily, start: '09:00', end: '17:00'}]\n"
+        "    include: [0001-01-01]\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        loads(text, "fuzz.yaml")
+    (reason,) = caught.value.reasons
+    assert reason.startswith("fuzz.yaml:6:15: schedules[0].include[0]: 0001-01-01 is")

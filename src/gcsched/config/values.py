@@ -397,7 +397,8 @@ def parse_alteration(value: Any) -> str | DayRange | TimedRange:
             "{from: YYYY-MM-DDTHH:MM, to: YYYY-MM-DDTHH:MM}"
         )
     if isinstance(value, date):
-        return DayRange(value, value)
+        day = parse_date(value)
+        return DayRange(day, day)
     if isinstance(value, str) and value.strip():
         if _DATE.match(value.strip()):
             day = parse_date(value)
