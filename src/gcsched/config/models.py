@@ -227,6 +227,7 @@ class WindowModel(_Model):
     end: TimeValue
     every: Annotated[int, Field(ge=1, le=MAX_EVERY)] = 1
     time_zone: Zone | None = None
+    allow_legacy_zone: bool | None = None
     from_: DateValue | None = Field(None, alias="from")
     until: DateValue | None = None
     count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
@@ -249,6 +250,7 @@ class ScheduleModel(_Model):
     sequence: TargetRef | None = None
     messaging_campaign: TargetRef | None = None
     time_zone: Zone
+    allow_legacy_zone: bool = False
     priority: Annotated[int, Field(ge=1, le=10)] = 5
     audience: TargetRef | None = None
     name: Name | None = None

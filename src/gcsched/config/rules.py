@@ -22,6 +22,7 @@ from gcsched.config.models import (
 from gcsched.config.problems import Problems
 from gcsched.config.values import DAILY
 from gcsched.config.yaml_source import Path
+from gcsched.config.zones import legacy_zone_hint
 from gcsched.domain.model import Policy, Schedule, TargetKind
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "check_range",
     "check_schedule",
     "check_window",
+    "check_zone",
     "interval_shape",
     "salvage",
     "target_kind",
@@ -66,6 +68,21 @@ def check_range(
         )
 
 
+def check_zone(
+    zone_name: str | None, allowed: bool, problems: Problems, where: Path
+) -> None:
+    """A legacy zone name (EST, US/Eastern, Etc/GMT+5) needs `allow_legacy_zone`."""
+    if zone_name is None or allowed:
+        return
+    hint = legacy_zone_hint(zone_name)
+    if hint is not None:
+        problems.add(
+            (*where, "time_zone"),
+            f"{hint}, or set allow_legacy_zone: true to keep it",
+            code="legacy_zone",
+        )
+
+
 def window_shape(model: WindowModel, problems: Problems, where: Path) -> None:
     """Checks that need only the window itself."""
     if DAILY in model.days and len(model.days) > 1:
@@ -90,8 +107,14 @@ def window_shape(model: WindowModel, problems: Problems, where: Path) -> None:
 def check_window(
     model: WindowModel, schedule: ScheduleModel, problems: Problems, where: Path
 ) -> None:
-    """The window's own shape, and its date range with the schedule's filled in."""
+    """The window's own shape, zone, and date range with the schedule's filled in."""
     window_shape(model, problems, where)
+    allowed = (
+        model.allow_legacy_zone
+        if model.allow_legacy_zone is not None
+        else schedule.allow_legacy_zone
+    )
+    check_zone(model.time_zone, allowed, problems, where)
     if any(v is not None for v in (model.from_, model.until, model.count)):
         check_range(
             problems,
@@ -115,7 +138,8 @@ def interval_shape(item: IntervalModel, problems: Problems, where: Path) -> None
 
 
 def check_schedule(model: ScheduleModel, problems: Problems, where: Path) -> None:
-    """The entry's date range, and windows or intervals to go with except/include."""
+    """The entry's zone and range, and windows or intervals for except/include."""
+    check_zone(model.time_zone, model.allow_legacy_zone, problems, where)
     check_range(problems, where, model.from_, model.until, model.count)
     if not model.windows and not model.intervals:
         problems.add(

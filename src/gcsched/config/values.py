@@ -18,6 +18,7 @@ from zoneinfo import available_timezones
 
 from pydantic_core import PydanticCustomError
 
+from gcsched.config.zones import NOT_ZONES, legacy_zone_hint, meant_zone
 from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
 
 __all__ = [
@@ -266,24 +267,44 @@ def day_set(tokens: list[str]) -> frozenset[Weekday]:
 
 @cache
 def zone_names() -> frozenset[str]:
-    """Every IANA zone name tzdata knows."""
-    return frozenset(available_timezones())
+    """Every IANA zone name tzdata knows (also the legacy ones)."""
+    return frozenset(available_timezones()) - NOT_ZONES
+
+
+@cache
+def _good_zone_names() -> tuple[str, ...]:
+    """The zone names to suggest: no legacy or link names."""
+    return tuple(sorted(z for z in zone_names() if legacy_zone_hint(z) is None))
 
 
 def parse_zone(value: Any) -> str:
-    """An IANA time zone name, checked against tzdata, with a suggestion."""
+    """An IANA time zone name, checked against tzdata, with a suggestion.
+
+    Legacy names (`EST`, `US/Eastern`) are read here and refused by a rule
+    unless `allow_legacy_zone` is set; `localtime`, `posixrules` and `Factory`
+    are no zones at all.
+    """
     if not isinstance(value, str):
         fail(
             f"expected an IANA time zone name, found {describe(value)}", code="bad_zone"
         )
     name = value.strip()
+    if name in NOT_ZONES:
+        fail(
+            f"{name!r} is a tzdata file, not a time zone (it depends on the "
+            "machine or means nothing); use an IANA name such as America/Chicago",
+            code="bad_zone",
+        )
     if name in zone_names():
         return name
-    lowered = {zone.lower(): zone for zone in zone_names()}
-    if name.lower() in lowered:
+    meant = meant_zone(name)
+    lowered = {zone.lower(): zone for zone in _good_zone_names()}
+    if meant is not None:
+        return_hint = f"; did you mean {meant!r}?"
+    elif name.lower() in lowered:
         return_hint = f"; did you mean {lowered[name.lower()]!r}?"
     else:
-        close = difflib.get_close_matches(name, sorted(zone_names()), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, _good_zone_names(), n=1, cutoff=0.6)
         return_hint = f"; did you mean {close[0]!r}?" if close else ""
     fail(
         f"unknown time zone {name!r}: use an IANA name such as "
