@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from gcsched.cli.common import handle_errors, out, today
+from gcsched.cli.common import handle_errors, out, printable, today
 from gcsched.cli.render import print_conflicts, print_warnings
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
             print_warnings(result.warnings)
             status = "[red]refused[/]" if rejected else "[green]valid[/]"
             out.print(
-                f"{escape(str(file))}: {status} — {count} schedule(s), "
+                f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
                 f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
                 f"({len(result.check.conflicts)} overlaps), "
                 f"{len(result.warnings)} warning(s)"

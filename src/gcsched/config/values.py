@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from gcsched.config.zones import NOT_ZONES, legacy_zone_hint, meant_zone
 from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
+from gcsched.telemetry.printable import unsafe_characters
 
 __all__ = [
     "CODE_INVALID",
@@ -332,6 +333,13 @@ def parse_name(value: Any) -> str:
     name = value.strip()
     if not name:
         fail("the name is empty; leave the key out instead", code="bad_name")
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        fail(
+            f"the name holds control or bidi characters ({', '.join(unsafe)}); "
+            "they would reach terminals and logs as they are, so remove them",
+            code="bad_name",
+        )
     if len(name) > NAME_MAX:
         fail(
             f"the name is {len(name)} characters; at most {NAME_MAX} fit "
