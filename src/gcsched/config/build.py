@@ -26,7 +26,7 @@ from gcsched.config.models import (
 )
 from gcsched.config.problems import Problems
 from gcsched.config.values import DAILY, describe
-from gcsched.config.yaml_source import Path
+from gcsched.config.yaml_source import Invalid, Path
 from gcsched.domain.model import (
     DEFAULT_RETRY,
     Alteration,
@@ -227,7 +227,7 @@ def build_calendars(
     raw: Any, problems: Problems
 ) -> tuple[dict[str, tuple[DayRange, ...]], frozenset[str]]:
     """Calendar name to its day ranges, and every name written (valid or not)."""
-    if raw is None:
+    if raw is None or isinstance(raw, Invalid):  # Invalid: reported already
         return {}, frozenset()
     if not isinstance(raw, dict):
         problems.add(
@@ -282,7 +282,7 @@ def build_policy(model: PolicyModel | None) -> Policy:
 
 def build_webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
     """The `webhooks:` endpoints, each URL checked offline first."""
-    if raw is None:
+    if raw is None or isinstance(raw, Invalid):  # Invalid: reported already
         return ()
     if not isinstance(raw, list):
         problems.add(

@@ -19,7 +19,7 @@ from gcsched.config import build, rules
 from gcsched.config.models import ScheduleModel
 from gcsched.config.problems import Problems
 from gcsched.config.values import describe
-from gcsched.config.yaml_source import Path, YamlFatalError, read_document
+from gcsched.config.yaml_source import Invalid, Path, YamlFatalError, read_document
 from gcsched.domain.model import DayRange, Schedule, ScheduleFile, Target
 from gcsched.errors import ConfigError, Problem
 
@@ -206,6 +206,8 @@ def _schedule_file(
     Returns:
         The file, or None when problems were recorded.
     """
+    if isinstance(raw, Invalid):
+        return None  # the YAML reader reported it
     if not isinstance(raw, dict):
         problems.add(
             (),
@@ -219,6 +221,8 @@ def _schedule_file(
     policy_model = build.policy_model(raw.get("policy"), head)
     policy = build.build_policy(policy_model)
     entries = raw.get("schedules")
+    if isinstance(entries, Invalid):
+        entries = None  # the YAML reader reported it
     if entries is not None and not isinstance(entries, list):
         problems.add(
             ("schedules",),

@@ -215,6 +215,20 @@ class Problems:
                     code="wrong_type",
                 )
                 continue
+            if detail["type"] == "invalid_key":  # a mapping key YAML read as non-text
+                at = (
+                    self.marks.find(prefix + loc, prefer_key=True)
+                    if self.marks
+                    else None
+                )
+                self.add(
+                    prefix + loc[:-1],
+                    f"keys must be text, found {describe(detail['input'])} as a key",
+                    key=True,
+                    at=at,
+                    code="wrong_type",
+                )
+                continue
             message, key, code = self._message(detail, model, loc)
             self.add(prefix + loc, message, key=key, code=code)
 

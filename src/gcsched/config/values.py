@@ -145,7 +145,10 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__}"
+    if type(value).__name__ == "Invalid":  # yaml_source.Invalid, reported already
+        return "a value that could not be read"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _in_calendar(day: date) -> date:
