@@ -28,6 +28,9 @@ Messages never contain secrets: build them from names, ids and codes only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 __all__ = [
     "ApiError",
     "AuditError",
@@ -43,6 +46,7 @@ __all__ = [
     "NetworkError",
     "NotFoundError",
     "PermissionDeniedError",
+    "Problem",
     "RateLimitError",
     "RefusedError",
     "ResolveError",
@@ -68,16 +72,64 @@ class InputError(GcSchedError):
     exit_code = 2
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in a schedule file.
+
+    `line` and `column` are 1-based, or None where no position applies; `path`
+    is the data path such as ``schedules[0].windows[1].start`` ("" for the file
+    itself); `code` a short stable slug per kind of problem (docs/schedule-file.md
+    lists them).
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+    code: str
+
+    @property
+    def text(self) -> str:
+        """``FILE:LINE:COL: path: message`` (``FILE: message`` without a position)."""
+        body = f"{self.path}: {self.message}" if self.path else self.message
+        if self.line is None or self.column is None:
+            return f"{self.file}: {body}"
+        return f"{self.file}:{self.line}:{self.column}: {body}"
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem as JSON-ready data."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+            "code": self.code,
+        }
+
+
 class ConfigError(InputError):
     """A schedule file with one or more problems.
 
-    `reasons` holds one line per problem, each ``FILE:LINE:COL: field.path: message``
-    (or ``FILE: message`` where no position applies).
+    `problems` holds the problem records; `reasons` one text line per problem,
+    each ``FILE:LINE:COL: field.path: message`` (or ``FILE: message`` where no
+    position applies), and a last line saying how many more were not collected
+    when `omitted` is not 0.
     """
 
-    def __init__(self, reasons: list[str] | tuple[str, ...]) -> None:
-        self.reasons: tuple[str, ...] = tuple(reasons)
-        count = len(self.reasons)
+    def __init__(self, problems: Sequence[Problem], *, omitted: int = 0) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.omitted = omitted
+        lines = [p.text for p in self.problems]
+        if omitted:
+            where = self.problems[0].file if self.problems else "the file"
+            lines.append(
+                f"{where}: {omitted:,} more problem{'s' if omitted != 1 else ''} "
+                "not listed; fix these and run again"
+            )
+        self.reasons: tuple[str, ...] = tuple(lines)
+        count = len(self.problems) + omitted
         head = f"{count} problem{'s' if count != 1 else ''} in the schedule file"
         super().__init__(head + ":\n" + "\n".join(self.reasons))
 

@@ -15,6 +15,9 @@ ZONES = (
     "Asia/Kolkata",
     "Australia/Lord_Howe",
     "UTC",
+    "EST",  # legacy names: export writes allow_legacy_zone: true
+    "US/Eastern",
+    "Etc/GMT+5",
 )
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: (family, reference field, target name) in the demo org.

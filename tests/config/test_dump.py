@@ -29,6 +29,8 @@ ZONES = [
     "Europe/London",
     "Australia/Lord_Howe",
     "Asia/Kolkata",
+    "EST",  # legacy: dump writes allow_legacy_zone: true
+    "US/Eastern",
 ]
 
 texts = (
@@ -237,3 +239,18 @@ def test_compress_days() -> None:
     assert compress_days(day_set(["mon", "wed", "sun"])) == ["wed", "sun", "mon"]
     assert compress_days(frozenset(Weekday)) == ["mon-sun"]
     assert compress_days(day_set(["tue-thu", "sat"])) == ["tue-thu", "sat"]
+
+
+def test_a_legacy_zone_is_dumped_with_its_opt_in() -> None:
+    """The org may hold EST; the exported file says so and loads back."""
+    window = Window(start=time(9), end=time(17), days=None, time_zone="Etc/GMT+5")
+    legacy = Schedule(
+        target=Target("campaign", "A"), time_zone="UTC", windows=(window,)
+    )
+    text = dump([legacy])
+    assert "allow_legacy_zone: true" in text
+    assert loads(text).schedules[0].windows[0].time_zone == "Etc/GMT+5"
+    plain = dataclasses.replace(
+        legacy, windows=(dataclasses.replace(window, time_zone=None),)
+    )
+    assert "allow_legacy_zone" not in dump([plain])

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gcsched.config import loads
+from gcsched.config.problems import CODES
 from gcsched.errors import ConfigError
 
 KEYS = [
@@ -226,7 +227,8 @@ def _reasons(text: str) -> tuple[str, ...]:
     try:
         loaded = loads(text, "fuzz.yaml")
     except ConfigError as exc:
-        caught = exc.reasons
+        problems, caught = exc.problems, exc.reasons
+        assert all(p.code in CODES for p in problems), problems
         return caught if caught else ("<a ConfigError without reasons>",)
     assert loaded.version == 1
     return ()

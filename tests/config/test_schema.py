@@ -181,13 +181,23 @@ def test_format_checking_is_really_on() -> None:
     """2026-13-45 has the shape of a date: only the `date` format check refuses it."""
     schema = validator().schema
     window = schema["$defs"]["WindowModel"]["properties"]["from"]
-    assert {"format": "date", "type": "string"} in window["anyOf"]
+    assert any(
+        part.get("format") == "date" and part.get("type") == "string"
+        for part in window["anyOf"]
+    )
     assert errors_of({"version": 1, "calendars": {"x": ["2026-13-45"]}})
     assert not errors_of({"version": 1, "calendars": {"x": ["2026-12-25"]}})
     unchecked = jsonschema.Draft202012Validator(schema)  # no format checker
     assert not list(
         unchecked.iter_errors({"version": 1, "calendars": {"x": ["2026-13-45"]}})
     )
+
+
+def test_dates_outside_the_schedulable_years_are_refused_by_the_schema() -> None:
+    """The schema's date pattern holds the loader's FIRST_DATE..LAST_DATE."""
+    assert not errors_of({"version": 1, "calendars": {"x": ["2999-12-31"]}})
+    assert errors_of({"version": 1, "calendars": {"x": ["9999-12-30"]}})
+    assert errors_of({"version": 1, "calendars": {"x": ["0001-01-01"]}})
 
 
 def test_local_wall_times_are_patterns_not_date_time() -> None:

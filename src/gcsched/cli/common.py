@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -17,6 +16,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
+
+from gcsched.telemetry.printable import printable as _printable
+from gcsched.telemetry.printable import printable_lines
 
 __all__ = [
     "GLOBAL_FLAGS",
@@ -72,16 +74,13 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def printable(text: str) -> str:
-    """`text` with terminal control characters (ESC, BEL, C1 …) made visible as �.
+    """`text` with control, bidi and line-breaking characters made visible as �.
 
     Names come from the file and the org: an escape sequence in a campaign name
-    must not reach the terminal.
+    must not reach the terminal (`gcsched.telemetry.printable`, shared with logs).
     """
-    return _CONTROL.sub("\ufffd", text)
+    return _printable(text)
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -91,7 +90,7 @@ def plain(text: str, style: str = "") -> Text:
 
 def fail(message: str, code: int) -> NoReturn:
     """Print `message` (plain text, never markup) to stderr and exit with `code`."""
-    err.print(f"[bold red]error:[/] {escape(printable(message))}")
+    err.print(f"[bold red]error:[/] {escape(printable_lines(message))}")
     raise typer.Exit(code)
 
 

@@ -18,6 +18,7 @@ from gcsched.cli.common import (
     handle_errors,
     out,
     plain,
+    printable,
     run_async,
 )
 
@@ -77,8 +78,10 @@ def runs_show(
 
     record, steps = show_run(StatePaths.at(globals_of(ctx).state_dir), run)
     out.print(
-        f"[bold]{record.id}[/] {record.status} — org {escape(record.org_name)} "
-        f"({escape(record.org_id)}), file {escape(record.file_path)} "
+        f"[bold]{record.id}[/] {record.status} — "
+        f"org {escape(printable(record.org_name))} "
+        f"({escape(printable(record.org_id))}), "
+        f"file {escape(printable(record.file_path))} "
         f"(sha256 {record.file_sha256[:12]}), "
         f"checksum {record.checksum[:12]}"
     )

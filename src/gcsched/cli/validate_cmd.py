@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import typer
 from rich.markup import escape
 
-from gcsched.cli.common import handle_errors, out, today
+from gcsched.cli.common import handle_errors, out, printable, today
 from gcsched.cli.render import print_conflicts, print_warnings
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
+    from gcsched.errors import ConfigError
 
 __all__ = ["register"]
 
@@ -30,6 +31,16 @@ def _conflict_data(c: Conflict) -> dict[str, object]:
     }
 
 
+def _problems_data(file: Path, error: ConfigError) -> dict[str, object]:
+    """An invalid file as `validate --json` prints it."""
+    return {
+        "file": str(file),
+        "valid": False,
+        "problems": [p.as_dict() for p in error.problems],
+        "omitted": error.omitted,
+    }
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to `app`."""
 
@@ -41,8 +52,15 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a schedule file offline: schema, zones, DST, overlaps, conflicts."""
         from gcsched.api import validate as run_validate
+        from gcsched.errors import ConfigError
 
-        result = run_validate(file, today=today())
+        try:
+            result = run_validate(file, today=today())
+        except ConfigError as exc:
+            if not as_json:
+                raise
+            out.print_json(json.dumps(_problems_data(file, exc)))
+            raise typer.Exit(exc.exit_code) from None
         rejected = result.rejected
         if as_json:
             data = {
@@ -64,7 +82,7 @@ def register(app: typer.Typer) -> None:
             print_warnings(result.warnings)
             status = "[red]refused[/]" if rejected else "[green]valid[/]"
             out.print(
-                f"{escape(str(file))}: {status} — {count} schedule(s), "
+                f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
                 f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
                 f"({len(result.check.conflicts)} overlaps), "
                 f"{len(result.warnings)} warning(s)"

@@ -26,7 +26,7 @@ from gcsched.config.models import (
 )
 from gcsched.config.problems import Problems
 from gcsched.config.values import DAILY, describe
-from gcsched.config.yaml_source import Path
+from gcsched.config.yaml_source import Invalid, Path
 from gcsched.domain.model import (
     DEFAULT_RETRY,
     Alteration,
@@ -86,6 +86,7 @@ def _alterations(
             problems.add(
                 (*where, index),
                 f"unknown calendar {item!r}; known calendars: {names}",
+                code="unknown_calendar",
             )
     return tuple(result)
 
@@ -226,15 +227,24 @@ def build_calendars(
     raw: Any, problems: Problems
 ) -> tuple[dict[str, tuple[DayRange, ...]], frozenset[str]]:
     """Calendar name to its day ranges, and every name written (valid or not)."""
-    if raw is None:
+    if raw is None or isinstance(raw, Invalid):  # Invalid: reported already
         return {}, frozenset()
     if not isinstance(raw, dict):
-        problems.add(("calendars",), "expected a mapping of calendar names to dates")
+        problems.add(
+            ("calendars",),
+            "expected a mapping of calendar names to dates",
+            code="wrong_type",
+        )
         return {}, frozenset()
     result: dict[str, tuple[DayRange, ...]] = {}
     for name, items in raw.items():
         if not isinstance(name, str):
-            problems.add(("calendars", name), "calendar names must be text", key=True)
+            problems.add(
+                ("calendars", name),
+                "calendar names must be text",
+                key=True,
+                code="wrong_type",
+            )
             continue
         try:
             ranges = _CALENDAR.validate_python(items)
@@ -272,11 +282,13 @@ def build_policy(model: PolicyModel | None) -> Policy:
 
 def build_webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
     """The `webhooks:` endpoints, each URL checked offline first."""
-    if raw is None:
+    if raw is None or isinstance(raw, Invalid):  # Invalid: reported already
         return ()
     if not isinstance(raw, list):
         problems.add(
-            ("webhooks",), f"expected a list of webhooks, found {describe(raw)}"
+            ("webhooks",),
+            f"expected a list of webhooks, found {describe(raw)}",
+            code="wrong_type",
         )
         return ()
     result: list[WebhookEndpoint] = []
@@ -285,7 +297,7 @@ def build_webhooks(raw: Any, problems: Problems) -> tuple[WebhookEndpoint, ...]:
         if isinstance(entry, dict) and isinstance(entry.get("url"), str):
             allow = entry.get("allow_insecure_loopback") is True
             for problem in check_url(entry["url"], allow_insecure_loopback=allow):
-                problems.add((*where, "url"), problem)
+                problems.add((*where, "url"), problem, code="bad_webhook_url")
         try:
             hook = WebhookModel.model_validate(entry)
         except ValidationError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from gcsched.config.zones import legacy_zone_hint
 from gcsched.domain.model import (
     DEFAULT_RETRY,
     Alteration,
@@ -163,8 +164,11 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {
         schedule.target.kind: schedule.target.ref,
         "time_zone": schedule.time_zone,
-        "priority": schedule.priority,
     }
+    zones = {schedule.time_zone, *(w.time_zone for w in schedule.windows)}
+    if any(legacy_zone_hint(z) is not None for z in zones if z is not None):
+        out["allow_legacy_zone"] = True  # the org holds it; keep plans empty
+    out["priority"] = schedule.priority
     optional: tuple[tuple[str, Any], ...] = (
         ("audience", schedule.audience),
         ("name", schedule.name),

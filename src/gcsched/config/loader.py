@@ -19,9 +19,9 @@ from gcsched.config import build, rules
 from gcsched.config.models import ScheduleModel
 from gcsched.config.problems import Problems
 from gcsched.config.values import describe
-from gcsched.config.yaml_source import Path, YamlFatalError, read_document
+from gcsched.config.yaml_source import Invalid, Path, YamlFatalError, read_document
 from gcsched.domain.model import DayRange, Schedule, ScheduleFile, Target
-from gcsched.errors import ConfigError
+from gcsched.errors import ConfigError, Problem
 
 __all__ = ["MAX_BYTES", "load", "loads", "schedule_from_mapping"]
 
@@ -35,14 +35,19 @@ _BOMS = (
 _EMPTY = "the file is empty; a schedule file starts with `version: 1`"
 
 
+def _file_error(path: str, message: str, code: str) -> ConfigError:
+    """A problem with the file as a whole (no line or column)."""
+    return ConfigError([Problem(path, None, None, "", message, code)])
+
+
 def _size_text(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _too_big(path: str, size: int) -> ConfigError:
     limit = _size_text(MAX_BYTES)
-    return ConfigError(
-        [f"{path}: the file is {_size_text(size)}; the limit is {limit}"]
+    return _file_error(
+        path, f"the file is {_size_text(size)}; the limit is {limit}", "file_too_large"
     )
 
 
@@ -72,18 +77,24 @@ def _load(name: str) -> ScheduleFile:
     try:
         info = os.stat(name)
     except FileNotFoundError:
-        raise ConfigError([f"{name}: no such file"]) from None
+        raise _file_error(name, "no such file", "file_unreadable") from None
     except OSError as exc:
-        raise ConfigError([f"{name}: cannot read the file: {exc.strerror}"]) from None
+        raise _file_error(
+            name, f"cannot read the file: {exc.strerror}", "file_unreadable"
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise ConfigError([f"{name}: is a directory, not a schedule file"])
+        raise _file_error(
+            name, "is a directory, not a schedule file", "file_unreadable"
+        )
     if info.st_size > MAX_BYTES:
         raise _too_big(name, info.st_size)
     try:
         with open(name, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ConfigError([f"{name}: cannot read the file: {exc.strerror}"]) from None
+        raise _file_error(
+            name, f"cannot read the file: {exc.strerror}", "file_unreadable"
+        ) from None
     if len(raw) > MAX_BYTES:
         raise _too_big(name, len(raw))
     return _from_bytes(raw, name)
@@ -114,8 +125,8 @@ def _loads(text: str, path: str) -> ScheduleFile:
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ConfigError(
-            [f"{path}: the text holds characters that are not valid Unicode"]
+        raise _file_error(
+            path, "the text holds characters that are not valid Unicode", "encoding"
         ) from None
     if len(raw) > MAX_BYTES:
         raise _too_big(path, len(raw))
@@ -123,11 +134,11 @@ def _loads(text: str, path: str) -> ScheduleFile:
 
 
 def _internal(path: str, exc: BaseException) -> ConfigError:
-    return ConfigError(
-        [
-            f"{path}: internal error while reading the file "
-            f"({type(exc).__name__}); please report it with the file"
-        ]
+    return _file_error(
+        path,
+        f"internal error while reading the file ({type(exc).__name__}); "
+        "please report it with the file",
+        "internal_error",
     )
 
 
@@ -135,12 +146,12 @@ def _from_bytes(raw: bytes, path: str) -> ScheduleFile:
     digest = hashlib.sha256(raw).hexdigest()
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
-            raise ConfigError(
-                [f"{path}: the file is {encoding} text; save it as UTF-8"]
+            raise _file_error(
+                path, f"the file is {encoding} text; save it as UTF-8", "encoding"
             )
     if b"\x00" in raw:
-        raise ConfigError(
-            [f"{path}: a binary file (it contains NUL bytes), not YAML text"]
+        raise _file_error(
+            path, "a binary file (it contains NUL bytes), not YAML text", "encoding"
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -148,33 +159,36 @@ def _from_bytes(raw: bytes, path: str) -> ScheduleFile:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ConfigError(
-            [
-                f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}, "
-                f"column {column}); save the file as UTF-8"
-            ]
+        raise _file_error(
+            path,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line}, "
+            f"column {column}); save the file as UTF-8",
+            "encoding",
         ) from None
     return _from_text(text, path, digest)
 
 
 def _from_text(text: str, path: str, digest: str) -> ScheduleFile:
     if not text.strip():
-        raise ConfigError([f"{path}: {_EMPTY}"])
+        raise _file_error(path, _EMPTY, "empty_file")
     problems = Problems(path)
     try:
         data, marks, yaml_problems = read_document(text)
     except YamlFatalError as exc:
-        problems.add_at(exc.problem.line, exc.problem.column, exc.problem.message)
-        raise ConfigError(problems.reasons) from None
+        problem = exc.problem
+        problems.add_at(
+            problem.line, problem.column, problem.message, code=problem.code
+        )
+        raise problems.error() from None
     if data is None:
-        raise ConfigError([f"{path}: {_EMPTY}"])
+        raise _file_error(path, _EMPTY, "empty_file")
     problems.marks = marks
     for problem in yaml_problems:
         at = None if problem.line is None else (problem.line, problem.column or 0)
-        problems.add(problem.path, problem.message, at=at)
+        problems.add(problem.path, problem.message, at=at, code=problem.code)
     result = _schedule_file(data, problems, path=path, sha256=digest)
     if problems or result is None:
-        raise ConfigError(problems.reasons)
+        raise problems.error()
     return result
 
 
@@ -192,11 +206,14 @@ def _schedule_file(
     Returns:
         The file, or None when problems were recorded.
     """
+    if isinstance(raw, Invalid):
+        return None  # the YAML reader reported it
     if not isinstance(raw, dict):
         problems.add(
             (),
             "the top level must be a mapping with keys such as version and "
             f"schedules, found {describe(raw)}",
+            code="wrong_type",
         )
         return None
     head = build.build_head(raw, problems)
@@ -204,9 +221,13 @@ def _schedule_file(
     policy_model = build.policy_model(raw.get("policy"), head)
     policy = build.build_policy(policy_model)
     entries = raw.get("schedules")
+    if isinstance(entries, Invalid):
+        entries = None  # the YAML reader reported it
     if entries is not None and not isinstance(entries, list):
         problems.add(
-            ("schedules",), f"expected a list of schedules, found {describe(entries)}"
+            ("schedules",),
+            f"expected a list of schedules, found {describe(entries)}",
+            code="wrong_type",
         )
         entries = None
     schedules: list[tuple[Path, Schedule]] = []
@@ -292,19 +313,24 @@ def _schedule_from_mapping(
 ) -> Schedule:
     problems = Problems(path)
     if not isinstance(entry, Mapping):
-        raise ConfigError([f"{path}: the schedule must be a mapping of keys to values"])
+        raise _file_error(
+            path, "the schedule must be a mapping of keys to values", "wrong_type"
+        )
     data = _plain(entry)
     for key in rules.TARGET_KEYS:
         if key in data:
             problems.add(
-                (key,), "the target is given separately; remove this key", key=True
+                (key,),
+                "the target is given separately; remove this key",
+                key=True,
+                code="target",
             )
             data.pop(key)
     try:
         model = ScheduleModel.model_validate(data)
     except ValidationError as exc:
         problems.add_validation(exc, ScheduleModel)
-        raise ConfigError(problems.reasons) from None
+        raise problems.error() from None
     schedule = build.build_schedule(
         model,
         target,
@@ -314,5 +340,5 @@ def _schedule_from_mapping(
         where=(),
     )
     if problems:
-        raise ConfigError(problems.reasons)
+        raise problems.error()
     return schedule

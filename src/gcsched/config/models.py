@@ -30,7 +30,10 @@ from gcsched.config.values import (
     DAY_TOKEN_PATTERN,
     DURATION_PATTERN,
     LOCAL_DATETIME_PATTERN,
+    MAX_COUNT,
+    MAX_EVERY,
     NAME_PATTERN,
+    SCHEMA_DATE_PATTERN,
     TIME_PATTERN,
     parse_alteration,
     parse_calendar_item,
@@ -72,7 +75,7 @@ def _text(pattern: str, description: str) -> Schema:
     return {"type": "string", "pattern": pattern, "description": description}
 
 
-_DATE: Schema = {"type": "string", "format": "date"}
+_DATE: Schema = {"type": "string", "format": "date", "pattern": SCHEMA_DATE_PATTERN}
 _LOCAL_DATETIME = _text(
     LOCAL_DATETIME_PATTERN, "local wall time YYYY-MM-DDTHH:MM[:SS], no offset"
 )
@@ -222,11 +225,12 @@ class WindowModel(_Model):
     ]
     start: TimeValue
     end: TimeValue
-    every: Annotated[int, Field(ge=1)] = 1
+    every: Annotated[int, Field(ge=1, le=MAX_EVERY)] = 1
     time_zone: Zone | None = None
+    allow_legacy_zone: bool | None = None
     from_: DateValue | None = Field(None, alias="from")
     until: DateValue | None = None
-    count: Annotated[int, Field(ge=1)] | None = None
+    count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     except_: list[AltItem] | None = Field(None, alias="except")
     include: list[AltItem] | None = None
 
@@ -246,6 +250,7 @@ class ScheduleModel(_Model):
     sequence: TargetRef | None = None
     messaging_campaign: TargetRef | None = None
     time_zone: Zone
+    allow_legacy_zone: bool = False
     priority: Annotated[int, Field(ge=1, le=10)] = 5
     audience: TargetRef | None = None
     name: Name | None = None
@@ -253,7 +258,7 @@ class ScheduleModel(_Model):
     intervals: list[IntervalModel] | None = None
     from_: DateValue | None = Field(None, alias="from")
     until: DateValue | None = None
-    count: Annotated[int, Field(ge=1)] | None = None
+    count: Annotated[int, Field(ge=1, le=MAX_COUNT)] | None = None
     except_: list[AltItem] | None = Field(None, alias="except")
     include: list[AltItem] | None = None
     render: Literal["recurrences", "intervals"] = "recurrences"

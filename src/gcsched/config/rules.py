@@ -22,6 +22,7 @@ from gcsched.config.models import (
 from gcsched.config.problems import Problems
 from gcsched.config.values import DAILY
 from gcsched.config.yaml_source import Path
+from gcsched.config.zones import legacy_zone_hint
 from gcsched.domain.model import Policy, Schedule, TargetKind
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "check_range",
     "check_schedule",
     "check_window",
+    "check_zone",
     "interval_shape",
     "salvage",
     "target_kind",
@@ -53,35 +55,66 @@ def check_range(
     """`until` not before `from`, and not both `until` and `count`."""
     if start is not None and until is not None and until < start:
         problems.add(
-            (*where, "until"), f"until ({until}) is before from ({start}){inherited}"
+            (*where, "until"),
+            f"until ({until}) is before from ({start}){inherited}",
+            code="bad_range",
         )
     if until is not None and count is not None:
         problems.add(
             where,
             "until and count are both set" + inherited + "; a schedule ends by date "
             "(until) or after a number of occurrences (count), not both",
+            code="bad_range",
+        )
+
+
+def check_zone(
+    zone_name: str | None, allowed: bool, problems: Problems, where: Path
+) -> None:
+    """A legacy zone name (EST, US/Eastern, Etc/GMT+5) needs `allow_legacy_zone`."""
+    if zone_name is None or allowed:
+        return
+    hint = legacy_zone_hint(zone_name)
+    if hint is not None:
+        problems.add(
+            (*where, "time_zone"),
+            f"{hint}, or set allow_legacy_zone: true to keep it",
+            code="legacy_zone",
         )
 
 
 def window_shape(model: WindowModel, problems: Problems, where: Path) -> None:
     """Checks that need only the window itself."""
     if DAILY in model.days and len(model.days) > 1:
-        problems.add((*where, "days"), "daily cannot be combined with day names")
+        problems.add(
+            (*where, "days"),
+            "daily cannot be combined with day names",
+            code="bad_window",
+        )
     if model.start.end_of_day:
-        problems.add((*where, "start"), '"24:00" is only allowed as an end')
+        problems.add(
+            (*where, "start"), '"24:00" is only allowed as an end', code="bad_window"
+        )
     elif model.start.clock == model.end.clock and not model.end.end_of_day:
         problems.add(
             (*where, "end"),
             f"end equals start ({model.start}); a window needs a length "
             "(an end before the start runs past midnight)",
+            code="bad_window",
         )
 
 
 def check_window(
     model: WindowModel, schedule: ScheduleModel, problems: Problems, where: Path
 ) -> None:
-    """The window's own shape, and its date range with the schedule's filled in."""
+    """The window's own shape, zone, and date range with the schedule's filled in."""
     window_shape(model, problems, where)
+    allowed = (
+        model.allow_legacy_zone
+        if model.allow_legacy_zone is not None
+        else schedule.allow_legacy_zone
+    )
+    check_zone(model.time_zone, allowed, problems, where)
     if any(v is not None for v in (model.from_, model.until, model.count)):
         check_range(
             problems,
@@ -100,16 +133,19 @@ def interval_shape(item: IntervalModel, problems: Problems, where: Path) -> None
             (*where, "end"),
             f"end ({item.end.isoformat()}) must be after start "
             f"({item.start.isoformat()})",
+            code="bad_interval",
         )
 
 
 def check_schedule(model: ScheduleModel, problems: Problems, where: Path) -> None:
-    """The entry's date range, and windows or intervals to go with except/include."""
+    """The entry's zone and range, and windows or intervals for except/include."""
+    check_zone(model.time_zone, model.allow_legacy_zone, problems, where)
     check_range(problems, where, model.from_, model.until, model.count)
     if not model.windows and not model.intervals:
         problems.add(
             where,
             "the schedule has neither windows nor intervals; add at least one",
+            code="no_windows",
         )
     elif not model.windows:
         for key, items in (("except", model.except_), ("include", model.include)):
@@ -120,6 +156,7 @@ def check_schedule(model: ScheduleModel, problems: Problems, where: Path) -> Non
                     "intervals (Genesys would ignore it); add a window or change "
                     "the intervals themselves",
                     key=True,
+                    code="alterations_need_windows",
                 )
 
 
@@ -129,7 +166,9 @@ def check_pacing(
     """Pacing keys that fit the target: voice keys for campaigns, and so on."""
     if kind == "sequence":
         problems.add(
-            where, "a sequence has no pacing of its own; set it on its campaigns"
+            where,
+            "a sequence has no pacing of its own; set it on its campaigns",
+            code="bad_pacing",
         )
     for key in _VOICE_PACING:
         if kind == "messaging_campaign" and getattr(model, key) is not None:
@@ -137,12 +176,14 @@ def check_pacing(
                 (*where, key),
                 f"{key} is voice pacing; a messaging campaign takes "
                 "messages_per_minute",
+                code="bad_pacing",
             )
     if kind == "campaign" and model.messages_per_minute is not None:
         problems.add(
             (*where, "messages_per_minute"),
             "messages_per_minute is for messaging campaigns; a voice campaign takes "
             "max_calls_per_agent, outbound_line_count and abandon_rate",
+            code="bad_pacing",
         )
 
 
@@ -176,7 +217,9 @@ def target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | Non
         return given[0]
     if not given:
         problems.add(
-            where, "give exactly one of campaign, sequence or messaging_campaign"
+            where,
+            "give exactly one of campaign, sequence or messaging_campaign",
+            code="target",
         )
     else:
         keys = " and ".join(given)
@@ -185,6 +228,7 @@ def target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | Non
             f"{keys} are both set; one schedule entry targets exactly one of "
             "campaign, sequence or messaging_campaign",
             key=True,
+            code="target",
         )
     return None
 
@@ -215,7 +259,7 @@ def check_file_rules(
                     f"{_label(first_where)}{at}; conflicts and reports name schedules "
                     "by it, so use the id of one of them"
                 )
-            problems.add((*where, kind), message)
+            problems.add((*where, kind), message, code="duplicate_target")
         else:
             seen[ref] = (where, kind)
         if policy.audience_conflicts == "trim" and not schedule.finite:
@@ -223,6 +267,7 @@ def check_file_rules(
                 where,
                 "policy.audience_conflicts is trim, which needs a finite schedule: "
                 "give until or count (on the schedule or on every window)",
+                code="trim_needs_end",
             )
         if schedule.render == "intervals" and not schedule.finite:
             problems.add(
@@ -237,6 +282,7 @@ def check_file_rules(
             problems.add(
                 ("policy", "allow_overlap", index),
                 "a pair needs two different schedules",
+                code="bad_overlap_pair",
             )
 
 

@@ -18,18 +18,26 @@ from zoneinfo import available_timezones
 
 from pydantic_core import PydanticCustomError
 
+from gcsched.config.zones import NOT_ZONES, legacy_zone_hint, meant_zone
 from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
+from gcsched.telemetry.printable import unsafe_characters
 
 __all__ = [
+    "CODE_INVALID",
     "DAILY",
     "DATETIME_LIKE_PATTERN",
     "DATE_LIKE_PATTERN",
     "DAY_NAMES",
     "DAY_TOKEN_PATTERN",
     "DURATION_PATTERN",
+    "FIRST_DATE",
+    "LAST_DATE",
     "LOCAL_DATETIME_PATTERN",
+    "MAX_COUNT",
+    "MAX_EVERY",
     "NAME_MAX",
     "NAME_PATTERN",
+    "SCHEMA_DATE_PATTERN",
     "TIME_PATTERN",
     "day_set",
     "describe",
@@ -49,6 +57,14 @@ __all__ = [
 ]
 
 NAME_MAX = 55  # Genesys allows 64 characters; gcsched adds "gcsched: " (9)
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2999, 12, 31)
+"""The dates a file may name: far enough from the calendar's ends (0001, 9999)
+that no expansion (count x every, horizon_days, DST look-ups) can leave it."""
+MAX_COUNT = 3660
+"""`count` at most: ten years of daily occurrences, the longest expansion."""
+MAX_EVERY = 52
+"""`every` at most: once a year for a weekly pattern."""
 DAILY: Literal["daily"] = "daily"
 """The `days` word for every day (`every` then counts days, not weeks)."""
 DAY_NAMES: dict[str, Weekday] = {}
@@ -57,6 +73,7 @@ for _day in Weekday:
     DAY_NAMES[_day.name.lower()[:3]] = _day
 
 _DATE_TEXT = r"\d{4}-\d{2}-\d{2}"
+_SCHEMA_DATE_TEXT = r"(?:19|2\d)\d{2}-\d{2}-\d{2}"  # FIRST_DATE..LAST_DATE
 _TIME_TEXT = r"([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?"
 _END_OF_DAY_TEXT = r"24:00(?::00)?"
 _DURATION_TEXT = r"(\d{1,6})\s*([smhd])"
@@ -82,8 +99,9 @@ def _any_case(word: str) -> str:
 # JSON Schema patterns (ECMA-262 subset) of exactly what the readers below accept.
 TIME_PATTERN = _padded(f"{_TIME_TEXT}|{_END_OF_DAY_TEXT}")
 LOCAL_DATETIME_PATTERN = _padded(
-    f"{_DATE_TEXT}[Tt ](?:{_TIME_TEXT}|{_END_OF_DAY_TEXT})"
+    f"{_SCHEMA_DATE_TEXT}[Tt ](?:{_TIME_TEXT}|{_END_OF_DAY_TEXT})"
 )
+SCHEMA_DATE_PATTERN = f"^{_SCHEMA_DATE_TEXT}$"
 _DAY_NAME = "|".join(_any_case(n) for n in sorted(DAY_NAMES, key=len, reverse=True))
 DAY_TOKEN_PATTERN = _padded(
     rf"{_any_case('daily')}|(?:{_DAY_NAME})(?:\s*-\s*(?:{_DAY_NAME}))?"
@@ -95,12 +113,17 @@ NAME_PATTERN = rf"^\s*(?:\S|\S[\s\S]{{0,{NAME_MAX - 2}}}\S)\s*$"
 DATE_LIKE_PATTERN = _padded(_DATE_TEXT)
 DATETIME_LIKE_PATTERN = _padded(rf"{_DATE_TEXT}[Tt ]\d{{1,2}}:\d{{2}}(?::\d{{2}})?")
 
-_ERROR_TYPE = "gcsched"
+CODE_INVALID = "invalid_value"
+"""The problem code of a refused value that has no more precise one."""
 
 
-def fail(message: str) -> NoReturn:
-    """Raise a validation error whose text is exactly `message`."""
-    raise PydanticCustomError(_ERROR_TYPE, message)
+def fail(message: str, code: str = CODE_INVALID) -> NoReturn:
+    """Raise a validation error whose text is exactly `message`.
+
+    `code` becomes the error's type, and so the problem's code (see
+    `gcsched.config.problems.CODES`).
+    """
+    raise PydanticCustomError(code, message)
 
 
 def describe(value: Any) -> str:
@@ -122,21 +145,36 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__}"
+    if type(value).__name__ == "Invalid":  # yaml_source.Invalid, reported already
+        return "a value that could not be read"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _in_calendar(day: date) -> date:
+    """`day`, when it lies between FIRST_DATE and LAST_DATE."""
+    if not FIRST_DATE <= day <= LAST_DATE:
+        fail(
+            f"{day.isoformat()} is outside the dates a schedule may use "
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})",
+            code="bad_date",
+        )
+    return day
 
 
 def parse_date(value: Any) -> date:
     """A calendar date from a YAML date or an ISO `YYYY-MM-DD` string."""
     if isinstance(value, datetime):
-        fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+        fail(f"expected a date (YYYY-MM-DD), found {describe(value)}", code="bad_date")
     if isinstance(value, date):
-        return value
+        return _in_calendar(value)
     if isinstance(value, str) and _DATE.match(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError as exc:
-            fail(f"{value.strip()!r} is not a valid date: {exc}")
-    fail(f"expected a date (YYYY-MM-DD), found {describe(value)}")
+            fail(f"{value.strip()!r} is not a valid date: {exc}", code="bad_date")
+        return _in_calendar(day)
+    fail(f"expected a date (YYYY-MM-DD), found {describe(value)}", code="bad_date")
 
 
 def parse_local_datetime(value: Any) -> datetime:
@@ -145,8 +183,10 @@ def parse_local_datetime(value: Any) -> datetime:
         if value.tzinfo is not None:
             fail(
                 f"{value.isoformat()} has a UTC offset; write local wall time "
-                "without one (the schedule's time_zone applies)"
+                "without one (the schedule's time_zone applies)",
+                code="bad_date",
             )
+        _in_calendar(value.date())
         return value
     if isinstance(value, str):
         match = _DATETIME.match(value.strip())
@@ -154,9 +194,13 @@ def parse_local_datetime(value: Any) -> datetime:
             try:
                 day = date.fromisoformat(match.group(1))
             except ValueError as exc:
-                fail(f"{value.strip()!r} is not a valid date: {exc}")
+                fail(f"{value.strip()!r} is not a valid date: {exc}", code="bad_date")
+            _in_calendar(day)
             return datetime.combine(day, parse_time(match.group(2)).clock)
-    fail(f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}")
+    fail(
+        f"expected a local date and time (YYYY-MM-DDTHH:MM), found {describe(value)}",
+        code="bad_date",
+    )
 
 
 def parse_time(value: Any) -> TimeOfDay:
@@ -173,9 +217,12 @@ def parse_time(value: Any) -> TimeOfDay:
         if match:
             hour, minute, second = match.groups()
             return TimeOfDay(time(int(hour), int(minute), int(second or 0)))
-        fail(f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)')
+        fail(
+            f'{text!r} is not a time of day; write it as "HH:MM" (00:00-24:00)',
+            code="bad_time",
+        )
     hint = ' (quote it: "09:00")' if isinstance(value, int | float) else ""
-    fail(f'expected a time "HH:MM", found {describe(value)}{hint}')
+    fail(f'expected a time "HH:MM", found {describe(value)}{hint}', code="bad_time")
 
 
 def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
@@ -187,7 +234,10 @@ def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
 def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     """One `days` item: a day name, a range `mon-fri` (its weekdays), or `daily`."""
     if not isinstance(value, str):
-        fail(f"expected a day name such as mon or mon-fri, found {describe(value)}")
+        fail(
+            f"expected a day name such as mon or mon-fri, found {describe(value)}",
+            code="bad_day",
+        )
     word = value.strip().lower()
     if word == DAILY:
         return DAILY
@@ -199,7 +249,8 @@ def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     hint = f"; did you mean {close[0]!r}?" if close else ""
     fail(
         f"{value!r} is not a day: use mon..sun (or monday..sunday), "
-        f"a range like mon-fri or fri-mon, or daily{hint}"
+        f"a range like mon-fri or fri-mon, or daily{hint}",
+        code="bad_day",
     )
 
 
@@ -220,26 +271,49 @@ def day_set(tokens: list[str]) -> frozenset[Weekday]:
 
 @cache
 def zone_names() -> frozenset[str]:
-    """Every IANA zone name tzdata knows."""
-    return frozenset(available_timezones())
+    """Every IANA zone name tzdata knows (also the legacy ones)."""
+    return frozenset(available_timezones()) - NOT_ZONES
+
+
+@cache
+def _good_zone_names() -> tuple[str, ...]:
+    """The zone names to suggest: no legacy or link names."""
+    return tuple(sorted(z for z in zone_names() if legacy_zone_hint(z) is None))
 
 
 def parse_zone(value: Any) -> str:
-    """An IANA time zone name, checked against tzdata, with a suggestion."""
+    """An IANA time zone name, checked against tzdata, with a suggestion.
+
+    Legacy names (`EST`, `US/Eastern`) are read here and refused by a rule
+    unless `allow_legacy_zone` is set; `localtime`, `posixrules` and `Factory`
+    are no zones at all.
+    """
     if not isinstance(value, str):
-        fail(f"expected an IANA time zone name, found {describe(value)}")
+        fail(
+            f"expected an IANA time zone name, found {describe(value)}", code="bad_zone"
+        )
     name = value.strip()
+    if name in NOT_ZONES:
+        fail(
+            f"{name!r} is a tzdata file, not a time zone (it depends on the "
+            "machine or means nothing); use an IANA name such as America/Chicago",
+            code="bad_zone",
+        )
     if name in zone_names():
         return name
-    lowered = {zone.lower(): zone for zone in zone_names()}
-    if name.lower() in lowered:
+    meant = meant_zone(name)
+    lowered = {zone.lower(): zone for zone in _good_zone_names()}
+    if meant is not None:
+        return_hint = f"; did you mean {meant!r}?"
+    elif name.lower() in lowered:
         return_hint = f"; did you mean {lowered[name.lower()]!r}?"
     else:
-        close = difflib.get_close_matches(name, sorted(zone_names()), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(name, _good_zone_names(), n=1, cutoff=0.6)
         return_hint = f"; did you mean {close[0]!r}?" if close else ""
     fail(
         f"unknown time zone {name!r}: use an IANA name such as "
-        f"America/Chicago{return_hint}"
+        f"America/Chicago{return_hint}",
+        code="bad_zone",
     )
 
 
@@ -258,14 +332,22 @@ def parse_target_ref(value: Any) -> str:
 def parse_name(value: Any) -> str:
     """A schedule name that still fits Genesys's 64 characters once prefixed."""
     if not isinstance(value, str):
-        fail(f"expected text, found {describe(value)}")
+        fail(f"expected text, found {describe(value)}", code="bad_name")
     name = value.strip()
     if not name:
-        fail("the name is empty; leave the key out instead")
+        fail("the name is empty; leave the key out instead", code="bad_name")
+    unsafe = unsafe_characters(name)
+    if unsafe:
+        fail(
+            f"the name holds control or bidi characters ({', '.join(unsafe)}); "
+            "they would reach terminals and logs as they are, so remove them",
+            code="bad_name",
+        )
     if len(name) > NAME_MAX:
         fail(
             f"the name is {len(name)} characters; at most {NAME_MAX} fit "
-            "(Genesys allows 64 and gcsched adds its 9-character 'gcsched: ' marker)"
+            "(Genesys allows 64 and gcsched adds its 9-character 'gcsched: ' marker)",
+            code="bad_name",
         )
     return name
 
@@ -347,7 +429,8 @@ def parse_alteration(value: Any) -> str | DayRange | TimedRange:
             "{from: YYYY-MM-DDTHH:MM, to: YYYY-MM-DDTHH:MM}"
         )
     if isinstance(value, date):
-        return DayRange(value, value)
+        day = parse_date(value)
+        return DayRange(day, day)
     if isinstance(value, str) and value.strip():
         if _DATE.match(value.strip()):
             day = parse_date(value)

@@ -84,6 +84,7 @@ class YamlProblem:
     line: int | None = None
     column: int | None = None
     path: Path = ()
+    code: str = "yaml_syntax"
 
 
 class YamlFatalError(Exception):
@@ -165,6 +166,7 @@ class MarkedLoader(yaml.SafeLoader):
                         "the file is refused as a possible alias bomb",
                         mark.line,
                         mark.column,
+                        code="yaml_limit",
                     )
                 )
             return super().compose_node(parent, index)
@@ -174,7 +176,10 @@ class MarkedLoader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # PyYAML stubs
                 raise YamlFatalError(
                     YamlProblem(
-                        f"nested deeper than {MAX_DEPTH} levels", mark.line, mark.column
+                        f"nested deeper than {MAX_DEPTH} levels",
+                        mark.line,
+                        mark.column,
+                        code="yaml_limit",
                     )
                 )
             return super().compose_node(parent, index)
@@ -199,7 +204,10 @@ def _measure(node: Node) -> int:
             mark = current.start_mark
             raise YamlFatalError(
                 YamlProblem(
-                    "an alias refers to itself (a cycle)", mark.line, mark.column
+                    "an alias refers to itself (a cycle)",
+                    mark.line,
+                    mark.column,
+                    code="yaml_limit",
                 )
             )
         known = memo.get(key)
@@ -211,6 +219,7 @@ def _measure(node: Node) -> int:
                         f"nested deeper than {MAX_DEPTH} levels (through aliases)",
                         mark.line,
                         mark.column,
+                        code="yaml_limit",
                     )
                 )
             visiting.add(key)
@@ -236,6 +245,7 @@ def _measure(node: Node) -> int:
                     f"nested deeper than {MAX_DEPTH} levels (through aliases)",
                     mark.line,
                     mark.column,
+                    code="yaml_limit",
                 )
             )
         return known
@@ -249,6 +259,7 @@ def _measure(node: Node) -> int:
                 "the file is refused as a possible alias bomb",
                 0,
                 0,
+                code="yaml_limit",
             )
         )
     return again
@@ -272,9 +283,11 @@ class _Builder:
         self.marks = Marks()
         self.problems: list[YamlProblem] = []
 
-    def problem(self, node: Node, path: Path, message: str) -> Invalid:
+    def problem(
+        self, node: Node, path: Path, message: str, code: str = "yaml_tag"
+    ) -> Invalid:
         mark = node.start_mark
-        self.problems.append(YamlProblem(message, mark.line, mark.column, path))
+        self.problems.append(YamlProblem(message, mark.line, mark.column, path, code))
         return INVALID
 
     def build(self, node: Node, path: Path) -> Any:
@@ -307,7 +320,10 @@ class _Builder:
             kind = _KIND_NAMES.get(node.tag, "a value")
             reason = str(exc).split(":", 1)[0] if "limit" in str(exc) else str(exc)
             return self.problem(
-                node, path, f"cannot read {node.value[:40]!r} as {kind}: {reason}"
+                node,
+                path,
+                f"cannot read {node.value[:40]!r} as {kind}: {reason}",
+                "bad_scalar",
             )
 
     def merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
@@ -325,7 +341,9 @@ class _Builder:
             )
             for source in sources:
                 if not isinstance(source, MappingNode) or source.tag != _MAP_TAG:
-                    self.problem(source, path, "a merge key (<<) needs a mapping")
+                    self.problem(
+                        source, path, "a merge key (<<) needs a mapping", "yaml_key"
+                    )
                     continue
                 merged.extend(self.merged_pairs(source, path))
         own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
@@ -337,7 +355,9 @@ class _Builder:
         explicit = {id(k) for k, _ in node.value}
         for key_node, value_node in self.merged_pairs(node, path):
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, path, "mapping keys must be plain values")
+                self.problem(
+                    key_node, path, "mapping keys must be plain values", "yaml_key"
+                )
                 continue
             key = self.scalar(key_node, path)
             if isinstance(key, Invalid):
@@ -351,6 +371,7 @@ class _Builder:
                     key_node,
                     child,
                     f"duplicate key {key!r} (first written on line {first_line[key]})",
+                    "duplicate_key",
                 )
                 continue
             first_line.setdefault(key, kmark.line + 1)
@@ -447,7 +468,7 @@ def read_document(text: str) -> tuple[Any, Marks, list[YamlProblem]]:
             raise YamlFatalError(_syntax_problem(exc, text)) from None
         except RecursionError:
             raise YamlFatalError(
-                YamlProblem(f"nested deeper than {MAX_DEPTH} levels")
+                YamlProblem(f"nested deeper than {MAX_DEPTH} levels", code="yaml_limit")
             ) from None
         if node is None:
             return None, Marks(), []

@@ -21,6 +21,7 @@ from gcsched.genesys import DAY_NAMES
 __all__ = [
     "GENESYS_DAY_NAMES",
     "NO_FROM_ANCHOR",
+    "day_extent",
     "day_ordinals",
     "first_match",
     "matches",
@@ -153,11 +154,18 @@ def nth_match(window: Window, start: date, anchor: date, count: int) -> date | N
     return found
 
 
-def day_ordinals(ranges: Iterable[Alteration]) -> set[int]:
+def day_ordinals(
+    ranges: Iterable[Alteration], *, low: int | None = None, high: int | None = None
+) -> set[int]:
     """The ordinals of every date inside the `DayRange`s (inclusive) of `ranges`.
+
+    Each range is clipped to ``[low, high]`` first (when given), so a range such
+    as 0001-01-01..9999-12-31 costs only the days asked about.
 
     Args:
         ranges: alterations; timed ranges are ignored.
+        low: the first ordinal wanted (inclusive), or None for no lower clip.
+        high: the last ordinal wanted (inclusive), or None for no upper clip.
 
     Returns:
         The set of date ordinals covered.
@@ -165,5 +173,25 @@ def day_ordinals(ranges: Iterable[Alteration]) -> set[int]:
     covered: set[int] = set()
     for item in ranges:
         if isinstance(item, DayRange):
-            covered.update(range(item.start.toordinal(), item.end.toordinal() + 1))
+            first, last = item.start.toordinal(), item.end.toordinal()
+            if low is not None:
+                first = max(first, low)
+            if high is not None:
+                last = min(last, high)
+            covered.update(range(first, last + 1))
     return covered
+
+
+def day_extent(ranges: Iterable[Alteration]) -> tuple[date, date] | None:
+    """The first and last date covered by the `DayRange`s of `ranges`, or None.
+
+    Args:
+        ranges: alterations; timed ranges are ignored.
+
+    Returns:
+        ``(first, last)`` inclusive, without listing the days in between.
+    """
+    spans = [(r.start, r.end) for r in ranges if isinstance(r, DayRange)]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)

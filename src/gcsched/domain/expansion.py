@@ -17,6 +17,9 @@ Decisions (also in docs):
 - One-off `intervals` are occurrences (window None); alterations do not touch them
   (in Genesys, alterations belong to recurrences).
 - Occurrences of one schedule that overlap are merged, with a warning.
+- Warnings of one kind (overlaps; spring-forward and fall-back shifts of starts,
+  and of ends; windows dropped in a gap) are grouped per schedule: the first
+  message, with how many there were and the first and last date.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from gcsched.domain.days import day_ordinals, nth_match, pattern_dates
+from gcsched.domain.days import day_extent, day_ordinals, nth_match, pattern_dates
 from gcsched.domain.dst import Shift, day_base, local_to_utc, utc_offset_label, zone
 from gcsched.domain.effective import effective
 from gcsched.domain.intervals import Span, subtract
@@ -108,10 +111,11 @@ def expansion_range(
             first = max(eff.from_, today) if eff.from_ else today
             lows.append(first)
             highs.append(first + timedelta(days=max(horizon_days, 1) - 1))
-        for ordinal in day_ordinals(eff.include):
-            highs.append(date.fromordinal(ordinal))
+        extent = day_extent(eff.include)
+        if extent is not None:
+            highs.append(extent[1])
             if eff.finite:
-                lows.append(date.fromordinal(ordinal))
+                lows.append(extent[0])
     extras = list(schedule.intervals) + [
         a
         for w in schedule.windows
@@ -130,36 +134,55 @@ def expansion_range(
 
 
 class _Collector:
-    """Raw occurrences and ordered, de-duplicated warnings of one expansion."""
+    """Raw occurrences and ordered, grouped warnings of one expansion.
+
+    A warning of a kind that repeats day after day (overlaps, DST shifts) is
+    kept once per kind: the first message, how many distinct ones there were and
+    the first and last date they name.
+    """
 
     def __init__(self, label: str) -> None:
         self.label = label
         self.raw: list[tuple[datetime, datetime, int, str, int | None]] = []
-        self._warnings: dict[str, None] = {}
+        self._groups: dict[str, _Group] = {}
 
-    def warn(self, message: str) -> None:
-        self._warnings.setdefault(f"{self.label}: {message}", None)
+    def warn(self, kind: str, day: date, message: str) -> None:
+        group = self._groups.get(kind)
+        if group is None:
+            self._groups[kind] = _Group(message, {message}, day, day)
+            return
+        if message in group.seen:
+            return
+        group.seen.add(message)
+        if day < group.first:
+            group.message, group.first = message, day
+        group.last = max(group.last, day)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(self._warnings)
+        return tuple(f"{self.label}: {g.text}" for g in self._groups.values())
 
     def shift(self, shift: Shift, zone_name: str) -> None:
-        day = shift.local.date().isoformat()
+        local_day = shift.local.date()
+        day = local_day.isoformat()
         asked = shift.local.strftime("%H:%M")
         verb = "starts" if shift.edge == "start" else "ends"
         if shift.kind == "gap":
             now = shift.utc.astimezone(zone(zone_name)).strftime("%H:%M")
             self.warn(
+                f"gap {shift.edge}",
+                local_day,
                 f"{day} {zone_name}: {asked} does not exist (spring forward); "
-                f"the window {verb} at {now}"
+                f"the window {verb} at {now}",
             )
         else:
             which = "first" if shift.edge == "start" else "second"
             offset = utc_offset_label(shift.utc, zone_name)
             self.warn(
+                f"fold {shift.edge}",
+                local_day,
                 f"{day} {zone_name}: {asked} occurs twice (fall back); "
-                f"the window {verb} at the {which} {asked} ({offset})"
+                f"the window {verb} at the {which} {asked} ({offset})",
             )
 
     def add(self, span: Span, zone_name: str, window: int | None) -> None:
@@ -172,9 +195,11 @@ class _Collector:
         utc_end, second = local_to_utc(end, zone_name, "end")
         if utc_end <= utc_start:
             self.warn(
+                "dropped",
+                start.date(),
                 f"{start.date().isoformat()} {zone_name}: the window "
                 f"{start:%H:%M}–{end:%H:%M} lies inside the spring-forward gap; "
-                "dropped that day"
+                "dropped that day",
             )
             return None
         if first is not None:
@@ -182,6 +207,28 @@ class _Collector:
         if second is not None:
             self.shift(second, zone_name)
         return utc_start, utc_end
+
+
+@dataclass(slots=True)
+class _Group:
+    """One kind of warning: its first message, every distinct one, their dates."""
+
+    message: str
+    seen: set[str]
+    first: date
+    last: date
+
+    @property
+    def text(self) -> str:
+        count = len(self.seen)
+        if count == 1:
+            return self.message
+        if self.first == self.last:
+            return f"{self.message} ({count:,} times on {self.first.isoformat()})"
+        return (
+            f"{self.message} ({count:,} times, "
+            f"{self.first.isoformat()} to {self.last.isoformat()})"
+        )
 
 
 def _day_span(ordinal: int, zone_name: str) -> Span:
@@ -221,8 +268,9 @@ def expand(
             low = max(low, origin)
             nth = nth_match(window, origin, eff.anchor, eff.count)
             high = min(high, nth) if nth is not None else low - _DAY
-        included = day_ordinals(eff.include)
-        skip = day_ordinals(eff.except_) - included
+        # Clipped to the range (and the day after it, for overnight windows).
+        included = day_ordinals(eff.include, low=first_ord, high=last_ord + 1)
+        skip = day_ordinals(eff.except_, low=first_ord, high=last_ord + 1) - included
         excluded.update(o for o in skip if first_ord <= o <= last_ord)
         holes_timed: list[Span] = []
         for alteration in eff.except_:
@@ -307,18 +355,16 @@ def _merge_own(out: _Collector, *, presorted: bool) -> tuple[Occurrence, ...]:
     for start, end, _key, zone_name, window in out.raw:
         if merged and start < merged[-1].end:
             last = merged[-1]
-            day = start.astimezone(zone(zone_name)).date().isoformat()
+            local_day = start.astimezone(zone(zone_name)).date()
+            day = local_day.isoformat()
             if last.window is not None and window is not None:
                 if last.window != window:
-                    out.warn(
-                        f"windows {last.window} and {window} overlap on {day}; merged"
-                    )
+                    message = f"windows {last.window} and {window} overlap on {day}"
                 else:
-                    out.warn(f"window {window} overlaps itself on {day}; merged")
+                    message = f"window {window} overlaps itself on {day}"
             else:
-                out.warn(
-                    f"{_name(last.window)} and {_name(window)} overlap on {day}; merged"
-                )
+                message = f"{_name(last.window)} and {_name(window)} overlap on {day}"
+            out.warn("overlap", local_day, message + "; merged")
             if end > last.end:
                 merged[-1] = Occurrence(last.start, end, last.zone, last.window)
             continue

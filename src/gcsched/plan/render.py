@@ -14,6 +14,7 @@ import shlex
 from gcsched.plan.changes import Change
 from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
 from gcsched.plan.plan import Plan, iso_utc
+from gcsched.telemetry.printable import printable
 
 __all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
 
@@ -129,6 +130,8 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
         (style, line) pairs; styles are those in `STYLES`. Order: header, each
         change (marker ``+`` ``~`` ``-`` ``≈`` and its `describe()` lines
         indented), conflicts, warnings, not-managed notes, summary, checksum.
+        Each line is printable: a newline or ESC in an org name is shown as
+        U+FFFD, never a forged line or a terminal sequence.
     """
     lines: list[tuple[str, str]] = [
         ("header", f"Plan for org {plan.org_name} ({plan.org_id})"),
@@ -145,7 +148,7 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
     lines.extend(("warning", f"not managed: {text}") for text in plan.not_managed)
     lines.append(("summary", summary_line(plan)))
     lines.append(("dim", f"checksum {plan.checksum()}"))
-    return lines
+    return [(style, printable(text)) for style, text in lines]
 
 
 def _md_change(change: Change) -> list[str]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
 
 from gcsched.telemetry.events import Event
+from gcsched.telemetry.printable import printable, printable_lines
 from gcsched.telemetry.redact import LOG_RECORD_ATTRS, REDACTOR, RedactingFilter
 
 __all__ = ["JsonFormatter", "LoggingHook", "TextFormatter", "configure_logging"]
@@ -58,20 +59,26 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """``TIME LEVEL logger: message key=value…``; CR/LF in messages escaped."""
+    """``TIME LEVEL logger: message key=value…``, one line, printable.
+
+    CR/LF in messages are escaped (``\\n``); every other control or bidi
+    character, in the message or in a field (a target name from the org), is
+    shown as U+FFFD (`gcsched.telemetry.printable`), so a log line never
+    carries ESC/BEL sequences to the terminal.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         """The text line of `record` (plus its traceback, if any)."""
         stamp = datetime.fromtimestamp(record.created, UTC).strftime("%H:%M:%S")
         message = record.getMessage().replace("\r", "\\r").replace("\n", "\\n")
         extras = " ".join(f"{k}={v}" for k, v in _extras(record).items())
-        line = f"{stamp} {record.levelname:<7} {record.name}: {message}"
+        line = printable(f"{stamp} {record.levelname:<7} {record.name}: {message}")
         if extras:
-            line += f"  {extras}"
+            line += f"  {printable(extras)}"
         if record.exc_info and not record.exc_text:
             record.exc_text = REDACTOR.redact(self.formatException(record.exc_info))
         if record.exc_text:
-            line += "\n" + record.exc_text
+            line += "\n" + printable_lines(record.exc_text)
         return line
 
 
