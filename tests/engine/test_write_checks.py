@@ -128,9 +128,7 @@ async def test_delete_of_a_schedule_edited_after_the_plan_is_a_conflict(
         else:  # taken over by hand: the gcsched marker is gone
             body = state.schedules[change.stored_kind][change.target_id]
             body["name"] = "Win-back (hand edited)"
-        result = await _runner(client, journal, audit).apply(
-            planned.plan, checksum="d"
-        )
+        result = await _runner(client, journal, audit).apply(planned.plan, checksum="d")
     assert result.status == "partial"
     (outcome,) = result.outcomes
     assert outcome.status == "conflict", outcome
@@ -166,7 +164,7 @@ async def test_voice_pacing_racing_a_colleague_is_a_conflict_not_a_lost_update(
 async def test_decimal_max_calls_per_agent_is_applied_and_kept(
     state: SandboxState, journal: Journal, audit: AuditLog
 ) -> None:
-    """1.5 in the file lands as 1.5 (PUT with useMaxCallsPerAgentDecimal); re-plan empty."""
+    """1.5 in the file lands as 1.5 (useMaxCallsPerAgentDecimal); re-plan empty."""
     text = ONE + "    pacing: {max_calls_per_agent: 1.5}\n"
     client, _ = _client(state)
     async with client:
@@ -202,7 +200,7 @@ async def test_a_priority_only_put_keeps_a_real_decimal(
 async def test_a_write_whose_answers_are_all_lost_is_read_back_and_audited(
     state: SandboxState, journal: Journal, audit: AuditLog
 ) -> None:
-    """Every answer to the PUT is a 502 after it landed: confirmed, audited, no re-do."""
+    """Every answer to the PUT is a 502 after it landed: confirmed and audited."""
     client, gateway = _client(state, "PUT", "/schedules/campaigns/", lose=-1)
     async with client:
         _, result = await _apply(client, ONE, journal, audit)
@@ -223,7 +221,9 @@ async def test_a_lost_answer_on_a_messaging_pacing_put_is_our_write(
     """The first answer lost, the retry meets its own version bump: confirmed."""
     name = "Payment SMS"
     cid = next(
-        c["id"] for c in state.stores["messaging_campaigns"].values() if c["name"] == name
+        c["id"]
+        for c in state.stores["messaging_campaigns"].values()
+        if c["name"] == name
     )
     text = (
         "version: 1\nschedules:\n"
@@ -249,9 +249,7 @@ async def test_a_lost_answer_on_a_voice_campaign_put_is_our_write(
     state: SandboxState, journal: Journal, audit: AuditLog
 ) -> None:
     """Same for the voice campaign PUT."""
-    client, gateway = _client(
-        state, "PUT", f"/outbound/campaigns/{WINBACK}", lose=1
-    )
+    client, gateway = _client(state, "PUT", f"/outbound/campaigns/{WINBACK}", lose=1)
     async with client:
         _, result = await _apply(client, PACED, journal, audit)
     assert gateway.seen == 2

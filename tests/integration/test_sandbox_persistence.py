@@ -51,8 +51,10 @@ def test_a_wrong_secret_ends_without_never_awaited_warnings(tmp_path: Path) -> N
     """The CLI against the served sandbox with a wrong secret: exit 1, no warning."""
     with served_sandbox("--rate-limit", "0") as url:
         done = subprocess.run(
-            [sys.executable, "-W", "default", "-c", GCSCHED, "plan", str(EXAMPLE)]
-            + ["--api-url", url, "--state-dir", str(tmp_path)],
+            [
+                *(sys.executable, "-W", "default", "-c", GCSCHED, "plan"),
+                *(str(EXAMPLE), "--api-url", url, "--state-dir", str(tmp_path)),
+            ],
             capture_output=True,
             text=True,
             env={
