@@ -54,16 +54,19 @@ def test_empty_alterations_and_windows_are_fine() -> None:
     assert len(loads(text).schedules[0].except_) == 1
 
 
-def test_max_calls_per_agent_must_be_whole() -> None:
-    """Genesys's PATCH takes whole calls per agent: 2.5 is refused where written."""
+def test_max_calls_per_agent_takes_decimals_of_at_least_one() -> None:
+    """Campaign PUTs carry maxCallsPerAgentDecimal: 2.5 is kept, 0.5 refused."""
     text = (
         "version: 1\nschedules:\n  - campaign: X\n    time_zone: UTC\n"
         '    windows: [{days: [mon], start: "09:00", end: "10:00"}]\n'
         "    pacing: {max_calls_per_agent: 2.5}\n"
     )
+    (schedule,) = loads(text, "f.yaml").schedules
+    assert schedule.pacing is not None
+    assert schedule.pacing.max_calls_per_agent == 2.5
     with pytest.raises(ConfigError) as info:
-        loads(text, "f.yaml")
+        loads(text.replace("2.5", "0.5"), "f.yaml")
     assert info.value.reasons == (
-        "f.yaml:6:35: schedules[0].pacing.max_calls_per_agent: expected a whole "
-        "number, found a number (2.5)",
+        "f.yaml:6:35: schedules[0].pacing.max_calls_per_agent: must be at least "
+        "1.0, found 0.5",
     )

@@ -456,12 +456,12 @@ async def connect(
     """
     env = dict(os.environ if environ is None else environ)
     state = StatePaths.at(Path(state_dir) if state_dir is not None else None)
-    saver: Callable[[], None] | None = None
     if sandbox:
         from gcsched.api.sandbox import (
             DEFAULT_CLIENT_ID,
             DEFAULT_CLIENT_SECRET,
             SandboxState,
+            SavingWrites,
             create_app,
         )
 
@@ -470,15 +470,18 @@ async def connect(
         sandbox_state = (
             SandboxState.load(path) if state.check_sandbox() else SandboxState.demo()
         )
-        app = create_app(sandbox_state, rate_limit=0)
+
+        def save() -> None:
+            state.check_sandbox()
+            sandbox_state.save(path)
+
+        # Saved after each write, never on the way out: a read-only command
+        # must not put its (possibly stale) copy over another process's writes.
+        app = SavingWrites(create_app(sandbox_state, rate_limit=0), save)
         transport = httpx.ASGITransport(app=app)
         url = "http://sandbox.gcsched.invalid"
         creds = credentials or Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
         rate_limit = rate_limit or 6000
-
-        def saver() -> None:
-            state.check_sandbox()
-            sandbox_state.save(path)
 
     else:
         in_process = isinstance(transport, httpx.ASGITransport | httpx.MockTransport)
@@ -497,15 +500,11 @@ async def connect(
         rate_limit=rate_limit,
         insecure_http=insecure_http,
     )
-    try:
-        async with client:
-            yield Connection(
-                client,
-                state=state,
-                environ=env,
-                actor=creds.client_id,
-                today=today or _today,
-            )
-    finally:
-        if saver is not None:
-            saver()
+    async with client:
+        yield Connection(
+            client,
+            state=state,
+            environ=env,
+            actor=creds.client_id,
+            today=today or _today,
+        )

@@ -8,15 +8,16 @@ sent. Paths and permissions: genesys-api.md §1–§2.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from gcsched.client import wire
 from gcsched.client.base import _SCHEDULES, ClientBase, _seg
+from gcsched.domain import canonical_body
 from gcsched.errors import ApiError, VersionConflictError
 from gcsched.genesys import SERVER_SET_KEYS
 
-__all__ = ["GenesysClient", "landed"]
+__all__ = ["GenesysClient", "landed", "landed_campaign", "landed_schedule"]
 
 log = logging.getLogger("gcsched.client")
 
@@ -25,6 +26,53 @@ _MESSAGING = "/api/v2/outbound/messagingcampaigns"
 _SEQUENCES = "/api/v2/outbound/sequences"
 _CONTACT_LISTS = "/api/v2/outbound/contactlists"
 _TIME_SETS = "/api/v2/outbound/callabletimesets"
+
+
+_MAX_CALLS = "maxCallsPerAgent"
+_MAX_CALLS_DECIMAL = "maxCallsPerAgentDecimal"
+_DECIMAL_FLAG = {"useMaxCallsPerAgentDecimal": "true"}
+
+
+def _same_value(sent: Any, stored: Any) -> bool:
+    """JSON equality, numbers by value (a 2 sent may come back as 2.0)."""
+    numbers = (int, float)
+    if (
+        isinstance(sent, numbers)
+        and isinstance(stored, numbers)
+        and not isinstance(sent, bool)
+        and not isinstance(stored, bool)
+    ):
+        return float(sent) == float(stored)
+    return bool(sent == stored)
+
+
+def landed_schedule(sent: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+    """Whether a stored schedule is the one sent, as the domain compares them.
+
+    Canonical bodies, not raw JSON: a server that reformats times or reorders
+    days still holds what was sent (fidelity-audit.md #10).
+    """
+    return canonical_body(dict(stored)) == canonical_body(dict(sent))
+
+
+def landed_campaign(
+    sent: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    fields: Collection[str] | None = None,
+) -> bool:
+    """Whether a stored campaign holds the fields gcsched set in `sent`.
+
+    `fields` names them (the pacing or priority fields of the step); None means
+    every field sent. Setting ``maxCallsPerAgent`` also sets its decimal twin.
+    """
+    keys = set(sent) - SERVER_SET_KEYS if fields is None else set(fields)
+    if _MAX_CALLS in keys and _MAX_CALLS_DECIMAL in sent:
+        keys.add(_MAX_CALLS_DECIMAL)
+    return all(
+        key in stored and landed(sent[key], stored[key], top=False)
+        for key in keys
+        if key in sent
+    )
 
 
 def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
@@ -43,7 +91,7 @@ def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
             and len(sent) == len(stored)
             and all(landed(a, b, top=False) for a, b in zip(sent, stored, strict=True))
         )
-    return bool(sent == stored)
+    return _same_value(sent, stored)
 
 
 class GenesysClient(ClientBase):
@@ -105,16 +153,37 @@ class GenesysClient(ClientBase):
         await self._call("PATCH", _CAMPAIGNS + "/{id}", path, json=body)
 
     async def put_campaign(
-        self, campaign_id: str, body: Mapping[str, Any]
+        self,
+        campaign_id: str,
+        body: Mapping[str, Any],
+        *,
+        fields: Collection[str] | None = None,
     ) -> dict[str, Any]:
-        """Replace a voice campaign (with its ``version``), e.g. for ``priority``."""
+        """Replace a voice campaign (with its ``version``): pacing and priority.
+
+        Sent with ``useMaxCallsPerAgentDecimal=true``, so ``maxCallsPerAgentDecimal``
+        is the value (set from ``maxCallsPerAgent`` when the body has no
+        decimal): a PUT never rounds a real 1.5 down. `fields` names the fields
+        the caller changed; after a lost answer, the campaign is read back and
+        the write is ours when it holds them (see `landed_campaign`).
+        """
         payload = dict(body)
+        whole = payload.get(_MAX_CALLS)
+        if _MAX_CALLS_DECIMAL not in payload and isinstance(whole, int | float):
+            payload[_MAX_CALLS_DECIMAL] = float(whole)
         self._outbound(
             lambda: wire.Campaign.model_validate({"id": campaign_id, **payload}),
             f"the body of campaign {campaign_id}",
         )
         path = f"{_CAMPAIGNS}/{_seg(campaign_id)}"
-        data = await self._call("PUT", _CAMPAIGNS + "/{id}", path, json=payload)
+        data = await self._versioned_put(
+            _CAMPAIGNS + "/{id}",
+            path,
+            payload,
+            lambda: self.get_campaign(campaign_id),
+            lambda fresh: landed_campaign(payload, fresh, fields),
+            params=_DECIMAL_FLAG,
+        )
         return self._object(data, wire.Campaign, f"PUT {path}")
 
     # ------------------------------------------------------------ messaging
@@ -131,16 +200,29 @@ class GenesysClient(ClientBase):
         return data
 
     async def put_messaging_campaign(
-        self, campaign_id: str, body: Mapping[str, Any]
+        self,
+        campaign_id: str,
+        body: Mapping[str, Any],
+        *,
+        fields: Collection[str] | None = None,
     ) -> dict[str, Any]:
-        """Replace a messaging campaign (``version`` must match): pacing changes."""
+        """Replace a messaging campaign (``version`` must match): pacing changes.
+
+        `fields` as for `put_campaign` (the lost-answer read-back).
+        """
         payload = dict(body)
         self._outbound(
             lambda: wire.validate_messaging_campaign_body(payload),
             f"the body of messaging campaign {campaign_id}",
         )
         path = f"{_MESSAGING}/{_seg(campaign_id)}"
-        data = await self._call("PUT", _MESSAGING + "/{id}", path, json=payload)
+        data = await self._versioned_put(
+            _MESSAGING + "/{id}",
+            path,
+            payload,
+            lambda: self.get_messaging_campaign(campaign_id),
+            lambda fresh: landed_campaign(payload, fresh, fields),
+        )
         return self._object(data, wire.MessagingCampaign, f"PUT {path}")
 
     # ------------------------------------------------------------ others
@@ -221,19 +303,13 @@ class GenesysClient(ClientBase):
             f"the {family} schedule of {target_id}",
         )
         path = f"{base}/{_seg(target_id)}"
-        try:
-            data = await self._call("PUT", base + "/{id}", path, json=payload)
-        except VersionConflictError as exc:
-            # A retried PUT whose first attempt was processed but its answer
-            # lost meets its own version bump: read back, and if the org holds
-            # exactly what was sent, that is our write, not someone else's.
-            if not getattr(exc, "after_lost_attempt", False):
-                raise
-            fresh = await self.get_schedule(family, target_id)
-            if fresh is None or not landed(payload, fresh):
-                raise
-            log.info("PUT %s landed before its answer was lost", path)
-            return fresh
+        data = await self._versioned_put(
+            base + "/{id}",
+            path,
+            payload,
+            lambda: self.get_schedule(family, target_id),
+            lambda fresh: landed_schedule(payload, fresh),
+        )
         return self._object(data, wire.SCHEDULE_MODELS[family], f"PUT {path}")
 
     async def delete_schedule(self, family: str, target_id: str) -> None:
@@ -241,6 +317,34 @@ class GenesysClient(ClientBase):
         base = f"{_SCHEDULES}/{self._family(family)}"
         path = f"{base}/{_seg(target_id)}"
         await self._call("DELETE", base + "/{id}", path, missing_ok=True)
+
+    async def _versioned_put(
+        self,
+        route: str,
+        path: str,
+        payload: dict[str, Any],
+        read: Callable[[], Awaitable[dict[str, Any] | None]],
+        holds: Callable[[dict[str, Any]], bool],
+        *,
+        params: Mapping[str, str] | None = None,
+    ) -> Any:
+        """PUT with a version; a conflict met after a lost answer is read back.
+
+        A retried PUT whose first attempt was processed but whose answer was
+        lost (a 502/504 or a dropped connection) meets its own version bump:
+        when the target as read now `holds` what was sent, that is our write,
+        not someone else's, and the fresh body is the answer.
+        """
+        try:
+            return await self._call("PUT", route, path, params=params, json=payload)
+        except VersionConflictError as exc:
+            if not getattr(exc, "after_lost_attempt", False):
+                raise
+            fresh = await read()
+            if fresh is None or not holds(fresh):
+                raise
+            log.info("PUT %s landed before its answer was lost", path)
+            return fresh
 
     def _object(self, data: Any, model: type[wire.Wire], what: str) -> dict[str, Any]:
         if not isinstance(data, dict):

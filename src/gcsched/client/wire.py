@@ -133,6 +133,7 @@ class Campaign(Wire):
     callable_time_set: EntityRef | None = None
     priority: int | None = None
     max_calls_per_agent: float | None = None
+    max_calls_per_agent_decimal: float | None = Field(default=None, ge=1)
     outbound_line_count: int | None = None
     abandon_rate: float | None = None
 
@@ -146,7 +147,7 @@ class CampaignPatch(Wire):
 
     outbound_line_count: int | None = Field(default=None, ge=0)
     abandon_rate: float | None = Field(default=None, ge=0, le=100)
-    max_calls_per_agent: int | None = Field(default=None, ge=1)
+    max_calls_per_agent: float | None = Field(default=None, ge=1)  # a double
     dynamic_line_balancing_settings: dict[str, Any] | None = None
     queue: EntityRef | None = None
 

@@ -201,7 +201,8 @@ class PolicyModel(_Model):
 class PacingModel(_Model):
     """`pacing:` voice keys for campaigns, messages_per_minute for messaging."""
 
-    max_calls_per_agent: Annotated[int, Field(ge=1)] | None = None  # PATCH takes ints
+    # A decimal such as 1.5 is kept: campaign PUTs carry maxCallsPerAgentDecimal.
+    max_calls_per_agent: Annotated[float, Field(ge=1)] | None = None
     outbound_line_count: Annotated[int, Field(ge=1)] | None = None
     abandon_rate: Annotated[float, Field(ge=0, le=100)] | None = None
     messages_per_minute: Annotated[int, Field(ge=1)] | None = None

@@ -25,6 +25,7 @@ from gcsched.engine.live import (
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
+from gcsched.engine.steps import campaign_value
 from gcsched.engine.warnings import emptied_warning, plan_warnings
 from gcsched.errors import InputError
 from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
@@ -123,7 +124,7 @@ def pacing_of(resolved: Resolved, *, map_priority: bool) -> PacingDesired | None
         desired["priority"] = math.ceil(schedule.priority / 2)
     if not desired:
         return None
-    current = {field: entity.get(field) for field in desired}
+    current = {field: campaign_value(entity, field) for field in desired}
     version = entity.get("version")
     return PacingDesired(
         target_kind="campaign" if resolved.voice else "messaging_campaign",

@@ -7,7 +7,7 @@ against and applied to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 __all__ = ["Json", "Org"]
@@ -47,12 +47,18 @@ class Org(Protocol):
 
     async def delete_schedule(self, family: str, target_id: str) -> None: ...
 
-    async def patch_campaign(
-        self, campaign_id: str, patch: Mapping[str, Any]
-    ) -> None: ...
-
-    async def put_campaign(self, campaign_id: str, body: Mapping[str, Any]) -> Json: ...
+    async def put_campaign(
+        self,
+        campaign_id: str,
+        body: Mapping[str, Any],
+        *,
+        fields: Collection[str] | None = None,
+    ) -> Json: ...
 
     async def put_messaging_campaign(
-        self, campaign_id: str, body: Mapping[str, Any]
+        self,
+        campaign_id: str,
+        body: Mapping[str, Any],
+        *,
+        fields: Collection[str] | None = None,
     ) -> Json: ...

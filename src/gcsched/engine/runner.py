@@ -15,7 +15,14 @@ from typing import Any, Protocol
 from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
 from gcsched.engine.ports import Org
-from gcsched.engine.steps import current_of, execute, read_back, step_differs
+from gcsched.engine.steps import (
+    Landed,
+    current_of,
+    execute,
+    needs_pre_read,
+    read_back,
+    stale_reason,
+)
 from gcsched.errors import (
     ApiError,
     CircuitOpenError,
@@ -296,16 +303,21 @@ class Runner:
 
     async def _attempt(self, run: Run, step: Step, started: float) -> StepOutcome:
         fresh = None
-        if not step.change.is_schedule:
+        if needs_pre_read(step):
             fresh = await current_of(self._org, step)
-            if step_differs(step, fresh):
-                return self._conflict(run, step, fresh, started, "changed since plan")
+            why = stale_reason(step, fresh)
+            if why is not None:
+                return self._conflict(run, step, fresh, started, why)
         self._journal.mark_sent(step.id)
         try:
             landed = await execute(self._org, step, fresh=fresh)
         except VersionConflictError:
             current = await current_of(self._org, step)
             return self._conflict(run, step, current, started, "version changed")
+        except (ApiError, NetworkError) as exc:
+            if not _ambiguous(exc):
+                raise
+            landed = await self._read_back_now(step, exc)
         event = _EVENT_OF_ACTION.get(step.change.action)
         events = self._step_events(run, step, event) if event else []
         self._journal.mark_confirmed(
@@ -315,6 +327,29 @@ class Runner:
         return self._done(
             run, step, "confirmed", started, _versions(step, landed.version)
         )
+
+    async def _read_back_now(self, step: Step, exc: ApiError | NetworkError) -> Landed:
+        """After an ambiguous answer, a GET decides whether the step landed.
+
+        Landed: the caller confirms (and audits) it. Not landed: a 5xx is this
+        step's failure; a transport failure stops the run with the step `sent`.
+        Undecided (the read fails too): the step stays `sent` and the run stops,
+        so the next run reads it back; never a replay.
+        """
+        try:
+            landed = await read_back(self._org, step)
+        except (CircuitOpenError, NetworkError):
+            raise
+        except ApiError as again:
+            msg = (
+                f"{step.change.target_name}: the answer to its write was lost and "
+                f"reading it back failed too ({again.message}); the step stays "
+                "sent: run the same command again to resume"
+            )
+            raise NetworkError(msg) from again
+        if landed.landed:
+            return landed
+        raise exc
 
     def _conflict(
         self,
@@ -425,6 +460,17 @@ class Runner:
         return RunResult(
             run.id, status, tuple(outcomes), tuple(resumed_from), summary, failure
         )
+
+
+def _ambiguous(exc: ApiError | NetworkError) -> bool:
+    """Whether a failed write may still have been applied (its answer was lost).
+
+    Transport failures and 5xx (a 502/504 gateway may have passed the request
+    on); a 4xx is the API refusing, nothing was written.
+    """
+    if isinstance(exc, NetworkError | CircuitOpenError):
+        return True
+    return exc.status is None or exc.status >= 500
 
 
 def _versions(step: Step, version_new: int | None) -> str:

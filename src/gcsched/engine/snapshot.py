@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from gcsched.engine.ports import Json, Org
 from gcsched.genesys import FAMILIES, FAMILY_BY_CHANNEL, Family
 
-__all__ = ["OrgSnapshot", "read_org"]
+__all__ = ["OrgSnapshot", "gather_or_cancel", "read_org"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,20 +47,43 @@ class OrgSnapshot:
         return sum(len(items) for items in self.schedules.values())
 
 
+async def gather_or_cancel(*reads: Awaitable[Any]) -> list[Any]:
+    """Run `reads` at once; on the first failure cancel and await the rest.
+
+    Unlike `asyncio.gather`, no read is left running (or half-connected) when
+    one fails: an early error such as a refused secret ends cleanly, with no
+    "coroutine was never awaited" warnings. Raises the first failure.
+    """
+    tasks = [asyncio.ensure_future(read) for read in reads]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        pending = [t for t in tasks if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+    for task in tasks:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            raise error
+    return [task.result() for task in tasks]
+
+
 async def read_org(org: Org) -> OrgSnapshot:
     """Read the org with few requests: unpaged schedule lists, campaigns by 100s.
 
     Contact-list sizes are not read here: the planner asks only for the lists
     whose size decides a conflict.
     """
-    info, campaigns, messaging, sequences, time_sets = await asyncio.gather(
+    info, campaigns, messaging, sequences, time_sets = await gather_or_cancel(
         org.get_organization(),
         org.list_campaigns(),
         org.list_messaging_campaigns(),
         org.list_sequences(),
         org.list_callable_time_sets(),
     )
-    schedule_lists = await asyncio.gather(
+    schedule_lists = await gather_or_cancel(
         *(org.list_schedules(family) for family in FAMILIES)
     )
     return OrgSnapshot(

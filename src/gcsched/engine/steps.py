@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gcsched.domain import canonical_body
+from gcsched.domain import canonical_body, owned
 from gcsched.engine.ports import Json, Org
 from gcsched.genesys import CAMPAIGN_READ_ONLY_KEYS, Action
 from gcsched.journal import Step
 
-__all__ = ["Landed", "current_of", "execute", "read_back", "step_differs"]
+__all__ = [
+    "Landed",
+    "campaign_value",
+    "current_of",
+    "execute",
+    "needs_pre_read",
+    "read_back",
+    "stale_reason",
+    "step_differs",
+]
+
+_MAX_CALLS = "maxCallsPerAgent"
+_MAX_CALLS_DECIMAL = "maxCallsPerAgentDecimal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,40 +41,96 @@ def _version(body: Mapping[str, Any] | None) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
-    """True when a pacing step's campaign no longer has the values the plan saw.
+def campaign_value(campaign: Mapping[str, Any] | None, field: str) -> Any:
+    """A campaign's value of `field` as gcsched means it.
 
-    (Schedule steps need no such check: their versioned PUT is refused instead.)
+    ``maxCallsPerAgent`` is the decimal ``maxCallsPerAgentDecimal`` when the
+    campaign has one (the whole field is that value rounded down), as the
+    official provider reads it (fidelity-audit.md #5).
     """
+    if campaign is None:
+        return None
+    if field == _MAX_CALLS:
+        exact = campaign.get(_MAX_CALLS_DECIMAL)
+        if isinstance(exact, int | float) and not isinstance(exact, bool):
+            return int(exact) if float(exact).is_integer() else exact
+    return campaign.get(field)
+
+
+def step_differs(step: Step, current: Mapping[str, Any] | None) -> bool:
+    """True when a pacing step's campaign no longer has the values the plan saw."""
     before = step.change.before or {}
-    return any((current or {}).get(k) != v for k, v in before.items())
+    return any(campaign_value(current, k) != v for k, v in before.items())
+
+
+def needs_pre_read(step: Step) -> bool:
+    """Whether the target is read right before the step is sent.
+
+    Pacing steps and deletes: a DELETE carries no version, so only a fresh read
+    can tell that a colleague changed (or took over) the schedule since the plan.
+    """
+    return not step.change.is_schedule or step.change.action == Action.DELETE
+
+
+def stale_reason(step: Step, current: Mapping[str, Any] | None) -> str | None:
+    """Why the target as read now must not be written (a conflict), or None.
+
+    A delete conflicts when the schedule's version is no longer the one the
+    plan saw, or when it no longer carries gcsched's name marker; one already
+    gone is no conflict (the DELETE's 404 is fine). A pacing step conflicts when
+    the campaign no longer has the values the plan saw. Versioned PUTs need no
+    such check: the API refuses a stale version.
+    """
+    change = step.change
+    if change.is_schedule:
+        if change.action != Action.DELETE or current is None:
+            return None
+        if not owned(current):
+            return "no longer owned by gcsched"
+        if change.version_seen is not None and _version(current) != change.version_seen:
+            return "changed since plan"
+        return None
+    return "changed since plan" if step_differs(step, current) else None
+
+
+def _max_calls(body: dict[str, Any], intended: Any) -> None:
+    """Set both max-calls fields of a campaign PUT body to `intended`.
+
+    The client PUTs with ``useMaxCallsPerAgentDecimal=true``, so the decimal is
+    the value; the whole field gets it rounded down (an int, as the model has it).
+    """
+    if not isinstance(intended, int | float) or isinstance(intended, bool):
+        body.pop(_MAX_CALLS_DECIMAL, None)
+        return
+    body[_MAX_CALLS] = math.floor(intended)
+    body[_MAX_CALLS_DECIMAL] = float(intended)
 
 
 async def _pacing(org: Org, step: Step, fresh: Json | None) -> Landed:
-    """Voice: PATCH the pacing fields; messaging: PUT with version.
+    """Voice and messaging: one versioned PUT of the campaign as read, changed.
 
-    A voice step that also maps `priority` (not patchable) is one versioned PUT
-    carrying every field: a PATCH first would move the version under the PUT.
-    `fresh` is the campaign as just read (the runner's pre-check); read now if None.
+    Never an unversioned PATCH: a colleague's write between the read and the
+    PUT is a 409 (a conflict), not a lost update. `fresh` is the campaign as
+    just read (the runner's pre-check); read now if None.
     """
     change = step.change
     after = dict(change.after or {})
     if change.target_kind == "campaign":
-        if "priority" not in after:
-            await org.patch_campaign(change.target_id, after)
-            return Landed(True, None, None)
         fresh = fresh or await org.get_campaign(change.target_id)
         body = {k: v for k, v in fresh.items() if k not in CAMPAIGN_READ_ONLY_KEYS}
         body.update(after)
+        _max_calls(body, after.get(_MAX_CALLS, campaign_value(fresh, _MAX_CALLS)))
         body["version"] = fresh.get("version")
-        result = await org.put_campaign(change.target_id, body)
+        result = await org.put_campaign(change.target_id, body, fields=tuple(after))
         return Landed(True, _version(result), result)
     fresh = fresh or await org.get_messaging_campaign(change.target_id)
     body = {k: v for k, v in fresh.items() if k not in CAMPAIGN_READ_ONLY_KEYS}
     body.update(after)
     seen = change.version_seen
     body["version"] = seen if seen is not None else fresh.get("version")
-    result = await org.put_messaging_campaign(change.target_id, body)
+    result = await org.put_messaging_campaign(
+        change.target_id, body, fields=tuple(after)
+    )
     return Landed(True, _version(result), result)
 
 
@@ -110,5 +179,7 @@ async def read_back(org: Org, step: Step) -> Landed:
         moved = seen is None or (_version(current) or 0) > seen
         return Landed(same and moved, _version(current), current)
     after = change.after or {}
-    landed = current is not None and all(current.get(k) == v for k, v in after.items())
+    landed = current is not None and all(
+        campaign_value(current, k) == v for k, v in after.items()
+    )
     return Landed(landed, _version(current), current)

@@ -11,7 +11,12 @@ from gcsched.sandbox.clients import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from gcsched.sandbox.entities import entity_id
 from gcsched.sandbox.faults import FaultSpec, parse_fault
 from gcsched.sandbox.seed import load_seed
-from gcsched.sandbox.server import asgi_transport, load_or_seed, serve
+from gcsched.sandbox.server import (
+    SavingWrites,
+    asgi_transport,
+    load_or_seed,
+    serve,
+)
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.switches import GUESS_VALUES, Guesses
 
@@ -22,6 +27,7 @@ __all__ = [
     "FaultSpec",
     "Guesses",
     "SandboxState",
+    "SavingWrites",
     "asgi_transport",
     "create_app",
     "entity_id",

@@ -6,8 +6,9 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -21,7 +22,24 @@ from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.switches import Guesses
 
-__all__ = ["asgi_transport", "bind_listener", "load_or_seed", "serve"]
+__all__ = [
+    "SavingWrites",
+    "asgi_transport",
+    "bind_listener",
+    "load_or_seed",
+    "serve",
+]
+
+_Message = MutableMapping[str, Any]
+_App = Callable[
+    [
+        MutableMapping[str, Any],
+        Callable[[], Awaitable[_Message]],
+        Callable[[_Message], Awaitable[None]],
+    ],
+    Awaitable[None],
+]
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _QuietDrops(logging.Filter):
@@ -30,6 +48,51 @@ class _QuietDrops(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         return not isinstance(exc, DroppedConnection)
+
+
+class SavingWrites:
+    """ASGI wrapper: `save` after every successful API write, before its answer.
+
+    The embedded sandbox (``--sandbox``) persists its org this way: a write is
+    on disk before the client sees its answer, so a process killed mid-run
+    loses nothing the journal recorded, and reads never save (a read-only
+    command cannot write a stale org over another process's writes).
+
+    Args:
+        app: the app from `create_app`.
+        save: writes the state (atomically).
+    """
+
+    def __init__(self, app: _App, save: Callable[[], None]) -> None:
+        self.app = app
+        self.save = save
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[_Message]],
+        send: Callable[[_Message], Awaitable[None]],
+    ) -> None:
+        """Pass the request on; save before the last body part of a write's answer."""
+        write = scope.get("type") == "http" and scope.get("method") in _WRITES
+        if not write or not str(scope.get("path", "")).startswith("/api/v2/"):
+            await self.app(scope, receive, send)
+            return
+        status: list[int] = []
+
+        async def send_saved(message: _Message) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            elif (
+                message["type"] == "http.response.body"
+                and not message.get("more_body", False)
+                and status
+                and status[0] < 400
+            ):
+                self.save()
+            await send(message)
+
+        await self.app(scope, receive, send_saved)
 
 
 def asgi_transport(app: object) -> httpx.ASGITransport:
