@@ -11,7 +11,13 @@ from engine_support import EXAMPLE, TODAY
 from gcsched.audit import AuditLog
 from gcsched.client import GenesysClient
 from gcsched.config import load, loads
-from gcsched.engine import Runner, build_plan
+from gcsched.engine import (
+    Runner,
+    audit_unaudited,
+    build_plan,
+    interrupted,
+    recover,
+)
 from gcsched.genesys import REFERENCE_FIELD
 from gcsched.journal import Journal
 from gcsched.sandbox import SandboxState
@@ -39,6 +45,22 @@ def _runner(
     return Runner(
         client, journal, audit, actor="sandbox-client-id", endpoints=endpoints
     )
+
+
+async def _recover(
+    client: GenesysClient, journal: Journal, audit: AuditLog, org_id: str, sha: str
+) -> tuple[str, ...]:
+    """Recovery as an apply starts it: find, read back, then audit."""
+    runner = _runner(client, journal, audit)
+    notes = await recover(
+        client,
+        journal,
+        interrupted(journal, org_id),
+        file_sha256=sha,
+        events=runner.events,
+    )
+    audit_unaudited(journal, audit, actor="sandbox-client-id")
+    return notes
 
 
 async def test_apply_converges_and_replan_is_empty(
@@ -138,8 +160,7 @@ async def test_resume_reads_back_a_sent_step_instead_of_replaying(
     await client.put_schedule(
         change.stored_kind, change.target_id, change.after
     )  # then "crash"
-    runner = _runner(client, journal, audit)
-    notes = await runner.recover(planned.plan.org_id, file_sha256=file.sha256)
+    notes = await _recover(client, journal, audit, planned.plan.org_id, file.sha256)
     assert notes
     assert "1 sent step(s) had landed" in notes[0]
     assert journal.step(step.id).status == "confirmed"
@@ -168,9 +189,7 @@ async def test_resume_marks_a_step_that_never_landed_failed(
     )
     (step,) = journal.steps(run.id)
     journal.mark_sent(step.id)
-    notes = await _runner(client, journal, audit).recover(
-        planned.plan.org_id, file_sha256=file.sha256
-    )
+    notes = await _recover(client, journal, audit, planned.plan.org_id, file.sha256)
     assert "0 sent step(s) had landed, 1 had not" in notes[0]
     assert journal.step(step.id).status == "failed"
     again = await build_plan(client, file, today=TODAY)

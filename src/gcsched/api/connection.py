@@ -9,7 +9,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,51 +27,33 @@ from gcsched.config import dump, load, schedule_from_mapping
 from gcsched.domain import Conflict, parse_body
 from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target
 from gcsched.engine import (
+    ApplyOutcome,
+    Confirm,
     PlannedRun,
     Progress,
     Runner,
-    RunResult,
+    apply_file,
     build_plan,
     read_org,
 )
 from gcsched.engine.live import LiveCalendar, live_calendar
 from gcsched.engine.snapshot import OrgSnapshot
-from gcsched.errors import ChecksumMismatchError, InputError
+from gcsched.errors import InputError
 from gcsched.genesys import (
     FAMILIES,
     REFERENCE_FIELD,
     TARGET_KIND,
-    ChangeSpec,
     Family,
     TargetKind,
 )
-from gcsched.journal import Journal, Run, StateStore
+from gcsched.journal import Journal
 from gcsched.plan import Plan
-from gcsched.plan.plan import hashed_body, policy_data
+from gcsched.plan.plan import policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
-from gcsched.telemetry.prometheus import write_textfile
 from gcsched.webhooks import WebhookSender, check_endpoints
 
 __all__ = ["ApplyOutcome", "Connection", "connect"]
-
-Confirm = Callable[[Plan], bool]
-
-
-@dataclass(frozen=True, slots=True)
-class ApplyOutcome:
-    """What `apply` did: the plan it applied and the run (None when nothing to do)."""
-
-    plan: Plan
-    run: RunResult | None
-    recovered: tuple[str, ...] = ()
-    declined: bool = False
-    metrics: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when every step was confirmed (or there was nothing to do)."""
-        return self.run is None or self.run.status == "succeeded"
 
 
 def _today() -> date:
@@ -153,18 +134,7 @@ class Connection:
             InputError: a webhook secret variable is missing.
             RefusedError: rejected conflicts, checksum mismatch, unsafe plan, lock held.
         """
-        if isinstance(file, PlannedRun | Plan):
-            reviewed = file.plan if isinstance(file, PlannedRun) else file
-            source = file.file if isinstance(file, PlannedRun) else None
-            checksum = checksum or reviewed.checksum()
-            if source is None and reviewed.file_path.startswith("<"):
-                msg = (
-                    f"the plan of {reviewed.file_path} has no file to re-read; pass "
-                    "the PlannedRun that plan() returned"
-                )
-                raise InputError(msg)
-            file = source or reviewed.file_path
-        schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+        schedule_file, checksum = _to_apply(file, checksum)
         problems = check_endpoints(schedule_file.webhooks, self._environ)
         if problems:
             raise InputError("\n".join(problems))
@@ -177,66 +147,31 @@ class Connection:
         ):
             audit = AuditLog(self.state.audit)
             ensure_appendable(audit, journal)
-            sender = WebhookSender(journal, environ=self._environ)
             runner = Runner(
                 self.client,
                 journal,
                 audit,
                 actor=self._actor,
                 endpoints=schedule_file.webhooks,
-                webhooks=sender,
+                webhooks=WebhookSender(journal, environ=self._environ),
                 concurrency=concurrency,
             )
-            # Recovery only reads the org back (it never writes), so one read of
-            # the org serves both it and the plan.
-            snapshot = await read_org(self.client)
-            resumed = [
-                r
-                for r in runner.interrupted(snapshot.org_id)
-                if r.file_sha256 == schedule_file.sha256
-            ]
-            notes = await runner.recover(
-                snapshot.org_id, file_sha256=schedule_file.sha256
-            )
-            planned = await build_plan(
+            return await apply_file(
                 self.client,
                 schedule_file,
+                journal=journal,
+                runner=runner,
+                audit=audit,
+                actor=self._actor,
+                metrics=metrics,
                 today=today or self._today(),
-                scoped=scoped,
-                snapshot=snapshot,
-            )
-            plan = planned.plan
-            if checksum is not None and not _reviewed(plan, checksum, resumed, journal):
-                msg = (
-                    f"the plan now has checksum {plan.checksum()}, not {checksum}: "
-                    "the file or the org changed since it was reviewed; run "
-                    "`gcsched plan` again"
-                )
-                raise ChecksumMismatchError(msg)
-            plan.raise_if_unsafe(force=force)
-            if not plan.has_changes:
-                await runner.deliver_pending()
-                if metrics_file is not None:
-                    # A no-op run is news too: the collector must not keep stale data.
-                    write_textfile(metrics, metrics_file)
-                return ApplyOutcome(plan, None, notes, metrics=metrics.summary())
-            if confirm is not None and not confirm(plan):
-                return ApplyOutcome(plan, None, notes, declined=True)
-            # A run resumed under a reviewed checksum keeps recording that checksum,
-            # so a resume of the resume is still covered by the same review.
-            result = await runner.apply(
-                plan,
-                checksum=checksum if checksum is not None else plan.checksum(),
+                checksum=checksum,
+                force=force,
+                confirm=confirm,
                 progress=progress,
-                resumed_from=notes,
+                metrics_file=metrics_file,
+                scoped=scoped,
             )
-            summary = metrics.summary()
-            journal.set_run_summary(
-                result.run_id, {**result.summary, "metrics": summary}
-            )
-            if metrics_file is not None:
-                write_textfile(metrics, metrics_file)
-            return ApplyOutcome(plan, result, notes, metrics=summary)
 
     async def provision(
         self,
@@ -367,36 +302,27 @@ class Connection:
         return await self.client.get_organization()
 
 
-def _reviewed(
-    plan: Plan, checksum: str, resumed: list[Run], journal: StateStore
-) -> bool:
-    """True when `checksum` covers everything `plan` will do.
+def _to_apply(
+    file: ScheduleFile | PlannedRun | Plan | str | os.PathLike[str],
+    checksum: str | None,
+) -> tuple[ScheduleFile, str | None]:
+    """The schedule file to apply and the checksum it must match.
 
-    It is the plan's own checksum, or that of an interrupted run of the same
-    file whose steps include every change of `plan` (what is left of the
-    reviewed plan once the steps that landed are gone). A change that run never
-    had (say a colleague edited a schedule meanwhile) was never reviewed.
+    A plan from `plan()` is applied under its own checksum (unless one is
+    given), re-read from the file it was made of.
     """
-    if checksum == plan.checksum():
-        return True
-    wanted = {_change_key(c) for c in plan.changes}
-    return any(
-        run.checksum == checksum
-        and wanted <= {_change_key(s.change) for s in journal.steps(run.id)}
-        for run in resumed
-    )
-
-
-def _change_key(item: ChangeSpec) -> str:
-    """What the checksum covers of one change (or of the step made from one)."""
-    key = [
-        item.action,
-        item.stored_kind,
-        item.target_id,
-        item.version_seen,
-        hashed_body(item.after),
-    ]
-    return json.dumps(key, sort_keys=True, default=str)
+    if isinstance(file, PlannedRun | Plan):
+        reviewed = file.plan if isinstance(file, PlannedRun) else file
+        source = file.file if isinstance(file, PlannedRun) else None
+        checksum = checksum or reviewed.checksum()
+        if source is None and reviewed.file_path.startswith("<"):
+            msg = (
+                f"the plan of {reviewed.file_path} has no file to re-read; pass "
+                "the PlannedRun that plan() returned"
+            )
+            raise InputError(msg)
+        file = source or reviewed.file_path
+    return (file if isinstance(file, ScheduleFile) else load(file)), checksum
 
 
 def _logging_hook() -> tuple[LoggingHook, ...]:

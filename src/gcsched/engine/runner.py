@@ -6,6 +6,7 @@ The lifecycle is written up in docs/apply-lifecycle.md.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 
 from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
+from gcsched.engine.events import RunEvents
 from gcsched.engine.ports import Org
 from gcsched.engine.steps import (
     Landed,
@@ -30,18 +32,15 @@ from gcsched.errors import (
     NetworkError,
     VersionConflictError,
 )
-from gcsched.journal import OutboxEvent, Run, StateStore, Step
+from gcsched.journal import Run, StateStore, Step
 from gcsched.plan import Plan
 from gcsched.telemetry import ApplyStepFinished, RunFinished, RunStarted, emit
-from gcsched.webhooks import build_events, change_event_data, run_event_data
+from gcsched.webhooks import run_event_data
 
 __all__ = ["Progress", "RunResult", "Runner", "StepOutcome"]
 
-_EVENT_OF_ACTION = {
-    "create": "schedule.created",
-    "update": "schedule.updated",
-    "delete": "schedule.deleted",
-}
+logger = logging.getLogger(__name__)
+
 _PHASES: tuple[tuple[str, ...], ...] = (("delete",), ("create", "update"), ("pacing",))
 
 
@@ -116,116 +115,22 @@ class Runner:
         self._concurrency = max(1, concurrency)
         self._clock = clock
         self._webhook_wait = webhook_wait
-        self._org_info: dict[str, str] = {}
-        self._run_lock = asyncio.Lock()
+        self._events = RunEvents(self._endpoints, clock)
 
-    # ---------------------------------------------------------------- events
-    def _events(
-        self, event_type: str, data: Mapping[str, Any], *, key: str
-    ) -> list[OutboxEvent]:
-        if not self._endpoints:
-            return []
-        return build_events(
-            self._endpoints, event_type, data, key=key, now=self._clock()
-        )
-
-    def _step_events(
-        self,
-        run: Run,
-        step: Step,
-        event_type: str,
-        *,
-        conflict: Mapping[str, Any] | None = None,
-    ) -> list[OutboxEvent]:
-        data = change_event_data(
-            run_id=run.id,
-            org={"id": run.org_id, "name": run.org_name},
-            change=step.change,
-            step_id=step.id,
-            conflict=conflict,
-        )
-        return self._events(event_type, data, key=f"{run.id}:{step.id}:{event_type}")
+    @property
+    def events(self) -> RunEvents:
+        """The webhook events of this runner's endpoints (recovery sends them too)."""
+        return self._events
 
     # ---------------------------------------------------------------- audit
-    def audit_pending(self) -> int:
-        """Write audit entries for confirmed steps the journal marks as unaudited.
-
-        An entry already in the log for that step (a crash between writing it
-        and recording its hash) is recorded, never written twice. Returns how
-        many steps were recorded.
-        """
-        return len(
-            record_steps(
-                self._audit,
-                self._journal.unaudited_steps(),
-                actor=self._actor,
-                record=self._journal.set_audit_hash,
-            )
+    def _audit_step(self, step_id: int) -> None:
+        """Write the audit entry of the one step just confirmed (and record it)."""
+        record_steps(
+            self._audit,
+            [self._journal.step(step_id)],
+            actor=self._actor,
+            record=self._journal.set_audit_hash,
         )
-
-    # ---------------------------------------------------------------- recovery
-    def interrupted(self, org_id: str) -> list[Run]:
-        """Runs of this org that did not finish their steps.
-
-        Open runs (killed mid-run), and failed runs (stopped by the circuit
-        breaker or the network) that still have sent or planned steps.
-        """
-        stopped = [
-            r
-            for r in self._journal.list_runs(200)
-            if r.org_id == org_id
-            and r.status == "failed"
-            and any(s.status in ("sent", "planned") for s in self._journal.steps(r.id))
-        ]
-        return [*self._journal.open_runs(org_id), *stopped]
-
-    async def recover(self, org_id: str, *, file_sha256: str) -> tuple[str, ...]:
-        """Close interrupted runs of this org: read back their sent steps.
-
-        Never replays a call: a sent step is confirmed when a GET shows it
-        landed, otherwise marked failed (the fresh plan then covers it).
-        Returns one note per interrupted run.
-        """
-        notes = []
-        for run in self.interrupted(org_id):
-            confirmed = failed = 0
-            for step in self._journal.steps(run.id):
-                if step.status == "sent":
-                    landed = await read_back(self._org, step)
-                    if landed.landed:
-                        event = _EVENT_OF_ACTION.get(step.change.action)
-                        events = self._step_events(run, step, event) if event else []
-                        self._journal.mark_confirmed(
-                            step.id,
-                            result=landed.body,
-                            version_new=landed.version,
-                            events=events,
-                        )
-                        confirmed += 1
-                    else:
-                        self._journal.mark_failed(
-                            step.id,
-                            error="interrupted before the API applied it; re-planned",
-                        )
-                        failed += 1
-                elif step.status == "planned":
-                    reason = (
-                        "resumed with a fresh plan"
-                        if run.file_sha256 == file_sha256
-                        else "the schedule file changed; planned afresh"
-                    )
-                    self._journal.mark_skipped(step.id, reason=reason)
-            if run.status == "open":
-                self._journal.finish_run(
-                    run.id, "superseded", summary={**run.summary, "superseded": True}
-                )
-            same = "same file" if run.file_sha256 == file_sha256 else "changed file"
-            notes.append(
-                f"interrupted run {run.id} ({same}): {confirmed} sent step(s) had "
-                f"landed, {failed} had not; continuing with a fresh plan"
-            )
-        self.audit_pending()
-        return tuple(notes)
 
     # ---------------------------------------------------------------- apply
     async def apply(
@@ -235,8 +140,18 @@ class Runner:
         checksum: str,
         progress: Progress | None = None,
         resumed_from: Sequence[str] = (),
+        metrics: Callable[[], Mapping[str, Any]] | None = None,
     ) -> RunResult:
-        """Apply `plan` as a new run; deletes, then creates and updates, then pacing."""
+        """Apply `plan` as a new run; deletes, then creates and updates, then pacing.
+
+        Args:
+            plan: the plan (already checked: this runs no refusal).
+            checksum: the checksum recorded with the run.
+            progress: receives progress while the run goes.
+            resumed_from: notes of the interrupted runs this one continues.
+            metrics: read once the steps are done; its value is stored as the
+                summary's ``metrics`` in the same write that closes the run.
+        """
         started = time.monotonic()
         run = self._journal.create_run(
             org_id=plan.org_id,
@@ -263,7 +178,9 @@ class Runner:
                 failure = exc
                 break
             await self._deliver(deadline=1.0)
-        return await self._finish(run, outcomes, failure, started, resumed_from)
+        return await self._finish(
+            run, outcomes, failure, started, resumed_from, metrics=metrics
+        )
 
     async def _run_batch(
         self, run: Run, batch: Sequence[Step], progress: Progress | None
@@ -318,12 +235,13 @@ class Runner:
             if not _ambiguous(exc):
                 raise
             landed = await self._read_back_now(step, exc)
-        event = _EVENT_OF_ACTION.get(step.change.action)
-        events = self._step_events(run, step, event) if event else []
         self._journal.mark_confirmed(
-            step.id, result=landed.body, version_new=landed.version, events=events
+            step.id,
+            result=landed.body,
+            version_new=landed.version,
+            events=self._events.of_confirmed(run, step),
         )
-        self.audit_pending()
+        self._audit_step(step.id)
         return self._done(
             run, step, "confirmed", started, _versions(step, landed.version)
         )
@@ -368,7 +286,7 @@ class Runner:
             "before_seen": step.change.before,
             "current": dict(current) if current else None,
         }
-        events = self._step_events(
+        events = self._events.of_step(
             run, step, "schedule.conflict", conflict={"version_now": version_now}
         )
         self._journal.mark_conflict(step.id, detail=detail, events=events)
@@ -413,8 +331,10 @@ class Runner:
             await asyncio.wait_for(
                 self._webhooks.deliver_due(deadline=deadline), timeout=deadline + 15
             )
-        except Exception:
-            return
+        except (TimeoutError, GcSchedError, OSError) as exc:
+            # Undelivered events stay pending in the outbox: the next run or
+            # `gcsched webhooks flush` sends them.
+            logger.debug("webhook delivery stopped: %s", exc)
 
     async def _finish(
         self,
@@ -423,6 +343,8 @@ class Runner:
         failure: GcSchedError | None,
         started: float,
         resumed_from: Sequence[str],
+        *,
+        metrics: Callable[[], Mapping[str, Any]] | None,
     ) -> RunResult:
         bad = any(o.status in ("conflict", "failed") for o in outcomes)
         status = "failed" if failure else ("partial" if bad else "succeeded")
@@ -440,7 +362,7 @@ class Runner:
                 outcome="partial" if bad else "succeeded",
                 counts=counts,
             )
-            events = self._events("run.completed", data, key=f"{run.id}:run")
+            events = self._events.build("run.completed", data, key=f"{run.id}:run")
         else:
             data = run_event_data(
                 run_id=run.id,
@@ -449,13 +371,15 @@ class Runner:
                 counts=counts,
                 error=str(failure),
             )
-            events = self._events("run.failed", data, key=f"{run.id}:run")
-        self._journal.finish_run(run.id, status, summary=summary, events=events)
+            events = self._events.build("run.failed", data, key=f"{run.id}:run")
         emit(
             RunFinished(
                 run_id=run.id, status=status, seconds=time.monotonic() - started
             )
         )
+        if metrics is not None:
+            summary["metrics"] = dict(metrics())
+        self._journal.finish_run(run.id, status, summary=summary, events=events)
         await self._deliver(deadline=self._webhook_wait)
         return RunResult(
             run.id, status, tuple(outcomes), tuple(resumed_from), summary, failure

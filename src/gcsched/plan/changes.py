@@ -10,15 +10,21 @@ octoDNS orders Delete < Create < Update.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from gcsched.domain import canonical_body
-from gcsched.genesys import Action, ChangeSpec
+from gcsched.genesys import (
+    NESTED_READ_ONLY_KEYS,
+    SCHEDULE_READ_ONLY_KEYS,
+    Action,
+    ChangeSpec,
+)
 from gcsched.plan.describe import describe_body, describe_update
 
-__all__ = ["ACTION_ORDER", "Action", "Change"]
+__all__ = ["ACTION_ORDER", "Action", "Change", "canonical_json", "hashed_body"]
 
 ACTION_ORDER: Mapping[str, int] = {
     Action.DELETE: 0,
@@ -27,6 +33,44 @@ ACTION_ORDER: Mapping[str, int] = {
     Action.PACING: 3,
 }
 """Sort rank of each action: deletes first, pacing last."""
+
+
+def _strip_nested(value: Any) -> Any:
+    """A copy without nested read-only keys."""
+    if isinstance(value, Mapping):
+        return {
+            str(key): _strip_nested(item)
+            for key, item in value.items()
+            if key not in NESTED_READ_ONLY_KEYS
+        }
+    if isinstance(value, list | tuple):
+        return [_strip_nested(item) for item in value]
+    return value
+
+
+def hashed_body(after: Mapping[str, Any] | None) -> Any:
+    """The part of a change's `after` the checksum covers.
+
+    Args:
+        after: the body (or pacing fields) to send, or None for a delete.
+
+    Returns:
+        A JSON-able copy without read-only fields, or None.
+    """
+    if after is None:
+        return None
+    return _strip_nested(
+        {
+            key: value
+            for key, value in after.items()
+            if key not in SCHEDULE_READ_ONLY_KEYS
+        }
+    )
+
+
+def canonical_json(value: Any) -> str:
+    """`value` as canonical JSON: sorted keys, compact, UTF-8 kept (the checksum's)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _plain(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -44,6 +88,37 @@ class Change(ChangeSpec):
     family, or ``campaign`` / ``messagingcampaign`` for pacing) is what
     ``plan --json`` calls `kind` and what the checksum covers.
     """
+
+    @classmethod
+    def of(cls, spec: ChangeSpec) -> Change:
+        """`spec` as a `Change` (a journal step holds a plain `ChangeSpec`)."""
+        if isinstance(spec, Change):
+            return spec
+        return cls(
+            action=spec.action,
+            family=spec.family,
+            target_kind=spec.target_kind,
+            target_id=spec.target_id,
+            target_name=spec.target_name,
+            version_seen=spec.version_seen,
+            before=spec.before,
+            after=spec.after,
+        )
+
+    def key(self) -> list[Any]:
+        """What the checksum covers of this change, JSON-able.
+
+        ``[action, kind, target_id, version_seen, after]`` with read-only fields
+        stripped from `after`: `Plan.checksum()` hashes these, and a resumed run
+        covers a change when one of its steps has the same key.
+        """
+        return [
+            str(self.action),
+            self.stored_kind,
+            self.target_id,
+            self.version_seen,
+            hashed_body(self.after),
+        ]
 
     @property
     def sort_key(self) -> tuple[int, str, str, str]:

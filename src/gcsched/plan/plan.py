@@ -9,17 +9,20 @@ reviewed to the apply that runs (``gcsched apply FILE --checksum SHA``).
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gcsched.domain import Conflict
 from gcsched.domain.model import MAX_CHANGE_FRACTION, MIN_EXISTING, Policy
-from gcsched.errors import ConflictsRejectedError, UnsafePlanError
-from gcsched.genesys import NESTED_READ_ONLY_KEYS, SCHEDULE_READ_ONLY_KEYS
-from gcsched.plan.changes import Change
+from gcsched.errors import (
+    ChecksumMismatchError,
+    ConflictsRejectedError,
+    UnsafePlanError,
+)
+from gcsched.genesys import ChangeSpec
+from gcsched.plan.changes import Change, canonical_json, hashed_body
 from gcsched.plan.conflict_groups import group_conflicts
 
 __all__ = [
@@ -28,6 +31,7 @@ __all__ = [
     "MIN_EXISTING",
     "Plan",
     "conflict_data",
+    "hashed_body",
     "iso_utc",
 ]
 
@@ -83,39 +87,6 @@ def conflict_data(conflict: ConflictFacts) -> dict[str, Any]:
         "resolution": conflict.resolution,
         "winner": conflict.winner,
     }
-
-
-def _strip_nested(value: Any) -> Any:
-    """A copy without nested read-only keys."""
-    if isinstance(value, Mapping):
-        return {
-            str(key): _strip_nested(item)
-            for key, item in value.items()
-            if key not in NESTED_READ_ONLY_KEYS
-        }
-    if isinstance(value, list | tuple):
-        return [_strip_nested(item) for item in value]
-    return value
-
-
-def hashed_body(after: Mapping[str, Any] | None) -> Any:
-    """The part of a change's `after` the checksum covers.
-
-    Args:
-        after: the body (or pacing fields) to send, or None for a delete.
-
-    Returns:
-        A JSON-able copy without read-only fields, or None.
-    """
-    if after is None:
-        return None
-    return _strip_nested(
-        {
-            key: value
-            for key, value in after.items()
-            if key not in SCHEDULE_READ_ONLY_KEYS
-        }
-    )
 
 
 def policy_data(policy: Policy) -> dict[str, Any]:
@@ -213,8 +184,9 @@ class Plan:
     def checksum(self) -> str:
         """SHA-256 (hex) of what the apply will do.
 
-        Covers, for each change in order, ``[action, kind, target_id,
-        version_seen, after]`` (read-only fields stripped from `after`) and the
+        Covers, for each change in order, its `Change.key()` (``[action, kind,
+        target_id, version_seen, after]``, read-only fields stripped from
+        `after`) and the
         policy fields that affect the apply, as canonical JSON (sorted keys,
         compact separators). Names, `before`, warnings and timestamps are not
         covered.
@@ -223,21 +195,10 @@ class Plan:
             64 lowercase hex digits.
         """
         payload = {
-            "changes": [
-                [
-                    str(c.action),
-                    c.stored_kind,
-                    c.target_id,
-                    c.version_seen,
-                    hashed_body(c.after),
-                ]
-                for c in self.changes
-            ],
+            "changes": [c.key() for c in self.changes],
             "policy": policy_data(self.policy),
         }
-        text = json.dumps(
-            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        text = canonical_json(payload)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def data(self) -> dict[str, Any]:
@@ -289,22 +250,63 @@ class Plan:
         """The conflicts the policy refuses (``audience_conflicts: reject``)."""
         return tuple(c for c in self.conflicts if c.resolution == "reject")
 
-    def raise_if_unsafe(self, *, force: bool = False) -> None:
-        """Refuse a plan that must not be applied (octoDNS-style).
+    def covered_by(
+        self, checksum: str, resumed: Iterable[tuple[str, Sequence[ChangeSpec]]] = ()
+    ) -> bool:
+        """True when the reviewed `checksum` covers everything this plan will do.
 
-        Rejected conflicts are refused always; a plan that changes too much is
-        refused unless forced.
+        It is the plan's own checksum, or that of an interrupted run of the same
+        file (given in `resumed` as its checksum and the changes of its steps)
+        whose steps include every change of this plan: what is left of the
+        reviewed plan once the steps that landed are gone. A change that run
+        never had (say a colleague edited a schedule meanwhile) was never
+        reviewed. Changes are compared by `Change.key()`, what the checksum
+        covers.
+        """
+        if checksum == self.checksum():
+            return True
+        wanted = {canonical_json(c.key()) for c in self.changes}
+        return any(
+            run_checksum == checksum
+            and wanted <= {canonical_json(Change.of(c).key()) for c in changes}
+            for run_checksum, changes in resumed
+        )
+
+    def raise_if_unsafe(
+        self,
+        *,
+        force: bool = False,
+        checksum: str | None = None,
+        resumed: Iterable[tuple[str, Sequence[ChangeSpec]]] = (),
+    ) -> None:
+        """Refuse a plan that must not be applied (octoDNS-style): the one gate.
+
+        A reviewed checksum that does not cover the plan is refused, then
+        rejected conflicts (always), then a plan that changes too much (unless
+        forced). Nothing has been written when this raises.
 
         Args:
             force: skip the change-fraction check (``--force``); rejected
-                conflicts are refused even then.
+                conflicts and a checksum mismatch are refused even then.
+            checksum: the reviewed checksum (``--checksum``), if any; see
+                `covered_by`.
+            resumed: the checksum and step changes of each interrupted run of
+                the same file, for `covered_by`.
 
         Raises:
+            ChecksumMismatchError: `checksum` does not cover this plan.
             ConflictsRejectedError: conflicts under ``audience_conflicts:
                 reject``, each pair with its audience and first overlap.
             UnsafePlanError: updates or deletes over the policy's fraction of the
                 existing schedules, with the figures.
         """
+        if checksum is not None and not self.covered_by(checksum, resumed):
+            msg = (
+                f"the plan now has checksum {self.checksum()}, not {checksum}: "
+                "the file or the org changed since it was reviewed; run "
+                "`gcsched plan` again"
+            )
+            raise ChecksumMismatchError(msg)
         refused = self.rejected
         if refused:
             pairs = sorted(
