@@ -27,7 +27,26 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 sys.path[:0] = [str(TESTS / "integration"), str(TESTS)]
 
-from kill_soak import FAULTS, SAFE_FAULTS, kill_soak, run_soak  # noqa: E402
+from kill_soak import (  # noqa: E402
+    FAULTS,
+    SAFE_FAULTS,
+    CycleResult,
+    kill_soak,
+    run_soak,
+)
+
+
+def _progress(result: CycleResult) -> None:
+    landed = "landed" if result.landed else ("done" if result.missed else "early")
+    print(
+        f"cycle {result.cycle}: {result.signal or 'baseline'} {landed},"
+        f" {result.changes} changes, {result.reruns} apply run(s),"
+        f" {len(result.violations)} violation(s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    for line in result.violations:
+        print(f"  {line}", file=sys.stderr, flush=True)
 
 
 def main() -> int:
@@ -48,7 +67,9 @@ def main() -> int:
         tempfile.TemporaryDirectory(prefix="gcsched-soak-") as folder,
         kill_soak(Path(folder), seed=args.seed, faults=faults) as soak,
     ):
-        totals = run_soak(soak, kills=args.kills, seconds=args.minutes * 60)
+        totals = run_soak(
+            soak, kills=args.kills, seconds=args.minutes * 60, progress=_progress
+        )
     wall = time.monotonic() - began
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(

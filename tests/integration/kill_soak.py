@@ -32,7 +32,7 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -591,6 +591,12 @@ def kill_soak(
     seed_file.write_text(json.dumps(soak_seed()))
     fault_args = [arg for spec in faults for arg in ("--fault", spec)]
     with ExitStack() as stack:
+        # A shell's background job starts with SIGINT ignored and children
+        # inherit that, so apply would shrug SIGINT off: handle it here, and
+        # the children start with the default (KeyboardInterrupt in Python).
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            stack.callback(signal.signal, signal.SIGINT, signal.SIG_IGN)
         url = stack.enter_context(
             served_sandbox(
                 "--seed",
@@ -616,6 +622,7 @@ def run_soak(
     landed: int = 0,
     max_cycles: int | None = None,
     seconds: float | None = None,
+    progress: Callable[[CycleResult], None] | None = None,
 ) -> SoakTotals:
     """The baseline cycle, then kill cycles until `kills` were sent and `landed` landed.
 
@@ -624,11 +631,13 @@ def run_soak(
     cap = max_cycles if max_cycles is not None else 3 * kills + 5
     ends = time.monotonic() + seconds if seconds is not None else None
     totals = SoakTotals()
-    totals.add(soak.cycle())
-    while totals.cycles <= cap and (
-        sum(totals.kills.values()) < kills or sum(totals.landed.values()) < landed
+    while totals.cycles == 0 or (
+        totals.cycles <= cap
+        and (sum(totals.kills.values()) < kills or sum(totals.landed.values()) < landed)
+        and (ends is None or time.monotonic() < ends)
     ):
-        if ends is not None and time.monotonic() > ends:
-            break
-        totals.add(soak.cycle())
+        result = soak.cycle()
+        totals.add(result)
+        if progress is not None:
+            progress(result)
     return totals
