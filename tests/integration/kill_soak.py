@@ -388,8 +388,10 @@ class KillSoak:
         *,
         seed: int,
         signals: Sequence[signal.Signals] = SIGNALS,
+        after_sent_share: float = 0.5,
     ) -> None:
         self.url = url
+        self.after_sent_share = after_sent_share
         self.folder = folder
         self.seed = seed
         self.rng = random.Random(seed)
@@ -459,9 +461,10 @@ class KillSoak:
         sig = self._signal_queue.pop()
         result.signal = sig.name
         concurrency = self.rng.choice((1, 2, 4))
-        # Half the kills at a moment drawn over the whole apply (startup, plan,
-        # writes), half a short random time after the first step left `planned`.
-        after_sent = self.rng.random() < 0.5
+        # Some kills at a moment drawn over the whole apply (startup, plan,
+        # writes), the rest (`after_sent_share`, half by default) a short random
+        # time after the first step left `planned`.
+        after_sent = self.rng.random() < self.after_sent_share
         delay = self.rng.uniform(0, 0.3 if after_sent else 1.2 * self.typical)
         argv = gcsched_argv(
             "apply", str(file), "--yes", "--concurrency", str(concurrency)
@@ -585,8 +588,13 @@ def kill_soak(
     seed: int,
     faults: Sequence[str] = FAULTS,
     signals: Sequence[signal.Signals] = SIGNALS,
+    after_sent_share: float = 0.5,
 ) -> Iterator[KillSoak]:
-    """A `KillSoak` over a fresh served sandbox: `faults`, `--fault-seed seed`."""
+    """A `KillSoak` over a fresh served sandbox: `faults`, `--fault-seed seed`.
+
+    `after_sent_share` of the kills wait for the first sent step (so they land
+    mid-run); the others fall anywhere in the apply, start-up included.
+    """
     seed_file = folder / "seed.json"
     seed_file.write_text(json.dumps(soak_seed()))
     fault_args = [arg for spec in faults for arg in ("--fault", spec)]
@@ -610,7 +618,9 @@ def kill_soak(
                 *fault_args,
             )
         )
-        soak = KillSoak(url, folder, seed=seed, signals=signals)
+        soak = KillSoak(
+            url, folder, seed=seed, signals=signals, after_sent_share=after_sent_share
+        )
         stack.callback(soak.close)
         yield soak
 
