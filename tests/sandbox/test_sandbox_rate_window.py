@@ -85,7 +85,7 @@ def test_cli_refuses_an_unknown_window() -> None:
 
 
 def test_cli_rate_window_reaches_the_server() -> None:
-    """`gcsched sandbox serve --rate-window sliding --rate-limit 2`: a sliding window."""
+    """`sandbox serve --rate-window sliding --rate-limit 2` serves a sliding window."""
     with running_sandbox("--rate-window", "sliding", "--rate-limit", "2") as url:
         token = httpx.post(
             f"{url}/oauth/token",
