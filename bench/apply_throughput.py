@@ -1,34 +1,39 @@
-"""Apply throughput: gcsched vs the tutorial's flow vs the official SDK.
+"""Apply throughput as a user sees it: gcsched vs the SDK's plain loop vs the tutorial.
 
-Each flow writes the same N campaign schedules to a fresh `gcsched sandbox serve
---rate-limit R` (fresh org, fresh rate window) and is measured from outside:
-wall time, and requests / 429s from `GET /sandbox/stats`.
+Each flow writes the same N new campaign schedules to a fresh
+`gcsched sandbox serve --rate-limit 300 --fault latency:ms=80` (fresh org, fresh
+rate window; a real org is 50-150 ms away) and is timed from outside as a whole
+process: the interpreter start and imports included. Requests and 429s come
+from the server's `GET /sandbox/stats`.
 
-* gcsched: `gcsched apply FILE --yes` as a subprocess (wall time includes the
-  interpreter start, planning and the journal).
-* tutorial: the original tutorial's flow on real endpoints, plain httpx,
-  sequential: per schedule list all schedules, read the campaign and its contact
-  list size, PUT; up to three retries on 429 after `Retry-After`.
-* sdk: `PureCloudPlatformClientV2` writing the same schedules one by one
-  (`put_outbound_schedules_campaign`; its urllib3 retries honour Retry-After).
+* gcsched: `gcsched apply FILE --yes` (default concurrency).
+* sdk: a process that imports `PureCloudPlatformClientV2` and PUTs the schedules
+  one by one (`put_outbound_schedules_campaign`; urllib3 honours Retry-After).
+* tutorial: the original tutorial's flow in a process: per schedule list the
+  schedules, read the campaign and its contact list, PUT; sequential, up to
+  three retries on 429 after Retry-After. Four requests per schedule, so it
+  runs only for sizes up to --tutorial-max.
 
-The nominal ceiling of a flow is requests / (R / 60) seconds: the time its
-requests take at exactly the per-token limit. The minimum for gcsched is the
-reads of one plan (measured: a `gcsched plan` afterwards) plus one write per
-schedule.
+The floor of a size, with c the default concurrency, R the latency, S the wall
+time of `gcsched --version` measured in the same run, k gcsched's reads before
+its first write (its GET requests, taken as serial) and n = 1 + k + writes its
+requests: S + (1 + k + ceil(writes / c)) x R, plus 60 s for each further
+budget (0.95 x limit) that n needs.
 
-    .venv/bin/python bench/apply_throughput.py [--schedules 500] [--rate-limit 600]
-        [--tutorial-schedules 100] [--concurrency 4]
+    .venv/bin/python bench/apply_throughput.py [--sizes 10,40,100,350,1000]
+        [--rate-limit 300] [--latency-ms 80] [--tutorial-max 100] [--skip FLOW]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,24 +47,23 @@ from typing import Any
 
 import httpx
 
+from gcsched.client.pacing import BUDGET_SHARE, DEFAULT_CONCURRENCY
 from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, entity_id
 
-GCSCHED = "from gcsched.cli.app import main; main()"
+GCSCHED = str(Path(sys.executable).with_name("gcsched"))
 SCHEDULES = "/api/v2/outbound/schedules/campaigns"
 READ_ONLY = ("id", "version", "dateCreated", "dateModified", "selfUri")
 
 
 @dataclass(frozen=True)
 class Result:
-    """One flow's figures."""
+    """One flow's figures at one size."""
 
     flow: str
     schedules: int
     seconds: float
     requests: int
     rate_limited: int
-    minimum: int | None = None
-    note: str = ""
 
 
 def _name(n: int) -> str:
@@ -101,24 +105,15 @@ def write_inputs(folder: Path, count: int) -> tuple[Path, Path]:
     return seed_path, file_path
 
 
-def _argv(*args: str) -> list[str]:
-    return [sys.executable, "-c", GCSCHED, *args]
-
-
 @contextmanager
-def served(seed: Path, rate_limit: int) -> Iterator[str]:
+def served(seed: Path, rate_limit: int, latency_ms: int) -> Iterator[str]:
     """A fresh `gcsched sandbox serve` on a free port; yields its URL."""
+    argv = [GCSCHED, "sandbox", "serve", "--port", "0", "--seed", str(seed)]
+    argv += ["--rate-limit", str(rate_limit)]
+    if latency_ms > 0:
+        argv += ["--fault", f"latency:ms={latency_ms}"]
     proc = subprocess.Popen(
-        _argv(
-            "sandbox",
-            "serve",
-            "--port",
-            "0",
-            "--seed",
-            str(seed),
-            "--rate-limit",
-            str(rate_limit),
-        ),
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -160,43 +155,43 @@ def _cli_env() -> dict[str, str]:
     }
 
 
+def _timed(argv: list[str], env: dict[str, str] | None = None) -> float:
+    began = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    seconds = time.monotonic() - began
+    if done.returncode != 0:
+        raise RuntimeError(f"{argv[:3]} failed: {done.stderr[-2000:]}")
+    return seconds
+
+
+def version_seconds(repeat: int = 3) -> float:
+    """S: the median wall time of `gcsched --version`."""
+    return statistics.median(_timed([GCSCHED, "--version"]) for _ in range(repeat))
+
+
 def run_gcsched(
-    seed: Path, file: Path, rate_limit: int, concurrency: int, count: int
-) -> tuple[Result, list[dict[str, Any]]]:
-    """gcsched apply, then one plan for the minimum; returns the written bodies."""
-    with served(seed, rate_limit) as url, tempfile.TemporaryDirectory() as state:
-        common = ("--api-url", url, "--state-dir", state)
-        began = time.monotonic()
-        done = subprocess.run(
-            _argv("apply", str(file), "--yes", "--concurrency", str(concurrency))
-            + list(common),
-            capture_output=True,
-            text=True,
-            env=_cli_env(),
-            check=False,
-        )
-        seconds = time.monotonic() - began
-        if done.returncode != 0:
-            raise RuntimeError(f"gcsched apply failed: {done.stderr[-2000:]}")
-        after_apply = stats(url)
-        subprocess.run(
-            _argv("plan", str(file), "--detailed-exitcode", *common),
-            capture_output=True,
-            env=_cli_env(),
-            check=True,
-        )
-        plan_reads = stats(url)["requests_total"] - after_apply["requests_total"]
-        bodies = list(_token_client(url).get(SCHEDULES).json())
-    result = Result(
-        "gcsched",
-        count,
-        seconds,
-        after_apply["requests_total"],
-        after_apply["rate_limited"],
-        minimum=plan_reads + count,
-        note=f"concurrency {concurrency}; minimum = one plan's reads + {count} PUTs",
+    seed: Path, file: Path, count: int, args: argparse.Namespace
+) -> tuple[Result, int, list[dict[str, Any]]]:
+    """gcsched apply; returns its result, its reads (k) and the written bodies."""
+    with (
+        served(seed, args.rate_limit, args.latency_ms) as url,
+        tempfile.TemporaryDirectory() as state,
+    ):
+        argv = [GCSCHED, "apply", str(file), "--yes", "--api-url", url]
+        seconds = _timed([*argv, "--state-dir", state], env=_cli_env())
+        figures = stats(url)
+        with _token_client(url) as http:
+            bodies = list(http.get(SCHEDULES).json())
+    reads = sum(
+        n
+        for route, by_status in figures["requests"].items()
+        if route.startswith("GET /api/")
+        for n in by_status.values()
     )
-    return result, bodies
+    result = Result(
+        "gcsched", count, seconds, figures["requests_total"], figures["rate_limited"]
+    )
+    return result, reads, bodies
 
 
 def _token_client(url: str) -> httpx.Client:
@@ -215,7 +210,20 @@ def _writable(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k not in READ_ONLY}
 
 
-def run_tutorial(seed: Path, bodies: list[dict[str, Any]], rate_limit: int) -> Result:
+def run_flow(
+    flow: str, seed: Path, bodies_file: Path, count: int, args: argparse.Namespace
+) -> Result:
+    """The SDK loop or the tutorial flow, as a process of its own."""
+    with served(seed, args.rate_limit, args.latency_ms) as url:
+        argv = [sys.executable, __file__, "--run-flow", flow, "--url", url]
+        seconds = _timed([*argv, "--bodies", str(bodies_file)])
+        figures = stats(url)
+    return Result(
+        flow, count, seconds, figures["requests_total"], figures["rate_limited"]
+    )
+
+
+def tutorial_process(url: str, bodies: list[dict[str, Any]]) -> None:
     """The tutorial's flow: per schedule list, read campaign + list size, PUT."""
 
     def send(http: httpx.Client, method: str, path: str, **kw: Any) -> httpx.Response:
@@ -227,116 +235,115 @@ def run_tutorial(seed: Path, bodies: list[dict[str, Any]], rate_limit: int) -> R
             time.sleep(float(response.headers.get("Retry-After", "1")))
         raise AssertionError("unreachable")
 
-    with served(seed, rate_limit) as url:
-        began = time.monotonic()
-        with _token_client(url) as http:
-            for body in bodies:
-                campaign_id = body["campaign"]["id"]
-                send(http, "GET", SCHEDULES)
-                campaign = send(
-                    http, "GET", f"/api/v2/outbound/campaigns/{campaign_id}"
-                )
-                list_id = campaign.json()["contactList"]["id"]
-                send(
-                    http,
-                    "GET",
-                    f"/api/v2/outbound/contactlists/{list_id}",
-                    params={"includeSize": "true"},
-                )
-                send(http, "PUT", f"{SCHEDULES}/{campaign_id}", json=_writable(body))
-        seconds = time.monotonic() - began
-        figures = stats(url)
-    return Result(
-        "tutorial",
-        len(bodies),
-        seconds,
-        figures["requests_total"],
-        figures["rate_limited"],
-        minimum=1 + 4 * len(bodies),
-        note="sequential, 4 requests per schedule, 3 retries on 429",
-    )
+    with _token_client(url) as http:
+        for body in bodies:
+            campaign_id = body["campaign"]["id"]
+            send(http, "GET", SCHEDULES)
+            campaign = send(http, "GET", f"/api/v2/outbound/campaigns/{campaign_id}")
+            list_id = campaign.json()["contactList"]["id"]
+            send(
+                http,
+                "GET",
+                f"/api/v2/outbound/contactlists/{list_id}",
+                params={"includeSize": "true"},
+            )
+            send(http, "PUT", f"{SCHEDULES}/{campaign_id}", json=_writable(body))
 
 
-def run_sdk(seed: Path, bodies: list[dict[str, Any]], rate_limit: int) -> Result:
+def sdk_process(url: str, bodies: list[dict[str, Any]]) -> None:
     """The official SDK writing the schedules one by one."""
     import PureCloudPlatformClientV2 as sdk  # noqa: N813
 
-    with served(seed, rate_limit) as url:
-        began = time.monotonic()
-        api = sdk.ApiClient(host=url).get_client_credentials_token(
-            DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
-        )
-        outbound = sdk.OutboundApi(api)
-        for body in bodies:
-            outbound.put_outbound_schedules_campaign(
-                body["campaign"]["id"], _writable(body)
-            )
-        seconds = time.monotonic() - began
-        figures = stats(url)
-    return Result(
-        "sdk",
-        len(bodies),
-        seconds,
-        figures["requests_total"],
-        figures["rate_limited"],
-        minimum=1 + len(bodies),
-        note="sequential; urllib3 retries 429 after Retry-After",
+    api = sdk.ApiClient(host=url).get_client_credentials_token(
+        DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
     )
-
-
-def table(results: list[Result], rate_limit: int) -> str:
-    """The results as a Markdown table."""
-    per_second = rate_limit / 60.0
-    rows = [
-        "| flow | schedules | wall s | requests | minimum | sent/min | 429s | "
-        "429 % | ceiling s | % of ceiling |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        ceiling = r.requests / per_second
-        ratio = f"{r.requests / r.minimum:.3f}" if r.minimum else "-"
-        rows.append(
-            f"| {r.flow} | {r.schedules} | {r.seconds:.1f} | {r.requests} | "
-            f"{r.minimum or '-'} | {ratio} | {r.rate_limited} | "
-            f"{100 * r.rate_limited / max(1, r.requests):.2f} | {ceiling:.1f} | "
-            f"{100 * ceiling / r.seconds:.0f} % |"
+    outbound = sdk.OutboundApi(api)
+    for body in bodies:
+        outbound.put_outbound_schedules_campaign(
+            body["campaign"]["id"], _writable(body)
         )
-    return "\n".join(rows)
+
+
+def floor_seconds(
+    start: float, reads: int, writes: int, args: argparse.Namespace
+) -> float:
+    """S + (1 + k + ceil(writes / c)) x R, plus 60 s per further budget."""
+    latency = args.latency_ms / 1000.0
+    budget = math.floor(args.rate_limit * BUDGET_SHARE)
+    requests = 1 + reads + writes
+    further = max(0, math.ceil(requests / budget) - 1) if budget else 0
+    serial = 1 + reads + math.ceil(writes / DEFAULT_CONCURRENCY)
+    return start + serial * latency + 60.0 * further
+
+
+def table(rows: list[tuple[Result, float]]) -> str:
+    """The results as a Markdown table."""
+    out = [
+        "| schedules | flow | wall s | requests | 429s | floor s | wall / floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r, floor in rows:
+        out.append(
+            f"| {r.schedules} | {r.flow} | {r.seconds:.1f} | {r.requests} | "
+            f"{r.rate_limited} | {floor:.1f} | {r.seconds / floor:.2f} |"
+        )
+    return "\n".join(out)
 
 
 def main() -> None:
-    """Run the three flows and print the machine, the command and a table."""
+    """Run the flows per size and print the machine, the command and a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--schedules", type=int, default=500)
-    parser.add_argument("--rate-limit", type=int, default=600)
-    parser.add_argument("--tutorial-schedules", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--sizes", default="10,40,100,350,1000")
+    parser.add_argument("--rate-limit", type=int, default=300)
+    parser.add_argument("--latency-ms", type=int, default=80)
+    parser.add_argument("--tutorial-max", type=int, default=100)
     parser.add_argument("--skip", action="append", default=[], help="flow to skip")
+    parser.add_argument("--run-flow", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--bodies", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run_flow:
+        bodies = json.loads(Path(args.bodies).read_text())
+        flow = sdk_process if args.run_flow == "sdk" else tutorial_process
+        flow(args.url, bodies)
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(
         f"machine: {platform.platform()}, {platform.processor() or platform.machine()}"
         f", {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
-    with tempfile.TemporaryDirectory() as folder:
-        seed, file = write_inputs(Path(folder), args.schedules)
-        results: list[Result] = []
-        gc_result, bodies = run_gcsched(
-            seed, file, args.rate_limit, args.concurrency, args.schedules
-        )
-        results.append(gc_result)
-        by_id = {entity_id("campaign", _name(n)): n for n in range(1, 1 + len(bodies))}
-        bodies.sort(key=lambda b: by_id.get(b["campaign"]["id"], 0))
-        if "tutorial" not in args.skip:
-            results.append(
-                run_tutorial(seed, bodies[: args.tutorial_schedules], args.rate_limit)
+    start = version_seconds()
+    print(
+        f"S (gcsched --version, median of 3): {start:.2f} s; "
+        f"c = {DEFAULT_CONCURRENCY}; R = {args.latency_ms} ms; "
+        f"limit {args.rate_limit}/min (fixed window), budget "
+        f"{math.floor(args.rate_limit * BUDGET_SHARE)}",
+        flush=True,
+    )
+    rows: list[tuple[Result, float]] = []
+    for count in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            seed, file = write_inputs(Path(folder), count)
+            gc_result, reads, bodies = run_gcsched(seed, file, count, args)
+            floor = floor_seconds(start, reads, count, args)
+            rows.append((gc_result, floor))
+            print(
+                f"  {count}: gcsched {gc_result.seconds:.1f} s, k = {reads}", flush=True
             )
-        if "sdk" not in args.skip:
-            results.append(run_sdk(seed, bodies, args.rate_limit))
-    print(f"rate limit: {args.rate_limit}/min per token (fixed 60 s window)")
-    print(table(results, args.rate_limit))
-    for r in results:
-        print(f"- {r.flow}: {r.note}")
+            by_id = {entity_id("campaign", _name(n)): n for n in range(1, count + 1)}
+            bodies.sort(key=lambda b: by_id.get(b["campaign"]["id"], 0))
+            bodies_file = Path(folder) / "bodies.json"
+            bodies_file.write_text(json.dumps(bodies))
+            for flow in ("sdk", "tutorial"):
+                if flow in args.skip or (
+                    flow == "tutorial" and count > args.tutorial_max
+                ):
+                    continue
+                result = run_flow(flow, seed, bodies_file, count, args)
+                rows.append((result, floor))
+                print(f"  {count}: {flow} {result.seconds:.1f} s", flush=True)
+    print(table(rows))
 
 
 if __name__ == "__main__":

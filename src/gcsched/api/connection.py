@@ -23,6 +23,7 @@ from gcsched.client import (
     credentials_from_env,
     resolve_api_url,
 )
+from gcsched.client.pacing import DEFAULT_CONCURRENCY
 from gcsched.config import dump, load, schedule_from_mapping
 from gcsched.domain import Conflict, parse_body
 from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target
@@ -108,7 +109,7 @@ class Connection:
         checksum: str | None = None,
         force: bool = False,
         confirm: Confirm | None = None,
-        concurrency: int = 4,
+        concurrency: int | None = None,
         progress: Progress | None = None,
         metrics_file: str | os.PathLike[str] | None = None,
         today: date | None = None,
@@ -123,7 +124,8 @@ class Connection:
             checksum: apply only if the plan's checksum equals this.
             force: apply even when the plan changes more than the policy allows.
             confirm: asked with the plan before anything is written; False aborts.
-            concurrency: how many API writes may be in flight at once.
+            concurrency: how many API writes may be in flight at once
+                (default `DEFAULT_CONCURRENCY`, 16).
             progress: receives progress while the run goes.
             metrics_file: write the run's metrics there (Prometheus text).
             today: the date open-ended schedules start from (default: today, UTC).
@@ -154,7 +156,7 @@ class Connection:
                 actor=self._actor,
                 endpoints=schedule_file.webhooks,
                 webhooks=WebhookSender(journal, environ=self._environ),
-                concurrency=concurrency,
+                concurrency=concurrency or DEFAULT_CONCURRENCY,
             )
             return await apply_file(
                 self.client,

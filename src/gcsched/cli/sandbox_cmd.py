@@ -22,6 +22,13 @@ def serve_command(
     rate_limit: Annotated[
         int, typer.Option(help="Requests per token per minute; 0 turns limiting off.")
     ] = 300,
+    rate_window: Annotated[
+        str,
+        typer.Option(
+            help="How requests are counted: fixed (60 s windows from a token's "
+            "first request) or sliding (the last 60 s at every request).",
+        ),
+    ] = "fixed",
     token_ttl: Annotated[int, typer.Option(help="Seconds a token lives.")] = 86400,
     fault: Annotated[
         list[str] | None,
@@ -61,6 +68,7 @@ def serve_command(
             port=port,
             seed=seed,
             rate_limit=rate_limit,
+            rate_window=rate_window,
             token_ttl=token_ttl,
             faults=faults,
             fault_seed=fault_seed,

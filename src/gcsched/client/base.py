@@ -26,7 +26,12 @@ from gcsched.client.bodies import (
 )
 from gcsched.client.credentials import Credentials
 from gcsched.client.failures import error_for_response
-from gcsched.client.pacing import DEFAULT_RATE_LIMIT, TokenBucket
+from gcsched.client.pacing import (
+    BUDGET_SHARE,
+    DEFAULT_RATE_LIMIT,
+    MAX_CONCURRENCY,
+    SlidingWindowPacer,
+)
 from gcsched.client.regions import login_url_for, refuse_cleartext
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import AMBIGUOUS, Sender
@@ -71,8 +76,9 @@ class ClientBase:
         transport: an httpx transport (``MockTransport``, ``ASGITransport``);
             default: the network.
         rate_limit: requests per minute per token; None reads the limits API.
-        target_utilisation: share of the ceiling to aim at (0.90–0.95).
-        max_concurrency: requests in flight at once.
+        target_utilisation: share of the ceiling let go per minute (`BUDGET_SHARE`).
+        max_concurrency: requests in flight at once (writes are bounded by the
+            apply's concurrency, `DEFAULT_CONCURRENCY`).
         clock: monotonic seconds (injected for tests).
         sleep: async sleep (injected for tests).
         retry_timeout: cap on one request's total retry time, seconds; longer
@@ -95,8 +101,8 @@ class ClientBase:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
         rate_limit: int | None = None,
-        target_utilisation: float = 0.92,
-        max_concurrency: int = 8,
+        target_utilisation: float = BUDGET_SHARE,
+        max_concurrency: int = MAX_CONCURRENCY,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         retry_timeout: float = 300.0,
@@ -133,7 +139,7 @@ class ClientBase:
         )
         self._limits_known = rate_limit is not None
         self._limits_lock = asyncio.Lock()
-        bucket = TokenBucket(
+        bucket = SlidingWindowPacer(
             rate_limit if rate_limit is not None else DEFAULT_RATE_LIMIT,
             target_utilisation=target_utilisation,
             clock=clock,

@@ -1,183 +1,159 @@
-"""Per-token pacing: a token bucket aimed just under the API's ceiling.
+"""Per-token pacing: spend each minute's budget, never more.
 
-The bucket is a GCRA (generic cell rate algorithm): each request reserves the
-next free slot, so waiters are served in order without a lock. It is sized from
-the limits API (``client.credentials.token.rate.per.minute``) times the target
-utilisation (90–95 %), and corrected from the ``inin-ratelimit-*`` headers:
+The API allows ``limit`` requests per token per minute
+(``client.credentials.token.rate.per.minute``, read from the limits API at the
+start of a run). Whether its window is fixed or sliding is undocumented
+(genesys-api.md §5.2), so the pacer keeps the one rule that is safe under
+both: **at most ``BUDGET_SHARE × limit`` requests are let go in any span of
+one window** (60 s, plus `WINDOW_SLACK` for the spread of network latency
+between our send time and the server's arrival time). It is a sliding window
+over the send times of the last ``budget`` requests:
 
-* ``allowed`` lower than the limit we use → adopt it (a resource limit binds);
-* ``allowed - count`` requests left for ``reset`` seconds is fewer than our pace
-  would send → slow down to spread what is left until the reset;
-* nothing left → wait for the reset.
+* a run that fits in one budget goes at network speed (bounded only by the
+  concurrency, `DEFAULT_CONCURRENCY`): nothing waits;
+* a longer run sends a budget, waits until the oldest of its sends leaves the
+  window, and so on: every minute's budget is used, none is exceeded.
 
-What the headers can make the bucket wait is capped: ``reset`` is read as at
-most `MAX_HEADER_RESET` seconds (the window is one minute) and ``allowed`` as at
-least `MIN_HEADER_LIMIT` per minute, so ``reset: 999999`` or ``allowed: 0.001``
-cannot hold the run; a real limit that low still shows as 429s, whose
-``Retry-After`` is honoured.
+A 429's ``Retry-After`` (`pause`) holds every worker, including those already
+waiting for a slot, not just the request that got it.
 
-A 429's ``Retry-After`` pauses the whole bucket (every worker), not just the
-request that got it. The meaning of the headers is a GUESS (genesys-api.md §5.2):
-``count`` used in the current window, ``allowed`` the window cap, ``reset``
-seconds until the window resets; the window is taken to be one minute.
+The pacer reads no response headers. The ``inin-ratelimit-*`` headers that
+older versions corrected the pace from were removed from the API in June 2021;
+the limits API value and ``Retry-After`` are the only inputs.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections import deque
+from collections.abc import Awaitable, Callable
 
-__all__ = ["DEFAULT_RATE_LIMIT", "MAX_HEADER_RESET", "MIN_HEADER_LIMIT", "TokenBucket"]
-
-log = logging.getLogger("gcsched.client")
+__all__ = [
+    "BUDGET_SHARE",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_RATE_LIMIT",
+    "MAX_CONCURRENCY",
+    "WINDOW_SECONDS",
+    "WINDOW_SLACK",
+    "SlidingWindowPacer",
+    "TokenBucket",
+]
 
 DEFAULT_RATE_LIMIT = 300
 """Requests per minute per client-credentials token when the limits API is silent."""
 
-MAX_HEADER_RESET = 60.0
-"""An ``inin-ratelimit-reset`` longer than this (seconds) is read as this."""
+BUDGET_SHARE = 0.95
+"""The share of the limit the pacer lets go per window; the rest is headroom
+for the API's own counting (other callers of the same token, clock edges)."""
 
-MIN_HEADER_LIMIT = 60.0
-"""An ``inin-ratelimit-allowed`` lower than this (per minute) is read as this."""
+WINDOW_SECONDS = 60.0
+"""The API's rate window (one minute)."""
+
+WINDOW_SLACK = 1.0
+"""Seconds added to the window: a request sent just after the window closes
+may arrive before a slow one sent at its start (latency spread)."""
+
+DEFAULT_CONCURRENCY = 16
+"""API writes in flight at once by default. A real org is 50–150 ms away:
+at ~100 ms per request 16 workers send ~160 requests/s, so a minute's budget
+(285 at 300/min) goes in under 2 s and a typical run is bound by the network,
+not by waiting; more workers would not shorten runs longer than a budget
+(those are bound by the window) and would only widen the bursts."""
+
+MAX_CONCURRENCY = 32
+"""The most requests one client has in flight (``--concurrency`` allows up to this)."""
 
 
-def _header_float(headers: Mapping[str, str], name: str) -> float | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    try:
-        number = float(value.strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
-
-
-class TokenBucket:
-    """Paces requests of one OAuth token.
+class SlidingWindowPacer:
+    """Paces the requests of one OAuth token over a sliding window.
 
     Args:
-        limit_per_minute: the ceiling (requests per minute per token).
-        target_utilisation: the share of the ceiling to aim at (0 < t <= 1).
+        limit_per_minute: the ceiling (requests per minute per token); 0 or
+            less turns pacing off (``Retry-After`` pauses still hold).
+        target_utilisation: the share of the ceiling to let go per window
+            (0 < t <= 1); default `BUDGET_SHARE`.
         clock: monotonic seconds.
         sleep: async sleep.
-        burst: how many requests may go back to back after idling (default:
-            one second's worth, at least 1).
-        trust_higher_allowed: adopt a header ``allowed`` above the limit (only
-            when the limit is the fallback default, not read from the org).
+        window: the window, seconds (default `WINDOW_SECONDS` + `WINDOW_SLACK`).
     """
 
     def __init__(
         self,
         limit_per_minute: float,
         *,
-        target_utilisation: float = 0.92,
+        target_utilisation: float = BUDGET_SHARE,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        burst: float | None = None,
-        trust_higher_allowed: bool = False,
+        window: float = WINDOW_SECONDS + WINDOW_SLACK,
     ) -> None:
         if not 0 < target_utilisation <= 1:
             msg = f"target_utilisation must be in (0, 1], not {target_utilisation}"
             raise ValueError(msg)
+        if not window > 0:
+            msg = f"window must be > 0 seconds, not {window}"
+            raise ValueError(msg)
         self._target = target_utilisation
         self._clock = clock
         self._sleep = sleep
-        self._burst_override = burst
-        self._trust_higher = trust_higher_allowed
-        self._tat = 0.0  # theoretical arrival time of the next request
-        self._slow_interval = 0.0
-        self._slow_until = 0.0
-        self._paused_until = 0.0
+        self.window = window
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self._paused_until = -math.inf
         self.paused_seconds = 0.0
         self.limit_per_minute = 0.0
+        self.budget = 0
         self.set_limit(limit_per_minute)
-
-    @property
-    def rate(self) -> float:
-        """Requests per second the bucket lets through (0 = unlimited)."""
-        return self.limit_per_minute * self._target / 60.0
 
     def set_limit(self, limit_per_minute: float) -> None:
         """Change the ceiling; 0 or less turns pacing off."""
         self.limit_per_minute = max(0.0, float(limit_per_minute))
-        rate = self.rate
-        self._interval = 1.0 / rate if rate > 0 else 0.0
-        burst = self._burst_override or max(1.0, rate)
-        self._tau = (burst - 1.0) * self._interval
+        share = self.limit_per_minute * self._target
+        self.budget = max(1, math.floor(share)) if share > 0 else 0
+
+    def _next_free(self, now: float) -> float:
+        """When the next request may go, by the window alone."""
+        sent = self._sent
+        while sent and sent[0] <= now - self.window:
+            sent.popleft()
+        if self.budget == 0 or len(sent) < self.budget:
+            return now
+        return sent[-self.budget] + self.window
 
     async def acquire(self) -> float:
-        """Wait for this request's slot; returns the seconds waited."""
-        if self._interval == 0.0:
-            return 0.0
-        now = self._clock()
-        interval = self._interval
-        if now < self._slow_until:
-            interval = max(interval, self._slow_interval)
-        start = max(now, self._tat - self._tau)
-        self._tat = max(self._tat, start) + interval
-        wait = start - now
-        if wait > 0:
-            await self._sleep(wait)
-        return max(wait, 0.0)
+        """Wait for this request's slot and take it; returns the seconds waited.
+
+        Waiters are served in order (the lock is fair); one that is woken
+        looks again, so a `pause` that came while it slept holds it too.
+        """
+        waited = 0.0
+        async with self._lock:
+            while True:
+                now = self._clock()
+                ready = max(self._paused_until, self._next_free(now))
+                if ready <= now:
+                    break
+                await self._sleep(ready - now)
+                waited += ready - now
+            if self.budget > 0:
+                self._sent.append(now)
+        return waited
 
     def pause(self, seconds: float) -> None:
         """Let nothing through for `seconds` (a 429's Retry-After)."""
-        until = self._clock() + seconds
         self.paused_seconds += seconds
-        self._paused_until = max(self._paused_until, until)
-        self._tat = max(self._tat, until + self._tau)
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
 
     def pause_left(self) -> float:
         """Seconds until the last `pause` ends (0 when not paused)."""
         return max(0.0, self._paused_until - self._clock())
 
-    def observe(self, headers: Mapping[str, str], *, where: str = "") -> None:
-        """Correct the pace from a response's ``inin-ratelimit-*`` headers.
+    def sent_in_window(self) -> int:
+        """Requests let go within the last window."""
+        self._next_free(self._clock())
+        return len(self._sent)
 
-        Args:
-            headers: the answer's headers.
-            where: the request they came with (``GET /api/...``), for the log.
-        """
-        allowed = _header_float(headers, "inin-ratelimit-allowed")
-        count = _header_float(headers, "inin-ratelimit-count")
-        reset = _header_float(headers, "inin-ratelimit-reset")
-        if allowed is None or allowed <= 0:
-            return
-        said = f" (answer to {where})" if where else ""
-        if allowed < MIN_HEADER_LIMIT:
-            log.warning(
-                "inin-ratelimit-allowed %g/min%s read as %g/min: a lower limit "
-                "shows as 429s, whose Retry-After is honoured",
-                allowed,
-                said,
-                MIN_HEADER_LIMIT,
-            )
-            allowed = MIN_HEADER_LIMIT
-        if reset is not None and reset > MAX_HEADER_RESET:
-            log.warning(
-                "inin-ratelimit-reset %g s%s read as %g s (the window is a minute)",
-                reset,
-                said,
-                MAX_HEADER_RESET,
-            )
-            reset = MAX_HEADER_RESET
-        if allowed < self.limit_per_minute or (
-            self._trust_higher and allowed != self.limit_per_minute
-        ):
-            log.info("rate limit corrected from headers: %s/min", allowed)
-            self.set_limit(allowed)
-        if count is None or reset is None:
-            return
-        left = allowed - count
-        now = self._clock()
-        if left <= 0:
-            self._tat = max(self._tat, now + reset + self._tau)
-            return
-        if reset > 0 and self._interval > 0:
-            spread = reset / (left * self._target)
-            if spread > self._interval:
-                self._slow_interval = spread
-                self._slow_until = now + reset
+
+TokenBucket = SlidingWindowPacer
+"""The pacer's former name (it was a token bucket), kept for callers of it."""

@@ -29,7 +29,7 @@ import stamina
 from gcsched.client.auth import TokenEndpointError
 from gcsched.client.deadline import AttemptTimeoutError, attempt_deadline
 from gcsched.client.failures import error_for_response
-from gcsched.client.pacing import TokenBucket
+from gcsched.client.pacing import SlidingWindowPacer
 from gcsched.client.retry import (
     MAX_RETRY_AFTER,
     RETRY_STATUSES,
@@ -80,7 +80,7 @@ class Sender:
         self,
         http: httpx.AsyncClient,
         *,
-        bucket: TokenBucket,
+        bucket: SlidingWindowPacer,
         budget: RetryBudget,
         breaker: CircuitBreaker,
         max_concurrency: int,
@@ -314,7 +314,6 @@ class Sender:
                 raise
         status = response.status_code
         self._record(state, status, began)
-        self.bucket.observe(response.headers, where=f"{state.method} {path}")
         if status == 429:
             if self._throttled_since is None:
                 self._throttled_since = self._clock()

@@ -132,6 +132,7 @@ def create_app(
     state: SandboxState | None = None,
     *,
     rate_limit: int = 300,
+    rate_window: str = "fixed",
     token_ttl: int = 86400,
     faults: Sequence[FaultSpec | str] = (),
     fault_seed: int | None = None,
@@ -143,6 +144,8 @@ def create_app(
     Args:
         state: the org to serve; None serves a fresh demo org.
         rate_limit: requests per token per minute; 0 turns limiting off.
+        rate_window: ``fixed`` (60 s windows from a token's first request) or
+            ``sliding`` (the last 60 s at every request).
         token_ttl: ``expires_in`` of minted tokens (seconds) unless the
             client has its own ``tokenTtl``.
         faults: fault specs, as FaultSpec or ``KIND[:k=v,...]`` strings.
@@ -156,7 +159,8 @@ def create_app(
         ``app.state.stats``, its guesses ``app.state.guesses``.
 
     Raises:
-        ValueError: a fault or guess string does not parse, or a bad number.
+        ValueError: a fault or guess string does not parse, a bad number or
+            an unknown rate window.
     """
     if rate_limit < 0 or token_ttl < 1 or token_mint_limit < 0:
         msg = "rate_limit and token_mint_limit must be >= 0 and token_ttl >= 1"
@@ -169,7 +173,7 @@ def create_app(
     rt = Runtime(
         state=sandbox,
         stats=Stats(chosen.to_json()),
-        limiter=RateLimiter(rate_limit, sandbox.clock),
+        limiter=RateLimiter(rate_limit, sandbox.clock, rate_window),
         faults=FaultEngine(specs, fault_seed),
         token_ttl=token_ttl,
         mint_limit=token_mint_limit,

@@ -166,6 +166,7 @@ def serve(
     port: int = 8765,
     seed: str | None = None,
     rate_limit: int = 300,
+    rate_window: str = "fixed",
     token_ttl: int = 86400,
     faults: Sequence[FaultSpec | str] = (),
     fault_seed: int | None = None,
@@ -184,6 +185,7 @@ def serve(
         port: TCP port; 0 picks a free one (the printed URL has it).
         seed: JSON seed file; None serves the demo org.
         rate_limit: requests per token per minute; 0 turns limiting off.
+        rate_window: ``fixed`` or ``sliding`` (see `create_app`).
         token_ttl: seconds a token lives.
         faults: fault specs (``KIND[:k=v,...]`` or FaultSpec).
         fault_seed: makes the faults deterministic.
@@ -192,13 +194,14 @@ def serve(
         guesses: `Guesses` or ``NAME=VALUE`` strings (docs/sandbox.md).
 
     Raises:
-        ValueError: bad seed, state file, fault or guess.
+        ValueError: bad seed, state file, fault, guess or rate window.
         OSError: the address cannot be bound.
     """
     state = load_or_seed(state_path, seed)
     app = create_app(
         state,
         rate_limit=rate_limit,
+        rate_window=rate_window,
         token_ttl=token_ttl,
         faults=faults,
         fault_seed=fault_seed,
