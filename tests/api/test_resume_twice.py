@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_review_resume import CAMPAIGN_GETS_FAIL, EXAMPLE, _client, _connection
+from test_resume_after_breaker import CAMPAIGN_GETS_FAIL, EXAMPLE, _client, _connection
 
 from gcsched.config import load
 from gcsched.sandbox import SandboxState, create_app
