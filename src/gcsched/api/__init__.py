@@ -13,8 +13,9 @@ Names are imported on first use (PEP 562): offline commands such as
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from gcsched._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from gcsched.api.connection import ApplyOutcome, Connection, connect, rejected
@@ -54,16 +55,4 @@ _HOMES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its home on first use (PEP 562)."""
-    home = _HOMES.get(name)
-    if home is None:
-        msg = f"module 'gcsched.api' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_attributes("gcsched.api", _HOMES, globals())

@@ -1,0 +1,40 @@
+"""PEP 562 lazy attributes for the package faces (`gcsched`, `gcsched.api`).
+
+A face lists where each public name lives; the name is imported from there on
+first use and cached in the face's namespace, so importing the face costs
+nothing until a name is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_attributes"]
+
+
+def lazy_attributes(
+    module: str, homes: Mapping[str, str], namespace: dict[str, Any]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The `__getattr__` and `__dir__` of a face.
+
+    Args:
+        module: the face's own dotted name (for the AttributeError message).
+        homes: public name → the module it is imported from.
+        namespace: the face's `globals()`, where a resolved name is cached.
+    """
+
+    def getattr_(name: str) -> Any:
+        home = homes.get(name)
+        if home is None:
+            msg = f"module {module!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(home), name)
+        namespace[name] = value
+        return value
+
+    def dir_() -> list[str]:
+        return sorted({*namespace, *homes})
+
+    return getattr_, dir_
