@@ -107,6 +107,7 @@ def test_json_schema_describes_the_file() -> None:
     assert schema["required"] == ["version"]
     assert set(schema["properties"]) == {
         "version",
+        "project",
         "org",
         "policy",
         "calendars",

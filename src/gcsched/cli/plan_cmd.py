@@ -84,6 +84,26 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         )
 
 
+_SCOPES = ("org", "file")
+
+
+def _scoped(scope: str) -> bool:
+    """``--scope file``: only the targets the file names, no deletes."""
+    if scope not in _SCOPES:
+        msg = "use org (the default: the file's project in the whole org) or file"
+        raise typer.BadParameter(msg, param_hint="--scope")
+    return scope == "file"
+
+
+def _scope_option() -> str:
+    return typer.Option(  # type: ignore[no-any-return]
+        "org",
+        "--scope",
+        help="file: only the targets the file names (no deletes); apply a scoped "
+        "plan with --scope file too.",
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to `app`."""
 
@@ -102,16 +122,18 @@ def register(app: typer.Typer) -> None:
         detailed_exitcode: bool = typer.Option(
             False, "--detailed-exitcode", help="Exit 4 when changes are pending."
         ),
+        scope: str = _scope_option(),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
         from gcsched.api import load
 
         g = globals_of(ctx)
+        scoped = _scoped(scope)
         schedule_file = load(file)
 
         async def go() -> Plan:
             async with open_connection(g, file_region=schedule_file.region) as conn:
-                return (await conn.plan(schedule_file)).plan
+                return (await conn.plan(schedule_file, scoped=scoped)).plan
 
         result = run_async(go())
         _show_plan(result, as_json=as_json, markdown=markdown)
@@ -145,11 +167,13 @@ def register(app: typer.Typer) -> None:
         metrics_file: Path | None = typer.Option(
             None, "--metrics-file", help="Write run metrics here (Prometheus text)."
         ),
+        scope: str = _scope_option(),
     ) -> None:
         """Plan, check safety, confirm, and apply; resumes an interrupted run."""
         from gcsched.api import load
 
         g = globals_of(ctx)
+        scoped = _scoped(scope)
         schedule_file = load(file)
 
         def confirm(plan: Plan) -> bool:
@@ -167,6 +191,7 @@ def register(app: typer.Typer) -> None:
                         concurrency=concurrency,
                         progress=progress,
                         metrics_file=metrics_file,
+                        scoped=scoped,
                     )
 
         _finish_apply(run_async(go()))
