@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,20 +85,16 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         )
 
 
-_SCOPES = ("org", "file")
+class Scope(StrEnum):
+    """`--scope`: the file's project across the org, or only the file's targets."""
+
+    ORG = "org"
+    FILE = "file"
 
 
-def _scoped(scope: str) -> bool:
-    """``--scope file``: only the targets the file names, no deletes."""
-    if scope not in _SCOPES:
-        msg = "use org (the default: the file's project in the whole org) or file"
-        raise typer.BadParameter(msg, param_hint="--scope")
-    return scope == "file"
-
-
-def _scope_option() -> str:
+def _scope_option() -> Scope:
     return typer.Option(  # type: ignore[no-any-return]
-        "org",
+        Scope.ORG,
         "--scope",
         help="file: only the targets the file names (no deletes); apply a scoped "
         "plan with --scope file too.",
@@ -122,13 +119,13 @@ def register(app: typer.Typer) -> None:
         detailed_exitcode: bool = typer.Option(
             False, "--detailed-exitcode", help="Exit 4 when changes are pending."
         ),
-        scope: str = _scope_option(),
+        scope: Scope = _scope_option(),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
         from gcsched.api import load
 
         g = globals_of(ctx)
-        scoped = _scoped(scope)
+        scoped = scope == Scope.FILE
         schedule_file = load(file)
 
         async def go() -> Plan:
@@ -167,13 +164,13 @@ def register(app: typer.Typer) -> None:
         metrics_file: Path | None = typer.Option(
             None, "--metrics-file", help="Write run metrics here (Prometheus text)."
         ),
-        scope: str = _scope_option(),
+        scope: Scope = _scope_option(),
     ) -> None:
         """Plan, check safety, confirm, and apply; resumes an interrupted run."""
         from gcsched.api import load
 
         g = globals_of(ctx)
-        scoped = _scoped(scope)
+        scoped = scope == Scope.FILE
         schedule_file = load(file)
 
         def confirm(plan: Plan) -> bool:

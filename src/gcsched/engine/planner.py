@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gcsched.domain import CheckResult, check, render_body
+from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.live import (
@@ -168,6 +168,11 @@ def _check_duplicates(resolved: Sequence[Resolved]) -> None:
             f"({item.target_name}, {item.target_id}); keep one entry"
         ),
     )
+
+
+def _nameless(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The comparable form of a body without its `name`."""
+    return {k: v for k, v in canonical_body(body).items() if k != "name"}
 
 
 def _ownership_warnings(
@@ -353,11 +358,15 @@ async def build_plan(
     ]
     # `diff` asks about bodies: those of the schedules the file's project owns.
     ours_bodies = {id(existing_by_key[key]) for key in ours}
+    # An org that does not keep `name` (a GUESS, genesys-api.md) would otherwise
+    # show every schedule as changed on every plan: compare without it there.
+    names_kept = all("name" in body for body in existing_by_key.values())
     delta = diff(
         desired,
         existing,
         manage=policy.manage,
         pacing=pacing,
+        canonical=canonical_body if names_kept else _nameless,
         is_owned=lambda body: id(body) in ours_bodies,
     )
     warnings = plan_warnings(
