@@ -102,7 +102,8 @@ def test_adopted_records_and_forgetting(tmp_path: Path) -> None:
         journal.record_ownership([record])
         journal.record_ownership([record])  # idempotent: one row per target
         (stored,) = journal.ownership("org-1")
-        assert stored.project == "team-b" and stored.recorded_at is not None
+        assert stored.project == "team-b"
+        assert stored.recorded_at is not None
         assert journal.ownership("org-2") == []
         assert journal.forget_ownership("org-1", "default", "campaigns", "c1")
         assert not journal.forget_ownership("org-1", "default", "campaigns", "c1")
