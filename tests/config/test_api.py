@@ -107,6 +107,7 @@ def test_json_schema_describes_the_file() -> None:
     assert schema["required"] == ["version"]
     assert set(schema["properties"]) == {
         "version",
+        "project",
         "org",
         "policy",
         "calendars",
@@ -179,3 +180,25 @@ def test_allow_overlap_pairs() -> None:
     assert same.value.reasons == (
         "f.yaml:3:19: policy.allow_overlap[0]: a pair needs two different schedules",
     )
+
+
+def test_project_defaults_to_default_and_takes_a_slug() -> None:
+    base = "version: 1\nschedules: []\n"
+    assert loads(base).project == "default"
+    assert loads("project: uk-retention\n" + base).project == "uk-retention"
+    for bad in ("UK", "-x", "x-", "a_b", "x" * 21, "a b"):
+        with pytest.raises(ConfigError) as caught:
+            loads(f"project: '{bad}'\n" + base)
+        assert [p.code for p in caught.value.problems] == ["bad_project"], bad
+
+
+def test_a_project_marker_must_still_fit_64_characters() -> None:
+    entry = (
+        "schedules:\n  - campaign: C\n    name: {name}\n    time_zone: UTC\n"
+        "    windows: [{{days: [mon], start: '09:00', end: '10:00'}}]\n"
+    )
+    fits = "n" * (64 - len("gcsched:team-a: "))
+    assert loads("version: 1\nproject: team-a\n" + entry.format(name=fits))
+    with pytest.raises(ConfigError) as caught:
+        loads("version: 1\nproject: team-a\n" + entry.format(name=fits + "n"))
+    assert [p.code for p in caught.value.problems] == ["bad_name"]

@@ -103,9 +103,9 @@ def test_message_header_counts_problems() -> None:
         loads("version: 1\nfoo: 1\nbar: 2\n", "f.yaml")
     assert str(caught.value).splitlines() == [
         "2 problems in the schedule file:",
-        "f.yaml:2:1: foo: unknown key 'foo'; known keys: version, org, policy, "
-        "calendars, schedules, webhooks",
-        "f.yaml:3:1: bar: unknown key 'bar'; known keys: version, org, policy, "
-        "calendars, schedules, webhooks",
+        "f.yaml:2:1: foo: unknown key 'foo'; known keys: version, project, org, "
+        "policy, calendars, schedules, webhooks",
+        "f.yaml:3:1: bar: unknown key 'bar'; known keys: version, project, org, "
+        "policy, calendars, schedules, webhooks",
     ]
     assert caught.value.exit_code == 2

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from gcsched.engine import (
     build_plan,
     read_org,
 )
+from gcsched.engine.adopt import Adoption, adoptions
 from gcsched.engine.live import LiveCalendar, live_calendar
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import InputError
@@ -89,17 +90,83 @@ class Connection:
 
     # ------------------------------------------------------------------ plan
     async def plan(
-        self, file: ScheduleFile | str | os.PathLike[str], *, today: date | None = None
+        self,
+        file: ScheduleFile | str | os.PathLike[str],
+        *,
+        today: date | None = None,
+        scoped: bool = False,
     ) -> PlannedRun:
         """Compute what applying `file` would change; changes nothing.
+
+        Args:
+            file: the schedule file or its path.
+            today: the date open-ended schedules start from (default: today, UTC).
+            scoped: only the targets the file names (``--scope file``): no
+                deletes; apply the plan with ``scoped=True`` too.
 
         Returns:
             The plan (with conflicts and warnings) and what it was computed from.
         """
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
-        return await build_plan(
-            self.client, schedule_file, today=today or self._today()
-        )
+        with self._ownership() as records:
+            return await build_plan(
+                self.client,
+                schedule_file,
+                today=today or self._today(),
+                scoped=scoped,
+                ownership=records,
+            )
+
+    @contextlib.contextmanager
+    def _ownership(self) -> Iterator[Journal | None]:
+        """The journal's ownership records for a plan, if the journal exists.
+
+        A plan only reads: no state dir or journal is created for it.
+        """
+        if not self.state.journal.exists():
+            yield None
+            return
+        with Journal.open(self.state.journal, lock=self.state.lock) as journal:
+            yield journal
+
+    async def adopt(
+        self,
+        file: ScheduleFile | str | os.PathLike[str],
+        targets: Sequence[str],
+        *,
+        confirm: Callable[[Sequence[Adoption]], bool] | None = None,
+    ) -> tuple[Adoption, ...]:
+        """Record the schedules of `targets` as owned by the file's project.
+
+        Args:
+            file: the schedule file (its `project:` adopts them).
+            targets: campaigns, sequences or messaging campaigns, by id or name.
+            confirm: shown the schedules first; False adopts nothing.
+
+        Returns:
+            The schedules adopted (empty when declined).
+
+        Raises:
+            InputError: a target names no scheduled object, or several.
+            RefusedError: the writer lock is held.
+        """
+        schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+        snapshot = await read_org(self.client)
+        self.state.make()
+        with (
+            Journal.open(self.state.journal, lock=self.state.lock) as journal,
+            journal.lock.holding(f"adopt {schedule_file.path}"),
+        ):
+            found = adoptions(
+                snapshot,
+                targets,
+                project=schedule_file.project,
+                records=journal.ownership(snapshot.org_id),
+            )
+            if confirm is not None and not confirm(found):
+                return ()
+            journal.record_ownership([a.record for a in found])
+        return tuple(found)
 
     # ------------------------------------------------------------------ apply
     async def apply(
@@ -129,8 +196,8 @@ class Connection:
             progress: receives progress while the run goes.
             metrics_file: write the run's metrics there (Prometheus text).
             today: the date open-ended schedules start from (default: today, UTC).
-            scoped: only the file's own targets are considered (for `provision`):
-                owned schedules not in the file are not deleted.
+            scoped: only the file's own targets are considered (`provision`,
+                ``--scope file``): schedules not in the file are not deleted.
 
         Raises:
             InputError: a webhook secret variable is missing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,22 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         )
 
 
+class Scope(StrEnum):
+    """`--scope`: the file's project across the org, or only the file's targets."""
+
+    ORG = "org"
+    FILE = "file"
+
+
+def _scope_option() -> Scope:
+    return typer.Option(  # type: ignore[no-any-return]
+        Scope.ORG,
+        "--scope",
+        help="file: only the targets the file names (no deletes); apply a scoped "
+        "plan with --scope file too.",
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to `app`."""
 
@@ -102,16 +119,18 @@ def register(app: typer.Typer) -> None:
         detailed_exitcode: bool = typer.Option(
             False, "--detailed-exitcode", help="Exit 4 when changes are pending."
         ),
+        scope: Scope = _scope_option(),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
         from gcsched.api import load
 
         g = globals_of(ctx)
+        scoped = scope == Scope.FILE
         schedule_file = load(file)
 
         async def go() -> Plan:
             async with open_connection(g, file_region=schedule_file.region) as conn:
-                return (await conn.plan(schedule_file)).plan
+                return (await conn.plan(schedule_file, scoped=scoped)).plan
 
         result = run_async(go())
         _show_plan(result, as_json=as_json, markdown=markdown)
@@ -151,11 +170,13 @@ def register(app: typer.Typer) -> None:
         metrics_file: Path | None = typer.Option(
             None, "--metrics-file", help="Write run metrics here (Prometheus text)."
         ),
+        scope: Scope = _scope_option(),
     ) -> None:
         """Plan, check safety, confirm, and apply; resumes an interrupted run."""
         from gcsched.api import load
 
         g = globals_of(ctx)
+        scoped = scope == Scope.FILE
         schedule_file = load(file)
 
         def confirm(plan: Plan) -> bool:
@@ -173,6 +194,7 @@ def register(app: typer.Typer) -> None:
                         concurrency=concurrency,
                         progress=progress,
                         metrics_file=metrics_file,
+                        scoped=scoped,
                     )
 
         _finish_apply(run_async(go()))

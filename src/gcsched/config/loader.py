@@ -253,6 +253,8 @@ def _schedule_file(
         schedules.append((where, schedule))
     webhooks = build.build_webhooks(raw.get("webhooks"), problems)
     rules.check_file_rules(schedules, policy, policy_model, problems)
+    if head is not None:
+        rules.check_marker_length(schedules, head.project, problems)
     if problems or head is None:
         return None
     return ScheduleFile(
@@ -264,6 +266,7 @@ def _schedule_file(
         calendars=tuple(calendars.items()),
         webhooks=webhooks,
         version=head.version,
+        project=head.project,
     )
 
 

@@ -33,6 +33,7 @@ from gcsched.config.values import (
     MAX_COUNT,
     MAX_EVERY,
     NAME_PATTERN,
+    PROJECT_PATTERN,
     SCHEMA_DATE_PATTERN,
     TIME_PATTERN,
     parse_alteration,
@@ -42,11 +43,13 @@ from gcsched.config.values import (
     parse_duration,
     parse_local_datetime,
     parse_name,
+    parse_project,
     parse_secret_env,
     parse_target_ref,
     parse_time,
     parse_zone,
 )
+from gcsched.domain.genesys import DEFAULT_PROJECT
 from gcsched.domain.model import (
     MAX_CHANGE_FRACTION,
     MIN_EXISTING,
@@ -131,6 +134,17 @@ Name = Annotated[
     str,
     BeforeValidator(parse_name),
     WithJsonSchema(_text(NAME_PATTERN, "at most 55 characters")),
+]
+Project = Annotated[
+    str,
+    BeforeValidator(parse_project),
+    WithJsonSchema(
+        _text(
+            PROJECT_PATTERN,
+            "the project the file belongs to: 1-20 lowercase letters, digits "
+            "and hyphens",
+        )
+    ),
 ]
 SecretEnv = Annotated[
     str,
@@ -282,6 +296,11 @@ class FileModel(_Model):
     model_config = ConfigDict(title="gcsched schedule file")
 
     version: Literal[1]
+    project: Project = Field(
+        DEFAULT_PROJECT,
+        description="the project the file belongs to: it deletes only schedules "
+        "its project owns",
+    )
     org: OrgModel | None = None
     policy: PolicyModel | None = None
     calendars: dict[str, list[CalendarItem] | None] | None = None

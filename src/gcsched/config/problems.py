@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "bad_time": "not a time of day",
     "bad_day": "not a day name or range",
     "bad_name": "an empty, too long or unprintable name",
+    "bad_project": "a `project` that is not a slug (lowercase letters, digits, -)",
     CODE_INVALID: "any other value the reader refuses",
     # rules between values
     "bad_range": "until before from, or until and count together",

@@ -23,11 +23,13 @@ from gcsched.config.problems import Problems
 from gcsched.config.values import DAILY
 from gcsched.config.yaml_source import Path
 from gcsched.config.zones import legacy_zone_hint
-from gcsched.domain.model import Policy, Schedule, TargetKind
+from gcsched.domain.genesys import marker
+from gcsched.domain.model import DEFAULT_PROJECT, Policy, Schedule, TargetKind
 
 __all__ = [
     "TARGET_KEYS",
     "check_file_rules",
+    "check_marker_length",
     "check_pacing",
     "check_range",
     "check_schedule",
@@ -231,6 +233,33 @@ def target_kind(entry: Any, problems: Problems, where: Path) -> TargetKind | Non
             code="target",
         )
     return None
+
+
+#: The longest schedule name Genesys takes.
+GENESYS_NAME_MAX = 64
+
+
+def check_marker_length(
+    schedules: list[tuple[Path, Schedule]], project: str, problems: Problems
+) -> None:
+    """Every name, once marked with a project (`marker`), fits Genesys's 64.
+
+    The default project's marker is the 9-character one `NAME_MAX` allows for.
+    """
+    if project == DEFAULT_PROJECT:
+        return
+    for where, schedule in schedules:
+        label = schedule.name or schedule.target.ref
+        size = len(marker(project, label))
+        if size > GENESYS_NAME_MAX:
+            key = "name" if schedule.name else schedule.target.kind
+            problems.add(
+                (*where, key),
+                f"with project {project!r} the schedule's name would be {size} "
+                f"characters ({marker(project, label)!r}); Genesys allows "
+                f"{GENESYS_NAME_MAX}, so give a shorter `name` or project",
+                code="bad_name",
+            )
 
 
 def check_file_rules(

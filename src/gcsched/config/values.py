@@ -19,6 +19,7 @@ from zoneinfo import available_timezones
 from pydantic_core import PydanticCustomError
 
 from gcsched.config.zones import NOT_ZONES, legacy_zone_hint, meant_zone
+from gcsched.domain.genesys import PROJECT_PATTERN
 from gcsched.domain.model import DayRange, TimedRange, TimeOfDay, Weekday
 from gcsched.telemetry.printable import unsafe_characters
 
@@ -37,6 +38,7 @@ __all__ = [
     "MAX_EVERY",
     "NAME_MAX",
     "NAME_PATTERN",
+    "PROJECT_PATTERN",
     "SCHEMA_DATE_PATTERN",
     "TIME_PATTERN",
     "day_set",
@@ -49,6 +51,7 @@ __all__ = [
     "parse_duration",
     "parse_local_datetime",
     "parse_name",
+    "parse_project",
     "parse_secret_env",
     "parse_target_ref",
     "parse_time",
@@ -350,6 +353,20 @@ def parse_name(value: Any) -> str:
             code="bad_name",
         )
     return name
+
+
+def parse_project(value: Any) -> str:
+    """A project slug (`PROJECT_PATTERN`): it is written into every name marker."""
+    if not isinstance(value, str):
+        fail(f"expected a project slug, found {describe(value)}", code="bad_project")
+    if re.fullmatch(PROJECT_PATTERN, value) is None:
+        fail(
+            f"{value!r} is not a project slug: use 1 to 20 lowercase letters, "
+            "digits and hyphens, starting and ending with a letter or digit "
+            "(e.g. uk-retention)",
+            code="bad_project",
+        )
+    return value
 
 
 def parse_secret_env(value: Any) -> str:

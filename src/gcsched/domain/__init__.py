@@ -10,11 +10,20 @@ from __future__ import annotations
 from gcsched.domain.conflicts import CheckResult, Conflict, check, rank_score
 from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
 from gcsched.domain.fixed import FixedSet, LiveSchedule, fixed_participants
-from gcsched.domain.genesys import OWNER_PREFIX, owned, render_body
+from gcsched.domain.genesys import (
+    DEFAULT_PROJECT,
+    OWNER_PREFIX,
+    marker,
+    marker_label,
+    marker_project,
+    owned,
+    render_body,
+)
 from gcsched.domain.genesys_parse import canonical_body, parse_body
 from gcsched.domain.intervals import find_overlaps, merge, subtract, subtract_all
 
 __all__ = [
+    "DEFAULT_PROJECT",
     "OWNER_PREFIX",
     "CheckResult",
     "Conflict",
@@ -28,6 +37,9 @@ __all__ = [
     "expansion_range",
     "find_overlaps",
     "fixed_participants",
+    "marker",
+    "marker_label",
+    "marker_project",
     "merge",
     "owned",
     "parse_body",

@@ -12,6 +12,7 @@ occurrence, ``YYYY-MM-DDTHH:MM:SS``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,34 +21,90 @@ from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
 from gcsched.domain.dst import local_to_utc, zone
 from gcsched.domain.effective import effective
 from gcsched.domain.expansion import expand, expansion_range
-from gcsched.domain.model import Alteration, DayRange, Schedule, Window
+from gcsched.domain.model import (
+    DEFAULT_PROJECT,
+    Alteration,
+    DayRange,
+    Schedule,
+    Window,
+)
 
 __all__ = [
+    "DEFAULT_PROJECT",
     "INTERVAL_FORMAT",
     "LOCAL_FORMAT",
     "OWNER_PREFIX",
+    "PROJECT_PATTERN",
+    "marker",
+    "marker_label",
+    "marker_project",
     "owned",
     "render_body",
 ]
 
 OWNER_PREFIX = "gcsched:"
+#: A project slug: lowercase letters, digits and inner hyphens, 1 to 20 characters.
+PROJECT_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$"
+_MARKED = re.compile(r"([a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?): ")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 #: GUESS: interval strings are local wall time in `timeZone`, milliseconds, no `Z`.
 INTERVAL_FORMAT = "%Y-%m-%dT%H:%M:%S.000"
 _DAY = timedelta(days=1)
 
 
-def owned(body: Mapping[str, Any]) -> bool:
-    """True when gcsched wrote this schedule (its name starts with the marker).
+def marker(project: str, label: str) -> str:
+    """The `name` gcsched writes: ``gcsched:`` + project + label.
+
+    The default project keeps the form written before projects existed
+    (``gcsched: <label>``), so upgrading changes no body; any other project is
+    ``gcsched:<project>: <label>``.
+    """
+    if project == DEFAULT_PROJECT:
+        return f"{OWNER_PREFIX} {label}"
+    return f"{OWNER_PREFIX}{project}: {label}"
+
+
+def _split(name: object) -> tuple[str, str] | None:
+    """(project, label) of a marked name, None when `name` carries no marker."""
+    if not isinstance(name, str) or not name.startswith(OWNER_PREFIX):
+        return None
+    rest = name[len(OWNER_PREFIX) :]
+    found = _MARKED.match(rest)
+    if found is None:  # the old form "gcsched: label" (or "gcsched:label")
+        return DEFAULT_PROJECT, rest.strip()
+    return found.group(1), rest[found.end() :].strip()
+
+
+def marker_project(name: object) -> str | None:
+    """The project a schedule name's marker names (None: no marker).
+
+    Markers written before projects existed count as `DEFAULT_PROJECT`.
+    """
+    split = _split(name)
+    return None if split is None else split[0]
+
+
+def marker_label(name: str) -> str:
+    """The label of a name: without the marker (and its project) when it has one."""
+    split = _split(name)
+    return name if split is None else split[1]
+
+
+def owned(body: Mapping[str, Any], project: str | None = None) -> bool:
+    """True when the body's name marker says gcsched wrote it (for `project`).
+
+    Only the marker: the engine's ownership decision also weighs the state
+    store's ownership records (`gcsched.engine.ownership`).
 
     Args:
         body: a Genesys schedule body.
+        project: the project the marker must name; None accepts any project.
 
     Returns:
-        Whether `name` starts with `OWNER_PREFIX`.
+        Whether `name` carries the marker (of `project`, when given).
     """
-    name = body.get("name")
-    return isinstance(name, str) and name.startswith(OWNER_PREFIX)
+    found = marker_project(body.get("name"))
+    return found is not None and (project is None or found == project)
 
 
 def _interval(start: datetime, end: datetime) -> dict[str, str]:
@@ -146,6 +203,7 @@ def render_body(
     anchors: Mapping[int, date] | None = None,
     intervals_override: Sequence[tuple[datetime, datetime]] | None = None,
     horizon_days: int = 90,
+    project: str = DEFAULT_PROJECT,
 ) -> dict[str, Any]:
     """The Genesys schedule body of a schedule (no reference field, id or version).
 
@@ -157,12 +215,13 @@ def render_body(
         intervals_override: UTC ranges to send as explicit intervals instead (a
             trimmed loser); no recurrences then.
         horizon_days: how far `render: intervals` expands an open-ended schedule.
+        project: the file's project, named in the `name` marker (`marker`).
 
     Returns:
         ``{"name", "timeZone", "intervals", "recurrences"}`` as plain dicts.
     """
     body: dict[str, Any] = {
-        "name": f"{OWNER_PREFIX} {schedule.name or schedule.target.ref}",
+        "name": marker(project, schedule.name or schedule.target.ref),
         "timeZone": schedule.time_zone,
     }
     tz = zone(schedule.time_zone)

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
-from gcsched.domain.genesys import LOCAL_FORMAT, OWNER_PREFIX
+from gcsched.domain.genesys import LOCAL_FORMAT, marker_label
 from gcsched.domain.model import (
     Alteration,
     DayRange,
@@ -210,8 +210,7 @@ def parse_body(body: Mapping[str, Any], *, target: Target) -> Schedule:
     name = body.get("name")
     label: str | None = None
     if isinstance(name, str):
-        label = name[len(OWNER_PREFIX) :] if name.startswith(OWNER_PREFIX) else name
-        label = label.strip() or None
+        label = marker_label(name).strip() or None
         if label == target.ref:
             label = None
     try:

@@ -40,6 +40,8 @@ __all__ = [
 RenderMode = Literal["recurrences", "intervals"]
 AudienceConflictMode = Literal["reject", "trim", "warn"]
 Manage = Literal["owned", "all"]
+#: The project of a file without `project:` (and of pre-project name markers).
+DEFAULT_PROJECT = "default"
 
 MAX_CHANGE_FRACTION = 0.3
 """Largest share of existing schedules one plan may update (or delete) unforced."""
@@ -253,3 +255,5 @@ class ScheduleFile:
     calendars: tuple[tuple[str, tuple[DayRange, ...]], ...] = ()
     webhooks: tuple[WebhookEndpoint, ...] = ()
     version: int = 1
+    project: str = DEFAULT_PROJECT
+    """The file's `project:`: whose schedules the file creates, updates, deletes."""

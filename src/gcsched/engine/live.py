@@ -2,17 +2,18 @@
 
 Conflicts are checked against the live schedules a plan leaves in place too:
 every existing schedule whose target is not in the file and that the plan will
-not delete (one gcsched does not own; in `scoped` mode, any schedule of another
-target). Each is parsed back into a `Schedule`, given its live audience and
-passed to the domain's `check` as a fixed participant: it never loses time, a
-conflict with it is rejected, trimmed from the file's side or reported as the
-policy says, and nothing is ever planned for it. Its label is its target's name
-(the id where two such targets share a name), suffixed " (in org)" where that
-would collide with a label of the file. Only those that share a contact list
-with a file schedule are considered; a body that cannot be parsed is skipped
-with a plan warning. No request is added: bodies and audiences come from the
-org snapshot, and sizes are fetched only for conflicts between file schedules
-(a conflict with a fixed schedule is decided without them).
+not delete (one the file's project does not own, `gcsched.engine.ownership`;
+in `scoped` mode, any schedule of another target). Each is parsed back into a
+`Schedule`, given its live audience and passed to the domain's `check` as a
+fixed participant: it never loses time, a conflict with it is rejected, trimmed
+from the file's side or reported as the policy says, and nothing is ever
+planned for it. Its label is its target's name (the id where two such targets
+share a name), suffixed " (in org)" where that would collide with a label of
+the file. Only those that share a contact list with a file schedule are
+considered; a body that cannot be parsed is skipped with a plan warning. No
+request is added: bodies and audiences come from the org snapshot, and sizes
+are fetched only for conflicts between file schedules (a conflict with a fixed
+schedule is decided without them).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gcsched.domain import FixedSet, LiveSchedule, fixed_participants, owned
-from gcsched.domain.model import Schedule
+from gcsched.domain import FixedSet, LiveSchedule, fixed_participants
+from gcsched.domain.model import DEFAULT_PROJECT, Schedule
+from gcsched.engine.ownership import OwnerMap, owners
 from gcsched.engine.ports import Json, Org
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
@@ -88,14 +90,22 @@ def _live_audience(
 
 
 def fixed_schedules(
-    snap: OrgSnapshot, resolved: Sequence[Resolved], *, scoped: bool
+    snap: OrgSnapshot,
+    resolved: Sequence[Resolved],
+    *,
+    scoped: bool,
+    owner_map: OwnerMap | None = None,
+    project: str = DEFAULT_PROJECT,
 ) -> FixedSet:
     """The live schedules this plan leaves in place, as fixed conflict participants.
 
     Args:
         snap: the org as read.
         resolved: the file's schedules matched to their targets.
-        scoped: owned schedules of other targets are kept (`provision`).
+        scoped: owned schedules of other targets are kept (`provision`,
+            ``--scope file``).
+        owner_map: who owns each schedule (default: by name marker alone).
+        project: the file's project; only its schedules are deleted.
 
     Returns:
         Those that share a contact list with a file schedule (module docstring).
@@ -107,11 +117,13 @@ def fixed_schedules(
         (family, str(e.get("id"))): e for family, pool in pools.items() for e in pool
     }
     live: list[LiveSchedule] = []
-    for (family, target_id), body in sorted(existing_schedules(snap).items()):
+    existing = existing_schedules(snap)
+    owner_map = owner_map or owners(existing, ())
+    for (family, target_id), body in sorted(existing.items()):
         entity = entities.get((family, target_id))
         if entity is None or (family, target_id) in wanted:
             continue
-        if owned(body) and not scoped:
+        if owner_map.owns((family, target_id), project) and not scoped:
             continue  # deleted by this plan
         audience = _live_audience(family, entity, snap)
         if audience & file_lists:

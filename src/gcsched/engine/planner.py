@@ -1,7 +1,9 @@
 """Build a plan: read the org, resolve names, check conflicts, render, diff.
 
 Conflicts are also checked against the live schedules the plan leaves in place
-(see `gcsched.engine.live`).
+(see `gcsched.engine.live`). Ownership is per project (`gcsched.engine.ownership`):
+the file creates, updates and deletes only schedules its project owns, by the
+state store's ownership records or else the name marker.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from gcsched.domain import CheckResult, check, owned, render_body
+from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.live import (
@@ -22,6 +24,7 @@ from gcsched.engine.live import (
     list_names,
     target_names,
 )
+from gcsched.engine.ownership import OwnerMap, owners
 from gcsched.engine.ports import Org
 from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
@@ -29,7 +32,16 @@ from gcsched.engine.steps import campaign_value
 from gcsched.engine.warnings import emptied_warning, plan_warnings
 from gcsched.errors import InputError
 from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
-from gcsched.plan import Desired, Existing, PacingDesired, Plan, diff, index_targets
+from gcsched.journal import DEFAULT_ENVIRONMENT, OwnershipRecords
+from gcsched.plan import (
+    Change,
+    Desired,
+    Existing,
+    PacingDesired,
+    Plan,
+    diff,
+    index_targets,
+)
 
 __all__ = [
     "PlannedRun",
@@ -60,9 +72,9 @@ class PlannedRun:
     """The schedule file the plan was made from."""
 
 
-def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
+def _anchors(existing: Mapping[str, Any] | None, ours: bool) -> dict[int, date]:
     """Start dates of an owned schedule's recurrences, so bodies stay stable."""
-    if not existing or not owned(existing):
+    if not existing or not ours:
         return {}
     out: dict[int, date] = {}
     for index, rec in enumerate(existing.get("recurrences") or []):
@@ -74,7 +86,7 @@ def _anchors(existing: Mapping[str, Any] | None) -> dict[int, date]:
     return out
 
 
-def _start_day(existing: Mapping[str, Any] | None, today: date) -> date:
+def _start_day(existing: Mapping[str, Any] | None, ours: bool, today: date) -> date:
     """Where windows without `from` start: the start the org already holds.
 
     The earliest local date among an owned schedule's recurrence starts and
@@ -83,7 +95,7 @@ def _start_day(existing: Mapping[str, Any] | None, today: date) -> date:
     to `check` and to the rendering of explicit intervals, so that the same file
     and the same org give the same plan on any day.
     """
-    if not existing or not owned(existing):
+    if not existing or not ours:
         return today
     days = [today]
     for item in (
@@ -159,6 +171,63 @@ def _check_duplicates(resolved: Sequence[Resolved]) -> None:
     )
 
 
+def _nameless(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The comparable form of a body without its `name`."""
+    return {k: v for k, v in canonical_body(body).items() if k != "name"}
+
+
+def _ownership_warnings(
+    owner_map: OwnerMap,
+    project: str,
+    changes: Sequence[Change],
+    names: Mapping[str, str],
+    listed: set[tuple[Family, str]],
+) -> list[str]:
+    """Other projects' schedules left alone, edits outside gcsched, recreations."""
+    out: list[str] = []
+    others = sorted(
+        {
+            o.project
+            for o in owner_map.by_key.values()
+            if o.project is not None and o.project != project
+        }
+    )
+    count = sum(
+        1
+        for o in owner_map.by_key.values()
+        if o.project is not None and o.project != project
+    )
+    if count:
+        out.append(
+            f"the org holds {count} schedule(s) of other gcsched projects "
+            f"({', '.join(others)}); this file (project {project}) never changes "
+            "or deletes them"
+        )
+    changed = {(c.family, c.target_id) for c in changes if c.family is not None}
+    for (family, target_id), owner in sorted(owner_map.by_key.items()):
+        record = owner.record
+        name = names.get(target_id, target_id)
+        if (
+            owner.edited
+            and record is not None
+            and owner.project == project
+            and (family, target_id) in changed
+        ):
+            out.append(
+                f"{name}: its schedule was edited outside gcsched since run "
+                f"{record.run_id or '(adopted)'} wrote version {record.version}; "
+                "the plan puts it back to the file"
+            )
+        elif owner.recreated and record is not None and (family, target_id) in listed:
+            out.append(
+                f"{name}: its schedule was deleted and recreated outside gcsched "
+                f"since run {record.run_id or '(adopted)'} wrote version "
+                f"{record.version}; gcsched no longer owns it (`gcsched adopt` "
+                "takes it back)"
+            )
+    return out
+
+
 async def build_plan(
     org: Org,
     file: ScheduleFile,
@@ -166,6 +235,7 @@ async def build_plan(
     today: date,
     snapshot: OrgSnapshot | None = None,
     scoped: bool = False,
+    ownership: OwnershipRecords | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -174,8 +244,11 @@ async def build_plan(
         file: the validated schedule file.
         today: the local date that open-ended schedules start from.
         snapshot: an already-read org (else it is read now).
-        scoped: consider only the file's own targets (the one-shot `provision`):
-            owned schedules of other targets are neither compared nor deleted.
+        scoped: consider only the file's own targets (the one-shot `provision`,
+            ``--scope file``): schedules of other targets are neither compared
+            nor deleted.
+        ownership: the state store's ownership records (None: the name
+            markers alone decide).
 
     Returns:
         The plan and what it was computed from.
@@ -187,13 +260,23 @@ async def build_plan(
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
     policy = file.policy
-    kept = fixed_schedules(snap, resolved, scoped=scoped)
+    project = file.project
+    existing_by_key = existing_schedules(snap)
+    records = ownership.ownership(snap.org_id, DEFAULT_ENVIRONMENT) if ownership else ()
+    owner_map = owners(existing_by_key, records)
+    ours = {key for key in existing_by_key if owner_map.owns(key, project)}
+    kept = fixed_schedules(
+        snap, resolved, scoped=scoped, owner_map=owner_map, project=project
+    )
     fixed = kept.labels
     schedules = [*(r.schedule for r in resolved), *kept.schedules]
     audiences = {**{r.label: r.audience for r in resolved}, **kept.audiences}
-    existing_by_key = existing_schedules(snap)
     starts = {
-        r.label: _start_day(existing_by_key.get((r.family, r.target_id)), today)
+        r.label: _start_day(
+            existing_by_key.get((r.family, r.target_id)),
+            (r.family, r.target_id) in ours,
+            today,
+        )
         for r in resolved
         if r.schedule.finite
     }
@@ -234,14 +317,22 @@ async def build_plan(
         body = render_body(
             item.schedule,
             today=starts.get(item.label, today) if explicit else today,
-            anchors=_anchors(current),
+            anchors=_anchors(current, (item.family, item.target_id) in ours),
             intervals_override=result.trimmed.get(item.label),
             horizon_days=policy.horizon_days,
+            project=project,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
         problems = body_problems(body, REFERENCE_FIELD[item.family], item.target_id)
         if problems == [("intervals", EMPTY_SCHEDULE)]:
-            dropped.append(emptied_warning(item, result, current))
+            dropped.append(
+                emptied_warning(
+                    item,
+                    result,
+                    current,
+                    is_owned=(item.family, item.target_id) in ours,
+                )
+            )
             emptied.add((item.family, item.target_id))
         elif problems:
             refused.extend(
@@ -266,7 +357,19 @@ async def build_plan(
         for (family, target_id), body in sorted(existing_by_key.items())
         if not scoped or (family, target_id) in wanted_keys
     ]
-    delta = diff(desired, existing, manage=policy.manage, pacing=pacing)
+    # `diff` asks about bodies: those of the schedules the file's project owns.
+    ours_bodies = {id(existing_by_key[key]) for key in ours}
+    # An org that does not keep `name` (a GUESS, genesys-api.md) would otherwise
+    # show every schedule as changed on every plan: compare without it there.
+    names_kept = all("name" in body for body in existing_by_key.values())
+    delta = diff(
+        desired,
+        existing,
+        manage=policy.manage,
+        pacing=pacing,
+        canonical=canonical_body if names_kept else _nameless,
+        is_owned=lambda body: id(body) in ours_bodies,
+    )
     warnings = plan_warnings(
         resolved=resolved,
         snapshot=snap,
@@ -284,7 +387,19 @@ async def build_plan(
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
         conflicts=result.conflicts,
-        warnings=(*result.warnings, *kept.warnings, *dropped, *warnings),
+        warnings=(
+            *result.warnings,
+            *kept.warnings,
+            *dropped,
+            *warnings,
+            *_ownership_warnings(
+                owner_map,
+                project,
+                delta.changes,
+                names,
+                {(r.family, r.target_id) for r in resolved},
+            ),
+        ),
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
     )

@@ -76,8 +76,11 @@ def stale_reason(step: Step, current: Mapping[str, Any] | None) -> str | None:
     """Why the target as read now must not be written (a conflict), or None.
 
     A delete conflicts when the schedule's version is no longer the one the
-    plan saw, or when it no longer carries gcsched's name marker; one already
-    gone is no conflict (the DELETE's 404 is fine). A pacing step conflicts when
+    plan saw, when it was recreated since (another `dateCreated`), or when it
+    lost gcsched's name marker the plan saw on it (an org that drops schedule
+    names shows no marker at all: ownership then came from the state store's
+    record, and the version decides); one already gone is no conflict (the
+    DELETE's 404 is fine). A pacing step conflicts when
     the campaign no longer has the values the plan saw. Versioned PUTs need no
     such check: the API refuses a stale version.
     """
@@ -85,8 +88,12 @@ def stale_reason(step: Step, current: Mapping[str, Any] | None) -> str | None:
     if change.is_schedule:
         if change.action != Action.DELETE or current is None:
             return None
-        if not owned(current):
+        before = change.before or {}
+        if before.get("name") is not None and not owned(current):
             return "no longer owned by gcsched"
+        created = before.get("dateCreated")
+        if created is not None and current.get("dateCreated") not in (None, created):
+            return "recreated since plan"
         if change.version_seen is not None and _version(current) != change.version_seen:
             return "changed since plan"
         return None

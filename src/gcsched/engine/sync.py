@@ -110,7 +110,9 @@ async def apply_file(
         events=runner.events,
     )
     audit_unaudited(journal, audit, actor=actor)
-    planned = await build_plan(org, file, today=today, scoped=scoped, snapshot=snapshot)
+    planned = await build_plan(
+        org, file, today=today, scoped=scoped, snapshot=snapshot, ownership=journal
+    )
     plan = planned.plan
     plan.raise_if_unsafe(force=force, checksum=checksum, resumed=resumed)
     if not plan.has_changes:

@@ -25,7 +25,11 @@ _STATUS_NOTES = {
 
 
 def emptied_warning(
-    item: Resolved, check: CheckResult, existing: Mapping[str, Any] | None
+    item: Resolved,
+    check: CheckResult,
+    existing: Mapping[str, Any] | None,
+    *,
+    is_owned: bool | None = None,
 ) -> str:
     """Why a schedule has nothing left to send, and what the plan does instead.
 
@@ -48,7 +52,7 @@ def emptied_warning(
         why = "it has no occurrence left to send (DST gap or empty range)"
     if existing is None:
         then = "no schedule is created for it"
-    elif owned(existing):
+    elif owned(existing) if is_owned is None else is_owned:
         then = "its schedule in the org is deleted"
     else:
         then = "its schedule in the org, which gcsched does not own, is left alone"

@@ -10,8 +10,10 @@ writer lock is the `StateLock` file next to it.
 from __future__ import annotations
 
 from gcsched.journal.lock import StateLock, unlock
+from gcsched.journal.ownership import DEFAULT_ENVIRONMENT, OwnershipRecord
 from gcsched.journal.protocol import (
     OutboxRecords,
+    OwnershipRecords,
     PruneResult,
     RunRecords,
     StateStore,
@@ -30,11 +32,14 @@ from gcsched.journal.records import (
 from gcsched.journal.store import Journal, new_run_id
 
 __all__ = [
+    "DEFAULT_ENVIRONMENT",
     "Journal",
     "LockInfo",
     "OutboxEvent",
     "OutboxRecords",
     "OutboxRow",
+    "OwnershipRecord",
+    "OwnershipRecords",
     "PruneResult",
     "Run",
     "RunRecords",

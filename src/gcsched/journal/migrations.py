@@ -93,6 +93,25 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             recorded_at TEXT NOT NULL
         )""",
     ),
+    # 2: PLACEHOLDER for the doctor's facts (another branch adds them as migration
+    # 2; the merge replaces this empty tuple with that migration).
+    (),
+    # 3: ownership records, one per schedule gcsched wrote (journal/ownership.py).
+    # No foreign key to runs: a record outlives the pruning of the run that wrote it.
+    (
+        """CREATE TABLE ownership (
+            org_id TEXT NOT NULL,
+            environment TEXT NOT NULL,
+            family TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            project TEXT NOT NULL,
+            version INTEGER,
+            date_created TEXT,
+            run_id TEXT,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, environment, family, target_id)
+        )""",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

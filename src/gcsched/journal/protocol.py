@@ -1,11 +1,12 @@
 """The state-store protocol: what the engine and the webhooks need of a journal.
 
 `StateStore` is the whole contract, made of one protocol per kind of record:
-`RunRecords`, `StepRecords`, `OutboxRecords` and the single-writer `WriterLock`.
+`RunRecords`, `StepRecords`, `OutboxRecords`, `OwnershipRecords` and the
+single-writer `WriterLock`.
 The SQLite `gcsched.journal.Journal` implements it; a second backend
 (PostgreSQL: rows instead of a file, an advisory lock per org) implements the
-same methods and the engine does not change. Ownership records and doctor facts
-join `StateStore` as protocols of their own when they are added.
+same methods and the engine does not change. Doctor facts join `StateStore` as
+a protocol of its own when they are added.
 
 Every method raises `gcsched.errors.JournalError` when the store cannot be used
 or a transition is illegal (a final step status, a run that is not open, an
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from gcsched.genesys import ChangeSpec
+from gcsched.journal.ownership import DEFAULT_ENVIRONMENT, OwnershipRecord
 from gcsched.journal.records import (
     LockInfo,
     OutboxEvent,
@@ -30,6 +32,7 @@ from gcsched.journal.records import (
 
 __all__ = [
     "OutboxRecords",
+    "OwnershipRecords",
     "PruneResult",
     "RunRecords",
     "StateStore",
@@ -127,7 +130,11 @@ class StepRecords(Protocol):
         version_new: int | None,
         events: Sequence[OutboxEvent] = (),
     ) -> None:
-        """Record that the API confirmed the step, with its events at once."""
+        """Record that the API confirmed the step, with its events at once.
+
+        A schedule step's ownership record is written (a delete's removed) in
+        the same transaction (`OwnershipRecords`).
+        """
         ...
 
     def mark_failed(
@@ -217,6 +224,30 @@ class OutboxRecords(Protocol):
         ...
 
 
+class OwnershipRecords(Protocol):
+    """One record per schedule gcsched wrote: its project, version, dateCreated.
+
+    `StepRecords.mark_confirmed` keeps them for the steps it confirms; the
+    methods here read them (the plan) and add adopted ones (`gcsched adopt`).
+    """
+
+    def ownership(
+        self, org_id: str, environment: str = DEFAULT_ENVIRONMENT
+    ) -> list[OwnershipRecord]:
+        """Every record of `org_id` in `environment`."""
+        ...
+
+    def record_ownership(self, records: Sequence[OwnershipRecord]) -> None:
+        """Write (or replace) `records` at once."""
+        ...
+
+    def forget_ownership(
+        self, org_id: str, environment: str, family: str, target_id: str
+    ) -> bool:
+        """Remove one record; False when there was none."""
+        ...
+
+
 class WriterLock(Protocol):
     """At most one writer per state: a file lock, or a PostgreSQL advisory lock."""
 
@@ -242,8 +273,9 @@ class WriterLock(Protocol):
         ...
 
 
-class StateStore(RunRecords, StepRecords, OutboxRecords, Protocol):
-    """Everything gcsched keeps about runs, steps, webhooks and the writer lock."""
+class StateStore(RunRecords, StepRecords, OutboxRecords, OwnershipRecords, Protocol):
+    """Everything gcsched keeps about runs, steps, webhooks, ownership and the
+    writer lock."""
 
     @property
     def lock(self) -> WriterLock:

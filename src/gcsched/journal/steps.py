@@ -14,7 +14,7 @@ redactor (`gcsched.telemetry.redact`) before they are stored.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from gcsched.errors import JournalError
@@ -72,8 +72,12 @@ class StepTable:
         error: str | None = None,
         version_new: int | None = None,
         events: Sequence[OutboxEvent] = (),
+        also: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
     ) -> None:
         """Move `step_id` to status `to`, with its events, in one transaction.
+
+        `also` runs inside that transaction with the step's row as it was
+        (the ownership record of a confirmed step is written so).
 
         Raises:
             JournalError: unknown step or an illegal transition.
@@ -106,6 +110,8 @@ class StepTable:
                 (dump_time(now), row["run_id"]),
             )
             insert_events(conn, events, now)
+            if also is not None:
+                also(conn, row)
 
     def unaudited_steps(self) -> list[Step]:
         """Confirmed steps without a recorded audit hash, in the order confirmed."""

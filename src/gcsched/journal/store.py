@@ -1,7 +1,8 @@
 """The SQLite journal: runs, steps, the outbox and the lock of one state dir.
 
 `Journal` implements the state-store protocol (`gcsched.journal.protocol`) by
-composition: a `RunTable`, a `StepTable` and an `OutboxTable` over one
+composition: a `RunTable`, a `StepTable`, an `OutboxTable` and an
+`OwnershipTable` over one
 `Database` (WAL, ``synchronous=FULL``: a committed transition survives a crash
 of the process and of the machine), and the `StateLock` file next to it. Each
 method hands its work to the store that owns the table.
@@ -20,6 +21,12 @@ from gcsched.genesys import ChangeSpec
 from gcsched.journal.database import Database, utc_now
 from gcsched.journal.lock import StateLock
 from gcsched.journal.outbox import OutboxTable
+from gcsched.journal.ownership import (
+    DEFAULT_ENVIRONMENT,
+    OwnershipRecord,
+    OwnershipTable,
+    record_confirmed_step,
+)
 from gcsched.journal.protocol import PruneResult
 from gcsched.journal.records import OutboxEvent, OutboxRow, Run, Step
 from gcsched.journal.runs import RunTable, new_run_id
@@ -41,6 +48,7 @@ class Journal:
         self._runs = RunTable(db)
         self._steps = StepTable(db)
         self._outbox = OutboxTable(db)
+        self._ownership = OwnershipTable(db)
 
     @classmethod
     def open(
@@ -172,9 +180,21 @@ class Journal:
         version_new: int | None,
         events: Sequence[OutboxEvent] = (),
     ) -> None:
-        """Record that the API confirmed `step_id`, with its outbox events."""
+        """Record that the API confirmed `step_id`, with its outbox events.
+
+        The step's ownership record is written (or, for a delete, removed) in
+        the same transaction, so a crash cannot confirm one without the other.
+        """
+        now = self.db.now()
         self._steps.transition(
-            step_id, "confirmed", result=result, version_new=version_new, events=events
+            step_id,
+            "confirmed",
+            result=result,
+            version_new=version_new,
+            events=events,
+            also=lambda conn, row: record_confirmed_step(
+                conn, row, result=result, version_new=version_new, now=now
+            ),
         )
 
     def mark_failed(
@@ -265,3 +285,20 @@ class Journal:
     def disabled_endpoints(self) -> dict[str, str]:
         """See `OutboxTable.disabled_endpoints`."""
         return self._outbox.disabled_endpoints()
+
+    # ------------------------------------------------------------- ownership
+    def ownership(
+        self, org_id: str, environment: str = DEFAULT_ENVIRONMENT
+    ) -> list[OwnershipRecord]:
+        """See `OwnershipTable.ownership`."""
+        return self._ownership.ownership(org_id, environment)
+
+    def record_ownership(self, records: Sequence[OwnershipRecord]) -> None:
+        """See `OwnershipTable.record_ownership`."""
+        self._ownership.record_ownership(records)
+
+    def forget_ownership(
+        self, org_id: str, environment: str, family: str, target_id: str
+    ) -> bool:
+        """See `OwnershipTable.forget_ownership`."""
+        return self._ownership.forget_ownership(org_id, environment, family, target_id)
