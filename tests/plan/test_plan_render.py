@@ -84,10 +84,10 @@ def test_text_describe_lines_follow_their_change() -> None:
         ("update", "~ update campaigns schedule of Q4 Renewals (c1, version 3)")
     )
     # The first Monday after a Tuesday start moves too: start/end lines come first.
-    assert lines[update + 1][1].startswith("    recurrences[0].")
+    assert lines[update + 1][1].startswith("    Monday window: ")
     assert (
         "update",
-        "    recurrences[0].pattern.daysOfWeek: Monday → Monday–Friday",
+        "    Monday window: days Monday → Monday–Friday",
     ) in lines[update + 1 : update + 4]
 
 
@@ -124,7 +124,7 @@ def test_markdown_structure() -> None:
     assert "### Warnings" in text
     assert "### Not managed by gcsched" in text
     assert f"gcsched apply schedules.yaml --checksum {built.checksum()}" in text
-    assert "recurrences[0].pattern.daysOfWeek: Monday → Monday–Friday" in text
+    assert "Monday window: days Monday → Monday–Friday" in text
     assert "Weekly Monday–Friday 09:00–17:00" in text  # the created windows
 
 
