@@ -123,7 +123,7 @@ def test_markdown_structure() -> None:
     assert "### Conflicts" in text
     assert "### Warnings" in text
     assert "### Not managed by gcsched" in text
-    assert f"gcsched apply schedules.yaml --checksum {built.checksum()}" in text
+    assert f"gcsched apply schedules.yaml --checksum {built.checksum()} --yes" in text
     assert "Monday window: days Monday → Monday–Friday" in text
     assert "Weekly Monday–Friday 09:00–17:00" in text  # the created windows
 

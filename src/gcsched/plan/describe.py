@@ -380,7 +380,9 @@ def _span_or_value(item: Any) -> str:
     return _span(item) if isinstance(item, Mapping) else format_value(item)
 
 
-def _window_lines(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+def _window_lines(
+    name: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[str]:
     """What changed in one window, in the file's words."""
     lines: list[str] = []
     if _days_key(old) != _days_key(new):
