@@ -94,7 +94,10 @@ def test_text_describe_lines_follow_their_change() -> None:
 def test_text_without_changes() -> None:
     """An empty plan says so and still shows the checksum."""
     lines = render_text(plan([], unchanged=3))
-    assert ("summary", "No changes. 3 unchanged.") in lines
+    assert (
+        "summary",
+        "No changes: the org already matches the file (3 unchanged).",
+    ) in lines
     assert lines[-1][1].startswith("checksum ")
 
 

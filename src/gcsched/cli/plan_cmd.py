@@ -62,7 +62,9 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         out.print("Nothing applied.")
         raise typer.Exit(0)
     if outcome.run is None:
-        out.print("[green]Nothing to do:[/] the org already matches the file.")
+        from gcsched.plan import no_changes
+
+        out.print(f"[green]{no_changes(outcome.plan.summary()['unchanged'])}[/]")
         return
     print_run(outcome.run)
     requests = outcome.metrics.get("requests") or {}

@@ -312,9 +312,8 @@ def _window_names(recs: Sequence[Mapping[str, Any]]) -> list[str]:
     keys = [_days_key(rec) for rec in recs]
     names = []
     for rec, key in zip(recs, keys, strict=True):
-        if keys.count(key) > 1:
-            key += f" {_clock(rec.get('start'))}–{_clock(rec.get('end'))}"
-        names.append(f"{key} window")
+        hours = f" {_clock(rec.get('start'))}–{_clock(rec.get('end'))}"
+        names.append(f"{key}{hours if keys.count(key) > 1 else ''} window")
     return names
 
 
@@ -326,12 +325,13 @@ def _pair_windows(
     and added."""
     left, right = list(range(len(old))), list(range(len(new)))
     pairs: list[tuple[int, int]] = []
-    for same in (
-        lambda a, b: old[a] == new[b],
-        lambda a, b: _days_key(old[a]) == _days_key(new[b]),
-    ):
+    keys = (
+        ([dict(rec) for rec in old], [dict(rec) for rec in new]),
+        ([_days_key(rec) for rec in old], [_days_key(rec) for rec in new]),
+    )
+    for olds, news in keys:
         for a in list(left):
-            match = next((b for b in right if same(a, b)), None)
+            match = next((b for b in right if olds[a] == news[b]), None)
             if match is not None:
                 pairs.append((a, match))
                 left.remove(a)

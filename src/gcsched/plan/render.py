@@ -16,7 +16,14 @@ from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
 from gcsched.plan.plan import Plan, iso_utc
 from gcsched.telemetry.printable import printable
 
-__all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
+__all__ = [
+    "STYLES",
+    "escape_html",
+    "escape_markdown",
+    "no_changes",
+    "render_markdown",
+    "render_text",
+]
 
 STYLES: tuple[str, ...] = (
     "header",
@@ -101,6 +108,18 @@ def _conflict_line(group: ConflictGroup) -> str:
     )
 
 
+def no_changes(unchanged: int) -> str:
+    """The one wording of an empty plan (plan, apply, Markdown and demo say it).
+
+    Args:
+        unchanged: how many schedules and campaigns already match.
+
+    Returns:
+        ``No changes: the org already matches the file (N unchanged).``
+    """
+    return f"No changes: the org already matches the file ({unchanged} unchanged)."
+
+
 def summary_line(plan: Plan) -> str:
     """``Plan: 2 to create, 1 to update, 0 to delete, 0 pacing, 5 unchanged.``
 
@@ -108,11 +127,11 @@ def summary_line(plan: Plan) -> str:
         plan: the plan.
 
     Returns:
-        One sentence; ``No changes. N unchanged.`` when there is nothing to do.
+        One sentence; `no_changes` when there is nothing to do.
     """
     counts = plan.summary()
     if not plan.has_changes:
-        return f"No changes. {counts['unchanged']} unchanged."
+        return no_changes(counts["unchanged"])
     return (
         f"Plan: {counts['create']} to create, {counts['update']} to update, "
         f"{counts['delete']} to delete, {counts['pacing']} pacing, "
@@ -244,7 +263,7 @@ def render_markdown(
             ("changes", ["### Changes", ""], [_md_change(c) for c in plan.changes], [])
         )
     else:
-        head += ["No changes.", ""]
+        head += [escape_markdown(no_changes(counts["unchanged"])), ""]
     if plan.conflicts:
         table_head, rows = _md_conflict_rows(plan)
         sections.append(("conflict rows", table_head, rows, [""]))
