@@ -150,7 +150,7 @@ def test_markdown_escapes_names_everywhere() -> None:
 def test_markdown_empty_plan() -> None:
     """No changes: says so, no sections, still the checksum."""
     text = render_markdown(plan([], unchanged=2))
-    assert "No changes." in text
+    assert "No changes: the org already matches the file (2 unchanged)." in text
     assert "<details>" not in text
     assert "### Conflicts" not in text
     assert "Checksum: `" in text

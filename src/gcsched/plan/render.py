@@ -263,7 +263,7 @@ def render_markdown(
             ("changes", ["### Changes", ""], [_md_change(c) for c in plan.changes], [])
         )
     else:
-        head += [escape_markdown(no_changes(counts["unchanged"])), ""]
+        head += [no_changes(counts["unchanged"]), ""]  # our words: no escaping
     if plan.conflicts:
         table_head, rows = _md_conflict_rows(plan)
         sections.append(("conflict rows", table_head, rows, [""]))
