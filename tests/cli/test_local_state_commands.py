@@ -49,5 +49,5 @@ def test_a_noop_apply_still_writes_the_metrics_file(tmp_path: Path) -> None:
         str(metrics),
     )
     assert again.exit_code == 0
-    assert "Nothing to do" in again.output
+    assert "No changes: the org already matches the file" in again.output
     assert "gcsched_api_requests_total" in metrics.read_text()

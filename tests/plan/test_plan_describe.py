@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 from plan_factories import WEEKDAYS, body, change, read_back
 
-from gcsched.plan.describe import describe_body, describe_update, format_days
+from gcsched.plan.describe import (
+    describe_body,
+    describe_difference,
+    describe_update,
+    format_days,
+)
 
 
 def updated(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
@@ -21,23 +26,24 @@ def test_nested_days_and_zone() -> None:
         read_back(body()), body(days=[*WEEKDAYS, "Saturday"], zone="America/New_York")
     )
     assert lines == [
-        "recurrences[0].pattern.daysOfWeek: Monday–Friday → Monday–Saturday",
         "timeZone: America/Chicago → America/New_York",
+        "Monday–Friday window: days Monday–Friday → Monday–Saturday",
     ]
 
 
 def test_nested_range_alteration_and_time() -> None:
-    """Deep changes name their full path, in key order."""
+    """Deep changes name the window they are in, as the file does."""
     after = body(end="2026-12-01T18:00:00")
     after["recurrences"][0]["range"] = {"type": "NoEnd"}
     after["recurrences"][0]["alterations"][0]["start"] = "2026-12-24T00:00:00"
     assert updated(read_back(body()), after) == [
-        "recurrences[0].alterations[0].start: 2026-12-25T00:00:00 → "
-        "2026-12-24T00:00:00",
-        "recurrences[0].end: 2026-12-01T17:00:00 → 2026-12-01T18:00:00",
+        "Monday–Friday window: ends 17:00 → 18:00",
         # An EndDate end reads as its last day (canonical_body, range end GUESS).
-        "recurrences[0].range.end: 2026-12-31T23:59:59 → (absent)",
-        "recurrences[0].range.type: EndDate → NoEnd",
+        "Monday–Friday window: runs until 2026-12-31 → no end",
+        "Monday–Friday window exceptions: removed except 2026-12-25T00:00 → "
+        "2026-12-26T00:00",
+        "Monday–Friday window exceptions: added except 2026-12-24T00:00 → "
+        "2026-12-26T00:00",
     ]
 
 
@@ -70,11 +76,11 @@ def test_recurrence_added_and_removed() -> None:
     two["recurrences"].append(extra)
     added = updated(read_back(body()), two)
     assert added == [
-        "recurrences[1]: added Daily 09:00–17:00, every 2 days, from 2026-12-01, "
-        "5 occurrences (Europe/London)"
+        "daily window: added (Daily 09:00–17:00, every 2 days, from 2026-12-01, "
+        "5 occurrences (Europe/London))"
     ]
     removed = updated(read_back(two), body())
-    assert removed[0].startswith("recurrences[1]: removed Daily 09:00–17:00")
+    assert removed[0].startswith("daily window: removed (Daily 09:00–17:00")
 
 
 def test_interval_added() -> None:
@@ -84,7 +90,7 @@ def test_interval_added() -> None:
         {"start": "2026-12-27T10:00:00.000", "end": "2026-12-27T14:00:00.000"}
     ]
     assert updated(read_back(body()), after) == [
-        "intervals[0]: added 2026-12-27T10:00 → 2026-12-27T14:00"
+        "one-off windows: added 2026-12-27T10:00 → 2026-12-27T14:00"
     ]
 
 
@@ -202,3 +208,74 @@ def test_odd_items_and_times_are_shown_as_they_are() -> None:
         "tags[1]: added 7"
     ]
     assert describe_update({"x": [{"a": 1}]}, {"x": []}) == ['x[0]: removed {"a":1}']
+
+
+def _saturday(end: str) -> dict[str, Any]:
+    two = body()
+    extra = copy.deepcopy(two["recurrences"][0])
+    extra["pattern"] = {"type": "Weekly", "interval": 1, "daysOfWeek": ["Saturday"]}
+    extra["start"], extra["end"] = "2026-12-05T09:00:00", end
+    two["recurrences"].append(extra)
+    return two
+
+
+def test_a_window_is_named_by_its_days_not_its_index() -> None:
+    """The second recurrence is the file's "Saturday window", not recurrences[1]."""
+    lines = updated(
+        read_back(_saturday("2026-12-05T14:00:00")), _saturday("2026-12-05T16:00:00")
+    )
+    assert lines == ["Saturday window: ends 14:00 → 16:00"]
+    # Reordered recurrences are the same windows: no difference.
+    swapped = _saturday("2026-12-05T14:00:00")
+    swapped["recurrences"].reverse()
+    assert describe_difference(_saturday("2026-12-05T14:00:00"), swapped) == [
+        "no field-level difference (only read-only or reference fields)"
+    ]
+
+
+def test_two_windows_on_the_same_days_are_told_apart_by_hours() -> None:
+    """Morning and evening windows on the same days name their hours."""
+    before = body()
+    evening = copy.deepcopy(before["recurrences"][0])
+    evening["start"], evening["end"] = "2026-12-01T18:00:00", "2026-12-01T20:00:00"
+    before["recurrences"].append(evening)
+    after = copy.deepcopy(before)
+    after["recurrences"][1]["end"] = "2026-12-01T21:00:00"
+    assert describe_difference(before, after) == [
+        "Monday–Friday 18:00–20:00 window: ends 20:00 → 21:00"
+    ]
+
+
+def _intervals(days: range, start: str = "09:00", end: str = "17:00") -> list[Any]:
+    return [
+        {
+            "start": f"2026-12-{d:02d}T{start}:00.000",
+            "end": f"2026-12-{d:02d}T{end}:00.000",
+        }
+        for d in days
+    ]
+
+
+def test_many_intervals_read_as_counts_and_ranges() -> None:
+    """A trimmed schedule's 25 intervals are one line, not 25."""
+    created = body()
+    created["recurrences"] = []
+    created["intervals"] = _intervals(range(1, 21)) + _intervals(
+        range(21, 26), "09:00", "12:00"
+    )
+    lines = change("create", after=created).describe()
+    assert lines[-1] == (
+        "intervals: 25 one-off windows, 2026-12-01 → 2026-12-25: "
+        "20× 09:00–17:00, 5× 09:00–12:00"
+    )
+    after = copy.deepcopy(created)
+    after["intervals"] = _intervals(range(1, 11)) + _intervals(
+        range(11, 21), "09:00", "15:00"
+    )
+    diff = describe_difference(created, after)
+    assert diff == [
+        "one-off windows: 25 → 20",
+        "  removed 15 one-off windows, 2026-12-11 → 2026-12-25: "
+        "10× 09:00–17:00, 5× 09:00–12:00",
+        "  added 10 one-off windows, 2026-12-11 → 2026-12-20: 10× 09:00–15:00",
+    ]

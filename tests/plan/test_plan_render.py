@@ -84,17 +84,20 @@ def test_text_describe_lines_follow_their_change() -> None:
         ("update", "~ update campaigns schedule of Q4 Renewals (c1, version 3)")
     )
     # The first Monday after a Tuesday start moves too: start/end lines come first.
-    assert lines[update + 1][1].startswith("    recurrences[0].")
+    assert lines[update + 1][1].startswith("    Monday window: ")
     assert (
         "update",
-        "    recurrences[0].pattern.daysOfWeek: Monday → Monday–Friday",
+        "    Monday window: days Monday → Monday–Friday",
     ) in lines[update + 1 : update + 4]
 
 
 def test_text_without_changes() -> None:
     """An empty plan says so and still shows the checksum."""
     lines = render_text(plan([], unchanged=3))
-    assert ("summary", "No changes. 3 unchanged.") in lines
+    assert (
+        "summary",
+        "No changes: the org already matches the file (3 unchanged).",
+    ) in lines
     assert lines[-1][1].startswith("checksum ")
 
 
@@ -123,8 +126,8 @@ def test_markdown_structure() -> None:
     assert "### Conflicts" in text
     assert "### Warnings" in text
     assert "### Not managed by gcsched" in text
-    assert f"gcsched apply schedules.yaml --checksum {built.checksum()}" in text
-    assert "recurrences[0].pattern.daysOfWeek: Monday → Monday–Friday" in text
+    assert f"gcsched apply schedules.yaml --checksum {built.checksum()} --yes" in text
+    assert "Monday window: days Monday → Monday–Friday" in text
     assert "Weekly Monday–Friday 09:00–17:00" in text  # the created windows
 
 
@@ -147,7 +150,7 @@ def test_markdown_escapes_names_everywhere() -> None:
 def test_markdown_empty_plan() -> None:
     """No changes: says so, no sections, still the checksum."""
     text = render_markdown(plan([], unchanged=2))
-    assert "No changes." in text
+    assert "No changes: the org already matches the file (2 unchanged)." in text
     assert "<details>" not in text
     assert "### Conflicts" not in text
     assert "Checksum: `" in text

@@ -80,7 +80,7 @@ def test_update_describes_only_the_real_difference() -> None:
     (update,) = result.changes
     assert update.version_seen == 5
     assert update.describe() == [
-        "recurrences[0].pattern.daysOfWeek: Monday–Friday → Monday–Saturday"
+        "Monday–Friday window: days Monday–Friday → Monday–Saturday"
     ]
 
 

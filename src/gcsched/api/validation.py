@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from gcsched.config import load
 from gcsched.domain import CheckResult, check
+from gcsched.domain.audience_note import audience_note
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
 
 if TYPE_CHECKING:
@@ -25,6 +26,10 @@ class Validation:
     file: ScheduleFile
     check: CheckResult
     warnings: tuple[str, ...]
+    audience_warning: str = ""
+    """Offline, audiences come only from the file (or are missing): the plan,
+    which reads the org's contact lists, may find conflicts this check does not
+    (the same words `report` shows; "" never happens offline with schedules)."""
 
     @property
     def rejected(self) -> tuple[object, ...]:
@@ -52,7 +57,8 @@ def validate(
         for endpoint in schedule_file.webhooks
         if not env.get(endpoint.secret_env)
     ]
-    return Validation(schedule_file, result, (*result.warnings, *warnings))
+    note = audience_note(schedule_file.schedules, None, by="validate")
+    return Validation(schedule_file, result, (*result.warnings, *warnings), note)
 
 
 def report(

@@ -114,9 +114,9 @@ def register(app: typer.Typer) -> None:
             if again.has_changes:
                 print_plan(render_text(again))
                 fail("the second plan is not empty: the apply did not converge", 1)
-            out.print(
-                f"[green]no changes[/] — {again.unchanged} schedules match the file"
-            )
+            from gcsched.plan import no_changes
+
+            out.print(f"[green]{no_changes(again.summary()['unchanged'])}[/]")
             out.print(Rule("5. report"))
             value = report(
                 schedule_file.schedules,

@@ -21,13 +21,23 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 
-def _show_plan(plan: Plan, *, as_json: bool, markdown: bool) -> None:
+def _show_plan(
+    plan: Plan,
+    *,
+    as_json: bool,
+    markdown: bool,
+    max_bytes: int | None = None,
+    full: Path | None = None,
+) -> None:
     from gcsched.plan import render_markdown, render_text
 
     if as_json:
         out.print_json(json.dumps(plan.data()))
     elif markdown:
-        out.print(render_markdown(plan), markup=False)
+        text = render_markdown(
+            plan, max_bytes=max_bytes, full=None if full is None else str(full)
+        )
+        out.print(text, markup=False)
     else:
         print_plan(render_text(plan))
 
@@ -53,7 +63,9 @@ def _finish_apply(outcome: ApplyOutcome) -> None:
         out.print("Nothing applied.")
         raise typer.Exit(0)
     if outcome.run is None:
-        out.print("[green]Nothing to do:[/] the org already matches the file.")
+        from gcsched.plan import no_changes
+
+        out.print(f"[green]{no_changes(outcome.plan.summary()['unchanged'])}[/]")
         return
     print_run(outcome.run)
     requests = outcome.metrics.get("requests") or {}
@@ -120,6 +132,13 @@ def register(app: typer.Typer) -> None:
             False, "--detailed-exitcode", help="Exit 4 when changes are pending."
         ),
         scope: Scope = _scope_option(),
+        max_bytes: int = typer.Option(
+            60_000,
+            "--max-bytes",
+            min=2_000,
+            help="--markdown: the most bytes to print (a GitHub comment holds "
+            "65,536 characters); what is cut is named, and is in --out.",
+        ),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
         from gcsched.api import load
@@ -133,7 +152,13 @@ def register(app: typer.Typer) -> None:
                 return (await conn.plan(schedule_file, scoped=scoped)).plan
 
         result = run_async(go())
-        _show_plan(result, as_json=as_json, markdown=markdown)
+        _show_plan(
+            result,
+            as_json=as_json,
+            markdown=markdown,
+            max_bytes=max_bytes,
+            full=out_file,
+        )
         if out_file is not None:
             out_file.write_text(json.dumps(result.data(), indent=2) + "\n")
         if result.rejected:

@@ -70,6 +70,8 @@ def register(app: typer.Typer) -> None:
                 "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
                 "conflicts": [_conflict_data(c) for c in result.check.conflicts],
                 "warnings": list(result.warnings),
+                "audiences": "file",
+                "audience_warning": result.audience_warning,
             }
             out.print_json(json.dumps(data))
         else:
@@ -80,6 +82,11 @@ def register(app: typer.Typer) -> None:
 
             pairs = len(group_conflicts(result.check.conflicts))
             print_warnings(result.warnings)
+            if result.audience_warning:
+                out.print(
+                    "[bold yellow]Conflicts may be missing:[/] "
+                    + escape(result.audience_warning)
+                )
             status = "[red]refused[/]" if rejected else "[green]valid[/]"
             out.print(
                 f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "

@@ -100,8 +100,22 @@ class Sender:
         self._throttled_since: float | None = None  # first 429 since an answer
         self._clock = clock
         self._sleep = sleep
+        self._refused = False  # the last attempt found nothing listening
+
+    def _refused_text(self) -> str:
+        """``connection refused to URL``: the API is not there at all."""
+        return (
+            f"connection refused to {self._http.base_url}: nothing is listening "
+            "there (is the API URL right, or `gcsched sandbox serve` running?)"
+        )
 
     def _circuit_error(self, method: str, path: str) -> CircuitOpenError:
+        if self._refused:
+            msg = (
+                f"Stopped before {method} {path}: {self._refused_text()}. Nothing "
+                "more is sent; run the same command again to resume."
+            )
+            return CircuitOpenError(msg, method=method, path=path)
         msg = (
             f"Stopped before {method} {path}: the API failed "
             f"{self.breaker.consecutive} times in a row (server errors or network "
@@ -273,6 +287,9 @@ class Sender:
                     "again to resume"
                 )
                 raise NetworkError(msg) from None
+            if self._refused:
+                msg = f"{method} {path}: {self._refused_text()}; run again to resume"
+                raise NetworkError(msg) from None
             msg = (
                 f"{method} {path}: the API could not be reached "
                 f"({type(exc).__name__}) after retries; check the network, "
@@ -308,10 +325,12 @@ class Sender:
                         state.method, path, params=params, json=json
                     )
             except (httpx.TransportError, TokenEndpointError) as exc:
+                self._refused = isinstance(exc, httpx.ConnectError)
                 self._record(state, 0, began)
                 self.breaker.record_failure()
                 log.info("%s %s failed: %s", state.method, path, type(exc).__name__)
                 raise
+        self._refused = False
         status = response.status_code
         self._record(state, status, began)
         if status == 429:

@@ -19,7 +19,7 @@ from gcsched.plan.diff import (
     index_targets,
 )
 from gcsched.plan.plan import MAX_CHANGE_FRACTION, MIN_EXISTING, Plan, conflict_data
-from gcsched.plan.render import render_markdown, render_text
+from gcsched.plan.render import no_changes, render_markdown, render_text
 
 __all__ = [
     "MAX_CHANGE_FRACTION",
@@ -36,6 +36,7 @@ __all__ = [
     "diff",
     "group_conflicts",
     "index_targets",
+    "no_changes",
     "render_markdown",
     "render_text",
 ]

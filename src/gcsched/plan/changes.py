@@ -22,7 +22,7 @@ from gcsched.genesys import (
     Action,
     ChangeSpec,
 )
-from gcsched.plan.describe import describe_body, describe_update
+from gcsched.plan.describe import describe_body, describe_difference, describe_update
 
 __all__ = ["ACTION_ORDER", "Action", "Change", "canonical_json", "hashed_body"]
 
@@ -150,11 +150,11 @@ class Change(ChangeSpec):
     def describe(self) -> list[str]:
         """Human lines saying what changes, field by field.
 
-        Updates and pacing list each differing field as ``path: old → new``
-        (schedule updates compare the domain's canonical forms, as `diff` does)
-        (e.g. ``recurrences[0].pattern.daysOfWeek: Monday–Friday →
-        Monday–Saturday``); creates and deletes summarise the schedule (name,
-        zone, windows, range, alterations, intervals).
+        Schedule updates compare the domain's canonical forms, as `diff` does,
+        and name windows in the file's terms (``Saturday window: ends 14:00 →
+        16:00``, see `describe_difference`); pacing lists each differing field
+        as ``path: old → new``; creates and deletes summarise the schedule
+        (name, zone, windows, range, alterations, intervals).
 
         Returns:
             One string per line, without indentation or markers.
@@ -168,6 +168,7 @@ class Change(ChangeSpec):
             # Compare what diff() compared, so formatting noise (".000", a
             # recurrence zone equal to the schedule's) never shows as a change.
             before, after = _comparable(before), _comparable(after)
+            return describe_difference(before, after)
         return describe_update(before, after)
 
 

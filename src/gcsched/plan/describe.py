@@ -16,7 +16,16 @@ from typing import Any, TypeGuard
 
 from gcsched.genesys import DAY_NAMES, REFERENCE_KEYS, SCHEDULE_READ_ONLY_KEYS
 
-__all__ = ["describe_body", "describe_update", "format_days", "format_value"]
+__all__ = [
+    "describe_body",
+    "describe_difference",
+    "describe_update",
+    "format_days",
+    "format_value",
+]
+
+SUMMARY_AT = 6
+"""More one-off intervals or alterations than this read as counts and ranges."""
 
 _DAY_INDEX = {name.lower(): index for index, name in enumerate(DAY_NAMES)}
 _TIMESTAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d)(?::00(?:\.0+)?)?(Z?)$")
@@ -240,9 +249,13 @@ def describe_body(body: Mapping[str, Any]) -> list[str]:
             if isinstance(alt, Mapping):
                 label = "except" if alt.get("type") == "Exclusion" else "include"
                 lines.append(f"  {label} {_span(alt)}")
-    for index, item in enumerate(intervals if isinstance(intervals, list) else []):
-        text = _span(item) if isinstance(item, Mapping) else format_value(item)
-        lines.append(f"intervals[{index}]: {text}")
+    items = intervals if isinstance(intervals, list) else []
+    if len(items) > SUMMARY_AT and all(_is_span(item) for item in items):
+        lines.append(f"intervals: {_spans_summary(items)}")
+    else:
+        for index, item in enumerate(items):
+            text = _span(item) if isinstance(item, Mapping) else format_value(item)
+            lines.append(f"intervals[{index}]: {text}")
     known = {"name", "timeZone", "recurrences", "intervals"}
     for key in sorted(set(body) - known - SCHEDULE_READ_ONLY_KEYS - REFERENCE_KEYS):
         lines.append(f"{key}: {format_value(body[key])}")
@@ -251,3 +264,210 @@ def describe_body(body: Mapping[str, Any]) -> list[str]:
     ):
         lines.append("no windows")
     return lines
+
+
+def _is_span(item: object) -> bool:
+    return (
+        isinstance(item, Mapping)
+        and isinstance(item.get("start"), str)
+        and isinstance(item.get("end"), str)
+    )
+
+
+def _spans_summary(items: Sequence[Any]) -> str:
+    """Many one-off intervals as a count, the range they cover and their hours.
+
+    ``97 one-off windows, 2026-12-01 → 2027-03-31: 60× 09:00–17:00, 37×
+    17:00–20:00`` (local clock spans, the most frequent first).
+    """
+    starts = sorted(str(item["start"]) for item in items)
+    ends = sorted(str(item["end"]) for item in items)
+    spans: dict[str, int] = {}
+    for item in items:
+        key = f"{_clock(item['start'])}–{_clock(item['end'])}"
+        spans[key] = spans.get(key, 0) + 1
+    ranked = sorted(spans.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{count}× {span}" for span, count in ranked[:4])
+    more = f", {len(ranked) - 4} other spans" if len(ranked) > 4 else ""
+    word = "window" if len(items) == 1 else "windows"
+    return (
+        f"{len(items)} one-off {word}, {starts[0].split('T', 1)[0]} → "
+        f"{ends[-1].split('T', 1)[0]}: {shown}{more}"
+    )
+
+
+def _days_key(rec: Mapping[str, Any]) -> str:
+    """What names a window in the file: its days (or its pattern when daily)."""
+    pattern = rec.get("pattern")
+    pattern = pattern if isinstance(pattern, Mapping) else {}
+    days = pattern.get("daysOfWeek")
+    if _is_days(days):
+        return format_days(days)
+    kind = pattern.get("type")
+    return "daily" if kind == "Daily" else str(kind or "?")
+
+
+def _window_names(recs: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``Saturday window``, or with its hours when two windows share the days."""
+    keys = [_days_key(rec) for rec in recs]
+    names = []
+    for rec, key in zip(recs, keys, strict=True):
+        hours = f" {_clock(rec.get('start'))}–{_clock(rec.get('end'))}"
+        names.append(f"{key}{hours if keys.count(key) > 1 else ''} window")
+    return names
+
+
+def _pair_windows(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
+) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """Match windows before and after: equal ones, then the same days, then
+    what is left in order (a window whose days changed); the rest are removed
+    and added."""
+    left, right = list(range(len(old))), list(range(len(new)))
+    pairs: list[tuple[int, int]] = []
+    keys = (
+        ([dict(rec) for rec in old], [dict(rec) for rec in new]),
+        ([_days_key(rec) for rec in old], [_days_key(rec) for rec in new]),
+    )
+    for olds, news in keys:
+        for a in list(left):
+            match = next((b for b in right if olds[a] == news[b]), None)
+            if match is not None:
+                pairs.append((a, match))
+                left.remove(a)
+                right.remove(match)
+    if len(left) == len(right):
+        pairs.extend(zip(left, right, strict=True))
+        left, right = [], []
+    return sorted(pairs), left, right
+
+
+def _date(value: object) -> str:
+    return value.split("T", 1)[0] if isinstance(value, str) else format_value(value)
+
+
+def _alteration_text(alt: Any) -> str:
+    if not isinstance(alt, Mapping):
+        return format_value(alt)
+    label = "except" if alt.get("type") == "Exclusion" else "include"
+    return f"{label} {_span(alt)}"
+
+
+def _set_lines(what: str, old: Sequence[Any], new: Sequence[Any]) -> list[str]:
+    """Items added and removed (as a set): each, or counts and ranges when many."""
+    before = {format_value(item): item for item in old}
+    after = {format_value(item): item for item in new}
+    gone = [before[k] for k in before if k not in after]
+    came = [after[k] for k in after if k not in before]
+    if not gone and not came:
+        return []
+    many = len(gone) + len(came) > SUMMARY_AT
+    if many and all(_is_span(item) for item in [*gone, *came]):
+        lines = [f"{what}: {len(old)} → {len(new)}"]
+        if gone:
+            lines.append(f"  removed {_spans_summary(gone)}")
+        if came:
+            lines.append(f"  added {_spans_summary(came)}")
+        return lines
+    describe = _alteration_text if what.endswith("exceptions") else _span_or_value
+    return [
+        *(f"{what}: removed {describe(item)}" for item in gone),
+        *(f"{what}: added {describe(item)}" for item in came),
+    ]
+
+
+def _span_or_value(item: Any) -> str:
+    return _span(item) if isinstance(item, Mapping) else format_value(item)
+
+
+def _window_lines(
+    name: str, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> list[str]:
+    """What changed in one window, in the file's words."""
+    lines: list[str] = []
+    if _days_key(old) != _days_key(new):
+        lines.append(f"{name}: days {_days_key(old)} → {_days_key(new)}")
+    facts = (
+        ("starts", _clock(old.get("start")), _clock(new.get("start"))),
+        ("ends", _clock(old.get("end")), _clock(new.get("end"))),
+        ("from", _date(old.get("start")), _date(new.get("start"))),
+        (
+            "runs",
+            _range_text(old.get("range")).lstrip(", ") or "(no range)",
+            _range_text(new.get("range")).lstrip(", ") or "(no range)",
+        ),
+    )
+    lines.extend(f"{name}: {word} {a} → {b}" for word, a, b in facts if a != b)
+    for key in ("pattern", "timeZone"):
+        a, b = old.get(key, _ABSENT), new.get(key, _ABSENT)
+        if key == "pattern" and isinstance(a, Mapping) and isinstance(b, Mapping):
+            a = {k: v for k, v in a.items() if k != "daysOfWeek"}
+            b = {k: v for k, v in b.items() if k != "daysOfWeek"}
+        if a != b:
+            lines.append(f"{name}: {key} {format_value(a)} → {format_value(b)}")
+    lines.extend(
+        _set_lines(
+            f"{name} exceptions",
+            list(old.get("alterations") or []),
+            list(new.get("alterations") or []),
+        )
+    )
+    known = {"start", "end", "range", "pattern", "timeZone", "alterations"}
+    out: list[str] = []
+    for key in sorted((set(old) | set(new)) - known):
+        _walk(f"{name} {key}", old.get(key, _ABSENT), new.get(key, _ABSENT), out)
+    return lines + out
+
+
+def _recurrences(body: Mapping[str, Any]) -> list[Mapping[str, Any]] | None:
+    recs = body.get("recurrences") or []
+    if isinstance(recs, list) and all(isinstance(r, Mapping) for r in recs):
+        return recs
+    return None
+
+
+def describe_difference(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> list[str]:
+    """How two schedule bodies differ, in the schedule file's terms.
+
+    Windows are named by their days (``Saturday window: ends 14:00 →
+    16:00``), not by their place in the body (``recurrences[1].end``); many
+    one-off intervals or exceptions read as counts and ranges, not one line
+    each. Drift reports use this too: any two bodies of one schedule compare.
+
+    Args:
+        before: the body now (the org's).
+        after: the body to send (the file's).
+
+    Returns:
+        One line per difference; a single note when only read-only or reference
+        fields differ.
+    """
+    old, new = _normalise(before, top=True), _normalise(after, top=True)
+    old_recs, new_recs = _recurrences(old), _recurrences(new)
+    if old_recs is None or new_recs is None:
+        return describe_update(before, after)
+    lines: list[str] = []
+    rest: list[str] = []
+    for key in sorted((set(old) | set(new)) - {"recurrences", "intervals"}):
+        _walk(key, old.get(key, _ABSENT), new.get(key, _ABSENT), rest)
+    pairs, removed, added = _pair_windows(old_recs, new_recs)
+    old_names, new_names = _window_names(old_recs), _window_names(new_recs)
+    for a, b in pairs:
+        lines.extend(_window_lines(old_names[a], old_recs[a], new_recs[b]))
+    lines.extend(
+        f"{old_names[a]}: removed ({_recurrence_line(old_recs[a])})" for a in removed
+    )
+    lines.extend(
+        f"{new_names[b]}: added ({_recurrence_line(new_recs[b])})" for b in added
+    )
+    lines.extend(
+        _set_lines(
+            "one-off windows",
+            list(old.get("intervals") or []),
+            list(new.get("intervals") or []),
+        )
+    )
+    lines = rest + lines
+    return lines or ["no field-level difference (only read-only or reference fields)"]

@@ -16,7 +16,14 @@ from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
 from gcsched.plan.plan import Plan, iso_utc
 from gcsched.telemetry.printable import printable
 
-__all__ = ["STYLES", "escape_html", "escape_markdown", "render_markdown", "render_text"]
+__all__ = [
+    "STYLES",
+    "escape_html",
+    "escape_markdown",
+    "no_changes",
+    "render_markdown",
+    "render_text",
+]
 
 STYLES: tuple[str, ...] = (
     "header",
@@ -101,6 +108,18 @@ def _conflict_line(group: ConflictGroup) -> str:
     )
 
 
+def no_changes(unchanged: int) -> str:
+    """The one wording of an empty plan (plan, apply, Markdown and demo say it).
+
+    Args:
+        unchanged: how many schedules and campaigns already match.
+
+    Returns:
+        ``No changes: the org already matches the file (N unchanged).``
+    """
+    return f"No changes: the org already matches the file ({unchanged} unchanged)."
+
+
 def summary_line(plan: Plan) -> str:
     """``Plan: 2 to create, 1 to update, 0 to delete, 0 pacing, 5 unchanged.``
 
@@ -108,11 +127,11 @@ def summary_line(plan: Plan) -> str:
         plan: the plan.
 
     Returns:
-        One sentence; ``No changes. N unchanged.`` when there is nothing to do.
+        One sentence; `no_changes` when there is nothing to do.
     """
     counts = plan.summary()
     if not plan.has_changes:
-        return f"No changes. {counts['unchanged']} unchanged."
+        return no_changes(counts["unchanged"])
     return (
         f"Plan: {counts['create']} to create, {counts['update']} to update, "
         f"{counts['delete']} to delete, {counts['pacing']} pacing, "
@@ -194,11 +213,29 @@ def _md_conflicts(plan: Plan) -> list[str]:
     return [*rows, ""]
 
 
-def render_markdown(plan: Plan) -> str:
-    """The plan as a pull-request comment.
+MAX_MARKDOWN_BYTES = 60_000
+"""Default budget of `render_markdown`: under a GitHub comment's 65,536 characters."""
+
+
+def _md_conflict_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    """The conflicts table as a head and one item per row (for the budget)."""
+    table = _md_conflicts(plan)
+    return table[:4], [[row] for row in table[4:-1]]
+
+
+def render_markdown(
+    plan: Plan, *, max_bytes: int | None = MAX_MARKDOWN_BYTES, full: str | None = None
+) -> str:
+    """The plan as a pull-request comment, within a size budget.
 
     Args:
         plan: the plan.
+        max_bytes: the most UTF-8 bytes to return (None: no limit). When the
+            whole plan does not fit, the title, summary, checksum and apply
+            command always stay; changes, conflicts, warnings and not-managed
+            notes are kept in that order while they fit, and a note says how
+            many were left out and where the full plan is.
+        full: where the full plan was written (`plan --out`), named in that note.
 
     Returns:
         Markdown: a title with the org, a summary table, one ``<details>``
@@ -207,7 +244,7 @@ def render_markdown(plan: Plan) -> str:
     """
     counts = plan.summary()
     checksum = plan.checksum()
-    out: list[str] = [
+    head: list[str] = [
         f"## gcsched plan for {escape_markdown(plan.org_name)} "
         f"(`{plan.org_id.replace('`', '')}`)",
         "",
@@ -219,25 +256,28 @@ def render_markdown(plan: Plan) -> str:
         f"| {counts['pacing']} | {counts['unchanged']} |",
         "",
     ]
+    # Each section: (what it counts, its heading lines, its items, a closing).
+    sections: list[tuple[str, list[str], list[list[str]], list[str]]] = []
     if plan.has_changes:
-        out += ["### Changes", ""]
-        for change in plan.changes:
-            out += _md_change(change)
+        sections.append(
+            ("changes", ["### Changes", ""], [_md_change(c) for c in plan.changes], [])
+        )
     else:
-        out += ["No changes.", ""]
+        head += [no_changes(counts["unchanged"]), ""]  # our words: no escaping
     if plan.conflicts:
-        out += _md_conflicts(plan)
+        table_head, rows = _md_conflict_rows(plan)
+        sections.append(("conflict rows", table_head, rows, [""]))
     if plan.warnings:
-        out += ["### Warnings", ""]
-        out += [f"- {escape_markdown(text)}" for text in plan.warnings]
-        out.append("")
+        items = [[f"- {escape_markdown(text)}"] for text in plan.warnings]
+        sections.append(("warnings", ["### Warnings", ""], items, [""]))
     if plan.not_managed:
-        out += ["### Not managed by gcsched", ""]
-        out += [f"- {escape_markdown(text)}" for text in plan.not_managed]
-        out.append("")
-    command = f"gcsched apply {shlex.quote(plan.file_path)} --checksum {checksum}"
+        items = [[f"- {escape_markdown(text)}"] for text in plan.not_managed]
+        sections.append(
+            ("not-managed notes", ["### Not managed by gcsched", ""], items, [""])
+        )
+    command = f"gcsched apply {shlex.quote(plan.file_path)} --checksum {checksum} --yes"
     opening, closing = _fence([command])
-    out += [
+    tail = [
         f"Checksum: `{checksum}`",
         "",
         "To apply exactly this plan:",
@@ -247,4 +287,42 @@ def render_markdown(plan: Plan) -> str:
         closing,
         "",
     ]
-    return "\n".join(out)
+
+    def size(lines: list[str]) -> int:
+        return sum(len(line.encode()) + 1 for line in lines)
+
+    note_room = 600  # the cut note, written below once its counts are known
+    budget = None if max_bytes is None else max_bytes - size(head) - size(tail)
+    body: list[str] = []
+    left_out: list[str] = []
+    for what, heading, items, closing_lines in sections:
+        kept: list[str] = []
+        shown = 0
+        for item in items:
+            need = size(item) + (
+                size(heading) + size(closing_lines) if not shown else 0
+            )
+            if budget is not None and (
+                left_out or size(body) + size(kept) + need > budget - note_room
+            ):
+                break
+            kept += item
+            shown += 1
+        if shown:
+            body += heading + kept + closing_lines
+        if shown < len(items):
+            left_out.append(f"{len(items) - shown} of {len(items)} {what}")
+    if left_out:
+        where = (
+            f"the full plan is in `{full.replace('`', '')}`"
+            if full
+            else f"run `gcsched plan {shlex.quote(plan.file_path)} --out plan.json` "
+            "for the full plan"
+        )
+        body += [
+            f"> [!NOTE]\n> Not shown: {escape_markdown(', '.join(left_out))} "
+            f"(this comment is kept under {max_bytes:,} bytes); {where}. "
+            "The checksum covers the whole plan.",
+            "",
+        ]
+    return "\n".join(head + body + tail)

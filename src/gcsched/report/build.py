@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from gcsched.domain import CheckResult, Conflict, Expansion, expand, expansion_range
 from gcsched.domain import check as run_check
+from gcsched.domain.audience_note import audience_note
 from gcsched.domain.model import DayRange, Policy, Schedule
 from gcsched.errors import InputError
 from gcsched.report.model import (
@@ -79,56 +80,6 @@ def _holidays(
         if k[0] <= hi and k[1] >= lo
     ]
     return tuple(sorted(kept, key=lambda h: (h.start, h.end, h.name or "")))
-
-
-def _audience_warning(
-    schedules: Sequence[Schedule], audiences: Mapping[str, frozenset[str]] | None
-) -> str:
-    """The loud note on where audiences came from ("" when nothing is missing)."""
-    if audiences is not None:
-        none = [s.label for s in schedules if not audiences.get(s.label)]
-        if not none:
-            return ""
-        return (
-            f"{_count(none, 'schedule')} {_has(none)} no contact list in the org "
-            f"({_names(none)}): they take part in no audience conflict."
-        )
-    missing = [s.label for s in schedules if not s.audience]
-    tail = (
-        "The plan reads the contact lists from the org (a sequence has all its "
-        "campaigns' lists) and may find conflicts this report does not show, and "
-        "trim windows it draws whole. Run `gcsched plan` or `gcsched report --live` "
-        "to see what the org will get."
-    )
-    if missing and len(missing) == len(schedules):
-        return (
-            "Offline, this report does not know the contact lists and no schedule "
-            "names an `audience:`, so it shows no audience conflict at all. " + tail
-        )
-    if missing:
-        return (
-            "Offline, this report knows audiences only from the file's `audience:` "
-            f"keys, and {_count(missing, 'schedule')} {_has(missing)} none "
-            f"({_names(missing)}): conflicts with "
-            f"{'it' if len(missing) == 1 else 'them'} are not checked. " + tail
-        )
-    return (
-        "Offline, audiences come only from the file's `audience:` keys, not from "
-        "the org's contact lists. " + tail
-    )
-
-
-def _count(items: Sequence[str], word: str) -> str:
-    return f"{len(items)} {word}{'' if len(items) == 1 else 's'}"
-
-
-def _has(items: Sequence[str]) -> str:
-    return "has" if len(items) == 1 else "have"
-
-
-def _names(labels: Sequence[str], most: int = 5) -> str:
-    shown = ", ".join(labels[:most])
-    return shown + (f" and {len(labels) - most} more" if len(labels) > most else "")
 
 
 def _conflict(c: Conflict, list_names: Mapping[str, str]) -> ReportConflict:
@@ -271,7 +222,7 @@ def build_report(
         source=source,
         today=today,
         audiences="file" if audiences is None else "org",
-        audience_warning=_audience_warning(schedules, audiences),
+        audience_warning=audience_note(schedules, audiences),
     )
 
 
