@@ -4,7 +4,9 @@ The token is minted at ``<login>/oauth/token`` with Basic auth and the form
 ``grant_type=client_credentials`` (genesys-api.md §4). It is reused until shortly
 before ``expires_in`` runs out, and minted again once if the API answers 401 to
 a request that carried the current token. The token endpoint's own limit answers
-400 ``invalid_request`` "rate limit exceeded": that is waited out a few times.
+400 ``invalid_request`` "rate limit exceeded" (or, like every Platform API limit,
+429 with ``Retry-After``): that is waited out a few times, never longer than
+``_MINT_MAX_WAIT`` at once.
 """
 
 from __future__ import annotations
@@ -143,7 +145,10 @@ class ClientCredentialsAuth(httpx.Auth):
             self._renew_at = self._clock() + renew_after(data.expires_in)
             return data.access_token
         error, text = _oauth_error(response)
-        if status == 400 and "rate limit" in f"{error} {text}".lower():
+        limited = status == 429 or (
+            status == 400 and "rate limit" in f"{error} {text}".lower()
+        )
+        if limited:
             after = retry_after_seconds(response)
             if after is not None and after > _MINT_MAX_WAIT:
                 msg = (

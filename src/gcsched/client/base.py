@@ -11,8 +11,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Self
-from urllib.parse import quote
+from typing import Any, Final, Self
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -31,7 +31,13 @@ from gcsched.client.regions import login_url_for, refuse_cleartext
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import AMBIGUOUS, Sender
 from gcsched.client.transport import SocketLikeTransport
-from gcsched.errors import ApiError, AuthenticationError, InputError
+from gcsched.errors import (
+    ApiError,
+    AuthenticationError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from gcsched.genesys import FAMILIES
 
 __all__ = ["FAMILIES", "ClientBase"]
@@ -42,6 +48,13 @@ PAGE_SIZE = 100
 _MAX_PAGES = 1000
 _LIMIT_KEYS = ("client.credentials.token.rate.per.minute", "token.rate.per.minute")
 _SCHEDULES = "/api/v2/outbound/schedules"
+#: The lists that take ``allowEmptyResult`` (default false): without it an
+#: empty page may be an error (the official provider always sends true).
+ALLOW_EMPTY_RESULT: Final = {"allowEmptyResult": "true"}
+DIVISION_HINT: Final = (
+    "; if it appears in the org's lists, the OAuth client's role may not cover "
+    "its division (grant the role in that division too)"
+)
 
 
 def _seg(value: str) -> str:
@@ -302,6 +315,88 @@ class ClientBase:
             if _last_page(page, parsed, data, len(out)):
                 break
         return out
+
+    async def _listing_pages(self, path: str) -> list[dict[str, Any]]:
+        """Every entity of a listing that takes no paging parameters.
+
+        The first page is asked for without any (the SDKs send none); later
+        pages follow ``nextUri``, or, without one, ``pageNumber`` up to
+        ``pageCount``. What cannot be read whole is an error, never a partial
+        list: a snapshot missing schedules would plan PUTs over them.
+        """
+        out: list[dict[str, Any]] = []
+        query: dict[str, str | int] | None = None
+        target = path
+        for page in range(1, _MAX_PAGES + 1):
+            data = self._listing(
+                await self._call("GET", path, target, params=query), path
+            )
+            parsed = self._check(data, wire.EntityListing, f"GET {target}")
+            listing = wire.EntityListing.model_validate(parsed)
+            out.extend(listing.entities)
+            next_target = self._next_page(path, listing, page)
+            if next_target is None:
+                if listing.total is not None and len(out) < listing.total:
+                    msg = (
+                        f"GET {path}: the listing says {listing.total} entities "
+                        f"but its pages held {len(out)}; nothing was read from it "
+                        "(a partial list would hide schedules)"
+                    )
+                    raise ApiError(msg, method="GET", path=path)
+                return out
+            target, query = next_target
+        msg = f"GET {path}: more than {_MAX_PAGES} pages; nothing was read from it"
+        raise ApiError(msg, method="GET", path=path)
+
+    def _next_page(
+        self, path: str, listing: wire.EntityListing, page: int
+    ) -> tuple[str, dict[str, str | int] | None] | None:
+        """Where the page after `page` is: (path, query), or None after the last."""
+        if listing.next_uri:
+            parts = urlsplit(listing.next_uri)
+            own = urlsplit(self.api_url)
+            elsewhere = (parts.scheme, parts.netloc) != (own.scheme, own.netloc)
+            if (parts.scheme or parts.netloc) and elsewhere:
+                # The token must never travel to another host.
+                msg = (
+                    f"GET {path}: the listing's nextUri points at another "
+                    "host; nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            if parts.path != path:
+                msg = (
+                    f"GET {path}: the listing's nextUri points at another "
+                    f"path ({parts.path}); nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            return target, None
+        if listing.page_count is not None and page < listing.page_count:
+            if not listing.entities:
+                msg = (
+                    f"GET {path}: page {page} of {listing.page_count} is empty; "
+                    "nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            size = listing.page_size or len(listing.entities)
+            return path, {"pageSize": size, "pageNumber": page + 1}
+        return None
+
+    @staticmethod
+    def _with_division_hint(exc: ApiError) -> ApiError:
+        """A 403/404 on reading one target, naming divisions as a possible cause."""
+        if not isinstance(exc, PermissionDeniedError | NotFoundError):
+            return exc
+        if "division" in str(exc):
+            return exc
+        return type(exc)(
+            str(exc) + DIVISION_HINT,
+            status=exc.status,
+            code=exc.code,
+            method=exc.method,
+            path=exc.path,
+            correlation_id=exc.correlation_id,
+        )
 
     @staticmethod
     def _family(family: str) -> str:
