@@ -9,8 +9,10 @@ writer lock is the `StateLock` file next to it.
 
 from __future__ import annotations
 
+from gcsched.journal.facts import OrgFacts
 from gcsched.journal.lock import StateLock, unlock
 from gcsched.journal.protocol import (
+    DoctorFacts,
     OutboxRecords,
     PruneResult,
     RunRecords,
@@ -30,8 +32,10 @@ from gcsched.journal.records import (
 from gcsched.journal.store import Journal, new_run_id
 
 __all__ = [
+    "DoctorFacts",
     "Journal",
     "LockInfo",
+    "OrgFacts",
     "OutboxEvent",
     "OutboxRecords",
     "OutboxRow",

@@ -93,6 +93,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             recorded_at TEXT NOT NULL
         )""",
     ),
+    # 2: what `gcsched doctor` found out about each org (one row per org).
+    (
+        """CREATE TABLE doctor_facts (
+            org_id TEXT PRIMARY KEY,
+            org_name TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            probed INTEGER NOT NULL
+        )""",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -4,8 +4,9 @@
 `RunRecords`, `StepRecords`, `OutboxRecords` and the single-writer `WriterLock`.
 The SQLite `gcsched.journal.Journal` implements it; a second backend
 (PostgreSQL: rows instead of a file, an advisory lock per org) implements the
-same methods and the engine does not change. Ownership records and doctor facts
-join `StateStore` as protocols of their own when they are added.
+same methods and the engine does not change. `DoctorFacts` holds what
+`gcsched doctor` settled per org; ownership records join `StateStore` as a
+protocol of their own when they are added.
 
 Every method raises `gcsched.errors.JournalError` when the store cannot be used
 or a transition is illegal (a final step status, a run that is not open, an
@@ -20,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from gcsched.genesys import ChangeSpec
+from gcsched.journal.facts import OrgFacts
 from gcsched.journal.records import (
     LockInfo,
     OutboxEvent,
@@ -29,6 +31,7 @@ from gcsched.journal.records import (
 )
 
 __all__ = [
+    "DoctorFacts",
     "OutboxRecords",
     "PruneResult",
     "RunRecords",
@@ -242,7 +245,26 @@ class WriterLock(Protocol):
         ...
 
 
-class StateStore(RunRecords, StepRecords, OutboxRecords, Protocol):
+class DoctorFacts(Protocol):
+    """What `gcsched doctor` settled about each org (one record per org)."""
+
+    def save_facts(
+        self,
+        *,
+        org_id: str,
+        org_name: str,
+        facts: Mapping[str, Any],
+        probed: bool,
+    ) -> OrgFacts:
+        """Store the facts of one org (unsettled ones keep earlier values)."""
+        ...
+
+    def facts_for(self, org_id: str) -> OrgFacts | None:
+        """The facts stored for `org_id`, or None."""
+        ...
+
+
+class StateStore(RunRecords, StepRecords, OutboxRecords, DoctorFacts, Protocol):
     """Everything gcsched keeps about runs, steps, webhooks and the writer lock."""
 
     @property
