@@ -362,6 +362,12 @@ class Connection:
         )
         return header + dump(snapshot)
 
+    async def doctor(self, *, probe: str | None = None) -> Any:
+        """Check this org and settle its unsettled answers (`gcsched.api.doctor`)."""
+        from gcsched.api.doctor import doctor
+
+        return await doctor(self, probe=probe)
+
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""
         return await self.client.get_organization()

@@ -11,7 +11,14 @@ import sys
 import typer
 
 from gcsched._version import __version__
-from gcsched.cli import demo_cmd, local_cmd, org_cmd, plan_cmd, validate_cmd
+from gcsched.cli import (
+    demo_cmd,
+    doctor_cmd,
+    local_cmd,
+    org_cmd,
+    plan_cmd,
+    validate_cmd,
+)
 from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
 from gcsched.cli.sandbox_cmd import sandbox_app
 
@@ -23,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(sandbox_app, name="sandbox")
-for module in (validate_cmd, plan_cmd, org_cmd, local_cmd, demo_cmd):
+for module in (validate_cmd, plan_cmd, org_cmd, doctor_cmd, local_cmd, demo_cmd):
     module.register(app)
 
 

@@ -30,7 +30,12 @@ from gcsched.errors import ApiError, AuthenticationError
 from gcsched.telemetry import TokenRenewed, emit, register_secret
 from gcsched.telemetry.redact import register_basic_credential
 
-__all__ = ["ClientCredentialsAuth", "TokenEndpointError", "renew_after"]
+__all__ = [
+    "ClientCredentialsAuth",
+    "TokenEndpointError",
+    "basic_credential",
+    "renew_after",
+]
 
 log = logging.getLogger("gcsched.client")
 
@@ -50,6 +55,11 @@ def renew_after(expires_in: float) -> float:
     """
     margin = min(max(expires_in * 0.1, 60.0), expires_in * 0.5)
     return expires_in - margin
+
+
+def basic_credential(credentials: Credentials) -> str:
+    """The ``Authorization: Basic`` value of an OAuth client."""
+    return _basic(credentials)
 
 
 def _basic(credentials: Credentials) -> str:
@@ -106,6 +116,16 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self._credentials.client_id!r})"
+
+    @property
+    def client_id(self) -> str:
+        """The OAuth client id (not a secret)."""
+        return self._credentials.client_id
+
+    @property
+    def token_url(self) -> str:
+        """The absolute token endpoint."""
+        return self._token_url
 
     def _valid_token(self) -> str | None:
         if self._token is not None and self._clock() < self._renew_at:

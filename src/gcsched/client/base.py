@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Final, Self
 from urllib.parse import quote, urlsplit
@@ -18,7 +20,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from gcsched.client import wire
-from gcsched.client.auth import ClientCredentialsAuth
+from gcsched.client.auth import ClientCredentialsAuth, basic_credential
 from gcsched.client.bodies import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -40,7 +42,7 @@ from gcsched.errors import (
 )
 from gcsched.genesys import FAMILIES
 
-__all__ = ["FAMILIES", "ClientBase"]
+__all__ = ["FAMILIES", "ClientBase", "Observation"]
 
 log = logging.getLogger("gcsched.client")
 
@@ -73,6 +75,26 @@ def _last_page(
     if any(key in raw for key in ("nextUri", "selfUri", "lastUri")):
         return not listing.next_uri
     return len(listing.entities) < PAGE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One answer as `gcsched doctor` looks at it (never raised as an error).
+
+    Attributes:
+        status: the HTTP status.
+        body: the decoded JSON body (None when empty or not JSON).
+        date: the ``Date`` header, if any.
+        ratelimit_headers: whether any ``inin-ratelimit-*`` header came back.
+        error: the client's own message for a 4xx/5xx (names a missing
+            permission on 403), None on success.
+    """
+
+    status: int
+    body: Any
+    date: str | None
+    ratelimit_headers: bool
+    error: str | None
 
 
 class ClientBase:
@@ -381,6 +403,55 @@ class ClientBase:
             size = listing.page_size or len(listing.entities)
             return path, {"pageSize": size, "pageNumber": page + 1}
         return None
+
+    async def observe(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> Observation:
+        """GET `path` and return the answer as it is, errors included (doctor).
+
+        Paced and retried like every request; an authentication failure still
+        raises (nothing else can be observed without a token).
+        """
+        await self._ensure_limits()
+        response = await self._sender.request("GET", path, path, params=params)
+        error = None
+        if response.status_code >= 400:
+            error = str(
+                error_for_response(response, method="GET", route=path, path=path)
+            )
+        try:
+            body = response.json() if response.content.strip() else None
+        except ValueError:
+            body = None
+        return Observation(
+            status=response.status_code,
+            body=body,
+            date=response.headers.get("Date"),
+            ratelimit_headers=any(
+                key.lower().startswith("inin-ratelimit-") for key in response.headers
+            ),
+            error=error,
+        )
+
+    async def wrong_secret_status(self) -> int:
+        """The token endpoint's status for this client id with a wrong secret.
+
+        One request, never retried; the wrong secret is random and never
+        logged. Settles how the org answers bad credentials (doctor --probe).
+        """
+        wrong = Credentials(
+            self._auth.client_id, "gcsched-doctor-" + os.urandom(8).hex()
+        )
+        response = await self._http.post(
+            self._auth.token_url,
+            headers={
+                "Authorization": basic_credential(wrong),
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            content=b"grant_type=client_credentials",
+            auth=httpx.Auth(),  # no bearer token on this one
+        )
+        return response.status_code
 
     @staticmethod
     def _with_division_hint(exc: ApiError) -> ApiError:
