@@ -8,6 +8,7 @@ report.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +222,49 @@ async def test_a_missing_permission_is_named(tmp_path: Path) -> None:
     assert "outbound:callableTimeSet:view" in failed["read callable time sets"].detail
     assert failed["read callable time sets"].fix
     assert "read voice campaigns" not in failed
+
+
+# ------------------------------------------------------------------ adoption
+_FILE = """\
+version: 1
+schedules:
+  - campaign: Scratch
+    time_zone: Europe/Paris
+    render: intervals
+    windows: [{days: [mon, tue, wed, thu, fri], start: "09:00", end: "17:00"}]
+    from: 2099-01-01
+    until: 2099-01-09
+"""
+
+
+@pytest.mark.anyio
+async def test_later_plans_adopt_the_stored_facts(tmp_path: Path) -> None:
+    """utc + past rejected: intervals as UTC instants, none in the past, header."""
+    state = SandboxState.from_seed(_seed("Z"))
+    app = create_app(
+        state,
+        rate_limit=0,
+        guesses=["interval_time=utc", "past_intervals=rejected"],
+    )
+    await _doctor(app, tmp_path, "Scratch")
+    schedule_file = tmp_path / "s.yaml"
+    schedule_file.write_text(_FILE)
+    async with connect(
+        api_url="http://sandbox.test",
+        credentials=Credentials(CLIENT_ID, SECRET),
+        transport=httpx.ASGITransport(app=app),
+        state_dir=tmp_path / "state",
+        rate_limit=6000,
+        today=lambda: date(2099, 1, 6),
+    ) as conn:
+        planned = await conn.plan(schedule_file)
+    plan = planned.plan
+    (change,) = plan.changes
+    intervals = change.after["intervals"]
+    assert intervals, change.after
+    assert all(i["start"].endswith("Z") for i in intervals)
+    # 09:00 Paris in January is 08:00 UTC; nothing before 2099-01-06 is sent
+    assert intervals[0]["start"] == "2099-01-06T08:00:00.000Z"
+    assert len(plan.facts) == 2
+    assert plan.data()["facts"] == list(plan.facts)
+    assert "interval_time=utc" in plan.facts[0]

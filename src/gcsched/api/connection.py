@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from gcsched.api.doctor import stored_facts
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -116,7 +117,10 @@ class Connection:
         """
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         return await build_plan(
-            self.client, schedule_file, today=today or self._today()
+            self.client,
+            schedule_file,
+            today=today or self._today(),
+            facts=stored_facts(self.state),
         )
 
     # ------------------------------------------------------------------ apply
@@ -204,6 +208,7 @@ class Connection:
                 today=today or self._today(),
                 scoped=scoped,
                 snapshot=snapshot,
+                facts=journal.facts_for,
             )
             plan = planned.plan
             if checksum is not None and not _reviewed(plan, checksum, resumed, journal):

@@ -13,7 +13,7 @@ occurrence, ``YYYY-MM-DDTHH:MM:SS``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
@@ -34,6 +34,8 @@ OWNER_PREFIX = "gcsched:"
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 #: GUESS: interval strings are local wall time in `timeZone`, milliseconds, no `Z`.
 INTERVAL_FORMAT = "%Y-%m-%dT%H:%M:%S.000"
+#: The same as a UTC instant, for an org whose doctor fact is ``interval_time=utc``.
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.000Z"
 _DAY = timedelta(days=1)
 
 
@@ -50,7 +52,16 @@ def owned(body: Mapping[str, Any]) -> bool:
     return isinstance(name, str) and name.startswith(OWNER_PREFIX)
 
 
-def _interval(start: datetime, end: datetime) -> dict[str, str]:
+def _interval(
+    start: datetime, end: datetime, tz: tzinfo, interval_time: str
+) -> dict[str, str]:
+    """One interval from wall times in `tz`: as wall time, or (``utc``, an org's
+    doctor fact) as the UTC instant with a ``Z``."""
+    if interval_time == "utc":
+        return {
+            "start": start.replace(tzinfo=tz).astimezone(UTC).strftime(UTC_FORMAT),
+            "end": end.replace(tzinfo=tz).astimezone(UTC).strftime(UTC_FORMAT),
+        }
     return {
         "start": start.strftime(INTERVAL_FORMAT),
         "end": end.strftime(INTERVAL_FORMAT),
@@ -128,6 +139,8 @@ def render_body(
     anchors: Mapping[int, date] | None = None,
     intervals_override: Sequence[tuple[datetime, datetime]] | None = None,
     horizon_days: int = 90,
+    interval_time: str = "wall",
+    drop_before: datetime | None = None,
 ) -> dict[str, Any]:
     """The Genesys schedule body of a schedule (no reference field, id or version).
 
@@ -139,6 +152,10 @@ def render_body(
         intervals_override: UTC ranges to send as explicit intervals instead (a
             trimmed loser); no recurrences then.
         horizon_days: how far `render: intervals` expands an open-ended schedule.
+        interval_time: ``wall`` (default) or ``utc``: how interval times are
+            written (the org's doctor fact).
+        drop_before: an aware instant; intervals ending at or before it are
+            left out (an org that refuses intervals in the past).
 
     Returns:
         ``{"name", "timeZone", "intervals", "recurrences"}`` as plain dicts.
@@ -165,12 +182,19 @@ def render_body(
             _interval(
                 s.astimezone(tz).replace(tzinfo=None),
                 e.astimezone(tz).replace(tzinfo=None),
+                tz,
+                interval_time,
             )
             for s, e in spans
+            if drop_before is None or e > drop_before
         ]
         body["recurrences"] = []
         return body
-    body["intervals"] = [_interval(i.start, i.end) for i in schedule.intervals]
+    body["intervals"] = [
+        _interval(i.start, i.end, tz, interval_time)
+        for i in schedule.intervals
+        if drop_before is None or i.end.replace(tzinfo=tz) > drop_before
+    ]
     body["recurrences"] = [
         _recurrence(w, schedule, i, today, anchors or {})
         for i, w in enumerate(schedule.windows)

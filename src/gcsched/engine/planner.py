@@ -15,6 +15,7 @@ from typing import Any
 
 from gcsched.domain import CheckResult, check, owned, render_body
 from gcsched.domain.model import ScheduleFile
+from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
@@ -140,6 +141,7 @@ async def build_plan(
     today: date,
     snapshot: OrgSnapshot | None = None,
     scoped: bool = False,
+    facts: FactsLookup | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -150,6 +152,7 @@ async def build_plan(
         snapshot: an already-read org (else it is read now).
         scoped: consider only the file's own targets (the one-shot `provision`):
             owned schedules of other targets are neither compared nor deleted.
+        facts: the org's stored doctor facts (interval format, past intervals).
 
     Returns:
         The plan and what it was computed from.
@@ -158,6 +161,7 @@ async def build_plan(
         ResolveError: names in the file that match nothing (or several things).
     """
     snap = snapshot or await read_org(org)
+    adopted = render_facts(facts(snap.org_id) if facts else None, today=today)
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
     policy = file.policy
@@ -194,6 +198,8 @@ async def build_plan(
             anchors=_anchors(current),
             intervals_override=result.trimmed.get(item.label),
             horizon_days=policy.horizon_days,
+            interval_time=adopted.interval_time,
+            drop_before=adopted.drop_before,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
         desired.append(Desired(item.family, item.target_id, item.target_name, body))
@@ -228,6 +234,7 @@ async def build_plan(
         warnings=(*result.warnings, *kept.warnings, *warnings),
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
+        facts=adopted.lines,
     )
     return PlannedRun(
         plan=plan,
