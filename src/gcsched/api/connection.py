@@ -371,7 +371,7 @@ class Connection:
         """Check this org and settle its unsettled answers (`gcsched.api.doctor`)."""
         from gcsched.api.doctor import doctor
 
-        return await doctor(self, probe=probe)
+        return await doctor(self.client, self.state, probe=probe)
 
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""

@@ -12,20 +12,23 @@ from gcsched.journal import Journal, OrgFacts
 
 if TYPE_CHECKING:
     from gcsched.api.state import StatePaths
-
-if TYPE_CHECKING:
-    from gcsched.api.connection import Connection
+    from gcsched.client import GenesysClient
 
 __all__ = ["DoctorReport", "doctor", "stored_facts"]
 
 
 async def doctor(
-    conn: Connection, *, probe: str | None = None, now: datetime | None = None
+    client: GenesysClient,
+    state: StatePaths,
+    *,
+    probe: str | None = None,
+    now: datetime | None = None,
 ) -> DoctorReport:
-    """Run doctor against `conn`'s org; store its facts per org in the journal.
+    """Run doctor against `client`'s org; store its facts per org in the journal.
 
     Args:
-        conn: an open connection.
+        client: the open client of a connection.
+        state: the connection's state dir.
         probe: a voice campaign (name or id, must be off) whose schedule the
             probe may write and put back.
         now: the local clock (tests); default the system clock, UTC.
@@ -37,15 +40,15 @@ async def doctor(
         RefusedError: the probe campaign is not off, or not found.
     """
     report = await run_doctor(
-        conn.client,
-        api_url=conn.client.api_url,
+        client,
+        api_url=client.api_url,
         now=now or datetime.now(UTC),
         probe=probe,
     )
-    where = conn.state.root
+    where = state.root
     try:
-        conn.state.make()
-        with Journal.open(conn.state.journal, lock=conn.state.lock) as journal:
+        state.make()
+        with Journal.open(state.journal, lock=state.lock) as journal:
             holder = journal.lock.read()
             if report.org.get("id"):
                 journal.save_facts(
