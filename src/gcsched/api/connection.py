@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from gcsched.api.doctor import stored_facts
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -115,6 +116,7 @@ class Connection:
                 today=today or self._today(),
                 scoped=scoped,
                 ownership=records,
+                facts=stored_facts(self.state),
             )
 
     @contextlib.contextmanager
@@ -365,6 +367,12 @@ class Connection:
             f"# left out (gcsched cannot express it): {note}\n" for note in skipped
         )
         return header + dump(snapshot)
+
+    async def doctor(self, *, probe: str | None = None) -> Any:
+        """Check this org and settle its unsettled answers (`gcsched.api.doctor`)."""
+        from gcsched.api.doctor import doctor
+
+        return await doctor(self.client, self.state, probe=probe)
 
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""

@@ -14,6 +14,7 @@ from gcsched._version import __version__
 from gcsched.cli import (
     adopt_cmd,
     demo_cmd,
+    doctor_cmd,
     local_cmd,
     org_cmd,
     plan_cmd,
@@ -30,7 +31,15 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(sandbox_app, name="sandbox")
-for module in (validate_cmd, plan_cmd, adopt_cmd, org_cmd, local_cmd, demo_cmd):
+for module in (
+    validate_cmd,
+    plan_cmd,
+    adopt_cmd,
+    org_cmd,
+    doctor_cmd,
+    local_cmd,
+    demo_cmd,
+):
     module.register(app)
 
 

@@ -4,7 +4,9 @@ The token is minted at ``<login>/oauth/token`` with Basic auth and the form
 ``grant_type=client_credentials`` (genesys-api.md §4). It is reused until shortly
 before ``expires_in`` runs out, and minted again once if the API answers 401 to
 a request that carried the current token. The token endpoint's own limit answers
-400 ``invalid_request`` "rate limit exceeded": that is waited out a few times.
+400 ``invalid_request`` "rate limit exceeded" (or, like every Platform API limit,
+429 with ``Retry-After``): that is waited out a few times, never longer than
+``_MINT_MAX_WAIT`` at once.
 """
 
 from __future__ import annotations
@@ -28,7 +30,12 @@ from gcsched.errors import ApiError, AuthenticationError
 from gcsched.telemetry import TokenRenewed, emit, register_secret
 from gcsched.telemetry.redact import register_basic_credential
 
-__all__ = ["ClientCredentialsAuth", "TokenEndpointError", "renew_after"]
+__all__ = [
+    "ClientCredentialsAuth",
+    "TokenEndpointError",
+    "basic_credential",
+    "renew_after",
+]
 
 log = logging.getLogger("gcsched.client")
 
@@ -48,6 +55,11 @@ def renew_after(expires_in: float) -> float:
     """
     margin = min(max(expires_in * 0.1, 60.0), expires_in * 0.5)
     return expires_in - margin
+
+
+def basic_credential(credentials: Credentials) -> str:
+    """The ``Authorization: Basic`` value of an OAuth client."""
+    return _basic(credentials)
 
 
 def _basic(credentials: Credentials) -> str:
@@ -105,6 +117,16 @@ class ClientCredentialsAuth(httpx.Auth):
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(client_id={self._credentials.client_id!r})"
 
+    @property
+    def client_id(self) -> str:
+        """The OAuth client id (not a secret)."""
+        return self._credentials.client_id
+
+    @property
+    def token_url(self) -> str:
+        """The absolute token endpoint."""
+        return self._token_url
+
     def _valid_token(self) -> str | None:
         if self._token is not None and self._clock() < self._renew_at:
             return self._token
@@ -143,7 +165,10 @@ class ClientCredentialsAuth(httpx.Auth):
             self._renew_at = self._clock() + renew_after(data.expires_in)
             return data.access_token
         error, text = _oauth_error(response)
-        if status == 400 and "rate limit" in f"{error} {text}".lower():
+        limited = status == 429 or (
+            status == 400 and "rate limit" in f"{error} {text}".lower()
+        )
+        if limited:
             after = retry_after_seconds(response)
             if after is not None and after > _MINT_MAX_WAIT:
                 msg = (

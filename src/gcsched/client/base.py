@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Self
-from urllib.parse import quote
+from typing import Any, Final, Self
+from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from gcsched.client import wire
-from gcsched.client.auth import ClientCredentialsAuth
+from gcsched.client.auth import ClientCredentialsAuth, basic_credential
 from gcsched.client.bodies import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -36,10 +38,16 @@ from gcsched.client.regions import login_url_for, refuse_cleartext
 from gcsched.client.retry import CircuitBreaker, RetryBudget
 from gcsched.client.sender import AMBIGUOUS, Sender
 from gcsched.client.transport import SocketLikeTransport
-from gcsched.errors import ApiError, AuthenticationError, InputError
+from gcsched.errors import (
+    ApiError,
+    AuthenticationError,
+    InputError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from gcsched.genesys import FAMILIES
 
-__all__ = ["FAMILIES", "ClientBase"]
+__all__ = ["FAMILIES", "ClientBase", "Observation"]
 
 log = logging.getLogger("gcsched.client")
 
@@ -47,6 +55,13 @@ PAGE_SIZE = 100
 _MAX_PAGES = 1000
 _LIMIT_KEYS = ("client.credentials.token.rate.per.minute", "token.rate.per.minute")
 _SCHEDULES = "/api/v2/outbound/schedules"
+#: The lists that take ``allowEmptyResult`` (default false): without it an
+#: empty page may be an error (the official provider always sends true).
+ALLOW_EMPTY_RESULT: Final = {"allowEmptyResult": "true"}
+DIVISION_HINT: Final = (
+    "; if it appears in the org's lists, the OAuth client's role may not cover "
+    "its division (grant the role in that division too)"
+)
 
 
 def _seg(value: str) -> str:
@@ -65,6 +80,26 @@ def _last_page(
     if any(key in raw for key in ("nextUri", "selfUri", "lastUri")):
         return not listing.next_uri
     return len(listing.entities) < PAGE_SIZE
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One answer as `gcsched doctor` looks at it (never raised as an error).
+
+    Attributes:
+        status: the HTTP status.
+        body: the decoded JSON body (None when empty or not JSON).
+        date: the ``Date`` header, if any.
+        ratelimit_headers: whether any ``inin-ratelimit-*`` header came back.
+        error: the client's own message for a 4xx/5xx (names a missing
+            permission on 403), None on success.
+    """
+
+    status: int
+    body: Any
+    date: str | None
+    ratelimit_headers: bool
+    error: str | None
 
 
 class ClientBase:
@@ -308,6 +343,137 @@ class ClientBase:
             if _last_page(page, parsed, data, len(out)):
                 break
         return out
+
+    async def _listing_pages(self, path: str) -> list[dict[str, Any]]:
+        """Every entity of a listing that takes no paging parameters.
+
+        The first page is asked for without any (the SDKs send none); later
+        pages follow ``nextUri``, or, without one, ``pageNumber`` up to
+        ``pageCount``. What cannot be read whole is an error, never a partial
+        list: a snapshot missing schedules would plan PUTs over them.
+        """
+        out: list[dict[str, Any]] = []
+        query: dict[str, str | int] | None = None
+        target = path
+        for page in range(1, _MAX_PAGES + 1):
+            data = self._listing(
+                await self._call("GET", path, target, params=query), path
+            )
+            parsed = self._check(data, wire.EntityListing, f"GET {target}")
+            listing = wire.EntityListing.model_validate(parsed)
+            out.extend(listing.entities)
+            next_target = self._next_page(path, listing, page)
+            if next_target is None:
+                if listing.total is not None and len(out) < listing.total:
+                    msg = (
+                        f"GET {path}: the listing says {listing.total} entities "
+                        f"but its pages held {len(out)}; nothing was read from it "
+                        "(a partial list would hide schedules)"
+                    )
+                    raise ApiError(msg, method="GET", path=path)
+                return out
+            target, query = next_target
+        msg = f"GET {path}: more than {_MAX_PAGES} pages; nothing was read from it"
+        raise ApiError(msg, method="GET", path=path)
+
+    def _next_page(
+        self, path: str, listing: wire.EntityListing, page: int
+    ) -> tuple[str, dict[str, str | int] | None] | None:
+        """Where the page after `page` is: (path, query), or None after the last."""
+        if listing.next_uri:
+            parts = urlsplit(listing.next_uri)
+            own = urlsplit(self.api_url)
+            elsewhere = (parts.scheme, parts.netloc) != (own.scheme, own.netloc)
+            if (parts.scheme or parts.netloc) and elsewhere:
+                # The token must never travel to another host.
+                msg = (
+                    f"GET {path}: the listing's nextUri points at another "
+                    "host; nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            if parts.path != path:
+                msg = (
+                    f"GET {path}: the listing's nextUri points at another "
+                    f"path ({parts.path}); nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            return target, None
+        if listing.page_count is not None and page < listing.page_count:
+            if not listing.entities:
+                msg = (
+                    f"GET {path}: page {page} of {listing.page_count} is empty; "
+                    "nothing was read from it"
+                )
+                raise ApiError(msg, method="GET", path=path)
+            size = listing.page_size or len(listing.entities)
+            return path, {"pageSize": size, "pageNumber": page + 1}
+        return None
+
+    async def observe(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> Observation:
+        """GET `path` and return the answer as it is, errors included (doctor).
+
+        Paced and retried like every request; an authentication failure still
+        raises (nothing else can be observed without a token).
+        """
+        await self._ensure_limits()
+        response = await self._sender.request("GET", path, path, params=params)
+        error = None
+        if response.status_code >= 400:
+            error = str(
+                error_for_response(response, method="GET", route=path, path=path)
+            )
+        try:
+            body = response.json() if response.content.strip() else None
+        except ValueError:
+            body = None
+        return Observation(
+            status=response.status_code,
+            body=body,
+            date=response.headers.get("Date"),
+            ratelimit_headers=any(
+                key.lower().startswith("inin-ratelimit-") for key in response.headers
+            ),
+            error=error,
+        )
+
+    async def wrong_secret_status(self) -> int:
+        """The token endpoint's status for this client id with a wrong secret.
+
+        One request, never retried; the wrong secret is random and never
+        logged. Settles how the org answers bad credentials (doctor --probe).
+        """
+        wrong = Credentials(
+            self._auth.client_id, "gcsched-doctor-" + os.urandom(8).hex()
+        )
+        response = await self._http.post(
+            self._auth.token_url,
+            headers={
+                "Authorization": basic_credential(wrong),
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            content=b"grant_type=client_credentials",
+            auth=httpx.Auth(),  # no bearer token on this one
+        )
+        return response.status_code
+
+    @staticmethod
+    def _with_division_hint(exc: ApiError) -> ApiError:
+        """A 403/404 on reading one target, naming divisions as a possible cause."""
+        if not isinstance(exc, PermissionDeniedError | NotFoundError):
+            return exc
+        if "division" in str(exc):
+            return exc
+        return type(exc)(
+            str(exc) + DIVISION_HINT,
+            status=exc.status,
+            code=exc.code,
+            method=exc.method,
+            path=exc.path,
+            correlation_id=exc.correlation_id,
+        )
 
     @staticmethod
     def _family(family: str) -> str:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from typing import Any
+from typing import Any, Final
 
 from gcsched.client import wire
-from gcsched.client.base import _SCHEDULES, ClientBase, _seg
+from gcsched.client.base import _SCHEDULES, ALLOW_EMPTY_RESULT, ClientBase, _seg
 from gcsched.domain import canonical_body
 from gcsched.errors import ApiError, VersionConflictError
 from gcsched.genesys import SERVER_SET_KEYS
+
+#: The schedule lists that answer an ``*EntityListing`` (the other two are
+#: bare arrays): genesys-api.md, fidelity-audit.md #3.
+LISTING_FAMILIES: Final = frozenset(
+    {"emailcampaigns", "messagingcampaigns", "whatsappcampaigns"}
+)
 
 __all__ = ["GenesysClient", "landed", "landed_campaign", "landed_schedule"]
 
@@ -132,9 +138,12 @@ class GenesysClient(ClientBase):
     async def get_campaign(self, campaign_id: str) -> dict[str, Any]:
         """One voice campaign; `NotFoundError` if it does not exist."""
         path = f"{_CAMPAIGNS}/{_seg(campaign_id)}"
-        data: dict[str, Any] = await self._get_one(
-            _CAMPAIGNS + "/{id}", path, wire.Campaign
-        )
+        try:
+            data: dict[str, Any] = await self._get_one(
+                _CAMPAIGNS + "/{id}", path, wire.Campaign
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
         return data
 
     async def patch_campaign(self, campaign_id: str, patch: Mapping[str, Any]) -> None:
@@ -194,9 +203,12 @@ class GenesysClient(ClientBase):
     async def get_messaging_campaign(self, campaign_id: str) -> dict[str, Any]:
         """One messaging campaign."""
         path = f"{_MESSAGING}/{_seg(campaign_id)}"
-        data: dict[str, Any] = await self._get_one(
-            _MESSAGING + "/{id}", path, wire.MessagingCampaign
-        )
+        try:
+            data: dict[str, Any] = await self._get_one(
+                _MESSAGING + "/{id}", path, wire.MessagingCampaign
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
         return data
 
     async def put_messaging_campaign(
@@ -227,8 +239,8 @@ class GenesysClient(ClientBase):
 
     # ------------------------------------------------------------ others
     async def list_sequences(self) -> list[dict[str, Any]]:
-        """Every campaign sequence (all pages)."""
-        return await self._all_pages(_SEQUENCES, wire.Sequence)
+        """Every campaign sequence (all pages; ``allowEmptyResult=true``)."""
+        return await self._all_pages(_SEQUENCES, wire.Sequence, ALLOW_EMPTY_RESULT)
 
     async def get_contact_list(
         self, contact_list_id: str, *, include_size: bool = True
@@ -236,26 +248,34 @@ class GenesysClient(ClientBase):
         """One contact list; with ``size`` when `include_size`."""
         path = f"{_CONTACT_LISTS}/{_seg(contact_list_id)}"
         params = {"includeSize": "true" if include_size else "false"}
-        data: dict[str, Any] = await self._get_one(
-            _CONTACT_LISTS + "/{id}", path, wire.ContactList, params=params
-        )
+        try:
+            data: dict[str, Any] = await self._get_one(
+                _CONTACT_LISTS + "/{id}", path, wire.ContactList, params=params
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
         return data
 
     async def list_callable_time_sets(self) -> list[dict[str, Any]]:
-        """Every callable time set (all pages)."""
-        return await self._all_pages(_TIME_SETS, wire.CallableTimeSet)
+        """Every callable time set (all pages; ``allowEmptyResult=true``)."""
+        return await self._all_pages(
+            _TIME_SETS, wire.CallableTimeSet, ALLOW_EMPTY_RESULT
+        )
 
     async def get_callable_time_set(self, time_set_id: str) -> dict[str, Any]:
         """One callable time set."""
         path = f"{_TIME_SETS}/{_seg(time_set_id)}"
-        data: dict[str, Any] = await self._get_one(
-            _TIME_SETS + "/{id}", path, wire.CallableTimeSet
-        )
+        try:
+            data: dict[str, Any] = await self._get_one(
+                _TIME_SETS + "/{id}", path, wire.CallableTimeSet
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
         return data
 
     # ------------------------------------------------------------ schedules
     async def list_schedules(self, family: str) -> list[dict[str, Any]]:
-        """Every schedule of a family, in one request.
+        """Every schedule of a family (a listing's every page, or an error).
 
         Args:
             family: ``campaigns``, ``sequences``, ``emailcampaigns``,
@@ -263,14 +283,19 @@ class GenesysClient(ClientBase):
 
         Returns:
             The schedules (a bare array for campaigns and sequences; the
-            ``entities`` of the listing for the other three).
+            ``entities`` of every page of the listing for the other three,
+            following ``nextUri`` or ``pageCount``).
+
+        Raises:
+            ApiError: a listing that cannot be read whole (a page missing, a
+                ``total`` the pages do not reach, a ``nextUri`` elsewhere).
         """
         path = f"{_SCHEDULES}/{self._family(family)}"
-        data = await self._call("GET", path, path)
-        if isinstance(data, dict):
-            listing = self._listing(data, path)
-            data = self._check(listing, wire.EntityListing, f"GET {path}")
-            data = data["entities"]
+        data: Any
+        if family in LISTING_FAMILIES:
+            data = await self._listing_pages(path)
+        else:
+            data = await self._call("GET", path, path)
         if not isinstance(data, list):
             msg = f"Unexpected answer for GET {path}: not a list of schedules"
             raise ApiError(msg, method="GET", path=path)
@@ -281,9 +306,12 @@ class GenesysClient(ClientBase):
         """The schedule of one campaign/sequence; None when it has none (404)."""
         base = f"{_SCHEDULES}/{self._family(family)}"
         path = f"{base}/{_seg(target_id)}"
-        data: dict[str, Any] | None = await self._get_one(
-            base + "/{id}", path, wire.SCHEDULE_MODELS[family], missing_ok=True
-        )
+        try:
+            data: dict[str, Any] | None = await self._get_one(
+                base + "/{id}", path, wire.SCHEDULE_MODELS[family], missing_ok=True
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
         return data
 
     async def put_schedule(

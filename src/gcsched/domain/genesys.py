@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from gcsched.domain.days import GENESYS_DAY_NAMES, first_match
@@ -49,6 +49,8 @@ _MARKED = re.compile(r"([a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?): ")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M:%S"
 #: GUESS: interval strings are local wall time in `timeZone`, milliseconds, no `Z`.
 INTERVAL_FORMAT = "%Y-%m-%dT%H:%M:%S.000"
+#: The same as a UTC instant, for an org whose doctor fact is ``interval_time=utc``.
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%S.000Z"
 _DAY = timedelta(days=1)
 
 
@@ -107,28 +109,47 @@ def owned(body: Mapping[str, Any], project: str | None = None) -> bool:
     return found is not None and (project is None or found == project)
 
 
-def _interval(start: datetime, end: datetime) -> dict[str, str]:
+def _interval(
+    start: datetime, end: datetime, tz: tzinfo, interval_time: str
+) -> dict[str, str]:
+    """One interval from wall times in `tz`: as wall time, or (``utc``, an org's
+    doctor fact) as the UTC instant with a ``Z``."""
+    if interval_time == "utc":
+        return {
+            "start": start.replace(tzinfo=tz).astimezone(UTC).strftime(UTC_FORMAT),
+            "end": end.replace(tzinfo=tz).astimezone(UTC).strftime(UTC_FORMAT),
+        }
     return {
         "start": start.strftime(INTERVAL_FORMAT),
         "end": end.strftime(INTERVAL_FORMAT),
     }
 
 
-def _one_off(start: datetime, end: datetime, zone_name: str) -> dict[str, str] | None:
+def _one_off(
+    start: datetime,
+    end: datetime,
+    zone_name: str,
+    interval_time: str = "wall",
+    drop_before: datetime | None = None,
+) -> dict[str, str] | None:
     """A one-off interval as expansion reads it (design.md Time rules).
 
     A boundary in a spring-forward gap is sent as the first instant after the gap
     (the wall time the warning and the report show), not as a time that does not
-    exist; an interval wholly inside the gap is dropped, as expansion drops it.
+    exist; an interval wholly inside the gap is dropped, as expansion drops it,
+    and so is one that ends at or before `drop_before` (an org that refuses
+    intervals in the past).
     """
     utc_start = local_to_utc(start, zone_name, "start")[0]
     utc_end = local_to_utc(end, zone_name, "end")[0]
-    if utc_end <= utc_start:
+    if utc_end <= utc_start or (drop_before is not None and utc_end <= drop_before):
         return None
     tz = zone(zone_name)
     return _interval(
         utc_start.astimezone(tz).replace(tzinfo=None),
         utc_end.astimezone(tz).replace(tzinfo=None),
+        tz,
+        interval_time,
     )
 
 
@@ -204,6 +225,8 @@ def render_body(
     intervals_override: Sequence[tuple[datetime, datetime]] | None = None,
     horizon_days: int = 90,
     project: str = DEFAULT_PROJECT,
+    interval_time: str = "wall",
+    drop_before: datetime | None = None,
 ) -> dict[str, Any]:
     """The Genesys schedule body of a schedule (no reference field, id or version).
 
@@ -216,6 +239,10 @@ def render_body(
             trimmed loser); no recurrences then.
         horizon_days: how far `render: intervals` expands an open-ended schedule.
         project: the file's project, named in the `name` marker (`marker`).
+        interval_time: ``wall`` (default) or ``utc``: how interval times are
+            written (the org's doctor fact).
+        drop_before: an aware instant; intervals ending at or before it are
+            left out (an org that refuses intervals in the past).
 
     Returns:
         ``{"name", "timeZone", "intervals", "recurrences"}`` as plain dicts.
@@ -242,15 +269,23 @@ def render_body(
             _interval(
                 s.astimezone(tz).replace(tzinfo=None),
                 e.astimezone(tz).replace(tzinfo=None),
+                tz,
+                interval_time,
             )
             for s, e in spans
+            if drop_before is None or e > drop_before
         ]
         body["recurrences"] = []
         return body
     body["intervals"] = [
         sent
         for i in schedule.intervals
-        if (sent := _one_off(i.start, i.end, schedule.time_zone)) is not None
+        if (
+            sent := _one_off(
+                i.start, i.end, schedule.time_zone, interval_time, drop_before
+            )
+        )
+        is not None
     ]
     body["recurrences"] = [
         _recurrence(w, schedule, i, today, anchors or {})

@@ -18,6 +18,7 @@ from typing import Any
 from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
+from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
@@ -236,6 +237,7 @@ async def build_plan(
     snapshot: OrgSnapshot | None = None,
     scoped: bool = False,
     ownership: OwnershipRecords | None = None,
+    facts: FactsLookup | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -249,6 +251,7 @@ async def build_plan(
             nor deleted.
         ownership: the state store's ownership records (None: the name
             markers alone decide).
+        facts: the org's stored doctor facts (interval format, past intervals).
 
     Returns:
         The plan and what it was computed from.
@@ -257,6 +260,7 @@ async def build_plan(
         ResolveError: names in the file that match nothing (or several things).
     """
     snap = snapshot or await read_org(org)
+    adopted = render_facts(facts(snap.org_id) if facts else None, today=today)
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
     policy = file.policy
@@ -321,6 +325,8 @@ async def build_plan(
             intervals_override=result.trimmed.get(item.label),
             horizon_days=policy.horizon_days,
             project=project,
+            interval_time=adopted.interval_time,
+            drop_before=adopted.drop_before,
         )
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
         problems = body_problems(body, REFERENCE_FIELD[item.family], item.target_id)
@@ -402,6 +408,7 @@ async def build_plan(
         ),
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
+        facts=adopted.lines,
     )
     return PlannedRun(
         plan=plan,

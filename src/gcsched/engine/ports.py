@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
-__all__ = ["Json", "Org"]
+__all__ = ["DoctorOrg", "Json", "Observed", "Org"]
 
 Json = dict[str, Any]
 """A JSON object as the API sends and takes it (the one alias of the engine)."""
@@ -62,3 +62,47 @@ class Org(Protocol):
         *,
         fields: Collection[str] | None = None,
     ) -> Json: ...
+
+
+class Observed(Protocol):
+    """One answer as doctor sees it (the client's `Observation` by shape)."""
+
+    @property
+    def status(self) -> int: ...
+
+    @property
+    def body(self) -> Any: ...
+
+    @property
+    def date(self) -> str | None: ...
+
+    @property
+    def ratelimit_headers(self) -> bool: ...
+
+    @property
+    def error(self) -> str | None: ...
+
+
+class DoctorOrg(Protocol):
+    """What `gcsched doctor` needs of an org: reads, raw observations and the
+    probe campaign's schedule."""
+
+    async def get_organization(self) -> Json: ...
+
+    async def get_rate_limit(self) -> int: ...
+
+    async def observe(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> Observed: ...
+
+    async def wrong_secret_status(self) -> int: ...
+
+    async def list_campaigns(self) -> list[Json]: ...
+
+    async def get_schedule(self, family: str, target_id: str) -> Json | None: ...
+
+    async def put_schedule(
+        self, family: str, target_id: str, body: Mapping[str, Any]
+    ) -> Json: ...
+
+    async def delete_schedule(self, family: str, target_id: str) -> None: ...

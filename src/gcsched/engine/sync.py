@@ -111,7 +111,13 @@ async def apply_file(
     )
     audit_unaudited(journal, audit, actor=actor)
     planned = await build_plan(
-        org, file, today=today, scoped=scoped, snapshot=snapshot, ownership=journal
+        org,
+        file,
+        today=today,
+        scoped=scoped,
+        snapshot=snapshot,
+        ownership=journal,
+        facts=journal.facts_for,
     )
     plan = planned.plan
     plan.raise_if_unsafe(force=force, checksum=checksum, resumed=resumed)

@@ -9,9 +9,11 @@ writer lock is the `StateLock` file next to it.
 
 from __future__ import annotations
 
+from gcsched.journal.facts import OrgFacts
 from gcsched.journal.lock import StateLock, unlock
 from gcsched.journal.ownership import DEFAULT_ENVIRONMENT, OwnershipRecord
 from gcsched.journal.protocol import (
+    DoctorFacts,
     OutboxRecords,
     OwnershipRecords,
     PruneResult,
@@ -33,8 +35,10 @@ from gcsched.journal.store import Journal, new_run_id
 
 __all__ = [
     "DEFAULT_ENVIRONMENT",
+    "DoctorFacts",
     "Journal",
     "LockInfo",
+    "OrgFacts",
     "OutboxEvent",
     "OutboxRecords",
     "OutboxRow",

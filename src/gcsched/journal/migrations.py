@@ -93,9 +93,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             recorded_at TEXT NOT NULL
         )""",
     ),
-    # 2: PLACEHOLDER for the doctor's facts (another branch adds them as migration
-    # 2; the merge replaces this empty tuple with that migration).
-    (),
+    # 2: what `gcsched doctor` found out about each org (one row per org).
+    (
+        """CREATE TABLE doctor_facts (
+            org_id TEXT PRIMARY KEY,
+            org_name TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            observed_at TEXT NOT NULL,
+            probed INTEGER NOT NULL
+        )""",
+    ),
     # 3: ownership records, one per schedule gcsched wrote (journal/ownership.py).
     # No foreign key to runs: a record outlives the pruning of the run that wrote it.
     (

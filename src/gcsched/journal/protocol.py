@@ -5,8 +5,8 @@
 single-writer `WriterLock`.
 The SQLite `gcsched.journal.Journal` implements it; a second backend
 (PostgreSQL: rows instead of a file, an advisory lock per org) implements the
-same methods and the engine does not change. Doctor facts join `StateStore` as
-a protocol of its own when they are added.
+same methods and the engine does not change. `DoctorFacts` holds what
+`gcsched doctor` settled per org.
 
 Every method raises `gcsched.errors.JournalError` when the store cannot be used
 or a transition is illegal (a final step status, a run that is not open, an
@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from gcsched.genesys import ChangeSpec
+from gcsched.journal.facts import OrgFacts
 from gcsched.journal.ownership import DEFAULT_ENVIRONMENT, OwnershipRecord
 from gcsched.journal.records import (
     LockInfo,
@@ -31,6 +32,7 @@ from gcsched.journal.records import (
 )
 
 __all__ = [
+    "DoctorFacts",
     "OutboxRecords",
     "OwnershipRecords",
     "PruneResult",
@@ -273,9 +275,30 @@ class WriterLock(Protocol):
         ...
 
 
-class StateStore(RunRecords, StepRecords, OutboxRecords, OwnershipRecords, Protocol):
-    """Everything gcsched keeps about runs, steps, webhooks, ownership and the
-    writer lock."""
+class DoctorFacts(Protocol):
+    """What `gcsched doctor` settled about each org (one record per org)."""
+
+    def save_facts(
+        self,
+        *,
+        org_id: str,
+        org_name: str,
+        facts: Mapping[str, Any],
+        probed: bool,
+    ) -> OrgFacts:
+        """Store the facts of one org (unsettled ones keep earlier values)."""
+        ...
+
+    def facts_for(self, org_id: str) -> OrgFacts | None:
+        """The facts stored for `org_id`, or None."""
+        ...
+
+
+class StateStore(
+    RunRecords, StepRecords, OutboxRecords, OwnershipRecords, DoctorFacts, Protocol
+):
+    """Everything gcsched keeps about runs, steps, webhooks, ownership, doctor
+    facts and the writer lock."""
 
     @property
     def lock(self) -> WriterLock:

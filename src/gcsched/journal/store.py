@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from gcsched.genesys import ChangeSpec
 from gcsched.journal.database import Database, utc_now
+from gcsched.journal.facts import FactTable, OrgFacts
 from gcsched.journal.lock import StateLock
 from gcsched.journal.outbox import OutboxTable
 from gcsched.journal.ownership import (
@@ -49,6 +50,7 @@ class Journal:
         self._steps = StepTable(db)
         self._outbox = OutboxTable(db)
         self._ownership = OwnershipTable(db)
+        self._facts = FactTable(db)
 
     @classmethod
     def open(
@@ -100,6 +102,24 @@ class Journal:
     def lock(self) -> StateLock:
         """The single-writer lock of this state dir."""
         return self._lock
+
+    # ------------------------------------------------------------------ facts
+    def save_facts(
+        self,
+        *,
+        org_id: str,
+        org_name: str,
+        facts: Mapping[str, Any],
+        probed: bool,
+    ) -> OrgFacts:
+        """See `FactTable.save_facts`."""
+        return self._facts.save_facts(
+            org_id=org_id, org_name=org_name, facts=facts, probed=probed
+        )
+
+    def facts_for(self, org_id: str) -> OrgFacts | None:
+        """See `FactTable.facts_for`."""
+        return self._facts.facts_for(org_id)
 
     # ------------------------------------------------------------------ runs
     def create_run(

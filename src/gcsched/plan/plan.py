@@ -134,6 +134,8 @@ class Plan:
             `raise_if_unsafe` refuse the plan).
         warnings: one line each.
         not_managed: listed targets whose schedules gcsched leaves alone.
+        facts: the org's doctor facts in force, one line each (with when
+            they were observed).
     """
 
     org_id: str
@@ -148,6 +150,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     not_managed: tuple[str, ...] = ()
     contact_lists: Mapping[str, str] = field(default_factory=dict, compare=False)
+    facts: tuple[str, ...] = ()
     """Contact list id → name, for display only (never in the checksum)."""
 
     def __post_init__(self) -> None:
@@ -206,7 +209,7 @@ class Plan:
 
         Returns:
             ``{format_version, org {id, name}, checksum, summary, changes,
-            conflicts, warnings, not_managed}``.
+            conflicts, warnings, not_managed, facts}``.
         """
         return {
             "format_version": FORMAT_VERSION,
@@ -217,6 +220,7 @@ class Plan:
             "conflicts": [conflict_data(conflict) for conflict in self.conflicts],
             "warnings": list(self.warnings),
             "not_managed": list(self.not_managed),
+            "facts": list(self.facts),
         }
 
     def unsafe_reasons(self) -> list[str]:

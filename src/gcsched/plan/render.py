@@ -155,6 +155,7 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [
         ("header", f"Plan for org {plan.org_name} ({plan.org_id})"),
         ("dim", f"file {plan.file_path} (sha256 {plan.file_sha256[:12]})"),
+        *(("dim", f"doctor fact in force: {fact}") for fact in plan.facts),
     ]
     for change in plan.changes:
         lines.append((change.action, f"{_MARK[change.action]} {_headline(change)}"))
@@ -250,6 +251,8 @@ def render_markdown(
         "",
         f"File {escape_markdown(plan.file_path)} (sha256 `{plan.file_sha256[:12]}`)",
         "",
+        *(f"Doctor fact in force: {escape_markdown(fact)}  " for fact in plan.facts),
+        *([""] if plan.facts else []),
         "| create | update | delete | pacing | unchanged |",
         "|---:|---:|---:|---:|---:|",
         f"| {counts['create']} | {counts['update']} | {counts['delete']} "

@@ -117,7 +117,9 @@ class Gateway:
                 await _send_json(send_wrapped, status, body)
                 return
         elif injection.status is not None and path != "/sandbox/stats":
-            await _send_json(send_wrapped, *self._fault_body(injection, cid, extra))
+            status, body, headers = self._fault_body(injection, cid, extra)
+            extra.update(headers)  # Retry-After on the token endpoint too
+            await _send_json(send_wrapped, status, body)
             return
         await self.app(scope, receive, send_wrapped)
 
