@@ -26,11 +26,11 @@ CLIENT_ID = "matrix-client"
 SECRET = "matrix-secret-not-a-real-one"
 SMS = 12  # past one page at listing_page_size=5
 
-# schedule_name=dropped is left out: with no name the marker cannot say which
-# schedules gcsched owns, and ownership records that survive a dropped name
-# are another task of issue 12 (item 4). Every other value must pass.
-LEFT_OUT = {("schedule_name", "dropped")}
+# Every value, schedule_name=dropped included: with no name the marker cannot
+# say which schedules gcsched owns, and the state store's ownership records do.
+LEFT_OUT: set[tuple[str, str]] = set()
 PESSIMISTIC = (
+    "schedule_name=dropped",
     "listing_page_size=5",
     "empty_page=error",
     "version_conflict=400",
