@@ -7,14 +7,25 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
 #: Runs the console script's `main` with this interpreter (no PATH lookup).
 SERVE = "from gcsched.cli.app import main; main()"
+
+
+def _drain(stream: IO[str]) -> None:
+    """Read `stream` to its end, throwing the text away."""
+    try:
+        for _ in stream:
+            pass
+    except (OSError, ValueError):  # closed under us at teardown
+        return
 
 
 @contextmanager
@@ -36,6 +47,12 @@ def served_sandbox(*args: str) -> Iterator[str]:
             err = proc.stderr.read() if proc.stderr else ""
             raise RuntimeError(f"sandbox did not start: {line!r} {err}")
         url = match.group(0)
+        # Nobody reads the server's output after its first line: drain both pipes,
+        # or a long run (a soak's dropped connections log tracebacks) fills the
+        # 64 KiB pipe buffer and the server blocks on its next write.
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                threading.Thread(target=_drain, args=(stream,), daemon=True).start()
         deadline = time.monotonic() + 15
         while True:
             try:
