@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 
-from gcsched.api.doctor import stored_facts
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -116,12 +115,13 @@ class Connection:
                 today=today or self._today(),
                 scoped=scoped,
                 ownership=records,
-                facts=stored_facts(self.state),
+                facts=records.facts_for if records is not None else None,
             )
 
     @contextlib.contextmanager
     def _ownership(self) -> Iterator[Journal | None]:
-        """The journal's ownership records for a plan, if the journal exists.
+        """The journal, for a plan's ownership records and doctor facts, if it
+        exists (opened once for both).
 
         A plan only reads: no state dir or journal is created for it.
         """

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from gcsched.engine.doctor import DoctorReport, run_doctor
 from gcsched.errors import GcSchedError
-from gcsched.journal import Journal, OrgFacts
+from gcsched.journal import Journal
 
 if TYPE_CHECKING:
     from gcsched.api.state import StatePaths
     from gcsched.client import GenesysClient
 
-__all__ = ["DoctorReport", "doctor", "stored_facts"]
+__all__ = ["DoctorReport", "doctor"]
 
 
 async def doctor(
@@ -69,15 +68,3 @@ async def doctor(
     held = f"; the apply lock is held by pid {holder.pid}" if holder else ""
     report.add("state directory and journal", True, f"{where} is usable{held}")
     return report
-
-
-def stored_facts(state: StatePaths) -> Callable[[str], OrgFacts | None]:
-    """Org id → its stored doctor facts (None without a journal or facts)."""
-
-    def lookup(org_id: str) -> OrgFacts | None:
-        if not state.journal.exists():
-            return None
-        with Journal.open(state.journal, lock=state.lock) as journal:
-            return journal.facts_for(org_id)
-
-    return lookup
