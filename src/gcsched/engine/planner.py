@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
-from gcsched.domain.model import ScheduleFile
+from gcsched.domain.model import Schedule, ScheduleFile
+from gcsched.domain.past import from_instant, not_before
 from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
     existing_schedules,
@@ -32,7 +33,7 @@ from gcsched.engine.snapshot import OrgSnapshot, read_org
 from gcsched.engine.steps import campaign_value
 from gcsched.engine.warnings import emptied_warning, plan_warnings
 from gcsched.errors import InputError
-from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Family
+from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Action, Family
 from gcsched.journal import DEFAULT_ENVIRONMENT, OwnershipRecords
 from gcsched.plan import (
     Change,
@@ -43,6 +44,7 @@ from gcsched.plan import (
     diff,
     index_targets,
 )
+from gcsched.plan.basis import change_basis
 
 __all__ = [
     "PlannedRun",
@@ -108,6 +110,62 @@ def _start_day(existing: Mapping[str, Any] | None, ours: bool, today: date) -> d
         except ValueError:
             continue
     return min(days)
+
+
+def _clock(now: datetime | None, today: date) -> datetime:
+    """The instant bodies are rendered at on an org that refuses past starts.
+
+    `now` when given; else the later of this instant and the start of `today`
+    (UTC), so that a plan for a later `today` renders at that day.
+    """
+    if now is not None:
+        return now
+    return max(datetime.now(UTC), datetime.combine(today, time(), UTC))
+
+
+def _rendered_at(
+    compare: Callable[[Mapping[str, Any]], Mapping[str, Any]], limit: datetime
+) -> Callable[[Mapping[str, Any]], Mapping[str, Any]]:
+    """`compare` of a body as it would be sent at `limit` (`from_instant`).
+
+    Both sides of the diff are brought to the same instant, so a body sent on
+    an earlier day equals the file's body today when neither changed.
+    """
+
+    def at(body: Mapping[str, Any]) -> Mapping[str, Any]:
+        return compare(from_instant(body, limit))
+
+    return at
+
+
+def _with_bases(
+    changes: Sequence[Change],
+    resolved: Sequence[Resolved],
+    result: CheckResult,
+    schedules: Sequence[Schedule],
+    render: Mapping[str, Any],
+) -> tuple[Change, ...]:
+    """The changes, each schedule create and update with its day-independent
+    basis (`gcsched.plan.basis`), which the checksum covers in place of the
+    body rendered for today."""
+    by_key = {(r.family, r.target_id): r for r in resolved}
+    partners = {s.label: s for s in schedules}
+    out: list[Change] = []
+    for change in changes:
+        family = change.family
+        item = None if family is None else by_key.get((family, change.target_id))
+        if item is None or change.action not in (Action.CREATE, Action.UPDATE):
+            out.append(change)
+            continue
+        basis = change_basis(
+            item.schedule,
+            label=item.label,
+            conflicts=result.conflicts,
+            partners=partners,
+            render=render,
+        )
+        out.append(replace(change, basis=basis))
+    return tuple(out)
 
 
 def _wire_number(field: str, value: float) -> float | int:
@@ -238,6 +296,7 @@ async def build_plan(
     scoped: bool = False,
     ownership: OwnershipRecords | None = None,
     facts: FactsLookup | None = None,
+    now: datetime | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -252,6 +311,11 @@ async def build_plan(
         ownership: the state store's ownership records (None: the name
             markers alone decide).
         facts: the org's stored doctor facts (interval format, past intervals).
+        now: the clock (aware). On an org whose facts say it refuses starts in
+            the past, bodies are rendered as they would be sent then
+            (`gcsched.domain.past`), both sides of the diff are compared so,
+            and the checksum covers each change's day-independent basis.
+            Default: the later of this instant and the start of `today` (UTC).
 
     Returns:
         The plan and what it was computed from.
@@ -260,7 +324,8 @@ async def build_plan(
         ResolveError: names in the file that match nothing (or several things).
     """
     snap = snapshot or await read_org(org)
-    adopted = render_facts(facts(snap.org_id) if facts else None, today=today)
+    adopted = render_facts(facts(snap.org_id) if facts else None)
+    limit = not_before(_clock(now, today)) if adopted.past_refused else None
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
     policy = file.policy
@@ -326,8 +391,9 @@ async def build_plan(
             horizon_days=policy.horizon_days,
             project=project,
             interval_time=adopted.interval_time,
-            drop_before=adopted.drop_before,
         )
+        if limit is not None:
+            body = from_instant(body, limit)
         body[REFERENCE_FIELD[item.family]] = {"id": item.target_id}
         problems = body_problems(body, REFERENCE_FIELD[item.family], item.target_id)
         if problems == [("intervals", EMPTY_SCHEDULE)]:
@@ -368,14 +434,19 @@ async def build_plan(
     # An org that does not keep `name` (a GUESS, genesys-api.md) would otherwise
     # show every schedule as changed on every plan: compare without it there.
     names_kept = all("name" in body for body in existing_by_key.values())
+    compare = canonical_body if names_kept else _nameless
     delta = diff(
         desired,
         existing,
         manage=policy.manage,
         pacing=pacing,
-        canonical=canonical_body if names_kept else _nameless,
+        canonical=compare if limit is None else _rendered_at(compare, limit),
         is_owned=lambda body: id(body) in ours_bodies,
     )
+    changes = tuple(delta.changes)
+    if limit is not None:
+        render = {"project": project, "interval_time": adopted.interval_time}
+        changes = _with_bases(changes, resolved, result, schedules, render)
     warnings = plan_warnings(
         resolved=resolved,
         snapshot=snap,
@@ -389,7 +460,7 @@ async def build_plan(
         file_path=file.path,
         file_sha256=file.sha256,
         policy=policy,
-        changes=delta.changes,
+        changes=changes,
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
         conflicts=result.conflicts,
@@ -409,6 +480,7 @@ async def build_plan(
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
         facts=adopted.lines,
+        past_refused=limit is not None,
     )
     return PlannedRun(
         plan=plan,

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
+from gcsched.domain.past import not_before
 from gcsched.engine.events import RunEvents
 from gcsched.engine.ports import Org
 from gcsched.engine.steps import (
@@ -114,6 +115,7 @@ class Runner:
         self._webhooks = webhooks
         self._concurrency = max(1, concurrency)
         self._clock = clock
+        self._past_refused = False
         self._webhook_wait = webhook_wait
         self._events = RunEvents(self._endpoints, clock)
 
@@ -144,6 +146,9 @@ class Runner:
     ) -> RunResult:
         """Apply `plan` as a new run; deletes, then creates and updates, then pacing.
 
+        On an org that refuses starts in the past (`Plan.past_refused`) each
+        schedule body is rendered again, by the runner's clock, as it is sent.
+
         Args:
             plan: the plan (already checked: this runs no refusal).
             checksum: the checksum recorded with the run.
@@ -153,6 +158,7 @@ class Runner:
                 summary's ``metrics`` in the same write that closes the run.
         """
         started = time.monotonic()
+        self._past_refused = plan.past_refused
         run = self._journal.create_run(
             org_id=plan.org_id,
             org_name=plan.org_name,
@@ -227,7 +233,9 @@ class Runner:
                 return self._conflict(run, step, fresh, started, why)
         self._journal.mark_sent(step.id)
         try:
-            landed = await execute(self._org, step, fresh=fresh)
+            landed = await execute(
+                self._org, step, fresh=fresh, not_before=self._not_before()
+            )
         except VersionConflictError:
             current = await current_of(self._org, step)
             return self._conflict(run, step, current, started, "version changed")
@@ -246,6 +254,11 @@ class Runner:
             run, step, "confirmed", started, _versions(step, landed.version)
         )
 
+    def _not_before(self) -> datetime | None:
+        """The earliest start a body sent now may have, on an org that refuses
+        past starts; None elsewhere."""
+        return not_before(self._clock()) if self._past_refused else None
+
     async def _read_back_now(self, step: Step, exc: ApiError | NetworkError) -> Landed:
         """After an ambiguous answer, a GET decides whether the step landed.
 
@@ -255,7 +268,7 @@ class Runner:
         so the next run reads it back; never a replay.
         """
         try:
-            landed = await read_back(self._org, step)
+            landed = await read_back(self._org, step, not_before=self._not_before())
         except (CircuitOpenError, NetworkError):
             raise
         except ApiError as again:

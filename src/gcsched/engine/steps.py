@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from gcsched.domain import canonical_body, owned
+from gcsched.domain.past import from_instant
 from gcsched.engine.ports import Json, Org
 from gcsched.genesys import CAMPAIGN_READ_ONLY_KEYS, Action
 from gcsched.journal import Step
@@ -151,10 +153,19 @@ async def current_of(org: Org, step: Step) -> Json | None:
     return await org.get_messaging_campaign(change.target_id)
 
 
-async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
+async def execute(
+    org: Org,
+    step: Step,
+    *,
+    fresh: Json | None = None,
+    not_before: datetime | None = None,
+) -> Landed:
     """Send one step: a versioned PUT, a DELETE, or a pacing change.
 
     `fresh` is a pacing step's campaign as the caller just read it (saves a GET).
+    `not_before` (an org that refuses starts in the past): a schedule body is
+    rendered again as it can be sent then (`gcsched.domain.past.from_instant`),
+    on the day the apply runs, not the day it was planned.
     Raises whatever the org raises (VersionConflictError on a stale version).
     """
     change = step.change
@@ -164,6 +175,8 @@ async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
         await org.delete_schedule(change.family, change.target_id)
         return Landed(True, None, None)
     body = dict(change.after or {})
+    if not_before is not None:
+        body = from_instant(body, not_before)
     if change.version_seen is not None:
         body["version"] = change.version_seen
     else:
@@ -172,8 +185,15 @@ async def execute(org: Org, step: Step, *, fresh: Json | None = None) -> Landed:
     return Landed(True, _version(result), result)
 
 
-async def read_back(org: Org, step: Step) -> Landed:
-    """Did a sent (then interrupted) step land? A GET decides, never a replay."""
+async def read_back(
+    org: Org, step: Step, *, not_before: datetime | None = None
+) -> Landed:
+    """Did a sent (then interrupted) step land? A GET decides, never a replay.
+
+    `not_before` (an org that refuses starts in the past): what is read and
+    what was planned are both compared as they would be sent then, since the
+    body was rendered again when it was sent.
+    """
     current = await current_of(org, step)
     change = step.change
     if change.is_schedule:
@@ -181,7 +201,11 @@ async def read_back(org: Org, step: Step) -> Landed:
             return Landed(current is None, None, None)
         if current is None or change.after is None:
             return Landed(False, None, current)
-        same = canonical_body(current) == canonical_body(change.after)
+        sent, held = change.after, current
+        if not_before is not None:
+            sent = from_instant(sent, not_before)
+            held = from_instant(held, not_before)
+        same = canonical_body(held) == canonical_body(sent)
         seen = change.version_seen
         moved = seen is None or (_version(current) or 0) > seen
         return Landed(same and moved, _version(current), current)

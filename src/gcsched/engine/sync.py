@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from gcsched.audit import AuditLog
@@ -68,6 +68,7 @@ async def apply_file(
     progress: Progress | None = None,
     metrics_file: str | os.PathLike[str] | None = None,
     scoped: bool = False,
+    now: datetime | None = None,
 ) -> ApplyOutcome:
     """Recover, plan, refuse, confirm, run and summarise one apply of `file`.
 
@@ -89,6 +90,9 @@ async def apply_file(
         progress: receives progress while the run goes.
         metrics_file: write the run's metrics there (Prometheus text).
         scoped: only the file's own targets are considered (`provision`).
+        now: the clock the plan renders at on an org that refuses past starts
+            (see `build_plan`); the runner renders again by its own clock as
+            it sends each body.
 
     Raises:
         RefusedError: checksum mismatch, rejected conflicts, unsafe plan.
@@ -118,6 +122,7 @@ async def apply_file(
         snapshot=snapshot,
         ownership=journal,
         facts=journal.facts_for,
+        now=now,
     )
     plan = planned.plan
     plan.raise_if_unsafe(force=force, checksum=checksum, resumed=resumed)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gcsched.domain import canonical_body
@@ -87,7 +87,14 @@ class Change(ChangeSpec):
     See `gcsched.genesys.ChangeSpec` for the attributes. `stored_kind` (the
     family, or ``campaign`` / ``messagingcampaign`` for pacing) is what
     ``plan --json`` calls `kind` and what the checksum covers.
+
+    Attributes:
+        basis: the change's day-independent form (`gcsched.plan.basis`) when
+            its body depends on the day it is sent (an org that refuses starts
+            in the past); None otherwise. Never stored in the journal.
     """
+
+    basis: Mapping[str, Any] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, spec: ChangeSpec) -> Change:
@@ -109,9 +116,24 @@ class Change(ChangeSpec):
         """What the checksum covers of this change, JSON-able.
 
         ``[action, kind, target_id, version_seen, after]`` with read-only fields
-        stripped from `after`: `Plan.checksum()` hashes these, and a resumed run
-        covers a change when one of its steps has the same key.
+        stripped from `after` (`step_key`); with a `basis`, that form stands in
+        for `after` (``{"basis": ...}``), so that the checksum is the same on
+        any day. `Plan.checksum()` hashes these.
         """
+        if self.basis is None:
+            return self.step_key()
+        return [
+            str(self.action),
+            self.stored_kind,
+            self.target_id,
+            self.version_seen,
+            {"basis": self.basis},
+        ]
+
+    def step_key(self) -> list[Any]:
+        """``[action, kind, target_id, version_seen, after]``, `after` stripped of
+        read-only fields: what a journal step holds, so a resumed run covers a
+        change when one of its steps has the same step key."""
         return [
             str(self.action),
             self.stored_kind,

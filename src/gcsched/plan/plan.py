@@ -136,6 +136,10 @@ class Plan:
         not_managed: listed targets whose schedules gcsched leaves alone.
         facts: the org's doctor facts in force, one line each (with when
             they were observed).
+        past_refused: the org refuses starts in the past: apply renders each
+            schedule body again at the instant it sends it
+            (`gcsched.domain.past`), and the checksum covers each schedule
+            change's day-independent basis instead of its body.
     """
 
     org_id: str
@@ -152,6 +156,7 @@ class Plan:
     contact_lists: Mapping[str, str] = field(default_factory=dict, compare=False)
     facts: tuple[str, ...] = ()
     """Contact list id → name, for display only (never in the checksum)."""
+    past_refused: bool = False
 
     def __post_init__(self) -> None:
         """Sort the changes so every plan of the same content reads the same."""
@@ -189,10 +194,11 @@ class Plan:
 
         Covers, for each change in order, its `Change.key()` (``[action, kind,
         target_id, version_seen, after]``, read-only fields stripped from
-        `after`) and the
-        policy fields that affect the apply, as canonical JSON (sorted keys,
-        compact separators). Names, `before`, warnings and timestamps are not
-        covered.
+        `after`; on an org that refuses past starts, a schedule change's
+        day-independent basis in place of `after`, so the checksum is the same
+        on any day) and the policy fields that affect the apply, as canonical
+        JSON (sorted keys, compact separators). Names, `before`, warnings and
+        timestamps are not covered.
 
         Returns:
             64 lowercase hex digits.
@@ -264,15 +270,16 @@ class Plan:
         whose steps include every change of this plan: what is left of the
         reviewed plan once the steps that landed are gone. A change that run
         never had (say a colleague edited a schedule meanwhile) was never
-        reviewed. Changes are compared by `Change.key()`, what the checksum
-        covers.
+        reviewed. Changes are compared by `Change.step_key()`, what the
+        journal's steps hold (the checksum's `Change.key()` where a change has
+        no day-independent basis).
         """
         if checksum == self.checksum():
             return True
-        wanted = {canonical_json(c.key()) for c in self.changes}
+        wanted = {canonical_json(c.step_key()) for c in self.changes}
         return any(
             run_checksum == checksum
-            and wanted <= {canonical_json(Change.of(c).key()) for c in changes}
+            and wanted <= {canonical_json(Change.of(c).step_key()) for c in changes}
             for run_checksum, changes in resumed
         )
 
