@@ -9,7 +9,7 @@ first (bodies are rendered on the day apply runs); a re-plan after it is empty.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -105,14 +105,19 @@ class Org:
             now=self.clock.at,
         )
 
-    async def apply(self, file: ScheduleFile, checksum: str) -> ApplyOutcome:
+    async def apply(
+        self,
+        file: ScheduleFile,
+        checksum: str,
+        runner_clock: Callable[[], datetime] | None = None,
+    ) -> ApplyOutcome:
         metrics = RunMetrics()
         runner = Runner(
             self.client,
             self.journal,
             self.audit,
             actor=DEFAULT_CLIENT_ID,
-            clock=self.clock.moment,
+            clock=runner_clock or self.clock.moment,
         )
         with hooks_installed(metrics):
             return await apply_file(
@@ -129,9 +134,25 @@ class Org:
             )
 
 
+class LostAnswers(httpx.AsyncBaseTransport):
+    """Passes requests on; every schedule PUT lands but its answer is a 502."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.lost = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "PUT" and "/outbound/schedules/" in request.url.path:
+            await response.aread()
+            self.lost += 1
+            return httpx.Response(502, json={"message": "bad gateway"})
+        return response
+
+
 @asynccontextmanager
 async def _org(
-    tmp_path: Path, at: datetime, *, fact: bool = True
+    tmp_path: Path, at: datetime, *, fact: bool = True, lose: bool = False
 ) -> AsyncIterator[Org]:
     clock = Clock(at)
     state = SandboxState.demo()
@@ -139,8 +160,12 @@ async def _org(
     app = create_app(state, rate_limit=0, guesses=["past_intervals=rejected"])
     creds = Credentials(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
     journal = Journal.open(tmp_path / "journal.sqlite")
-    transport = httpx.ASGITransport(app=app)
-    async with GenesysClient(URL, creds, transport=transport, rate_limit=6000) as c:
+    transport: httpx.AsyncBaseTransport = httpx.ASGITransport(app=app)
+    if lose:
+        transport = LostAnswers(transport)
+    async with GenesysClient(
+        URL, creds, transport=transport, rate_limit=6000, insecure_http=lose
+    ) as c:
         if fact:
             me = await c.get_organization()
             journal.save_facts(
@@ -233,6 +258,30 @@ async def test_an_interval_under_way_starts_when_it_is_sent(tmp_path: Path) -> N
         "end": "2026-12-10T10:00:00.000",
     }
     assert second["start"] == "2026-12-10T16:00:00.000"
+
+
+async def test_a_lost_answer_is_read_back_as_sent_not_as_planned(
+    tmp_path: Path,
+) -> None:
+    """The runner's clock runs an hour on at each reading: the body sent (and
+    read back) is rendered later than the plan's. Every PUT's answer is lost;
+    the read-back compares both at one instant and confirms the step."""
+    file = loads(TRIMMED, "s.yaml")
+    async with _org(tmp_path, FIRST, lose=True) as org:
+        ticks = iter(FIRST + timedelta(hours=n) for n in range(1, 100))
+        plan = (await org.plan(file)).plan
+        outcome = await org.apply(
+            file, plan.checksum(), runner_clock=lambda: next(ticks)
+        )
+        assert outcome.run is not None
+        assert [o.status for o in outcome.run.outcomes] == ["confirmed"]
+        (body,) = [
+            b for b in _written(org.state) if b["campaign"]["name"] == "Win-back"
+        ]
+        # sent at 10:31 Chicago at the earliest: the 09-10 interval is gone
+        assert body["intervals"][0]["start"] >= "2026-12-10T16:00:00.000"
+        org.clock.at = next(ticks)  # planned after the last send
+        assert not (await org.plan(file)).plan.has_changes
 
 
 async def test_orgs_that_accept_past_starts_get_the_body_as_before(
