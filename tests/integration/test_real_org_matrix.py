@@ -4,7 +4,8 @@ Over the sandbox served by uvicorn, once per `--guess` value and once with all
 the pessimistic values together: doctor (with the probe) first, then apply;
 the second plan is empty; an entry removed from the file is deleted; a
 colleague's manual schedule is never touched; the SMS schedules lie past one
-page of their list.
+page of their list; a schedule that began years ago is applied (on an org that
+refuses past starts its body is rendered on the apply day).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _seed() -> dict[str, Any]:
         "contactLists": [{"name": "L", "size": 10}],
         "campaigns": [
             {"name": name, "contactList": "L", "dialingMode": "preview"}
-            for name in ("Scratch", "Renewals", "Colleague")
+            for name in ("Scratch", "Renewals", "Colleague", "Ongoing")
         ],
         "messagingCampaigns": [
             {"name": "SMS {n}", "count": SMS, "channel": "sms", "contactList": "L"}
@@ -85,9 +86,20 @@ def _entry(key: str, target: str) -> str:
     )
 
 
+# Began in 2020: under past_intervals=rejected the recurrence's start is moved
+# to the apply day, and the re-plan is still empty.
+ONGOING = (
+    "  - campaign: Ongoing\n"
+    "    time_zone: America/Chicago\n"
+    '    windows: [{days: [mon-fri], start: "09:00", end: "17:00"}]\n'
+    "    from: 2020-01-06\n"
+    "    until: 2099-06-30\n"
+)
+
+
 def _file(sms: int) -> str:
     body = "version: 1\npolicy: {audience_conflicts: warn}\nschedules:\n"
-    body += _entry("campaign", "Renewals")
+    body += _entry("campaign", "Renewals") + ONGOING
     body += "".join(_entry("messaging_campaign", f"SMS {n}") for n in range(1, sms + 1))
     return body
 
@@ -122,7 +134,7 @@ async def _scenario(url: str, tmp_path: Path) -> None:
         schedule_file.write_text(_file(SMS))
         first = await conn.apply(schedule_file, force=True)
         assert first.ok
-        assert first.plan.summary()["create"] == SMS + 1
+        assert first.plan.summary()["create"] == SMS + 2
         again = await conn.plan(schedule_file)
         assert not again.plan.has_changes, again.plan.summary()
         # one SMS entry (past page 1 of the list) removed from the file: deleted
