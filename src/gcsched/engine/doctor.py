@@ -244,12 +244,16 @@ def _read_facts(seen: Sequence[Observed], report: DoctorReport) -> None:
             continue
         entities = body.get("entities")
         count = len(entities) if isinstance(entities, list) else 0
-        total = body.get("total")
         pages = body.get("pageCount")
         if body.get("nextUri") or (isinstance(pages, int) and pages > 1):
             paged = True
             break
-        if max(count, total if isinstance(total, int) else 0) > UNPAGED_EVIDENCE:
+        # One page of everything: "not paged" only when it holds more than a
+        # page usually does (25) and has no room left; a page size above the
+        # count (say 30 schedules on pages of 50) cannot tell.
+        size = body.get("pageSize")
+        room = isinstance(size, int) and not isinstance(size, bool) and size > count
+        if count > UNPAGED_EVIDENCE and not room:
             paged = False
     report.facts["schedule_lists_paged"] = paged
 
