@@ -130,19 +130,18 @@ def _one_off(
     end: datetime,
     zone_name: str,
     interval_time: str = "wall",
-    drop_before: datetime | None = None,
 ) -> dict[str, str] | None:
     """A one-off interval as expansion reads it (design.md Time rules).
 
     A boundary in a spring-forward gap is sent as the first instant after the gap
     (the wall time the warning and the report show), not as a time that does not
-    exist; an interval wholly inside the gap is dropped, as expansion drops it,
-    and so is one that ends at or before `drop_before` (an org that refuses
-    intervals in the past).
+    exist; an interval wholly inside the gap is dropped, as expansion drops it.
+    (An org that refuses starts in the past gets the body rendered again for the
+    instant it is sent: `gcsched.domain.past`.)
     """
     utc_start = local_to_utc(start, zone_name, "start")[0]
     utc_end = local_to_utc(end, zone_name, "end")[0]
-    if utc_end <= utc_start or (drop_before is not None and utc_end <= drop_before):
+    if utc_end <= utc_start:
         return None
     tz = zone(zone_name)
     return _interval(
@@ -226,7 +225,6 @@ def render_body(
     horizon_days: int = 90,
     project: str = DEFAULT_PROJECT,
     interval_time: str = "wall",
-    drop_before: datetime | None = None,
 ) -> dict[str, Any]:
     """The Genesys schedule body of a schedule (no reference field, id or version).
 
@@ -241,8 +239,6 @@ def render_body(
         project: the file's project, named in the `name` marker (`marker`).
         interval_time: ``wall`` (default) or ``utc``: how interval times are
             written (the org's doctor fact).
-        drop_before: an aware instant; intervals ending at or before it are
-            left out (an org that refuses intervals in the past).
 
     Returns:
         ``{"name", "timeZone", "intervals", "recurrences"}`` as plain dicts.
@@ -273,18 +269,13 @@ def render_body(
                 interval_time,
             )
             for s, e in spans
-            if drop_before is None or e > drop_before
         ]
         body["recurrences"] = []
         return body
     body["intervals"] = [
         sent
         for i in schedule.intervals
-        if (
-            sent := _one_off(
-                i.start, i.end, schedule.time_zone, interval_time, drop_before
-            )
-        )
+        if (sent := _one_off(i.start, i.end, schedule.time_zone, interval_time))
         is not None
     ]
     body["recurrences"] = [
