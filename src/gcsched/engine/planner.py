@@ -147,7 +147,9 @@ def _with_bases(
 ) -> tuple[Change, ...]:
     """The changes, each schedule create and update with its day-independent
     basis (`gcsched.plan.basis`), which the checksum covers in place of the
-    body rendered for today."""
+    body rendered for today. Only a trimmed schedule's body depends on its
+    conflicts, so only its basis names them (a reported conflict whose
+    overlaps have all passed must not change the checksum of the others)."""
     by_key = {(r.family, r.target_id): r for r in resolved}
     partners = {s.label: s for s in schedules}
     out: list[Change] = []
@@ -160,7 +162,7 @@ def _with_bases(
         basis = change_basis(
             item.schedule,
             label=item.label,
-            conflicts=result.conflicts,
+            conflicts=result.conflicts if item.label in result.trimmed else (),
             partners=partners,
             render=render,
         )
