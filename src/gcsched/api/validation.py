@@ -65,7 +65,12 @@ def validate(
             "when one of them is also scheduled on its own"
         )
     note = audience_note(schedule_file.schedules, None, by="validate")
-    return Validation(schedule_file, result, (*result.warnings, *warnings), note)
+    return Validation(
+        schedule_file,
+        result,
+        (*schedule_file.warnings, *result.warnings, *warnings),
+        note,
+    )
 
 
 def report(
