@@ -58,9 +58,10 @@ async def test_export_keeps_pacing_and_the_journal_names(tmp_path: Path) -> None
     text = await _apply_then_export(tmp_path, file)
     loaded = loads(text, "export.yaml")
     entry = next(s for s in loaded.schedules if s.target.ref == "Q4 Renewals")
-    assert dict(loaded.calendars)["us-holidays"] == dict(loads(FILE).calendars)[
-        "us-holidays"
-    ]
+    assert (
+        dict(loaded.calendars)["us-holidays"]
+        == dict(loads(FILE).calendars)["us-holidays"]
+    )
     assert [r.name for r in entry.except_] == ["Christmas", "New Year", "Christmas Eve"]
     assert "  except:\n  - us-holidays\n" in text
     assert entry.pacing is not None
@@ -133,3 +134,47 @@ def gcsched_pacing(**values: float) -> object:
     from gcsched.domain.model import Pacing
 
     return Pacing(**values)  # type: ignore[arg-type]
+
+
+async def test_no_names_from_a_pruned_run_or_an_unreadable_file(tmp_path: Path) -> None:
+    """The journal's run pruned, or its file now invalid: plain dates, no error."""
+    from datetime import timedelta
+
+    from gcsched.api import StatePaths
+    from gcsched.journal import Journal
+
+    file = tmp_path / "q4.yaml"
+    file.write_text(FILE)
+    async with gcsched.connect(sandbox=True, state_dir=tmp_path / "state") as org:
+        planned = await org.plan(file, today=TODAY)
+        await org.apply(planned, today=TODAY)
+        file.write_text("version: [\n")  # the same path, no longer a schedule file
+        broken = await org.export()
+        file.write_text(FILE)
+        assert "Christmas" in await org.export()
+        paths = StatePaths.at(tmp_path / "state")
+        with Journal.open(paths.journal, lock=paths.lock) as journal:
+            assert journal.prune(timedelta(0), force=True).deleted
+        pruned = await org.export()
+    for text in (broken, pruned):
+        assert "Christmas" not in text
+        assert "0 of 2 schedules" in text
+
+
+async def test_a_provisioned_schedule_has_no_file_to_read(tmp_path: Path) -> None:
+    """`provision` applies a file made in code: there is no entry to read back."""
+    async with gcsched.connect(sandbox=True, state_dir=tmp_path / "state") as org:
+        await org.provision(
+            campaign="Q4 Renewals",
+            schedule={
+                "time_zone": "UTC",
+                "windows": [{"days": ["mon"], "start": "09:00", "end": "10:00"}],
+                "from": "2026-12-07",
+                "until": "2026-12-28",
+                "except": [{"from": "2026-12-14", "to": "2026-12-14", "name": "X"}],
+            },
+            today=TODAY,
+        )
+        text = await org.export()
+    assert "name: X" not in text
+    assert "0 of 2 schedules" in text
