@@ -18,6 +18,7 @@ import pytest
 HEAVY = (
     "httpx",
     "icalendar",
+    "holidays",  # only a file with a public holiday calendar loads it
     "starlette",
     "uvicorn",
     "prometheus_client",
@@ -108,3 +109,18 @@ def test_import_gcsched_is_lazy() -> None:
     before, after = json.loads(done.stdout)
     assert _heavy(set(before)) == []
     assert "httpx" in after  # asking for a name imports its home
+
+
+def test_holidays_load_only_for_a_public_holiday_calendar(tmp_path: Path) -> None:
+    """A file with `{holidays: US-FL}` imports the package; others never do."""
+    path = tmp_path / "h.yaml"
+    path.write_text(
+        _FILE.replace("schedules:", "calendars:\n  fl: {holidays: US-FL}\nschedules:")
+        + "    except: [fl]\n",
+        encoding="utf-8",
+    )
+    code, modules = _imported("validate", str(path))
+    assert code in (0, None)
+    assert "holidays" in modules
+    package = sorted(m for m in modules if m.startswith("holidays."))
+    assert _heavy(modules) == ["holidays", *package]

@@ -76,11 +76,11 @@ def test_recurrence_added_and_removed() -> None:
     two["recurrences"].append(extra)
     added = updated(read_back(body()), two)
     assert added == [
-        "daily window: added (Daily 09:00–17:00, every 2 days, from 2026-12-01, "
+        "daily window: added (09:00–17:00, every 2 days, from 2026-12-01, "
         "5 occurrences (Europe/London))"
     ]
     removed = updated(read_back(two), body())
-    assert removed[0].startswith("daily window: removed (Daily 09:00–17:00")
+    assert removed[0].startswith("daily window: removed (09:00–17:00")
 
 
 def test_interval_added() -> None:
@@ -120,11 +120,11 @@ def test_create_summary() -> None:
     assert change("create", after=created).describe() == [
         "name: gcsched:Q4 weekday calling",
         "timeZone: America/Chicago",
-        "recurrences[0]: Weekly Monday–Friday 09:00–17:00, every 2 weeks, "
+        "Monday–Friday window: 09:00–17:00, every 2 weeks, "
         "from 2026-12-01, until 2026-12-31",
         "  except 2026-12-25T00:00 → 2026-12-26T00:00",
         "  include 2026-12-26T00:00 → 2026-12-27T00:00",
-        "intervals[0]: 2026-12-27T10:00 → 2026-12-27T14:00",
+        "one-off window: 2026-12-27T10:00 → 2026-12-27T14:00",
     ]
 
 
@@ -133,7 +133,7 @@ def test_delete_summary_of_the_existing_schedule() -> None:
     lines = change(
         "delete", before=read_back(body(days=["Saturday", "Sunday"]))
     ).describe()
-    assert lines[2].startswith("recurrences[0]: Weekly Saturday, Sunday 09:00–17:00")
+    assert lines[2].startswith("Saturday, Sunday window: 09:00–17:00, every week")
     assert not any("dateModified" in line or "version" in line for line in lines)
 
 
@@ -158,11 +158,11 @@ def test_summary_of_empty_and_odd_bodies() -> None:
         }
     )
     assert odd[1:] == [
-        "recurrences[0]: junk",
-        "recurrences[1]: ? 5–(none), every week, no end",
-        'recurrences[2]: Weekly (none)–(none), every week, range {"type":"Other"}',
-        "recurrences[3]: ? (none)–(none), every week, until ?",
-        "intervals[0]: junk",
+        "window: junk",
+        "? 5–(none) window: 5–(none), every week, no end",
+        'Weekly window: (none)–(none), every week, range {"type":"Other"}',
+        "? (none)–(none) window: (none)–(none), every week, until ?",
+        "one-off window: junk",
         'extra: {"k":1}',
     ]
 
@@ -200,14 +200,38 @@ def test_odd_items_and_times_are_shown_as_they_are() -> None:
     )
     assert lines == [
         "timeZone: UTC",
-        "recurrences[0]: ? soon–(none), every week, from soon",
+        "? window: soon–(none), every week, from soon",
+        "  junk",
         "  except 1 → (none)",
-        "intervals[0]: tomorrow → (none)",
+        "one-off window: tomorrow → (none)",
     ]
     assert describe_update({"tags": [{"a": 1}]}, {"tags": [{"a": 1}, 7]}) == [
         "tags[1]: added 7"
     ]
     assert describe_update({"x": [{"a": 1}]}, {"x": []}) == ['x[0]: removed {"a":1}']
+
+
+def test_a_created_schedule_names_its_windows_as_an_update_does() -> None:
+    """Creates and deletes name windows as the file does ("Saturday window",
+    hours when two share the days), never by their place in the body."""
+    two = _saturday("2026-12-05T14:00:00")
+    evening = copy.deepcopy(two["recurrences"][0])
+    evening["start"], evening["end"] = "2026-12-01T18:00:00", "2026-12-01T20:00:00"
+    two["recurrences"].append(evening)
+    lines = change("create", after=two).describe()
+    assert lines[2:] == [
+        "Monday–Friday 09:00–17:00 window: 09:00–17:00, every week, "
+        "from 2026-12-01, until 2026-12-31",
+        "  except 2026-12-25T00:00 → 2026-12-26T00:00",
+        "Saturday window: 09:00–14:00, every week, from 2026-12-05, until 2026-12-31",
+        "  except 2026-12-25T00:00 → 2026-12-26T00:00",
+        "Monday–Friday 18:00–20:00 window: 18:00–20:00, every week, "
+        "from 2026-12-01, until 2026-12-31",
+        "  except 2026-12-25T00:00 → 2026-12-26T00:00",
+    ]
+    gone = change("delete", before=read_back(two)).describe()
+    assert not any("recurrences" in line or "intervals" in line for line in gone)
+    assert "Saturday window: 09:00–14:00" in "\n".join(gone)
 
 
 def _saturday(end: str) -> dict[str, Any]:
@@ -265,8 +289,7 @@ def test_many_intervals_read_as_counts_and_ranges() -> None:
     )
     lines = change("create", after=created).describe()
     assert lines[-1] == (
-        "intervals: 25 one-off windows, 2026-12-01 → 2026-12-25: "
-        "20× 09:00–17:00, 5× 09:00–12:00"
+        "25 one-off windows, 2026-12-01 → 2026-12-25: 20× 09:00–17:00, 5× 09:00–12:00"
     )
     after = copy.deepcopy(created)
     after["intervals"] = _intervals(range(1, 11)) + _intervals(

@@ -128,7 +128,7 @@ def test_markdown_structure() -> None:
     assert "### Not managed by gcsched" in text
     assert f"gcsched apply schedules.yaml --checksum {built.checksum()} --yes" in text
     assert "Monday window: days Monday → Monday–Friday" in text
-    assert "Weekly Monday–Friday 09:00–17:00" in text  # the created windows
+    assert "Monday–Friday window: 09:00–17:00" in text  # the created windows
 
 
 def test_markdown_escapes_names_everywhere() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from gcsched.api.export import LiveEntry, export_text
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -24,7 +25,7 @@ from gcsched.client import (
     resolve_api_url,
 )
 from gcsched.client.pacing import DEFAULT_CONCURRENCY
-from gcsched.config import dump, load, schedule_from_mapping
+from gcsched.config import load, schedule_from_mapping
 from gcsched.domain import Conflict, parse_body
 from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target
 from gcsched.engine import (
@@ -314,59 +315,23 @@ class Connection:
         A target is named by its name when no other scheduled target (of any
         kind) and no other object of its kind shares it, else by its id.
         """
-        snapshot = snapshot or await read_org(self.client)
-        pools = snapshot.targets()
-        found: list[tuple[Family, str, str | None, Mapping[str, Any]]] = []
-        for family in FAMILIES:
-            pool = pools[family]
-            counts = Counter(str(item.get("name")) for item in pool)
-            names = {str(item.get("id")): str(item.get("name")) for item in pool}
-            for body in snapshot.schedules.get(family, ()):
-                ref_obj = body.get(REFERENCE_FIELD[family]) or {}
-                target_id = str(ref_obj.get("id") or body.get("id"))
-                name = names.get(target_id)
-                unique = name is not None and counts[name] == 1
-                found.append((family, target_id, name if unique else None, body))
-        across = Counter(name for _, _, name, _ in found if name is not None)
-        lists = {
-            str(item.get("id")): _list_name(item)
-            for pool in pools.values()
-            for item in pool
-        }
-        out: list[Schedule] = []
-        skipped: list[str] = []
-        for family, target_id, name, live in found:
-            ref = name if name is not None and across[name] == 1 else target_id
-            target = Target(kind=TARGET_KIND[family], ref=ref)
-            try:
-                schedule = parse_body(live, target=target)
-            except InputError as exc:
-                skipped.append(f"{family[:-1]} {ref}: {exc.message}")
-                continue
-            if lists.get(target_id):
-                # The contact list's name, so offline checks see the audience.
-                schedule = dataclasses.replace(schedule, audience=lists[target_id])
-            out.append(schedule)
-        return tuple(out), tuple(skipped)
+        entries, skipped = _live_entries(snapshot or await read_org(self.client))
+        return tuple(entry.schedule for entry in entries), skipped
 
     async def export(self) -> str:
         """The org's schedules as a schedule file (YAML text, `manage: owned`).
 
-        A schedule gcsched cannot express is left out and named in a comment at
-        the top of the file.
+        Pacing is read from the campaigns; exception and calendar names from
+        the journal of the runs that wrote a schedule (the API keeps none);
+        comments at the top say what an export cannot know (priorities,
+        policy) and name each schedule gcsched cannot express (left out).
         """
-        schedules, skipped = await self._live()
-        snapshot = ScheduleFile(
-            path="<export>",
-            sha256="",
-            schedules=schedules,
-            # What is in the org already runs: report its conflicts, don't refuse.
-            policy=Policy(audience_conflicts="warn", manage="owned"),
-        )
-        header = "".join(
-            f"# left out (gcsched cannot express it): {note}\n" for note in skipped
-        )
-        return header + dump(snapshot)
+        snapshot = await read_org(self.client)
+        entries, skipped = _live_entries(snapshot)
+        with self._ownership() as journal:
+            return export_text(
+                entries, skipped, org_id=snapshot.org_id, journal=journal
+            )
 
     async def doctor(self, *, probe: str | None = None) -> Any:
         """Check this org and settle its unsettled answers (`gcsched.api.doctor`)."""
@@ -377,6 +342,52 @@ class Connection:
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""
         return await self.client.get_organization()
+
+
+def _live_entries(
+    snapshot: OrgSnapshot,
+) -> tuple[list[LiveEntry], tuple[str, ...]]:
+    """The org's schedules as entries, and a note per body that cannot be read.
+
+    A target is named by its name when no other scheduled target (of any
+    kind) and no other object of its kind shares it, else by its id.
+    """
+    pools = snapshot.targets()
+    found: list[tuple[Family, Mapping[str, Any], str | None, Mapping[str, Any]]] = []
+    for family in FAMILIES:
+        pool = pools[family]
+        counts = Counter(str(item.get("name")) for item in pool)
+        by_id = {str(item.get("id")): item for item in pool}
+        for body in snapshot.schedules.get(family, ()):
+            ref_obj = body.get(REFERENCE_FIELD[family]) or {}
+            target_id = str(ref_obj.get("id") or body.get("id"))
+            target = by_id.get(target_id, {"id": target_id})
+            name = str(target.get("name")) if target_id in by_id else None
+            unique = name is not None and counts[name] == 1
+            found.append((family, target, name if unique else None, body))
+    across = Counter(name for _, _, name, _ in found if name is not None)
+    lists = {
+        str(item.get("id")): _list_name(item)
+        for pool in pools.values()
+        for item in pool
+    }
+    out: list[LiveEntry] = []
+    skipped: list[str] = []
+    for family, of, name, live in found:
+        target_id = str(of["id"])
+        ref = name if name is not None and across[name] == 1 else target_id
+        try:
+            schedule = parse_body(
+                live, target=Target(kind=TARGET_KIND[family], ref=ref)
+            )
+        except InputError as exc:
+            skipped.append(f"{family[:-1]} {ref}: {exc.message}")
+            continue
+        if lists.get(target_id):
+            # The contact list's name, so offline checks see the audience.
+            schedule = dataclasses.replace(schedule, audience=lists[target_id])
+        out.append(LiveEntry(family, target_id, of, live, schedule))
+    return out, tuple(skipped)
 
 
 def _to_apply(

@@ -20,6 +20,7 @@ __all__ = [
     "clear_lock",
     "list_runs",
     "prune_runs",
+    "runs_with_steps",
     "show_run",
     "webhooks_enable",
     "webhooks_flush",
@@ -28,10 +29,34 @@ __all__ = [
 
 def list_runs(state: StatePaths, *, limit: int = 50) -> list[Run]:
     """The newest runs of the journal."""
+    return [run for run, _ in runs_with_steps(state, limit=limit)]
+
+
+def runs_with_steps(
+    state: StatePaths, *, limit: int = 50
+) -> list[tuple[Run, dict[str, int]]]:
+    """The newest runs, each with how many of its steps stand at each status.
+
+    A finished run counts its steps as its summary recorded them; an open run
+    (still applying, or interrupted) and a superseded one have no such
+    summary, so their steps are counted as the journal holds them now.
+    """
     if not state.journal.exists():
         return []
     with Journal.open(state.journal) as journal:
-        return journal.list_runs(limit)
+        out: list[tuple[Run, dict[str, int]]] = []
+        for run in journal.list_runs(limit):
+            summary = (
+                run.summary.get("steps") if isinstance(run.summary, Mapping) else None
+            )
+            if isinstance(summary, Mapping) and summary:
+                counts = {str(k): int(v) for k, v in summary.items()}
+            else:
+                counts = {}
+                for step in journal.steps(run.id):
+                    counts[str(step.status)] = counts.get(str(step.status), 0) + 1
+            out.append((run, counts))
+        return out
 
 
 def _no_journal(state: StatePaths) -> InputError:

@@ -57,8 +57,20 @@ def validate(
         for endpoint in schedule_file.webhooks
         if not env.get(endpoint.secret_env)
     ]
+    kinds = {s.target.kind for s in schedule_file.schedules}
+    if {"campaign", "sequence"} <= kinds:
+        warnings.append(
+            "the file schedules sequences and campaigns: which campaigns are a "
+            "sequence's members is known only in the org, and `gcsched plan` warns "
+            "when one of them is also scheduled on its own"
+        )
     note = audience_note(schedule_file.schedules, None, by="validate")
-    return Validation(schedule_file, result, (*result.warnings, *warnings), note)
+    return Validation(
+        schedule_file,
+        result,
+        (*schedule_file.warnings, *result.warnings, *warnings),
+        note,
+    )
 
 
 def report(

@@ -45,17 +45,16 @@ def parse_duration(text: str) -> timedelta:
 def runs_list(ctx: typer.Context) -> None:
     """The newest runs."""
     from gcsched.api import StatePaths
-    from gcsched.api.local import list_runs
+    from gcsched.api.local import runs_with_steps
 
-    runs = list_runs(StatePaths.at(globals_of(ctx).state_dir))
+    runs = runs_with_steps(StatePaths.at(globals_of(ctx).state_dir))
     if not runs:
         out.print("No runs yet.")
         return
     table = Table()
     for column in ("run", "started (UTC)", "org", "file", "status", "steps"):
         table.add_column(column)
-    for run in runs:
-        steps = run.summary.get("steps", {}) if isinstance(run.summary, dict) else {}
+    for run, steps in runs:
         table.add_row(
             run.id,
             f"{run.created_at:%Y-%m-%d %H:%M:%S}",

@@ -9,6 +9,8 @@ of the file (the head, calendars, webhooks), recording what fails in `Problems`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -17,6 +19,7 @@ from gcsched.config import rules
 from gcsched.config.models import (
     CalendarItem,
     FileModel,
+    HolidayCalendarModel,
     IntervalModel,
     PacingModel,
     PolicyModel,
@@ -47,6 +50,8 @@ from gcsched.domain.webhook_urls import check_url
 
 __all__ = [
     "Calendars",
+    "HolidayCalendar",
+    "HolidayUse",
     "build_calendars",
     "build_head",
     "build_policy",
@@ -60,6 +65,101 @@ _CALENDAR = TypeAdapter(list[CalendarItem] | None)
 Calendars = Mapping[str, tuple[DayRange, ...]]
 
 
+@dataclass(frozen=True, slots=True)
+class HolidayCalendar:
+    """A `{holidays: CODE, years?, dates?}` calendar, resolved per schedule."""
+
+    code: str
+    years: tuple[int, int] | None
+    dates: tuple[DayRange, ...] = ()
+
+    def ranges(self, first: int, last: int) -> tuple[DayRange, ...]:
+        """The public holidays of `first`..`last`, then the listed dates."""
+        from gcsched.config.public_holidays import holiday_ranges
+
+        found = holiday_ranges(self.code, first, last)
+        days = {(r.start, r.end) for r in found}
+        return (*found, *(d for d in self.dates if (d.start, d.end) not in days))
+
+
+@dataclass
+class HolidayUse:
+    """The file's holiday calendars, the years its schedules took from each,
+    and what is worth a warning (years past what the package covers)."""
+
+    calendars: Mapping[str, HolidayCalendar] = field(default_factory=dict)
+    years: dict[str, set[int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def resolve(
+        self,
+        name: str,
+        span: tuple[date, date] | None,
+        label: str,
+        problems: Problems,
+        where: Path,
+    ) -> tuple[DayRange, ...]:
+        """The days of holiday calendar `name` that a schedule running from
+        `span[0]` to `span[1]` meets (its calendar's `years`, else the years of
+        `span`; an error when neither is known)."""
+        from gcsched.config.public_holidays import covered_years
+
+        calendar = self.calendars[name]
+        years = calendar.years or (
+            (span[0].year, span[1].year) if span is not None else None
+        )
+        if years is None:
+            problems.add(
+                where,
+                f"holiday calendar {name!r} needs `years:` (such as years: "
+                "2026-2027): this schedule has no from and until to take them from",
+                code="holiday_years",
+            )
+            return ()
+        first, last = years
+        self.years.setdefault(name, set()).update(range(first, last + 1))
+        low, high = covered_years(calendar.code)
+        # What the package covers is its own: see `covered_years`.
+        if first < low or last > high:
+            self._warn(
+                f"{label}: holiday calendar {name!r} ({calendar.code}) is asked "
+                f"for {first}–{last}, but the holidays package covers "
+                f"{calendar.code} only in {low}–{high}; no holiday is excluded "
+                "outside those years"
+            )
+        if calendar.years is not None and (span is None or span[1].year > last):
+            self._warn(
+                f"{label}: the schedule runs past {last}, the last year of holiday "
+                f"calendar {name!r}; later holidays are not excluded (widen its "
+                "years)"
+            )
+        days = calendar.ranges(first, last)
+        if span is None:
+            return days
+        # Only the days the schedule can meet: a smaller body, the same windows.
+        return tuple(d for d in days if d.end >= span[0] and d.start <= span[1])
+
+    def _warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def file_calendars(
+        self, listed: Mapping[str, tuple[DayRange, ...]]
+    ) -> tuple[tuple[str, tuple[DayRange, ...]], ...]:
+        """Every calendar as ranges: a holiday calendar over its own `years`,
+        else over the years its schedules took (none when unused)."""
+        out = dict(listed)
+        for name, calendar in self.calendars.items():
+            used = self.years.get(name)
+            if calendar.years is not None:
+                out[name] = calendar.ranges(*calendar.years)
+            elif used:
+                out[name] = calendar.ranges(min(used), max(used))
+            else:
+                out[name] = calendar.dates
+        return tuple(out.items())
+
+
 def _source(problems: Problems, where: Path) -> SourceRef | None:
     if problems.marks is None or where not in problems.marks.values:
         return None
@@ -67,25 +167,63 @@ def _source(problems: Problems, where: Path) -> SourceRef | None:
     return SourceRef(problems.path, line + 1, column + 1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """What calendar names resolve against, for one schedule."""
+
+    calendars: Calendars
+    known: frozenset[str]
+    holidays: HolidayUse | None
+    span: tuple[date, date] | None
+    label: str
+
+
+def _span(model: ScheduleModel) -> tuple[date, date] | None:
+    """The first and last day a schedule runs, when the file says both.
+
+    None when a window starts on no written date (then it starts on the day it
+    is applied) or has no written last day (`count`, or no end).
+    """
+    firsts: list[date] = []
+    lasts: list[date] = []
+    for window in model.windows or ():
+        first = window.from_ or model.from_
+        last = window.until or model.until
+        if first is None or last is None or (window.count or model.count):
+            return None
+        firsts.append(first)
+        lasts.append(last + timedelta(days=1))  # an overnight window's last end
+    for interval in model.intervals or ():
+        firsts.append(interval.start.date())
+        lasts.append(interval.end.date())
+    return (min(firsts), max(lasts)) if firsts else None
+
+
 def _alterations(
     items: Sequence[str | DayRange | TimedRange],
-    calendars: Calendars,
-    known: frozenset[str],
+    names: _Names,
     problems: Problems,
     where: Path,
 ) -> tuple[Alteration, ...]:
     """Resolve calendar names into their ranges (each keeps its entry name)."""
     result: list[Alteration] = []
+    calendars, known, holidays = names.calendars, names.known, names.holidays
     for index, item in enumerate(items):
         if not isinstance(item, str):
             result.append(item)
         elif item in calendars:
             result.extend(calendars[item])
+        elif holidays is not None and item in holidays.calendars:
+            result.extend(
+                holidays.resolve(
+                    item, names.span, names.label, problems, (*where, index)
+                )
+            )
         elif item not in known:
-            names = ", ".join(sorted(known)) or "none (add a calendars: section)"
+            listed = ", ".join(sorted(known)) or "none (add a calendars: section)"
             problems.add(
                 (*where, index),
-                f"unknown calendar {item!r}; known calendars: {names}",
+                f"unknown calendar {item!r}; known calendars: {listed}",
                 code="unknown_calendar",
             )
     return tuple(result)
@@ -95,8 +233,7 @@ def _window(
     model: WindowModel,
     schedule: ScheduleModel,
     *,
-    calendars: Calendars,
-    known: frozenset[str],
+    names: _Names,
     problems: Problems,
     where: Path,
 ) -> Window:
@@ -115,14 +252,10 @@ def _window(
         count=model.count,
         except_=None
         if model.except_ is None
-        else _alterations(
-            model.except_, calendars, known, problems, (*where, "except")
-        ),
+        else _alterations(model.except_, names, problems, (*where, "except")),
         include=None
         if model.include is None
-        else _alterations(
-            model.include, calendars, known, problems, (*where, "include")
-        ),
+        else _alterations(model.include, names, problems, (*where, "include")),
         source=_source(problems, where),
     )
 
@@ -159,6 +292,7 @@ def build_schedule(
     known: frozenset[str],
     problems: Problems,
     where: Path,
+    holidays: HolidayUse | None = None,
 ) -> Schedule:
     """Build one domain `Schedule`, recording every cross-field problem.
 
@@ -169,20 +303,16 @@ def build_schedule(
         known: Every calendar name written (also those that failed to validate).
         problems: Where problems go.
         where: The entry's data path, e.g. ``('schedules', 2)``.
+        holidays: The file's public holiday calendars (resolved over the
+            years this schedule runs).
 
     Returns:
         The schedule (meaningful only when no problem was recorded).
     """
     rules.check_schedule(model, problems, where)
+    names = _Names(calendars, known, holidays, _span(model), target.ref)
     windows = tuple(
-        _window(
-            w,
-            model,
-            calendars=calendars,
-            known=known,
-            problems=problems,
-            where=(*where, "windows", i),
-        )
+        _window(w, model, names=names, problems=problems, where=(*where, "windows", i))
         for i, w in enumerate(model.windows or ())
     )
     return Schedule(
@@ -194,12 +324,8 @@ def build_schedule(
         from_=model.from_,
         until=model.until,
         count=model.count,
-        except_=_alterations(
-            model.except_ or (), calendars, known, problems, (*where, "except")
-        ),
-        include=_alterations(
-            model.include or (), calendars, known, problems, (*where, "include")
-        ),
+        except_=_alterations(model.except_ or (), names, problems, (*where, "except")),
+        include=_alterations(model.include or (), names, problems, (*where, "include")),
         audience=model.audience,
         name=model.name,
         render=model.render,
@@ -225,18 +351,21 @@ def build_head(raw: Mapping[Any, Any], problems: Problems) -> FileModel | None:
 
 def build_calendars(
     raw: Any, problems: Problems
-) -> tuple[dict[str, tuple[DayRange, ...]], frozenset[str]]:
-    """Calendar name to its day ranges, and every name written (valid or not)."""
+) -> tuple[dict[str, tuple[DayRange, ...]], frozenset[str], HolidayUse]:
+    """Calendar name to its day ranges, every name written (valid or not), and
+    the public holiday calendars (`{holidays: US-FL}`), resolved per schedule."""
+    holidays = HolidayUse(calendars={})
     if raw is None or isinstance(raw, Invalid):  # Invalid: reported already
-        return {}, frozenset()
+        return {}, frozenset(), holidays
     if not isinstance(raw, dict):
         problems.add(
             ("calendars",),
             "expected a mapping of calendar names to dates",
             code="wrong_type",
         )
-        return {}, frozenset()
+        return {}, frozenset(), holidays
     result: dict[str, tuple[DayRange, ...]] = {}
+    found: dict[str, HolidayCalendar] = {}
     for name, items in raw.items():
         if not isinstance(name, str):
             problems.add(
@@ -246,13 +375,24 @@ def build_calendars(
                 code="wrong_type",
             )
             continue
+        if isinstance(items, dict):
+            try:
+                model = HolidayCalendarModel.model_validate(items)
+            except ValidationError as exc:
+                problems.add_validation(exc, HolidayCalendarModel, ("calendars", name))
+                continue
+            found[name] = HolidayCalendar(
+                model.holidays, model.years, tuple(model.dates or ())
+            )
+            continue
         try:
             ranges = _CALENDAR.validate_python(items)
         except ValidationError as exc:
             problems.add_validation(exc, FileModel, ("calendars", name))
             continue
         result[name] = tuple(ranges or ())
-    return result, frozenset(k for k in raw if isinstance(k, str))
+    holidays = HolidayUse(calendars=found)
+    return result, frozenset(k for k in raw if isinstance(k, str)), holidays
 
 
 def policy_model(raw: Any, head: FileModel | None) -> PolicyModel | None:

@@ -2,7 +2,8 @@
 
 `loads(dump(x))` gives back the same schedules: dates are written as ISO dates,
 times as quoted "HH:MM", day sets as compact ranges (`mon-fri`, `fri-mon`), and
-window overrides only where they differ from the schedule's own value.
+window overrides only where they differ from the schedule's own value, and the
+ranges of a calendar by the calendar's name.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from gcsched.domain.model import (
 )
 from gcsched.domain.webhook_events import WEBHOOK_EVENTS
 
-__all__ = ["compress_days", "dump"]
+__all__ = ["calendar_runs", "compress_days", "dump"]
 
 
 class _Quoted(str):
@@ -116,11 +117,43 @@ def _alteration(item: Alteration) -> Any:
     return out
 
 
-def _alterations(items: tuple[Alteration, ...]) -> list[Any]:
-    return [_alteration(item) for item in items]
+Calendars = Sequence[tuple[str, tuple[DayRange, ...]]]
 
 
-def _window(window: Window, schedule: Schedule) -> dict[str, Any]:
+def calendar_runs(
+    items: Sequence[Alteration], calendars: Calendars
+) -> list[Alteration | str]:
+    """`items` with each run equal to a calendar's ranges replaced by its name.
+
+    The longest calendar is tried first at each place; an empty calendar is
+    never used. `except: [us-holidays]` reads back as the same ranges.
+    """
+    ordered = sorted(
+        ((name, ranges) for name, ranges in calendars if ranges),
+        key=lambda kv: -len(kv[1]),
+    )
+    out: list[Alteration | str] = []
+    index = 0
+    while index < len(items):
+        for name, ranges in ordered:
+            if tuple(items[index : index + len(ranges)]) == ranges:
+                out.append(name)
+                index += len(ranges)
+                break
+        else:
+            out.append(items[index])
+            index += 1
+    return out
+
+
+def _alterations(items: tuple[Alteration, ...], calendars: Calendars = ()) -> list[Any]:
+    return [
+        item if isinstance(item, str) else _alteration(item)
+        for item in calendar_runs(items, calendars)
+    ]
+
+
+def _window(window: Window, schedule: Schedule, calendars: Calendars) -> dict[str, Any]:
     out: dict[str, Any] = {
         "days": "daily" if window.days is None else _Flow(compress_days(window.days)),
         "start": _time(window.start),
@@ -139,7 +172,8 @@ def _window(window: Window, schedule: Schedule) -> dict[str, Any]:
     for key, value, inherited in overrides:
         if value is None or value == inherited:
             continue
-        out[key] = _alterations(value) if key in ("except", "include") else value
+        alterations = key in ("except", "include")
+        out[key] = _alterations(value, calendars) if alterations else value
     return out
 
 
@@ -160,7 +194,7 @@ def _interval(item: TimedRange) -> _FlowMap:
     return out
 
 
-def _schedule(schedule: Schedule) -> dict[str, Any]:
+def _schedule(schedule: Schedule, calendars: Calendars) -> dict[str, Any]:
     out: dict[str, Any] = {
         schedule.target.kind: schedule.target.ref,
         "time_zone": schedule.time_zone,
@@ -175,7 +209,7 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
     )
     out.update((k, v) for k, v in optional if v is not None)
     if schedule.windows:
-        out["windows"] = [_window(w, schedule) for w in schedule.windows]
+        out["windows"] = [_window(w, schedule, calendars) for w in schedule.windows]
     if schedule.intervals:
         out["intervals"] = [_interval(i) for i in schedule.intervals]
     dates: tuple[tuple[str, date | int | None], ...] = (
@@ -185,9 +219,9 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
     )
     out.update((k, v) for k, v in dates if v is not None)
     if schedule.except_:
-        out["except"] = _alterations(schedule.except_)
+        out["except"] = _alterations(schedule.except_, calendars)
     if schedule.include:
-        out["include"] = _alterations(schedule.include)
+        out["include"] = _alterations(schedule.include, calendars)
     if schedule.render != "recurrences":
         out["render"] = schedule.render
     if schedule.pacing is not None:
@@ -238,12 +272,15 @@ def dump(file_or_schedules: ScheduleFile | Sequence[Schedule]) -> str:
 
     Args:
         file_or_schedules: A `ScheduleFile` (its policy, region, calendars and
-            webhooks are kept) or schedules alone (then `policy: {manage: owned}`).
+            webhooks are kept; a run of `except`/`include` ranges equal to a
+            calendar's is written as its name) or schedules alone (then
+            `policy: {manage: owned}`).
 
     Returns:
         YAML text that `loads` reads back into equal schedules.
     """
     document: dict[str, Any] = {"version": 1}
+    calendars: Calendars = ()
     if isinstance(file_or_schedules, ScheduleFile):
         source = file_or_schedules
         if source.region is not None:
@@ -254,10 +291,11 @@ def dump(file_or_schedules: ScheduleFile | Sequence[Schedule]) -> str:
                 name: _alterations(ranges) for name, ranges in source.calendars
             }
         schedules: Sequence[Schedule] = source.schedules
+        calendars = source.calendars
     else:
         document["policy"] = {"manage": "owned"}
         schedules = file_or_schedules
-    document["schedules"] = [_schedule(s) for s in schedules]
+    document["schedules"] = [_schedule(s, calendars) for s in schedules]
     if isinstance(file_or_schedules, ScheduleFile) and file_or_schedules.webhooks:
         document["webhooks"] = [_webhook(h) for h in file_or_schedules.webhooks]
     text: str = yaml.dump(

@@ -217,7 +217,7 @@ def _schedule_file(
         )
         return None
     head = build.build_head(raw, problems)
-    calendars, known = build.build_calendars(raw.get("calendars"), problems)
+    calendars, known, holidays = build.build_calendars(raw.get("calendars"), problems)
     policy_model = build.policy_model(raw.get("policy"), head)
     policy = build.build_policy(policy_model)
     entries = raw.get("schedules")
@@ -249,6 +249,7 @@ def _schedule_file(
             known=known,
             problems=problems,
             where=where,
+            holidays=holidays,
         )
         schedules.append((where, schedule))
     webhooks = build.build_webhooks(raw.get("webhooks"), problems)
@@ -263,10 +264,11 @@ def _schedule_file(
         schedules=tuple(s for _, s in schedules),
         policy=policy,
         region=head.org.region if head.org else None,
-        calendars=tuple(calendars.items()),
+        calendars=holidays.file_calendars(calendars),
         webhooks=webhooks,
         version=head.version,
         project=head.project,
+        warnings=tuple(holidays.warnings),
     )
 
 

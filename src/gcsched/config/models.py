@@ -36,6 +36,7 @@ from gcsched.config.values import (
     PROJECT_PATTERN,
     SCHEMA_DATE_PATTERN,
     TIME_PATTERN,
+    fail,
     parse_alteration,
     parse_calendar_item,
     parse_date,
@@ -62,6 +63,7 @@ from gcsched.domain.webhook_events import WebhookEvent
 
 __all__ = [
     "FileModel",
+    "HolidayCalendarModel",
     "IntervalModel",
     "OrgModel",
     "PacingModel",
@@ -190,6 +192,74 @@ CalendarItem = Annotated[
 ]
 
 
+def _holiday_code(value: Any) -> str:
+    """An ISO 3166 code the holidays package knows (imported only for this)."""
+    if not isinstance(value, str):
+        fail(
+            "write a country or subdivision code such as US, US-FL or GB-ENG",
+            "bad_holidays",
+        )
+    from gcsched.config.public_holidays import check_code
+
+    try:
+        return check_code(value)
+    except ValueError as exc:
+        fail(str(exc), "bad_holidays")
+
+
+def _years(value: Any) -> tuple[int, int]:
+    """`2026` or `2026-2028` (inclusive): the years a holiday calendar spans."""
+    text = (
+        str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+    first, _, last = (
+        text.strip().partition("-") if isinstance(text, str) else ("", "", "")
+    )
+    shaped = first.isdigit() and len(first) == 4 and (not last or last.isdigit())
+    span = (int(first), int(last or first)) if shaped else (0, 0)
+    if not 1900 <= span[0] <= span[1] <= 2999:
+        fail(
+            "write a year or an inclusive range of years such as 2026 or 2026-2028 "
+            "(1900..2999)",
+            "holiday_years",
+        )
+    return span
+
+
+class HolidayCalendarModel(_Model):
+    """A calendar of public holidays: `{holidays: US-FL, years: 2026-2027}`."""
+
+    holidays: Annotated[
+        str,
+        PlainValidator(_holiday_code),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9 ]+)?$",
+                "description": "ISO 3166-1 country or ISO 3166-2 subdivision: "
+                "US, FR, AU, US-FL, GB-ENG, CA-ON",
+            }
+        ),
+    ]
+    years: (
+        Annotated[
+            tuple[int, int],
+            PlainValidator(_years),
+            WithJsonSchema(
+                {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1900, "maximum": 2999},
+                        {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{4})?$"},
+                    ],
+                    "description": "default: the years of each schedule using it",
+                }
+            ),
+        ]
+        | None
+    ) = None
+    dates: list[CalendarItem] | None = None
+
+
 class OrgModel(_Model):
     """`org:` which Genesys Cloud org the file is for."""
 
@@ -303,6 +373,6 @@ class FileModel(_Model):
     )
     org: OrgModel | None = None
     policy: PolicyModel | None = None
-    calendars: dict[str, list[CalendarItem] | None] | None = None
+    calendars: dict[str, list[CalendarItem] | HolidayCalendarModel | None] | None = None
     schedules: list[ScheduleModel] | None = None
     webhooks: list[WebhookModel] | None = None

@@ -66,6 +66,8 @@ CODES: dict[str, str] = {
     "trim_needs_end": "`trim` with a schedule that never ends",
     "bad_overlap_pair": "an allow_overlap pair that names one schedule twice",
     "unknown_calendar": "an except/include name that is no calendar",
+    "bad_holidays": "a `holidays:` code the holidays package does not know",
+    "holiday_years": "bad `years:`, or a holiday calendar whose years are unknown",
     "bad_webhook_url": "a webhook URL that would be refused at send time",
     "internal_error": "gcsched failed reading the file (please report it)",
 }

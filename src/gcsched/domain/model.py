@@ -257,3 +257,6 @@ class ScheduleFile:
     version: int = 1
     project: str = DEFAULT_PROJECT
     """The file's `project:`: whose schedules the file creates, updates, deletes."""
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """What loading found worth saying (a holiday calendar asked for years its
+    package does not cover); `validate` and `plan` show them."""

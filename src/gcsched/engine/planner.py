@@ -467,6 +467,7 @@ async def build_plan(
         existing_count=delta.existing_count,
         conflicts=result.conflicts,
         warnings=(
+            *file.warnings,
             *result.warnings,
             *kept.warnings,
             *dropped,

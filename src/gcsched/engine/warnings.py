@@ -12,7 +12,12 @@ from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.plan import Change
 
-__all__ = ["MAX_LIVE_VOICE", "emptied_warning", "plan_warnings"]
+__all__ = [
+    "MAX_LIVE_VOICE",
+    "emptied_warning",
+    "plan_warnings",
+    "sequence_member_warnings",
+]
 
 #: Genesys runs at most 50 voice campaigns at once per org (reliability.md [R4]).
 MAX_LIVE_VOICE = 50
@@ -230,4 +235,30 @@ def plan_warnings(
         *_past_warnings(changes, today),
         *_callable_warnings(resolved, snapshot, expansions),
         *_live_voice_warning(resolved, expansions),
+        *sequence_member_warnings(resolved),
     ]
+
+
+def sequence_member_warnings(resolved: Sequence[Resolved]) -> list[str]:
+    """A campaign the file schedules on its own that is also a member of a
+    sequence the file schedules: two schedules then decide when it dials."""
+    campaigns = {
+        r.target_id: r for r in resolved if r.schedule.target.kind == "campaign"
+    }
+    out: list[str] = []
+    for sequence in resolved:
+        if sequence.schedule.target.kind != "sequence":
+            continue
+        members = sequence.entity.get("campaigns") or []
+        for ref in members if isinstance(members, list) else []:
+            member = (
+                campaigns.get(str(ref.get("id"))) if isinstance(ref, Mapping) else None
+            )
+            if member is not None:
+                out.append(
+                    f"{member.label}: this campaign is also a member of sequence "
+                    f"{sequence.label}, which the file schedules too; the sequence's "
+                    "schedule and its own both decide when it dials (schedule one "
+                    "of them)"
+                )
+    return out

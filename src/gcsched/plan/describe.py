@@ -185,19 +185,26 @@ def _clock(value: object) -> str:
 
 
 def _recurrence_line(rec: Mapping[str, Any]) -> str:
-    """One recurrence in words: pattern, days, hours, cadence, range, zone."""
+    """One recurrence in words: pattern, days, then `_window_text`."""
     pattern = rec.get("pattern")
     pattern = pattern if isinstance(pattern, Mapping) else {}
-    kind = str(pattern.get("type", "?"))
-    interval = pattern.get("interval", 1)
-    parts: list[str] = [kind]
+    parts: list[str] = [str(pattern.get("type", "?"))]
     days = pattern.get("daysOfWeek")
     if _is_days(days):
         parts.append(format_days(days))
-    parts.append(f"{_clock(rec.get('start'))}–{_clock(rec.get('end'))}")
-    unit = "day" if kind == "Daily" else "week"
+    return " ".join(parts) + " " + _window_text(rec)
+
+
+def _window_text(rec: Mapping[str, Any]) -> str:
+    """A window named by its days (`_window_names`) in words: hours, cadence,
+    first day, range, zone (``09:00–17:00, every week, from 2026-12-01, until
+    2026-12-31``)."""
+    pattern = rec.get("pattern")
+    pattern = pattern if isinstance(pattern, Mapping) else {}
+    interval = pattern.get("interval", 1)
+    unit = "day" if pattern.get("type") == "Daily" else "week"
     every = f"every {unit}" if interval in (1, None) else f"every {interval} {unit}s"
-    text = " ".join(parts) + f", {every}"
+    text = f"{_clock(rec.get('start'))}–{_clock(rec.get('end'))}, {every}"
     start = rec.get("start")
     if isinstance(start, str):
         text += f", from {start.split('T', 1)[0]}"
@@ -229,8 +236,10 @@ def describe_body(body: Mapping[str, Any]) -> list[str]:
         body: a Genesys schedule body (or, for pacing, a field mapping).
 
     Returns:
-        One line per fact, e.g. ``recurrences[0]: Weekly Monday–Friday
-        09:00–17:00, every week, from 2026-12-01, until 2026-12-31``.
+        One line per fact, windows named in the file's terms as
+        `describe_difference` names them, e.g. ``Monday–Friday window:
+        09:00–17:00, every week, from 2026-12-01, until 2026-12-31``; many
+        one-off intervals read as one line of counts and ranges.
     """
     lines: list[str] = []
     if "name" in body:
@@ -240,22 +249,22 @@ def describe_body(body: Mapping[str, Any]) -> list[str]:
         lines.append(f"timeZone: {zone if zone else 'UTC (not set)'}")
     recurrences = body.get("recurrences") or []
     intervals = body.get("intervals") or []
-    for index, rec in enumerate(recurrences if isinstance(recurrences, list) else []):
+    recs = recurrences if isinstance(recurrences, list) else []
+    readable = [rec for rec in recs if isinstance(rec, Mapping)]
+    names = iter(_window_names(readable))
+    for rec in recs:
         if not isinstance(rec, Mapping):
-            lines.append(f"recurrences[{index}]: {format_value(rec)}")
+            lines.append(f"window: {format_value(rec)}")
             continue
-        lines.append(f"recurrences[{index}]: {_recurrence_line(rec)}")
-        for alt in rec.get("alterations") or []:
-            if isinstance(alt, Mapping):
-                label = "except" if alt.get("type") == "Exclusion" else "include"
-                lines.append(f"  {label} {_span(alt)}")
+        lines.append(f"{next(names)}: {_window_text(rec)}")
+        lines.extend(
+            f"  {_alteration_text(alt)}" for alt in rec.get("alterations") or []
+        )
     items = intervals if isinstance(intervals, list) else []
     if len(items) > SUMMARY_AT and all(_is_span(item) for item in items):
-        lines.append(f"intervals: {_spans_summary(items)}")
+        lines.append(_spans_summary(items))
     else:
-        for index, item in enumerate(items):
-            text = _span(item) if isinstance(item, Mapping) else format_value(item)
-            lines.append(f"intervals[{index}]: {text}")
+        lines.extend(f"one-off window: {_span_or_value(item)}" for item in items)
     known = {"name", "timeZone", "recurrences", "intervals"}
     for key in sorted(set(body) - known - SCHEDULE_READ_ONLY_KEYS - REFERENCE_KEYS):
         lines.append(f"{key}: {format_value(body[key])}")
@@ -457,11 +466,9 @@ def describe_difference(
     for a, b in pairs:
         lines.extend(_window_lines(old_names[a], old_recs[a], new_recs[b]))
     lines.extend(
-        f"{old_names[a]}: removed ({_recurrence_line(old_recs[a])})" for a in removed
+        f"{old_names[a]}: removed ({_window_text(old_recs[a])})" for a in removed
     )
-    lines.extend(
-        f"{new_names[b]}: added ({_recurrence_line(new_recs[b])})" for b in added
-    )
+    lines.extend(f"{new_names[b]}: added ({_window_text(new_recs[b])})" for b in added)
     lines.extend(
         _set_lines(
             "one-off windows",

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import uvicorn
+from starlette.requests import ClientDisconnect
 
 from gcsched.sandbox.app import create_app
 from gcsched.sandbox.clients import DEFAULT_CLIENT_ID
@@ -40,6 +41,7 @@ _App = Callable[
     Awaitable[None],
 ]
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_LOG = logging.getLogger("uvicorn.error")
 
 
 class _QuietDrops(logging.Filter):
@@ -48,6 +50,35 @@ class _QuietDrops(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         return not isinstance(exc, DroppedConnection)
+
+
+class _QuietDisconnects:
+    """ASGI wrapper: a client that goes away mid-request is one log line.
+
+    Starlette raises `ClientDisconnect` when the connection closes before the
+    request body is complete (an interrupted client, Ctrl-C); uvicorn would log
+    it as an application error with a full traceback. Nothing is wrong with the
+    sandbox then, and nobody is left to answer.
+    """
+
+    def __init__(self, app: _App) -> None:
+        self.app = app
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[_Message]],
+        send: Callable[[_Message], Awaitable[None]],
+    ) -> None:
+        """Pass the request on; a client disconnect is logged, not raised."""
+        try:
+            await self.app(scope, receive, send)
+        except ClientDisconnect:
+            _LOG.warning(
+                "client went away before its request was complete: %s %s",
+                scope.get("method", "?"),
+                scope.get("path", "?"),
+            )
 
 
 class SavingWrites:
@@ -212,13 +243,13 @@ def serve(
     family = sock.family
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app,
+        _QuietDisconnects(app),
         log_level="warning",
         access_log=False,
         lifespan="off",
         timeout_graceful_shutdown=2,
     )
-    logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
+    _LOG.addFilter(_QuietDrops())
     server = uvicorn.Server(config)
     client_id = (
         DEFAULT_CLIENT_ID

@@ -119,6 +119,11 @@ def configure_logging(
         logging.getLogger(noisy).setLevel(
             logging.DEBUG if verbosity >= 3 else logging.WARNING
         )
+    # stamina warns at every scheduled retry; gcsched counts retries itself (the
+    # run summary, metrics), so those lines show only from -v on.
+    logging.getLogger("stamina").setLevel(
+        logging.NOTSET if verbosity >= 1 else logging.ERROR
+    )
     return handler
 
 
