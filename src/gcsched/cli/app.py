@@ -1,7 +1,9 @@
 """The gcsched command line: a thin layer over `gcsched.api`.
 
 Global options may come before or after the command (`gcsched plan f.yaml
---sandbox` works like `gcsched --sandbox plan f.yaml`).
+--sandbox` works like `gcsched --sandbox plan f.yaml`). The commands are
+imported only when asked for (`gcsched.cli.lazy_group`): `gcsched validate`
+never imports the modules of `plan`, `apply` or the sandbox.
 """
 
 from __future__ import annotations
@@ -11,17 +13,8 @@ import sys
 import typer
 
 from gcsched._version import __version__
-from gcsched.cli import (
-    adopt_cmd,
-    demo_cmd,
-    doctor_cmd,
-    local_cmd,
-    org_cmd,
-    plan_cmd,
-    validate_cmd,
-)
 from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
-from gcsched.cli.sandbox_cmd import sandbox_app
+from gcsched.cli.lazy_group import LazyGroup
 
 app = typer.Typer(
     name="gcsched",
@@ -29,18 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyGroup,
 )
-app.add_typer(sandbox_app, name="sandbox")
-for module in (
-    validate_cmd,
-    plan_cmd,
-    adopt_cmd,
-    org_cmd,
-    doctor_cmd,
-    local_cmd,
-    demo_cmd,
-):
-    module.register(app)
 
 
 def _version(value: bool) -> None:
