@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from gcsched.config import rules
 from gcsched.config.models import (
@@ -55,7 +55,8 @@ __all__ = [
     "policy_model",
 ]
 
-_CALENDAR = TypeAdapter(list[CalendarItem] | None)
+# Built on first use, like the models (`defer_build`): most commands never need it.
+_CALENDAR = TypeAdapter(list[CalendarItem] | None, config=ConfigDict(defer_build=True))
 
 Calendars = Mapping[str, tuple[DayRange, ...]]
 
