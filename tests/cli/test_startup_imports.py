@@ -169,3 +169,23 @@ def test_config_models_are_built_on_first_use(tmp_path: Path) -> None:
     assert after["FileModel"] is True
     assert after["ScheduleModel"] is True
     assert after["WebhookModel"] is False
+
+
+def test_the_cli_collects_cycles_less_often() -> None:
+    """`main` freezes the imported objects and raises the collector's thresholds."""
+    probe = (
+        "import gc, json, sys; from gcsched.cli.app import main; "
+        "sys.argv = ['gcsched', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    threshold, frozen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert threshold == [100_000, 50, 100]
+    assert frozen > 1_000  # the imports' objects

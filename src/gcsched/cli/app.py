@@ -8,6 +8,7 @@ never imports the modules of `plan`, `apply` or the sandbox.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -100,8 +101,23 @@ def hoist_globals(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def tune_gc() -> None:
+    """Collect garbage cycles less often: a command is a short process.
+
+    Expanding a year of 1,000 schedules allocates ~10^6 objects that all stay
+    alive; with the default thresholds the collector traverses them again and
+    again (about a quarter of `gcsched validate`'s CPU time). The objects made
+    by the imports are frozen out of every collection, and the youngest
+    generation is collected every 100,000 allocations instead of 700, as mypy
+    does for the same reason. Nothing gcsched does relies on prompt collection.
+    """
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
+
+
 def main() -> None:
     """Console-script entry point."""
+    tune_gc()
     app(args=hoist_globals(sys.argv[1:]), prog_name="gcsched")
 
 
