@@ -9,8 +9,10 @@ one-off intervals), the result must be the same, warnings included.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+import dataclasses
+from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from expansion_reference import reference_expand
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +20,7 @@ from test_domain_properties import schedules
 
 from gcsched.domain import expand
 from gcsched.domain.days import pattern_dates
-from gcsched.domain.expansion import _pattern_ordinals
+from gcsched.domain.expansion import Occurrence, _occurrence, _pattern_ordinals
 from gcsched.domain.model import DayRange, Schedule, Target, Weekday, Window
 
 FAST = settings(
@@ -82,3 +84,17 @@ def test_a_year_across_both_dst_changes_matches_the_reference() -> None:
     assert fast == reference_expand(s, start=date(2026, 1, 1), end=date(2026, 12, 31))
     assert len(fast.occurrences) > 600
     assert any("spring forward" in w for w in fast.warnings)
+
+
+def test_the_fast_constructor_builds_the_same_occurrence() -> None:
+    """Writing the slots directly gives an equal, equally frozen Occurrence."""
+    start = datetime(2026, 3, 2, 14, tzinfo=UTC)
+    end = datetime(2026, 3, 2, 22, tzinfo=UTC)
+    fast = _occurrence(start, end, "America/Chicago", 1)
+    slow = Occurrence(start, end, "America/Chicago", 1)
+    assert type(fast) is Occurrence
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    assert repr(fast) == repr(slow)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.zone = "UTC"  # type: ignore[misc]
