@@ -29,11 +29,13 @@ import itertools
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -199,24 +201,71 @@ def schedule_file(n: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _median_seconds(argv: list[str], runs: int = 5) -> float:
-    """Median wall time of `argv` as a whole process (output discarded)."""
-    times = []
+@dataclass(frozen=True)
+class Timing:
+    """Medians of one command's runs: wall time and CPU time (user + system)."""
+
+    wall: float
+    cpu: float
+
+    def of(self, base: Timing) -> str:
+        """Both figures and their share of `base` (the SDK's import)."""
+        return (
+            f"wall {self.wall:6.3f} s ({self.wall / base.wall:4.0%})  "
+            f"cpu {self.cpu:6.3f} s ({self.cpu / base.cpu:4.0%})"
+        )
+
+
+def _median_seconds(argv: list[str], runs: int = 5) -> Timing:
+    """Median wall and CPU time of `argv` as a whole process (output discarded).
+
+    On a shared machine the wall time carries the other users' load; the CPU
+    time of the child (from its rusage) much less so, which makes the share of
+    the SDK's import comparable between runs.
+    """
+    subprocess.run(  # warm-up: disk caches, not timed
+        argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(
             argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return Timing(statistics.median(walls), statistics.median(cpus))
 
 
-def whole_process(sizes: list[int]) -> None:
+def compile_gcsched() -> None:
+    """Byte-compile gcsched's modules, as `pip install` does for the SDK's.
+
+    An editable install run with PYTHONDONTWRITEBYTECODE=1 (this team's VM) would
+    otherwise compile every gcsched module at every start, while the SDK's
+    modules in site-packages were compiled at install: the comparison would
+    time the compiler, not the import. Python reads existing bytecode under that
+    setting; it only does not write it.
+    """
+    import compileall
+
+    import gcsched
+
+    compileall.compile_dir(Path(gcsched.__file__).parent, quiet=1)
+
+
+def whole_process(sizes: list[int], *, compile_first: bool = True) -> None:
     """Time `gcsched validate FILE` as a user feels it, beside the SDK's import."""
     gcsched = str(Path(sys.executable).with_name("gcsched"))
+    if compile_first:
+        compile_gcsched()
+        print("\n(gcsched's modules byte-compiled first, as an installed package)")
     sdk = _median_seconds([sys.executable, "-c", "import PureCloudPlatformClientV2"])
     print("\n== whole process: gcsched validate FILE (median of 5) ==")
-    print(f"official SDK import     {sdk:.3f} s  (the yardstick)")
+    print(
+        f"official SDK import       wall {sdk.wall:6.3f} s         cpu {sdk.cpu:6.3f} s"
+    )
     small = schedule_file(1)
     with tempfile.TemporaryDirectory() as tmp:
         files = {1: Path(tmp, "s1.yaml")}
@@ -225,20 +274,26 @@ def whole_process(sizes: list[int]) -> None:
             files[n] = Path(tmp, f"s{n}.yaml")
             files[n].write_text(schedule_file(n), encoding="utf-8")
         version = _median_seconds([gcsched, "--version"])
-        print(f"gcsched --version       {version:.3f} s  ({version / sdk:.0%} of SDK)")
-        results: dict[int, float] = {}
+        print(f"gcsched --version         {version.of(sdk)}")
+        results: dict[int, Timing] = {}
         for n in [1, *sizes]:
             results[n] = _median_seconds([gcsched, "validate", str(files[n])])
-            print(
-                f"validate {n:>5,} schedule(s) {results[n]:.3f} s  "
-                f"({results[n] / sdk:.0%} of the SDK's import)"
-            )
+            print(f"validate {n:>5,} schedule(s) {results[n].of(sdk)}")
+    print("(shares are of the SDK's import in the same run)")
+    if 1 in results:
+        verdict = "PASS" if results[1].wall <= 0.05 * sdk.wall else "FAIL"
+        print(f"target 1 schedule <= 5 % of SDK import (wall): {verdict}")
     if 1000 in results:
-        verdict = "PASS" if results[1000] <= 0.2 * sdk else "FAIL"
-        print(f"target 1,000 <= 20 % of SDK import ({0.2 * sdk:.3f} s): {verdict}")
+        verdict = "PASS" if results[1000].wall <= 0.2 * sdk.wall else "FAIL"
+        print(f"target 1,000 <= 20 % of SDK import (wall): {verdict}")
         if 5000 in results:
-            verdict = "PASS" if results[5000] <= 6 * results[1000] else "FAIL"
-            print(f"target 5,000 <= 6 x 1,000 ({6 * results[1000]:.3f} s): {verdict}")
+            ok = results[5000].wall <= 6 * results[1000].wall
+            print(f"target 5,000 <= 6 x 1,000 (wall): {'PASS' if ok else 'FAIL'}")
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min; {os.cpu_count()} CPUs)"
 
 
 def main() -> None:
@@ -247,6 +302,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument(
         "--no-process", action="store_true", help="skip the whole-process part"
+    )
+    parser.add_argument(
+        "--no-compile",
+        action="store_true",
+        help="do not byte-compile gcsched before the whole-process part",
     )
     args = parser.parse_args()
     print("command  ", " ".join([sys.executable, *sys.argv]))
@@ -257,6 +317,7 @@ def main() -> None:
         platform.processor() or platform.machine(),
     )
     print("cpus     ", os.cpu_count(), "| python", platform.python_version())
+    print("load     ", _load())
     figures = [run(n) for n in args.sizes]
     if len(figures) >= 2:
         import math
@@ -270,7 +331,8 @@ def main() -> None:
             f"n^2 would be x{(b['occ'] / a['occ']) ** 2:.1f}"
         )
     if not args.no_process:
-        whole_process(args.sizes)
+        whole_process(args.sizes, compile_first=not args.no_compile)
+    print("\nload at the end", _load())
 
 
 if __name__ == "__main__":

@@ -124,3 +124,84 @@ def test_holidays_load_only_for_a_public_holiday_calendar(tmp_path: Path) -> Non
     assert "holidays" in modules
     package = sorted(m for m in modules if m.startswith("holidays."))
     assert _heavy(modules) == ["holidays", *package]
+
+
+#: The modules of commands `validate` does not run.
+OTHER_COMMANDS = (
+    "gcsched.cli.plan_cmd",
+    "gcsched.cli.adopt_cmd",
+    "gcsched.cli.org_cmd",
+    "gcsched.cli.doctor_cmd",
+    "gcsched.cli.local_cmd",
+    "gcsched.cli.demo_cmd",
+    "gcsched.cli.sandbox_cmd",
+)
+
+
+def test_validate_imports_only_its_own_command(tmp_path: Path) -> None:
+    """The other commands' modules load only when they are run or listed."""
+    path = tmp_path / "q.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    code, modules = _imported("validate", str(path))
+    assert code in (0, None)
+    assert "gcsched.cli.validate_cmd" in modules
+    assert sorted(modules.intersection(OTHER_COMMANDS)) == []
+    _, listed = _imported("--help")
+    assert set(OTHER_COMMANDS) <= listed  # --help lists every command
+
+
+_MODELS_PROBE = """
+import json, sys
+import gcsched.cli.app, gcsched.config
+from gcsched.config import build, models
+def complete():
+    state = {n: getattr(models, n).__pydantic_complete__ for n in models.__all__}
+    state["calendar adapter"] = build._CALENDAR.pydantic_complete
+    return state
+before = complete()
+from datetime import date
+from gcsched.api import validate
+validate(sys.argv[1], today=date(2026, 11, 1))
+print(json.dumps([before, complete()]))
+"""
+
+
+def test_config_models_are_built_on_first_use(tmp_path: Path) -> None:
+    """Importing the config builds no pydantic validator; validating builds its own.
+
+    A file without webhooks never needs `WebhookModel`, so it stays unbuilt.
+    """
+    path = tmp_path / "q.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", _MODELS_PROBE, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    before, after = json.loads(done.stdout)
+    assert set(before.values()) == {False}
+    assert after["FileModel"] is True
+    assert after["ScheduleModel"] is True
+    assert after["WebhookModel"] is False
+
+
+def test_the_cli_collects_cycles_less_often() -> None:
+    """`main` freezes the imported objects and raises the collector's thresholds."""
+    probe = (
+        "import gc, json, sys; from gcsched.cli.app import main; "
+        "sys.argv = ['gcsched', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps([gc.get_threshold(), gc.get_freeze_count()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    threshold, frozen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert threshold == [100_000, 50, 100]
+    assert frozen > 1_000  # the imports' objects

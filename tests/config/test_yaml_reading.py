@@ -50,6 +50,15 @@ def test_too_deep() -> None:
     assert f"nested deeper than {MAX_DEPTH} levels" in reason
 
 
+def test_a_value_one_level_too_deep() -> None:
+    """The limit counts the innermost value too: a list at the limit may be empty."""
+    depth = MAX_DEPTH - 1  # the mapping and its key are the first two levels
+    read_document("a: " + "[" * depth + "]" * depth + "\n")
+    (reason,) = problems("a: " + "[" * depth + "1" + "]" * depth + "\n")
+    assert reason.startswith("f.yaml:1:")
+    assert f"nested deeper than {MAX_DEPTH} levels" in reason
+
+
 def test_very_deep_nesting_is_no_recursion_error() -> None:
     """Ten thousand brackets give a clean message, not a RecursionError."""
     (reason,) = problems("[" * 10_000 + "]" * 10_000)

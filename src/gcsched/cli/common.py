@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -115,8 +114,9 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
         except KeyboardInterrupt:
             err.print("interrupted; re-run the same command to resume")
             raise typer.Exit(130) from None
-        except click.exceptions.Abort:
-            # Ctrl-C or end of input at a prompt (the apply confirmation).
+        except typer.Abort:
+            # Ctrl-C or end of input at a prompt (the apply confirmation):
+            # typer's own Abort, not click's (typer no longer uses click).
             err.print("aborted at the prompt; nothing was changed")
             raise typer.Exit(130) from None
         except OSError as exc:

@@ -86,3 +86,8 @@ def serve_command(
             err=True,
         )
         raise typer.Exit(1) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add `gcsched sandbox ...` to `app`."""
+    app.add_typer(sandbox_app, name="sandbox")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from gcsched.config import rules
 from gcsched.config.models import (
@@ -60,7 +60,8 @@ __all__ = [
     "policy_model",
 ]
 
-_CALENDAR = TypeAdapter(list[CalendarItem] | None)
+# Built on first use, like the models (`defer_build`): most commands never need it.
+_CALENDAR = TypeAdapter(list[CalendarItem] | None, config=ConfigDict(defer_build=True))
 
 Calendars = Mapping[str, tuple[DayRange, ...]]
 

@@ -166,8 +166,14 @@ def _wrap_word(value: Any) -> Any:
 
 
 class _Model(BaseModel):
+    # defer_build: a model's validator is built when first used, so a command
+    # pays only for the models it validates with (`gcsched --help` for none).
     model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, populate_by_name=False
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        populate_by_name=False,
+        defer_build=True,
     )
 
 

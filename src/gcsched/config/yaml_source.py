@@ -52,6 +52,8 @@ _SCALAR_TAGS = frozenset(
     _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 _MAP_TAG = _CORE + "map"
+_STR_TAG = _CORE + "str"
+_NULL_TAG = _CORE + "null"
 _SEQ_TAG = _CORE + "seq"
 _MERGE_TAG = _CORE + "merge"
 _KIND_NAMES = {
@@ -231,6 +233,26 @@ def _measure(node: Node) -> int:
                 for k, v in current.value:
                     children.extend((k, v))
             for child in children:
+                if isinstance(child, ScalarNode):  # a leaf: walk(child) inlined
+                    leaf = id(child)
+                    if leaf in memo:
+                        again += 1
+                    else:
+                        memo[leaf] = (1, 1)
+                    if depth + 1 > MAX_DEPTH:
+                        mark = child.start_mark
+                        raise YamlFatalError(
+                            YamlProblem(
+                                f"nested deeper than {MAX_DEPTH} levels "
+                                "(through aliases)",
+                                mark.line,
+                                mark.column,
+                                code="yaml_limit",
+                            )
+                        )
+                    size += 1
+                    height = max(height, 2)
+                    continue
                 child_size, child_height = walk(child, depth + 1)
                 size += child_size
                 height = max(height, child_height + 1)
@@ -312,6 +334,12 @@ class _Builder:
         )
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
+        # Text and null, most of a file, need none of PyYAML's constructor
+        # machinery: what `construct_object` would return, directly.
+        if node.tag == _STR_TAG:
+            return node.value
+        if node.tag == _NULL_TAG:
+            return None
         if node.tag not in _SCALAR_TAGS:
             return self.problem(node, path, self.bad_tag(node.tag))
         try:
