@@ -7,7 +7,13 @@ rendered as plain dicts and parsed back. "Today" is always an argument.
 
 from __future__ import annotations
 
-from gcsched.domain.conflicts import CheckResult, Conflict, check, rank_score
+from gcsched.domain.conflicts import (
+    CheckResult,
+    Conflict,
+    ConflictPair,
+    check,
+    rank_score,
+)
 from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
 from gcsched.domain.fixed import FixedSet, LiveSchedule, fixed_participants
 from gcsched.domain.genesys import (
@@ -27,6 +33,7 @@ __all__ = [
     "OWNER_PREFIX",
     "CheckResult",
     "Conflict",
+    "ConflictPair",
     "Expansion",
     "FixedSet",
     "LiveSchedule",

@@ -1,0 +1,157 @@
+"""Pair statistics of overlapping schedules, by one sweep over their occurrences.
+
+`sweep_list` walks the occurrences of the schedules on one contact list in
+start order, keeping the schedules that are running at that moment; each new
+occurrence overlaps exactly the running ones, and each such overlap is added to
+its pair's `PairTally` (first start, last end, count of merged overlaps, total
+time). Nothing holds every overlap: memory is the occurrences plus one tally
+per pair (the spans too only when asked, for the offline report).
+
+Two fixed schedules (neither changed by this run) are never tallied: a bit mask
+of the fixed schedules running says which fixed ones a fixed occurrence meets,
+so such pairs are only counted (`fixed_meets`), at the cost of an integer OR.
+
+Times are POSIX seconds (floats) inside the sweep: comparing and subtracting
+floats is several times cheaper than datetimes, and occurrence bounds are whole
+seconds, which floats hold exactly.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from gcsched.domain.intervals import Span
+
+__all__ = ["PairTally", "fixed_pair_count", "sweep_list", "to_time"]
+
+Pair = tuple[int, int]
+
+
+@dataclass(slots=True)
+class PairTally:
+    """What one pair's overlaps add up to (times in POSIX seconds).
+
+    `count` counts overlaps merged where they touch (as `intervals.merge`
+    does), `total` is their summed length in seconds, `key` the contact list
+    (or None for a sequence and its campaign) the pair is counted under.
+    """
+
+    key: str | None
+    first: float
+    last: float
+    count: int = 1
+    total: float = 0.0
+    spans: list[tuple[float, float]] | None = field(default=None)
+
+    def add(self, start: float, end: float) -> None:
+        """One more overlap; overlaps of a pair arrive in start order."""
+        if start > self.last:
+            self.count += 1
+        self.last = max(self.last, end)
+        self.total += end - start
+        if self.spans is not None:
+            if self.spans and start <= self.spans[-1][1]:
+                self.spans[-1] = (self.spans[-1][0], max(self.spans[-1][1], end))
+            else:
+                self.spans.append((start, end))
+
+    def span_times(self) -> tuple[Span, ...]:
+        """The merged overlaps as datetimes (empty unless spans were kept)."""
+        return tuple((to_time(s), to_time(e)) for s, e in self.spans or ())
+
+    @property
+    def length(self) -> timedelta:
+        """The total overlap."""
+        return timedelta(seconds=self.total)
+
+
+def to_time(seconds: float) -> datetime:
+    """POSIX seconds as an aware UTC datetime."""
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def sweep_list(
+    key: str | None,
+    group: Sequence[int],
+    occurrences: Sequence[Sequence[tuple[float, float]]],
+    fixed: Sequence[bool],
+    tallies: MutableMapping[Pair, PairTally],
+    *,
+    spans: bool = False,
+    fixed_meets: MutableMapping[int, int] | None = None,
+) -> None:
+    """Tally every overlap between the schedules of `group` on one list.
+
+    Args:
+        key: the contact list (stored in new tallies).
+        group: indices of the schedules on the list.
+        occurrences: per schedule index, its ``(start, end)`` POSIX seconds,
+            disjoint (each schedule's own overlaps are merged already).
+        fixed: per schedule index, whether this run leaves it alone.
+        tallies: (low index, high index) → tally; a pair already tallied under
+            another list is left as it is (it counts under its first list).
+        spans: also keep each pair's merged overlaps.
+        fixed_meets: fixed index → bit mask of the fixed indices it overlaps;
+            the pairs of two fixed schedules are only recorded there.
+    """
+    events = sorted(
+        (start, end, i) for i in group for start, end in occurrences[i] if start < end
+    )
+    ends: list[tuple[float, int]] = []
+    running: dict[int, float] = {}  # schedules this run may change
+    pinned: dict[int, float] = {}  # fixed ones
+    pinned_mask = 0
+    for start, end, i in events:
+        while ends and ends[0][0] <= start:
+            stop, j = heapq.heappop(ends)
+            table = pinned if fixed[j] else running
+            if table.get(j) == stop:
+                del table[j]
+                if fixed[j]:
+                    pinned_mask &= ~(1 << j)
+        if fixed[i]:
+            met = pinned_mask & ~(1 << i)
+            if fixed_meets is not None and met:
+                fixed_meets[i] = fixed_meets.get(i, 0) | met
+            others: Sequence[dict[int, float]] = (running,)
+        else:
+            others = (running, pinned)
+        for table in others:
+            for j, other_end in table.items():
+                if j == i:
+                    continue
+                pair = (i, j) if i < j else (j, i)
+                stop = other_end if other_end < end else end
+                tally = tallies.get(pair)
+                if tally is None:
+                    tally = PairTally(key, start, stop, 1, stop - start)
+                    if spans:
+                        tally.spans = [(start, stop)]
+                    tallies[pair] = tally
+                elif tally.key == key:  # else counted under an earlier list
+                    tally.add(start, stop)
+        table = pinned if fixed[i] else running
+        table[i] = max(end, table.get(i, end))
+        if fixed[i]:
+            pinned_mask |= 1 << i
+        heapq.heappush(ends, (table[i], i))
+
+
+def fixed_pair_count(fixed_meets: Mapping[int, int]) -> int:
+    """How many pairs of fixed schedules overlap (each pair once).
+
+    `fixed_meets[i]` holds the fixed schedules running when one of i's
+    occurrences started; a pair may be in either row or both, so the rows are
+    made symmetric first (a pass over the pairs found, never over all pairs).
+    """
+    rows = dict(fixed_meets)
+    for i, mask in fixed_meets.items():
+        while mask:
+            low = mask & -mask
+            j = low.bit_length() - 1
+            rows[j] = rows.get(j, 0) | (1 << i)
+            mask ^= low
+    return sum(mask.bit_count() for mask in rows.values()) // 2
