@@ -148,10 +148,11 @@ def fixed_pair_count(fixed_meets: Mapping[int, int]) -> int:
     made symmetric first (a pass over the pairs found, never over all pairs).
     """
     rows = dict(fixed_meets)
-    for i, mask in fixed_meets.items():
-        while mask:
-            low = mask & -mask
+    for i, met in fixed_meets.items():
+        left = met
+        while left:
+            low = left & -left
             j = low.bit_length() - 1
             rows[j] = rows.get(j, 0) | (1 << i)
-            mask ^= low
+            left ^= low
     return sum(mask.bit_count() for mask in rows.values()) // 2

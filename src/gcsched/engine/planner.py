@@ -291,10 +291,11 @@ async def build_plan(
         audiences=audiences,
         fixed=fixed,
         starts=starts,
+        spans=False,
     )
     involved = {
         label
-        for c in result.conflicts
+        for c in result.pairs
         if not fixed & set(c.campaigns)
         for label in c.campaigns
     }
@@ -309,6 +310,7 @@ async def build_plan(
             sizes=sizes,
             fixed=fixed,
             starts=starts,
+            spans=False,
         )
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []
@@ -392,7 +394,8 @@ async def build_plan(
         changes=delta.changes,
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
-        conflicts=result.conflicts,
+        conflicts=result.pairs,
+        fixed_conflicts=result.fixed_pairs,
         warnings=(
             *result.warnings,
             *kept.warnings,
