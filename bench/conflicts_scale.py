@@ -31,9 +31,10 @@ from pathlib import Path
 from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from apply_throughput import served  # noqa: E402
+from apply_throughput import served
 
 GCSCHED = str(Path(sys.executable).with_name("gcsched"))
+LIST = "Shared List"
 _SHAPES = (("09:00", "17:00"), ("11:00", "19:00"), ("13:00", "20:00"))
 
 
@@ -50,18 +51,21 @@ def write_inputs(folder: Path, count: int, weeks: int) -> tuple[Path, Path]:
     """A seed with `count` campaigns on ONE contact list, and a file for all."""
     seed = {
         "org": {"name": "Bench Org", "domain": "bench"},
-        "contactLists": [{"name": "Shared List", "size": 50_000}],
+        "contactLists": [{"name": LIST, "size": 50_000}],
         "campaigns": [
-            {"name": f"Bench {n:04d}", "dialingMode": "power", "contactList": "Shared List"}
+            {"name": f"Bench {n:04d}", "dialingMode": "power", "contactList": LIST}
             for n in range(1, count + 1)
         ],
-    }  # fmt: skip
+    }
     seed_path = folder / "seed.json"
     seed_path.write_text(json.dumps(seed))
     start = datetime.now(UTC).date() + timedelta(days=7)
     until = start + timedelta(weeks=weeks)
-    lines = ["version: 1", "policy: {audience_conflicts: warn, max_change_fraction: 1.0}"]
-    lines.append("schedules:")
+    lines = [
+        "version: 1",
+        "policy: {audience_conflicts: warn, max_change_fraction: 1.0}",
+        "schedules:",
+    ]
     for n in range(1, count + 1):
         begin, end = _SHAPES[n % len(_SHAPES)]
         lines += [
@@ -123,9 +127,7 @@ def run_size(count: int, args: argparse.Namespace) -> Row:
             apply = measure([GCSCHED, "apply", str(file), "--yes", *common])
         journal = state / "journal.sqlite"
         size = sum(
-            p.stat().st_size
-            for p in state.iterdir()
-            if p.name.startswith(journal.name)
+            p.stat().st_size for p in state.iterdir() if p.name.startswith(journal.name)
         )
     return Row(
         count, len(data["conflicts"]), plan, len(plan.stdout), apply, size / 2**20

@@ -11,8 +11,11 @@ from gcsched.domain.conflicts import (
     CheckResult,
     Conflict,
     ConflictPair,
+    Detection,
     check,
+    detect,
     rank_score,
+    resolve,
 )
 from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
 from gcsched.domain.fixed import FixedSet, LiveSchedule, fixed_participants
@@ -34,12 +37,14 @@ __all__ = [
     "CheckResult",
     "Conflict",
     "ConflictPair",
+    "Detection",
     "Expansion",
     "FixedSet",
     "LiveSchedule",
     "Occurrence",
     "canonical_body",
     "check",
+    "detect",
     "expand",
     "expansion_range",
     "find_overlaps",
@@ -52,6 +57,7 @@ __all__ = [
     "parse_body",
     "rank_score",
     "render_body",
+    "resolve",
     "subtract",
     "subtract_all",
 ]

@@ -43,7 +43,7 @@ schedules). The rule:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -53,7 +53,16 @@ from gcsched.domain.intervals import Span, merge, subtract_all
 from gcsched.domain.model import Policy, Schedule
 from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list, to_time
 
-__all__ = ["CheckResult", "Conflict", "ConflictPair", "check", "rank_score"]
+__all__ = [
+    "CheckResult",
+    "Conflict",
+    "ConflictPair",
+    "Detection",
+    "check",
+    "detect",
+    "rank_score",
+    "resolve",
+]
 
 Resolution = Literal["reject", "trim", "warn", "allowed"]
 SIZE_UNKNOWN_WARNING = (
@@ -169,6 +178,29 @@ def _describe(
     return f"tie on score {score_a:g}, broken by id"
 
 
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What `detect` found: expansions and the tallies of conflicting pairs.
+
+    Ranking and resolution (`resolve`) need the contact list sizes, which the
+    planner reads only for the lists that `pair_labels` shows contested; the
+    detection is done once and resolved once, whatever the sizes.
+    """
+
+    schedules: tuple[Schedule, ...]
+    pinned: frozenset[str]
+    expansions: tuple[Expansion, ...]
+    keys: tuple[frozenset[str], ...]
+    tallies: Mapping[tuple[int, int], PairTally]
+    dialer_pairs: frozenset[tuple[int, int]]
+    fixed_pairs: int
+
+    def pair_labels(self) -> Iterator[tuple[str, str]]:
+        """The labels of each conflicting pair (in no particular order)."""
+        for a, b in self.tallies:
+            yield self.schedules[a].label, self.schedules[b].label
+
+
 def check(
     schedules: Sequence[Schedule],
     policy: Policy,
@@ -201,36 +233,38 @@ def check(
             whose memory does not grow with the overlaps.
 
     Returns:
-        The `CheckResult`.
+        The `CheckResult`: ``resolve(detect(...), policy, sizes=sizes)``.
     """
+    found = detect(
+        schedules,
+        policy,
+        today=today,
+        audiences=audiences,
+        members=members,
+        fixed=fixed,
+        starts=starts,
+        spans=spans,
+    )
+    return resolve(found, policy, sizes=sizes)
+
+
+def detect(
+    schedules: Sequence[Schedule],
+    policy: Policy,
+    *,
+    today: date,
+    audiences: Mapping[str, frozenset[str]] | None = None,
+    members: Mapping[str, frozenset[str]] | None = None,
+    fixed: Collection[str] = (),
+    starts: Mapping[str, date] | None = None,
+    spans: bool = True,
+) -> Detection:
+    """Expand schedules and tally their conflicting pairs (see `check`)."""
     pinned = frozenset(fixed)
     expansions = _expand_all(
         schedules, pinned, today=today, starts=starts or {}, policy=policy
     )
-    warnings: list[str] = [
-        w for e in expansions if e.schedule.label not in pinned for w in e.warnings
-    ]
-    keys = [_audience_keys(s, audiences) for s in schedules]
-    size_of = sizes or {}
-    unsized: set[str] = set()
-    scores: list[float] = []
-    for schedule, own in zip(schedules, keys, strict=True):
-        known = [size_of[k] for k in own if k in size_of]
-        if len(known) < len(own):
-            unsized.add(schedule.label)
-        scores.append(rank_score(schedule.priority, max(known, default=0)))
-    order = sorted(
-        range(len(schedules)),
-        key=lambda i: (
-            schedules[i].label not in pinned,
-            -scores[i],
-            schedules[i].label,
-            schedules[i].target.kind,
-            schedules[i].target.ref,
-        ),
-    )
-    rank = {i: position for position, i in enumerate(order)}
-
+    keys = tuple(_audience_keys(s, audiences) for s in schedules)
     dialer_pairs: set[tuple[int, int]] = set()
     label_index = {s.label: i for i, s in enumerate(schedules)}
     for parent, children in (members or {}).items():
@@ -269,16 +303,63 @@ def check(
         if all(is_fixed[i] for i in pair):
             continue  # two fixed schedules: counted by their lists, if shared
         sweep_list(None, pair, seconds, is_fixed, tallies, spans=spans)
+    return Detection(
+        schedules=tuple(schedules),
+        pinned=pinned,
+        expansions=expansions,
+        keys=keys,
+        tallies=tallies,
+        dialer_pairs=frozenset(dialer_pairs),
+        fixed_pairs=fixed_pair_count(fixed_meets),
+    )
+
+
+def resolve(
+    found: Detection, policy: Policy, *, sizes: Mapping[str, int] | None = None
+) -> CheckResult:
+    """Rank the detected pairs and resolve them under `policy` (see `check`).
+
+    Args:
+        found: what `detect` found.
+        policy: the file's policy.
+        sizes: contact list id → size; unknown sizes count as 0 (one warning).
+
+    Returns:
+        The `CheckResult`.
+    """
+    schedules, pinned, expansions = found.schedules, found.pinned, found.expansions
+    warnings: list[str] = [
+        w for e in expansions if e.schedule.label not in pinned for w in e.warnings
+    ]
+    size_of = sizes or {}
+    unsized: set[str] = set()
+    scores: list[float] = []
+    for schedule, own in zip(schedules, found.keys, strict=True):
+        known = [size_of[k] for k in own if k in size_of]
+        if len(known) < len(own):
+            unsized.add(schedule.label)
+        scores.append(rank_score(schedule.priority, max(known, default=0)))
+    order = sorted(
+        range(len(schedules)),
+        key=lambda i: (
+            schedules[i].label not in pinned,
+            -scores[i],
+            schedules[i].label,
+            schedules[i].target.kind,
+            schedules[i].target.ref,
+        ),
+    )
+    rank = {i: position for position, i in enumerate(order)}
 
     pairs: list[ConflictPair] = []
     conflicts: list[Conflict] = []
     beaten: dict[int, set[int]] = defaultdict(set)
-    for pair in sorted(tallies, key=lambda p: (min(rank[p[0]], rank[p[1]]), p)):
-        tally = tallies[pair]
-        win, lose = sorted(pair, key=lambda i: rank[i])
+    allowed = policy.allow_overlap
+    for pair, tally in found.tallies.items():
+        win, lose = pair if rank[pair[0]] < rank[pair[1]] else (pair[1], pair[0])
         names = (schedules[win].label, schedules[lose].label)
         resolution: Resolution = policy.audience_conflicts
-        if policy.allows(*names):
+        if allowed and policy.allows(*names):
             resolution = "allowed"
         if resolution == "trim":
             beaten[lose].add(win)
@@ -286,9 +367,9 @@ def check(
             (scores[win], schedules[win]), (scores[lose], schedules[lose]), pinned
         )
         kind: Literal["overlap", "audience"] = (
-            "overlap" if pair in dialer_pairs else "audience"
+            "overlap" if pair in found.dialer_pairs else "audience"
         )
-        found = ConflictPair(
+        entry = ConflictPair(
             type=kind,
             campaigns=names,
             contact_list=tally.key,
@@ -300,7 +381,7 @@ def check(
             winner=names[0],
             reason=reason,
         )
-        pairs.append(found)
+        pairs.append(entry)
         conflicts.extend(
             Conflict(
                 type=kind,
@@ -330,7 +411,7 @@ def check(
         warnings=tuple(warnings),
         trimmed=trimmed,
         pairs=tuple(pairs),
-        fixed_pairs=fixed_pair_count(fixed_meets),
+        fixed_pairs=found.fixed_pairs,
     )
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from gcsched.domain.intervals import Span
 
@@ -36,27 +37,16 @@ class PairTally:
 
     `count` counts overlaps merged where they touch (as `intervals.merge`
     does), `total` is their summed length in seconds, `key` the contact list
-    (or None for a sequence and its campaign) the pair is counted under.
+    (or None for a sequence and its campaign) the pair is counted under, and
+    `spans` the merged overlaps when they were asked for.
     """
 
     key: str | None
     first: float
     last: float
-    count: int = 1
-    total: float = 0.0
-    spans: list[tuple[float, float]] | None = field(default=None)
-
-    def add(self, start: float, end: float) -> None:
-        """One more overlap; overlaps of a pair arrive in start order."""
-        if start > self.last:
-            self.count += 1
-        self.last = max(self.last, end)
-        self.total += end - start
-        if self.spans is not None:
-            if self.spans and start <= self.spans[-1][1]:
-                self.spans[-1] = (self.spans[-1][0], max(self.spans[-1][1], end))
-            else:
-                self.spans.append((start, end))
+    count: int
+    total: float
+    spans: list[tuple[float, float]] | None = None
 
     def span_times(self) -> tuple[Span, ...]:
         """The merged overlaps as datetimes (empty unless spans were kept)."""
@@ -91,15 +81,20 @@ def sweep_list(
         occurrences: per schedule index, its ``(start, end)`` POSIX seconds,
             disjoint (each schedule's own overlaps are merged already).
         fixed: per schedule index, whether this run leaves it alone.
-        tallies: (low index, high index) → tally; a pair already tallied under
-            another list is left as it is (it counts under its first list).
+        tallies: (low index, high index) → tally; a pair already tallied (under
+            an earlier list) is left as it is: it counts under its first list.
         spans: also keep each pair's merged overlaps.
-        fixed_meets: fixed index → bit mask of the fixed indices it overlaps;
-            the pairs of two fixed schedules are only recorded there.
+        fixed_meets: fixed index → bit mask of the fixed indices running when
+            one of its occurrences starts; pairs of two fixed schedules are
+            only recorded there (see `fixed_pair_count`).
     """
     events = sorted(
         (start, end, i) for i in group for start, end in occurrences[i] if start < end
     )
+    n = len(occurrences)
+    # low × n + high → [first, last, count, total, spans]: an int key and a
+    # list are the cheapest things to touch once per overlap.
+    found: dict[int, list[Any]] = {}
     ends: list[tuple[float, int]] = []
     running: dict[int, float] = {}  # schedules this run may change
     pinned: dict[int, float] = {}  # fixed ones
@@ -116,28 +111,40 @@ def sweep_list(
             met = pinned_mask & ~(1 << i)
             if fixed_meets is not None and met:
                 fixed_meets[i] = fixed_meets.get(i, 0) | met
-            others: Sequence[dict[int, float]] = (running,)
+            others: tuple[dict[int, float], ...] = (running,)
         else:
             others = (running, pinned)
         for table in others:
             for j, other_end in table.items():
                 if j == i:
                     continue
-                pair = (i, j) if i < j else (j, i)
                 stop = other_end if other_end < end else end
-                tally = tallies.get(pair)
+                code = i * n + j if i < j else j * n + i
+                tally = found.get(code)
                 if tally is None:
-                    tally = PairTally(key, start, stop, 1, stop - start)
+                    found[code] = [start, stop, 1, stop - start, [] if spans else None]
                     if spans:
-                        tally.spans = [(start, stop)]
-                    tallies[pair] = tally
-                elif tally.key == key:  # else counted under an earlier list
-                    tally.add(start, stop)
+                        found[code][4].append((start, stop))
+                    continue
+                if start > tally[1]:
+                    tally[2] += 1
+                    if spans:
+                        tally[4].append((start, stop))
+                elif spans:
+                    tally[4][-1] = (tally[4][-1][0], max(tally[4][-1][1], stop))
+                # A pair's overlaps arrive in start order and are disjoint
+                # (each schedule's own occurrences are): this one ends last.
+                tally[1] = stop
+                tally[3] += stop - start
         table = pinned if fixed[i] else running
         table[i] = max(end, table.get(i, end))
         if fixed[i]:
             pinned_mask |= 1 << i
         heapq.heappush(ends, (table[i], i))
+    for code, (first, last, count, total, kept) in found.items():
+        pair = divmod(code, n)
+        if pair not in tallies:
+            tallies[pair] = PairTally(key, first, last, count, total, kept)
 
 
 def fixed_pair_count(fixed_meets: Mapping[int, int]) -> int:
