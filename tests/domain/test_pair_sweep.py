@@ -136,3 +136,14 @@ def test_detect_once_resolve_with_sizes() -> None:
     assert sized.pairs[0].winner == "B"  # the bigger list
     assert sized.pairs[0].first == datetime(2026, 1, 5, 9, tzinfo=UTC)
     assert sized.pairs[0].last - sized.pairs[0].first > timedelta(days=80)
+
+
+def test_a_schedule_never_conflicts_with_itself() -> None:
+    """Own occurrences that overlap (never after expansion) make no self-pair."""
+    occurrences = [
+        [(BASE, BASE + 600), (BASE + 300, BASE + 900)],
+        [(BASE, BASE + 1200)],
+    ]
+    tallies: dict[tuple[int, int], PairTally] = {}
+    sweep_list("L", [0, 1], occurrences, [False, False], tallies)
+    assert set(tallies) == {(0, 1)}

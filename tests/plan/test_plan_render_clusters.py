@@ -114,3 +114,16 @@ def test_markdown_has_one_row_per_cluster() -> None:
         "| audience | X × Y | list\\-2 | 3 \\(6 h\\) | 2026\\-12\\-07T15:00:00Z "
         "| 2026\\-12\\-07T17:00:00Z | warn | X | priority |",
     ]
+
+
+def test_a_chain_of_pairs_is_one_cluster() -> None:
+    """C-D, then B-C, then A-B: one cluster, whatever order the pairs come in."""
+    pairs = [
+        *ranked_pairs(["C", "D"]),
+        *ranked_pairs(["B", "C"]),
+        *ranked_pairs(["A", "B"]),
+        *ranked_pairs(["D", "E"]),
+    ]
+    (cluster,) = cluster_pairs(pairs)
+    assert set(cluster.members) == {"A", "B", "C", "D", "E"}
+    assert cluster.count == 12
