@@ -3,8 +3,9 @@
 Each size N seeds a fresh `gcsched sandbox serve` (one contact list, N power
 campaigns on it) and writes a file scheduling all N on weekdays over a quarter,
 in three overlapping shapes, under ``audience_conflicts: warn``: every pair of
-campaigns conflicts, N x (N - 1) / 2 pairs. `gcsched plan FILE --json` and then
-`gcsched apply FILE --yes` run against it, each timed from outside (wall time)
+campaigns conflicts, N x (N - 1) / 2 pairs. `gcsched plan FILE`, `gcsched plan
+FILE --json` and then `gcsched apply FILE --yes` run against it, each timed from
+outside (wall time)
 with its peak RSS (``ru_maxrss`` of that process, from `os.wait4`). The sandbox
 serves without rate limit by default, so the apply measures gcsched's own work;
 ``--rate-limit 300`` gives the real org's budget. The table also shows the
@@ -109,6 +110,7 @@ class Row:
 
     campaigns: int
     pairs: int
+    text: Measured
     plan: Measured
     plan_bytes: int
     apply: Measured
@@ -122,6 +124,7 @@ def run_size(count: int, args: argparse.Namespace) -> Row:
         state = Path(folder) / "state"
         with served(seed, args.rate_limit, 0) as url:
             common = ["--api-url", url, "--state-dir", str(state)]
+            text = measure([GCSCHED, "plan", str(file), *common])
             plan = measure([GCSCHED, "plan", str(file), "--json", *common])
             data = json.loads(plan.stdout)
             apply = measure([GCSCHED, "apply", str(file), "--yes", *common])
@@ -130,19 +133,26 @@ def run_size(count: int, args: argparse.Namespace) -> Row:
             p.stat().st_size for p in state.iterdir() if p.name.startswith(journal.name)
         )
     return Row(
-        count, len(data["conflicts"]), plan, len(plan.stdout), apply, size / 2**20
+        count,
+        len(data["conflicts"]),
+        text,
+        plan,
+        len(plan.stdout),
+        apply,
+        size / 2**20,
     )
 
 
 def table(rows: list[Row]) -> str:
     """The Markdown table of the rows."""
     out = [
-        "| campaigns | pairs | plan s | plan MiB | plan JSON | apply s "
-        "| apply MiB | journal |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| campaigns | pairs | plan s | plan MiB | plan --json s | MiB | JSON "
+        "| apply s | apply MiB | journal |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     out += [
-        f"| {r.campaigns} | {r.pairs:,} | {r.plan.seconds:.1f} | "
+        f"| {r.campaigns} | {r.pairs:,} | {r.text.seconds:.1f} | "
+        f"{r.text.rss_mib:.0f} | {r.plan.seconds:.1f} | "
         f"{r.plan.rss_mib:.0f} | {r.plan_bytes / 2**20:.1f} MiB | "
         f"{r.apply.seconds:.1f} | {r.apply.rss_mib:.0f} | {r.journal_mib:.1f} MiB |"
         for r in rows
@@ -161,7 +171,8 @@ def main() -> None:
     for count in (int(s) for s in args.sizes.split(",")):
         row = run_size(count, args)
         print(
-            f"{count} campaigns: plan {row.plan.seconds:.1f} s "
+            f"{count} campaigns: plan {row.text.seconds:.1f} s "
+            f"{row.text.rss_mib:.0f} MiB, --json {row.plan.seconds:.1f} s "
             f"{row.plan.rss_mib:.0f} MiB, apply {row.apply.seconds:.1f} s "
             f"{row.apply.rss_mib:.0f} MiB",
             file=sys.stderr,
