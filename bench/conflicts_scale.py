@@ -5,10 +5,10 @@ campaigns on it) and writes a file scheduling all N on weekdays over a quarter,
 in three overlapping shapes, under ``audience_conflicts: warn``: every pair of
 campaigns conflicts, N x (N - 1) / 2 pairs. `gcsched plan FILE`, `gcsched plan
 FILE --json` and then `gcsched apply FILE --yes` run against it, each timed from
-outside (wall time)
-with its peak RSS (``ru_maxrss`` of that process, from `os.wait4`). The sandbox
-serves without rate limit by default, so the apply measures gcsched's own work;
-``--rate-limit 300`` gives the real org's budget. The table also shows the
+outside: wall time, CPU time and peak RSS of that process (``ru_utime +
+ru_stime`` and ``ru_maxrss`` from `os.wait4`; on a loaded machine the wall time
+grows, the CPU time hardly moves). The sandbox serves without rate limit by
+default, so the apply measures gcsched's own work; ``--rate-limit 300`` gives the real org's budget. The table also shows the
 plan's JSON size, its pair entries and the journal's size after the apply.
 
     .venv/bin/python bench/conflicts_scale.py [--sizes 50,120,350]
@@ -41,9 +41,10 @@ _SHAPES = (("09:00", "17:00"), ("11:00", "19:00"), ("13:00", "20:00"))
 
 @dataclass(frozen=True)
 class Measured:
-    """One whole process: wall seconds, peak RSS (MiB) and its stdout."""
+    """One whole process: wall and CPU seconds, peak RSS (MiB) and its stdout."""
 
     seconds: float
+    cpu: float
     rss_mib: float
     stdout: bytes
 
@@ -101,7 +102,8 @@ def measure(argv: list[str]) -> Measured:
         if proc.returncode not in (0, 2):  # 2: plan with changes is fine too
             text = err.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"{argv[1]} exited {proc.returncode}: {text}")
-        return Measured(seconds, usage.ru_maxrss / 1024, out.read())
+        cpu = usage.ru_utime + usage.ru_stime
+        return Measured(seconds, cpu, usage.ru_maxrss / 1024, out.read())
 
 
 @dataclass(frozen=True)
@@ -146,15 +148,16 @@ def run_size(count: int, args: argparse.Namespace) -> Row:
 def table(rows: list[Row]) -> str:
     """The Markdown table of the rows."""
     out = [
-        "| campaigns | pairs | plan s | plan MiB | plan --json s | MiB | JSON "
-        "| apply s | apply MiB | journal |",
+        "| campaigns | pairs | plan s (CPU) | plan MiB | plan --json s (CPU) "
+        "| MiB | JSON | apply s (CPU) | apply MiB | journal |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     out += [
-        f"| {r.campaigns} | {r.pairs:,} | {r.text.seconds:.1f} | "
-        f"{r.text.rss_mib:.0f} | {r.plan.seconds:.1f} | "
+        f"| {r.campaigns} | {r.pairs:,} | {r.text.seconds:.1f} ({r.text.cpu:.1f}) | "
+        f"{r.text.rss_mib:.0f} | {r.plan.seconds:.1f} ({r.plan.cpu:.1f}) | "
         f"{r.plan.rss_mib:.0f} | {r.plan_bytes / 2**20:.1f} MiB | "
-        f"{r.apply.seconds:.1f} | {r.apply.rss_mib:.0f} | {r.journal_mib:.1f} MiB |"
+        f"{r.apply.seconds:.1f} ({r.apply.cpu:.1f}) | {r.apply.rss_mib:.0f} "
+        f"| {r.journal_mib:.1f} MiB |"
         for r in rows
     ]
     return "\n".join(out)
