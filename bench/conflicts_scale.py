@@ -8,8 +8,9 @@ FILE --json` and then `gcsched apply FILE --yes` run against it, each timed from
 outside: wall time, CPU time and peak RSS of that process (``ru_utime +
 ru_stime`` and ``ru_maxrss`` from `os.wait4`; on a loaded machine the wall time
 grows, the CPU time hardly moves). The sandbox serves without rate limit by
-default, so the apply measures gcsched's own work; ``--rate-limit 300`` gives the real org's budget. The table also shows the
-plan's JSON size, its pair entries and the journal's size after the apply.
+default, so the apply measures gcsched's own work; ``--rate-limit 300`` gives
+the real org's budget. The table also shows the plan's JSON size, its pair
+entries and the journal's size after the apply.
 
     .venv/bin/python bench/conflicts_scale.py [--sizes 50,120,350]
         [--rate-limit 0] [--weeks 13]
