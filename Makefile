@@ -72,6 +72,7 @@ bench: install
 	$(PY) bench/plan_scale.py
 	$(PY) bench/sandbox_throughput.py
 	$(PY) bench/apply_throughput.py
+	$(PY) bench/conflicts_scale.py
 
 clean:
 	rm -rf $(VENV) .gcsched .coverage .coverage.* .mypy_cache .ruff_cache .pytest_cache

@@ -55,7 +55,8 @@ def test_plan_json_reports_the_clash_under_warn(state: str, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     clashes = data["conflicts"]
-    assert len(clashes) == 10
+    assert data["format_version"] == 2
+    assert [(c["count"], c["minutes"]) for c in clashes] == [(10, 2400)]  # one pair
     assert {tuple(c["campaigns"]) for c in clashes} == {("Lapsed Survey", "Win-back")}
     assert {c["resolution"] for c in clashes} == {"warn"}
     assert {c["winner"] for c in clashes} == {"Lapsed Survey"}

@@ -90,8 +90,8 @@ def test_conflict_with_a_fixed_schedule_is_reported_under_warn() -> None:
     assert result.trimmed == {}
 
 
-def test_two_fixed_schedules_are_reported_as_warn_whatever_the_policy() -> None:
-    """Neither side can change: warn under reject and trim, never trimmed."""
+def test_two_fixed_schedules_are_only_counted_whatever_the_policy() -> None:
+    """Neither side can change: not computed, not reported, only counted."""
     a = _make("Alpha", "09:00", "13:00", priority=3)
     b = _make("Beta", "12:00", "17:00", priority=7)
     for mode in ("reject", "trim", "warn"):
@@ -101,12 +101,9 @@ def test_two_fixed_schedules_are_reported_as_warn_whatever_the_policy() -> None:
             today=TODAY,
             fixed={"Alpha", "Beta"},
         )
-        (conflict,) = result.conflicts
-        assert conflict.resolution == "warn"
-        assert conflict.winner == "Beta"
-        assert conflict.reason == (
-            "both are already in the org and this run changes neither"
-        )
+        assert result.conflicts == ()
+        assert result.pairs == ()
+        assert result.fixed_pairs == 1
         assert result.rejected == ()
         assert result.trimmed == {}
 

@@ -73,16 +73,14 @@ async def test_overlapping_a_manual_schedule_is_rejected(
     planned = await build_plan(client, _file("reject"), today=TODAY)
     plan = planned.plan
     assert planned.fixed == frozenset({"Lapsed Survey"})
-    assert len(plan.conflicts) == 10  # every Tue/Thu of December
-    assert {c.campaigns for c in plan.conflicts} == {("Lapsed Survey", "Win-back")}
-    assert {c.resolution for c in plan.conflicts} == {"reject"}
-    assert {c.winner for c in plan.conflicts} == {"Lapsed Survey"}
-    assert {c.contact_list for c in plan.conflicts} == {LAPSED}
-    first = plan.conflicts[0]
-    assert (first.start.isoformat(), first.end.isoformat()) == (
-        "2026-12-01T17:00:00+00:00",
-        "2026-12-01T21:00:00+00:00",
-    )
+    (pair,) = plan.conflicts  # one entry for the pair
+    assert pair.count == 10  # every Tue/Thu of December
+    assert pair.minutes == 10 * 4 * 60
+    assert pair.campaigns == ("Lapsed Survey", "Win-back")
+    assert (pair.resolution, pair.winner) == ("reject", "Lapsed Survey")
+    assert pair.contact_list == LAPSED
+    assert pair.first.isoformat() == "2026-12-01T17:00:00+00:00"
+    assert pair.last.isoformat() == "2026-12-31T21:00:00+00:00"
     assert [c.target_name for c in plan.changes] == ["Win-back"]
     assert not any("Lapsed Survey" in w for w in plan.warnings)
 
@@ -182,7 +180,7 @@ async def test_scoped_plan_checks_against_other_owned_schedules(
         ("Holiday Offers", "Win-back")
     }
     assert {c.resolution for c in scoped.plan.conflicts} == {"reject"}
-    assert len(scoped.plan.conflicts) == 5  # Mon/Wed/Fri, Dec 2-11
+    assert [c.count for c in scoped.plan.conflicts] == [5]  # Mon/Wed/Fri, Dec 2-11
     assert [c.action for c in scoped.plan.changes] == ["create"]
     whole = await build_plan(client, win_back, today=TODAY)
     assert whole.fixed == frozenset({"Lapsed Survey"})
@@ -241,7 +239,7 @@ async def test_example_win_back_loses_its_overlap_with_the_manual_survey(
     planned = await build_plan(client, load(EXAMPLE), today=TODAY)
     clashes = [c for c in planned.plan.conflicts if "Lapsed Survey" in c.campaigns]
     assert {c.campaigns for c in clashes} == {("Lapsed Survey", "Win-back")}
-    assert {(c.start.hour, c.end.hour) for c in clashes} == {(21, 22)}
+    assert {(c.first.hour, c.last.hour) for c in clashes} == {(21, 22)}
     assert "Win-back" in planned.check.trimmed
     assert "Lapsed Survey" not in planned.check.trimmed
     bodies = {c.target_name: c.after for c in planned.plan.changes}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from gcsched.domain import Conflict
+from gcsched.domain import ConflictPair
 from gcsched.domain.model import Policy
 from gcsched.genesys import parse_stored_kind
 from gcsched.plan import Change, Plan
@@ -77,8 +78,31 @@ def is_owned(body: Mapping[str, Any]) -> bool:
     return isinstance(name, str) and name.startswith("gcsched:")
 
 
-FakeConflict = Conflict
-"""The domain's conflict value, under the name the tests use."""
+def fake_pair(
+    type: Literal["overlap", "audience"],
+    campaigns: tuple[str, str],
+    contact_list: str | None,
+    start: datetime,
+    end: datetime,
+    resolution: Literal["reject", "trim", "warn", "allowed"],
+    winner: str | None,
+    reason: str,
+    *,
+    count: int = 1,
+) -> ConflictPair:
+    """The domain's conflicting pair of one overlap (or `count` of that length)."""
+    return ConflictPair(
+        type=type,
+        campaigns=campaigns,
+        contact_list=contact_list,
+        first=start,
+        last=end,
+        count=count,
+        total=(end - start) * count,
+        resolution=resolution,
+        winner=winner,
+        reason=reason,
+    )
 
 
 def change(

@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from plan_factories import FakeConflict, change, many, plan
+from plan_factories import change, fake_pair, many, plan
 
 from gcsched.plan import Plan
 
-CONFLICT = FakeConflict(
+CONFLICT = fake_pair(
     type="audience",
     campaigns=("Q4 Renewals", "Win-back"),
     contact_list="retail-renewals",
@@ -43,12 +43,13 @@ def test_data_has_exactly_the_documented_keys() -> None:
         "summary",
         "changes",
         "conflicts",
+        "fixed_conflicts",
         "warnings",
         "not_managed",
         "facts",
     ]
     assert data["facts"] == []  # no doctor facts in force
-    assert data["format_version"] == 1
+    assert data["format_version"] == 2
     assert data["org"] == {"id": "org-1", "name": "Acme Outbound"}
     assert data["checksum"] == full_plan().checksum()
     assert data["warnings"] == ["Q4 Renewals: campaign is on"]
@@ -86,23 +87,38 @@ def test_change_entries() -> None:
 
 
 def test_conflicts_in_utc() -> None:
-    """Conflicts carry the documented fields with start and end in ISO UTC."""
-    assert full_plan().data()["conflicts"] == [
+    """One entry per pair (format 2): first and last in ISO UTC, count, minutes."""
+    data = full_plan().data()
+    assert data["format_version"] == 2
+    assert data["conflicts"] == [
         {
             "type": "audience",
             "campaigns": ["Q4 Renewals", "Win-back"],
             "contact_list": "retail-renewals",
-            "start": "2026-12-01T15:00:00Z",
-            "end": "2026-12-01T23:00:00Z",
+            "first": "2026-12-01T15:00:00Z",
+            "last": "2026-12-01T23:00:00Z",
+            "count": 1,
+            "minutes": 480,
             "resolution": "reject",
             "winner": "Q4 Renewals",
         }
     ]
+    assert data["fixed_conflicts"] == 0
+
+
+def test_pair_minutes_sum_every_overlap_and_keep_fractions() -> None:
+    """minutes is the summed overlap of the pair: whole as int, else a float."""
+    many_days = dataclasses.replace(
+        CONFLICT, count=60, total=timedelta(hours=480, seconds=30)
+    )
+    (entry,) = plan([], conflicts=(many_days,)).data()["conflicts"]
+    assert (entry["count"], entry["minutes"]) == (60, 28800.5)
+    assert plan([], fixed_conflicts=7).data()["fixed_conflicts"] == 7
 
 
 def test_naive_conflict_time_is_taken_as_utc() -> None:
     """A naive datetime is rendered as UTC rather than guessed."""
-    naive = FakeConflict(
+    naive = fake_pair(
         "overlap",
         ("A", "B"),
         None,
@@ -113,7 +129,7 @@ def test_naive_conflict_time_is_taken_as_utc() -> None:
         "",
     )
     (entry,) = plan([], conflicts=(naive,)).data()["conflicts"]
-    assert (entry["start"], entry["contact_list"], entry["winner"]) == (
+    assert (entry["first"], entry["contact_list"], entry["winner"]) == (
         "2026-01-01T08:00:00Z",
         None,
         None,
@@ -165,4 +181,4 @@ def test_plan_is_frozen() -> None:
     built = full_plan()
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.unchanged = 1  # type: ignore[misc]
-    assert CONFLICT.start.astimezone(UTC).hour == 15
+    assert CONFLICT.first.astimezone(UTC).hour == 15

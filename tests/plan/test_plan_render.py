@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from plan_factories import FakeConflict, change, plan
+from plan_factories import change, fake_pair, plan
 
 from gcsched.plan import Plan, render_markdown, render_text
 from gcsched.plan.render import STYLES, escape_html, escape_markdown
 
 NASTY = "Renewals | Q4 <script>*bold*</script> [x](y) `tick`"
-CONFLICT = FakeConflict(
+CONFLICT = fake_pair(
     type="audience",
     campaigns=(NASTY, "Win-back"),
     contact_list="retail|list",
@@ -103,8 +103,8 @@ def test_text_without_changes() -> None:
 
 def test_conflict_without_list_or_winner() -> None:
     """An overlap without contact list or winner reads without those parts."""
-    overlap = FakeConflict(
-        "overlap", ("A", "B"), None, CONFLICT.start, CONFLICT.end, "warn", None, ""
+    overlap = fake_pair(
+        "overlap", ("A", "B"), None, CONFLICT.first, CONFLICT.last, "warn", None, ""
     )
     lines = render_text(plan([], conflicts=(overlap,)))
     assert (

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
-from plan_factories import FakeConflict, change, many, plan
+from plan_factories import change, fake_pair, many, plan
 
 from gcsched.domain.model import Policy
 from gcsched.errors import ConflictsRejectedError, RefusedError, UnsafePlanError
@@ -111,7 +111,7 @@ def test_unsafe_reasons_empty_when_safe() -> None:
     assert plan(many("update", 1), existing=20).unsafe_reasons() == []
 
 
-CONFLICT_OF_SAFETY = FakeConflict(
+CONFLICT_OF_SAFETY = fake_pair(
     type="audience",
     campaigns=("Q4 Renewals", "Win-back"),
     contact_list="list-1",

@@ -26,7 +26,7 @@ from gcsched.client import (
 )
 from gcsched.client.pacing import DEFAULT_CONCURRENCY
 from gcsched.config import load, schedule_from_mapping
-from gcsched.domain import Conflict, parse_body
+from gcsched.domain import ConflictPair, parse_body
 from gcsched.domain.model import Policy, Schedule, ScheduleFile, Target
 from gcsched.engine import (
     ApplyOutcome,
@@ -63,8 +63,8 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def rejected(planned: PlannedRun | Plan) -> tuple[Conflict, ...]:
-    """The conflicts the policy refuses (`audience_conflicts: reject`)."""
+def rejected(planned: PlannedRun | Plan) -> tuple[ConflictPair, ...]:
+    """The conflicting pairs the policy refuses (`audience_conflicts: reject`)."""
     return (planned.plan if isinstance(planned, PlannedRun) else planned).rejected
 
 

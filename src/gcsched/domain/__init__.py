@@ -7,7 +7,16 @@ rendered as plain dicts and parsed back. "Today" is always an argument.
 
 from __future__ import annotations
 
-from gcsched.domain.conflicts import CheckResult, Conflict, check, rank_score
+from gcsched.domain.conflicts import (
+    CheckResult,
+    Conflict,
+    ConflictPair,
+    Detection,
+    check,
+    detect,
+    rank_score,
+    resolve,
+)
 from gcsched.domain.expansion import Expansion, Occurrence, expand, expansion_range
 from gcsched.domain.fixed import FixedSet, LiveSchedule, fixed_participants
 from gcsched.domain.genesys import (
@@ -27,12 +36,15 @@ __all__ = [
     "OWNER_PREFIX",
     "CheckResult",
     "Conflict",
+    "ConflictPair",
+    "Detection",
     "Expansion",
     "FixedSet",
     "LiveSchedule",
     "Occurrence",
     "canonical_body",
     "check",
+    "detect",
     "expand",
     "expansion_range",
     "find_overlaps",
@@ -45,6 +57,7 @@ __all__ = [
     "parse_body",
     "rank_score",
     "render_body",
+    "resolve",
     "subtract",
     "subtract_all",
 ]

@@ -25,9 +25,10 @@ schedules). The rule:
   `trimmed` never holds a fixed label. Under `reject` such a conflict refuses
   the plan (the file would create the clash); under `trim` the other side loses
   the overlap; under `warn` it is reported.
-- Two fixed schedules that overlap are reported with resolution `warn` whatever
-  the policy (this run cannot cause or fix that clash); the winner is the
-  higher score as usual.
+- Two fixed schedules that overlap are neither computed nor reported (this
+  run cannot cause or fix that clash, and an org of thousands of hand-made
+  schedules holds tens of thousands of such pairs): `CheckResult.fixed_pairs`
+  only counts them.
 - `allow_overlap` still applies by label: an acknowledged pair is `allowed`.
 - A fixed schedule is expanded over the range of the schedules this run
   changes (from the earliest start to the latest end among them), whatever its
@@ -42,16 +43,26 @@ schedules). The rule:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from gcsched.domain.expansion import Expansion, expand, expansion_range
-from gcsched.domain.intervals import Span, find_overlaps, merge, subtract_all
+from gcsched.domain.intervals import Span, merge, subtract_all
 from gcsched.domain.model import Policy, Schedule
+from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list, to_time
 
-__all__ = ["CheckResult", "Conflict", "check", "rank_score"]
+__all__ = [
+    "CheckResult",
+    "Conflict",
+    "ConflictPair",
+    "Detection",
+    "check",
+    "detect",
+    "rank_score",
+    "resolve",
+]
 
 Resolution = Literal["reject", "trim", "warn", "allowed"]
 SIZE_UNKNOWN_WARNING = (
@@ -65,7 +76,8 @@ class Conflict:
     """Two schedules running at the same time against the same audience or dialer.
 
     `campaigns` holds the two labels, the winner first; `start`/`end` are the
-    merged contiguous overlap in UTC.
+    merged contiguous overlap in UTC. Only `check(..., spans=True)` (the
+    offline report and `validate`) lists these; the plan reads `ConflictPair`.
     """
 
     type: Literal["overlap", "audience"]
@@ -79,11 +91,40 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class ConflictPair:
+    """All the overlaps of one pair of schedules, summed up.
+
+    `campaigns` holds the two labels, the winner first; `first` is the start of
+    the first overlap and `last` the end of the last (UTC); `count` counts the
+    contiguous overlaps (touching ones merged) and `total` their summed length.
+    """
+
+    type: Literal["overlap", "audience"]
+    campaigns: tuple[str, str]
+    contact_list: str | None
+    first: datetime
+    last: datetime
+    count: int
+    total: timedelta
+    resolution: Resolution
+    winner: str | None
+    reason: str
+
+    @property
+    def minutes(self) -> float:
+        """`total` in minutes (whole for schedules on minute boundaries)."""
+        return self.total.total_seconds() / 60
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """Expansions, conflicts and warnings of a set of schedules.
 
+    `pairs` holds one `ConflictPair` per conflicting pair; `conflicts` one
+    `Conflict` per contiguous overlap, only when `check` was asked for spans.
     `trimmed` maps each label that lost time under `trim` to its remaining UTC
-    occurrences (to be rendered as explicit intervals).
+    occurrences (to be rendered as explicit intervals). `fixed_pairs` counts
+    the overlapping pairs of two fixed schedules, which are not computed.
     """
 
     expansions: tuple[Expansion, ...]
@@ -92,10 +133,12 @@ class CheckResult:
     trimmed: Mapping[str, tuple[tuple[datetime, datetime], ...]] = field(
         default_factory=dict
     )
+    pairs: tuple[ConflictPair, ...] = ()
+    fixed_pairs: int = 0
 
     @property
     def rejected(self) -> tuple[Conflict, ...]:
-        """The conflicts that refuse the plan (`reject`)."""
+        """The conflicts that refuse the plan (`reject`; empty without spans)."""
         return tuple(c for c in self.conflicts if c.resolution == "reject")
 
 
@@ -124,8 +167,6 @@ def _describe(
     a: tuple[float, Schedule], b: tuple[float, Schedule], fixed: Collection[str]
 ) -> str:
     (score_a, first), (score_b, second) = a, b
-    if first.label in fixed and second.label in fixed:
-        return "both are already in the org and this run changes neither"
     if first.label in fixed:
         return f"{first.label} is already in the org and this run does not change it"
     if score_a != score_b:
@@ -135,6 +176,29 @@ def _describe(
     if first.label != second.label:
         return f"tie on score {score_a:g}, broken by name"
     return f"tie on score {score_a:g}, broken by id"
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What `detect` found: expansions and the tallies of conflicting pairs.
+
+    Ranking and resolution (`resolve`) need the contact list sizes, which the
+    planner reads only for the lists that `pair_labels` shows contested; the
+    detection is done once and resolved once, whatever the sizes.
+    """
+
+    schedules: tuple[Schedule, ...]
+    pinned: frozenset[str]
+    expansions: tuple[Expansion, ...]
+    keys: tuple[frozenset[str], ...]
+    tallies: Mapping[tuple[int, int], PairTally]
+    dialer_pairs: frozenset[tuple[int, int]]
+    fixed_pairs: int
+
+    def pair_labels(self) -> Iterator[tuple[str, str]]:
+        """The labels of each conflicting pair (in no particular order)."""
+        for a, b in self.tallies:
+            yield self.schedules[a].label, self.schedules[b].label
 
 
 def check(
@@ -147,6 +211,7 @@ def check(
     members: Mapping[str, frozenset[str]] | None = None,
     fixed: Collection[str] = (),
     starts: Mapping[str, date] | None = None,
+    spans: bool = True,
 ) -> CheckResult:
     """Expand schedules and find, rank and resolve their conflicts.
 
@@ -163,22 +228,113 @@ def check(
         starts: label → the day to read as "today" for that schedule (where a
             window without `from` starts: the planner passes the start the org
             already holds, so a re-plan on a later day does not move it).
+        spans: also list every contiguous overlap (`CheckResult.conflicts`,
+            for the report and `validate`); the plan needs only the pairs,
+            whose memory does not grow with the overlaps.
 
     Returns:
-        The `CheckResult`.
+        The `CheckResult`: ``resolve(detect(...), policy, sizes=sizes)``.
     """
+    found = detect(
+        schedules,
+        policy,
+        today=today,
+        audiences=audiences,
+        members=members,
+        fixed=fixed,
+        starts=starts,
+        spans=spans,
+    )
+    return resolve(found, policy, sizes=sizes)
+
+
+def detect(
+    schedules: Sequence[Schedule],
+    policy: Policy,
+    *,
+    today: date,
+    audiences: Mapping[str, frozenset[str]] | None = None,
+    members: Mapping[str, frozenset[str]] | None = None,
+    fixed: Collection[str] = (),
+    starts: Mapping[str, date] | None = None,
+    spans: bool = True,
+) -> Detection:
+    """Expand schedules and tally their conflicting pairs (see `check`)."""
     pinned = frozenset(fixed)
     expansions = _expand_all(
         schedules, pinned, today=today, starts=starts or {}, policy=policy
     )
+    keys = tuple(_audience_keys(s, audiences) for s in schedules)
+    dialer_pairs: set[tuple[int, int]] = set()
+    label_index = {s.label: i for i, s in enumerate(schedules)}
+    for parent, children in (members or {}).items():
+        if parent not in label_index:
+            continue
+        for child in children:
+            if child in label_index and child != parent:
+                a, b = label_index[parent], label_index[child]
+                dialer_pairs.add((min(a, b), max(a, b)))
+
+    is_fixed = [s.label in pinned for s in schedules]
+    seconds = [
+        [(o.start.timestamp(), o.end.timestamp()) for o in e.occurrences]
+        for e in expansions
+    ]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, own in enumerate(keys):
+        for key in own:
+            by_key[key].append(i)
+    tallies: dict[tuple[int, int], PairTally] = {}
+    fixed_meets: dict[int, int] = {}
+    for key in sorted(by_key):
+        group = by_key[key]
+        if len(group) > 1:
+            sweep_list(
+                key,
+                group,
+                seconds,
+                is_fixed,
+                tallies,
+                spans=spans,
+                fixed_meets=fixed_meets,
+            )
+    for pair in sorted(dialer_pairs):
+        tallies.pop(pair, None)
+        if all(is_fixed[i] for i in pair):
+            continue  # two fixed schedules: counted by their lists, if shared
+        sweep_list(None, pair, seconds, is_fixed, tallies, spans=spans)
+    return Detection(
+        schedules=tuple(schedules),
+        pinned=pinned,
+        expansions=expansions,
+        keys=keys,
+        tallies=tallies,
+        dialer_pairs=frozenset(dialer_pairs),
+        fixed_pairs=fixed_pair_count(fixed_meets),
+    )
+
+
+def resolve(
+    found: Detection, policy: Policy, *, sizes: Mapping[str, int] | None = None
+) -> CheckResult:
+    """Rank the detected pairs and resolve them under `policy` (see `check`).
+
+    Args:
+        found: what `detect` found.
+        policy: the file's policy.
+        sizes: contact list id → size; unknown sizes count as 0 (one warning).
+
+    Returns:
+        The `CheckResult`.
+    """
+    schedules, pinned, expansions = found.schedules, found.pinned, found.expansions
     warnings: list[str] = [
         w for e in expansions if e.schedule.label not in pinned for w in e.warnings
     ]
-    keys = [_audience_keys(s, audiences) for s in schedules]
     size_of = sizes or {}
     unsized: set[str] = set()
     scores: list[float] = []
-    for schedule, own in zip(schedules, keys, strict=True):
+    for schedule, own in zip(schedules, found.keys, strict=True):
         known = [size_of[k] for k in own if k in size_of]
         if len(known) < len(own):
             unsized.add(schedule.label)
@@ -195,79 +351,57 @@ def check(
     )
     rank = {i: position for position, i in enumerate(order)}
 
-    dialer_pairs: set[tuple[int, int]] = set()
-    label_index = {s.label: i for i, s in enumerate(schedules)}
-    for parent, children in (members or {}).items():
-        if parent not in label_index:
-            continue
-        for child in children:
-            if child in label_index and child != parent:
-                a, b = label_index[parent], label_index[child]
-                dialer_pairs.add((min(a, b), max(a, b)))
-
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for i, own in enumerate(keys):
-        for key in own:
-            by_key[key].append(i)
-    pair_spans: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    pair_list: dict[tuple[int, int], str | None] = {}
-    for key in sorted(by_key):
-        group = by_key[key]
-        if len(group) < 2:
-            continue
-        items = [(i, o.start, o.end) for i in group for o in expansions[i].occurrences]
-        for a, b, start, end in find_overlaps(items):
-            pair = (min(a, b), max(a, b))
-            if pair_list.setdefault(pair, key) != key:
-                continue  # counted under the first shared list already
-            pair_spans[pair].append((start, end))
-    for pair in sorted(dialer_pairs):
-        a, b = pair
-        items = [(i, o.start, o.end) for i in pair for o in expansions[i].occurrences]
-        spans = [(s, e) for _x, _y, s, e in find_overlaps(items)]
-        pair_spans[pair] = spans
-        pair_list.pop(pair, None)
-
+    pairs: list[ConflictPair] = []
     conflicts: list[Conflict] = []
     beaten: dict[int, set[int]] = defaultdict(set)
-    for pair in sorted(pair_spans, key=lambda p: (min(rank[p[0]], rank[p[1]]), p)):
-        spans = pair_spans[pair]
-        if not spans:
-            continue
-        win, lose = sorted(pair, key=lambda i: rank[i])
+    allowed = policy.allow_overlap
+    for pair, tally in found.tallies.items():
+        win, lose = pair if rank[pair[0]] < rank[pair[1]] else (pair[1], pair[0])
         names = (schedules[win].label, schedules[lose].label)
         resolution: Resolution = policy.audience_conflicts
-        if policy.allows(*names):
+        if allowed and policy.allows(*names):
             resolution = "allowed"
-        elif names[1] in pinned:  # both fixed: the winner is fixed too
-            resolution = "warn"
         if resolution == "trim":
             beaten[lose].add(win)
         reason = _describe(
             (scores[win], schedules[win]), (scores[lose], schedules[lose]), pinned
         )
         kind: Literal["overlap", "audience"] = (
-            "overlap" if pair in dialer_pairs else "audience"
+            "overlap" if pair in found.dialer_pairs else "audience"
         )
-        for start, end in merge(spans):
-            conflicts.append(
-                Conflict(
-                    type=kind,
-                    campaigns=names,
-                    contact_list=pair_list.get(pair),
-                    start=start,
-                    end=end,
-                    resolution=resolution,
-                    winner=names[0],
-                    reason=reason,
-                )
+        entry = ConflictPair(
+            type=kind,
+            campaigns=names,
+            contact_list=tally.key,
+            first=to_time(tally.first),
+            last=to_time(tally.last),
+            count=tally.count,
+            total=tally.length,
+            resolution=resolution,
+            winner=names[0],
+            reason=reason,
+        )
+        pairs.append(entry)
+        conflicts.extend(
+            Conflict(
+                type=kind,
+                campaigns=names,
+                contact_list=tally.key,
+                start=start,
+                end=end,
+                resolution=resolution,
+                winner=names[0],
+                reason=reason,
             )
+            for start, end in tally.span_times()
+        )
+    pairs.sort(key=lambda c: (c.first, c.last, c.campaigns, c.type))
     conflicts.sort(key=lambda c: (c.start, c.end, c.campaigns, c.type))
     if any(
         c.type == "audience"
         and unsized & set(c.campaigns)
         and not pinned & set(c.campaigns)
-        for c in conflicts
+        for c in pairs
     ):
         warnings.append(SIZE_UNKNOWN_WARNING)
     trimmed = _trim(order, beaten, expansions, schedules)
@@ -276,6 +410,8 @@ def check(
         conflicts=tuple(conflicts),
         warnings=tuple(warnings),
         trimmed=trimmed,
+        pairs=tuple(pairs),
+        fixed_pairs=found.fixed_pairs,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from gcsched.domain import CheckResult, canonical_body, check, render_body
+from gcsched.domain import CheckResult, canonical_body, detect, render_body, resolve
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
@@ -351,32 +351,22 @@ async def build_plan(
         for r in resolved
         if r.schedule.finite
     }
-    result = check(
+    # Detected once: sizes change the ranking only, never which pairs meet.
+    found = detect(
         schedules,
         policy,
         today=today,
         audiences=audiences,
         fixed=fixed,
         starts=starts,
+        spans=False,
     )
     involved = {
-        label
-        for c in result.conflicts
-        if not fixed & set(c.campaigns)
-        for label in c.campaigns
+        label for pair in found.pair_labels() if not fixed & set(pair) for label in pair
     }
     contested = {i for label in involved for i in audiences.get(label, ())}
-    if contested:
-        sizes = await _sizes(org, contested)
-        result = check(
-            schedules,
-            policy,
-            today=today,
-            audiences=audiences,
-            sizes=sizes,
-            fixed=fixed,
-            starts=starts,
-        )
+    sizes = await _sizes(org, contested) if contested else None
+    result = resolve(found, policy, sizes=sizes)
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []
     dropped: list[str] = []
@@ -465,7 +455,8 @@ async def build_plan(
         changes=changes,
         unchanged=delta.unchanged,
         existing_count=delta.existing_count,
-        conflicts=result.conflicts,
+        conflicts=result.pairs,
+        fixed_conflicts=result.fixed_pairs,
         warnings=(
             *file.warnings,
             *result.warnings,

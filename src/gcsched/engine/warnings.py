@@ -45,7 +45,7 @@ def emptied_warning(
     winners = sorted(
         {
             c.campaigns[0]
-            for c in check.conflicts
+            for c in check.pairs
             if c.resolution == "trim" and c.campaigns[1] == item.label
         }
     )

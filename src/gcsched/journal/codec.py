@@ -66,8 +66,11 @@ def _mapping(text: str | None) -> Mapping[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def row_to_run(row: sqlite3.Row) -> Run:
-    """A `Run` from a ``runs`` row."""
+def row_to_run(row: sqlite3.Row, *, plan: str | None = None) -> Run:
+    """A `Run` from a ``runs`` row and, when read, its ``run_plans`` text.
+
+    Without `plan` the run's `plan` is empty: lists of runs never read plans.
+    """
     return Run(
         id=row["id"],
         org_id=row["org_id"],
@@ -79,7 +82,7 @@ def row_to_run(row: sqlite3.Row) -> Run:
         created_at=load_time(row["created_at"]),
         updated_at=load_time(row["updated_at"]),
         summary=_mapping(row["summary"]) or {},
-        plan=_mapping(row["plan"]) or {},
+        plan=_mapping(plan) or {},
     )
 
 

@@ -119,6 +119,19 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             PRIMARY KEY (org_id, environment, family, target_id)
         )""",
     ),
+    # 4: a run's plan in a table of its own, written once when the run starts.
+    # Every step transition touches its run's row (`updated_at`) and SQLite
+    # rewrites a whole row on update, so a run row that held a large plan was
+    # rewritten at every step. `runs.plan` stays, empty ('{}'), for portability
+    # (DROP COLUMN needs SQLite 3.35).
+    (
+        """CREATE TABLE run_plans (
+            run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+            plan TEXT NOT NULL
+        )""",
+        "INSERT INTO run_plans (run_id, plan) SELECT id, plan FROM runs",
+        "UPDATE runs SET plan = '{}'",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

@@ -70,23 +70,28 @@ class RunRecords(Protocol):
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
     ) -> Run:
-        """Record a new open run and its planned steps at once."""
+        """Record a new open run, its plan and its planned steps at once.
+
+        The plan is written this once: no later write of the run or its steps
+        rewrites it. The returned run carries `plan` as given.
+        """
         ...
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:
-        """The newest open run of this org and file content."""
+        """The newest open run of this org and file content (`plan` empty)."""
         ...
 
     def open_runs(self, org_id: str) -> list[Run]:
-        """Every open run of `org_id`, oldest first."""
+        """Every open run of `org_id`, oldest first (`plan` empty)."""
         ...
 
     def list_runs(self, limit: int = 50) -> list[Run]:
-        """The newest `limit` runs, newest first."""
+        """The newest `limit` runs, newest first (`plan` empty: lists never read
+        plans, which can be large)."""
         ...
 
     def get_run(self, ref: str) -> Run:
-        """The run whose id is `ref` or starts with it."""
+        """The run whose id is `ref` or starts with it, with its `plan`."""
         ...
 
     def finish_run(

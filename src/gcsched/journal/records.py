@@ -88,7 +88,10 @@ class Step:
 class Run:
     """One apply run of one file against one org.
 
-    `id` is a short sortable id such as ``r20261127-205301-3fa2c1``.
+    `id` is a short sortable id such as ``r20261127-205301-3fa2c1``. `plan` is
+    the plan as stored, which `create_run` and `get_run` carry; the lists of
+    runs (`open_run`, `open_runs`, `list_runs`) read the run rows only and
+    leave it empty: a plan can be large, and only `runs show` reads it.
     """
 
     id: str

@@ -1,20 +1,23 @@
 """The ``runs`` table: one row per apply of one file against one org.
 
 A run moves from ``open`` to exactly one of succeeded, partial, failed or
-superseded. `create_run` writes the run and its planned steps in one
-transaction.
+superseded. `create_run` writes the run, its plan and its planned steps in one
+transaction; the plan goes to the ``run_plans`` table, written that once and
+read only by `get_run`: a run row stays small, so the step transitions that
+touch it (``updated_at``) and the lists of runs cost the same for any plan.
 """
 
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from gcsched.errors import JournalError
 from gcsched.genesys import ChangeSpec
-from gcsched.journal.codec import dump_json, dump_time, row_to_run
+from gcsched.journal.codec import dump_json, dump_time, load_time, row_to_run
 from gcsched.journal.database import Database, guarded_update
 from gcsched.journal.outbox import insert_events
 from gcsched.journal.protocol import PruneResult
@@ -23,6 +26,7 @@ from gcsched.journal.records import (
     STEP_ACTIONS,
     OutboxEvent,
     Run,
+    RunStatus,
 )
 
 __all__ = ["RunTable", "json_or_none", "new_run_id"]
@@ -88,11 +92,27 @@ class RunTable:
         now = self._db.now()
         run_id = new_run_id(now)
         stamp = dump_time(now)
+        plan_text = dump_json(dict(plan), "the plan")
+        rows = [
+            (
+                run_id,
+                seq,
+                str(spec.action),
+                spec.stored_kind,
+                spec.target_id,
+                spec.target_name,
+                spec.version_seen,
+                json_or_none(spec.before, spec.target_name),
+                json_or_none(spec.after, spec.target_name),
+                stamp,
+            )
+            for seq, spec in enumerate(steps, start=1)
+        ]
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO runs (id, org_id, org_name, file_path, file_sha256,"
                 " checksum, status, created_at, updated_at, summary, plan)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, '{}', ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, '{}', '{}')",
                 (
                     run_id,
                     org_id,
@@ -100,30 +120,33 @@ class RunTable:
                     file_path,
                     file_sha256,
                     checksum,
-                    stamp,
-                    stamp,
-                    dump_json(dict(plan), "the plan"),
+                    *[stamp] * 2,
                 ),
             )
-            for seq, spec in enumerate(steps, start=1):
-                conn.execute(
-                    "INSERT INTO steps (run_id, seq, action, kind, target_id,"
-                    " target_name, version_seen, before, after, status, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
-                    (
-                        run_id,
-                        seq,
-                        str(spec.action),
-                        spec.stored_kind,
-                        spec.target_id,
-                        spec.target_name,
-                        spec.version_seen,
-                        json_or_none(spec.before, spec.target_name),
-                        json_or_none(spec.after, spec.target_name),
-                        stamp,
-                    ),
-                )
-        return self.get_run(run_id)
+            conn.execute(
+                "INSERT INTO run_plans (run_id, plan) VALUES (?, ?)",
+                (run_id, plan_text),
+            )
+            conn.executemany(
+                "INSERT INTO steps (run_id, seq, action, kind, target_id,"
+                " target_name, version_seen, before, after, status, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+                rows,
+            )
+        # What was just written, without reading (and parsing) the plan back.
+        return Run(
+            id=run_id,
+            org_id=org_id,
+            org_name=org_name,
+            file_path=file_path,
+            file_sha256=file_sha256,
+            checksum=checksum,
+            status=RunStatus.OPEN,
+            created_at=load_time(stamp),
+            updated_at=load_time(stamp),
+            summary={},
+            plan=dict(plan),
+        )
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:
         """The open run of this org and file content, if any (the newest)."""
@@ -162,14 +185,14 @@ class RunTable:
             raise JournalError(msg)
         rows = self._db.query("SELECT * FROM runs WHERE id = ?", (ref,))
         if rows:
-            return row_to_run(rows[0])
+            return self._with_plan(rows[0])
         escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self._db.query(
             "SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 11",
             (escaped + "%",),
         )
         if len(rows) == 1:
-            return row_to_run(rows[0])
+            return self._with_plan(rows[0])
         if not rows:
             msg = f"no run {ref!r} in the journal; see `gcsched runs list`"
             raise JournalError(msg)
@@ -177,6 +200,13 @@ class RunTable:
         more = " …" if len(rows) > 10 else ""
         msg = f"run prefix {ref!r} is ambiguous: {names}{more}; give more of the id"
         raise JournalError(msg)
+
+    def _with_plan(self, row: sqlite3.Row) -> Run:
+        """The run of `row` with its plan (from ``run_plans``)."""
+        found = self._db.query(
+            "SELECT plan FROM run_plans WHERE run_id = ?", (row["id"],)
+        )
+        return row_to_run(row, plan=found[0]["plan"] if found else None)
 
     def finish_run(
         self,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from gcsched.domain import Conflict
+from gcsched.domain import ConflictPair
 from gcsched.domain.model import MAX_CHANGE_FRACTION, MIN_EXISTING, Policy
 from gcsched.errors import (
     ChecksumMismatchError,
@@ -23,7 +23,7 @@ from gcsched.errors import (
 )
 from gcsched.genesys import ChangeSpec
 from gcsched.plan.changes import Change, canonical_json, hashed_body
-from gcsched.plan.conflict_groups import group_conflicts
+from gcsched.plan.conflict_groups import group_pairs
 
 __all__ = [
     "FORMAT_VERSION",
@@ -33,10 +33,11 @@ __all__ = [
     "conflict_data",
     "hashed_body",
     "iso_utc",
+    "pair_data",
 ]
 
-FORMAT_VERSION = 1
-"""Version of the `plan --json` object."""
+FORMAT_VERSION = 2
+"""Version of the `plan --json` object (2: one `conflicts` entry per pair)."""
 
 
 def iso_utc(moment: datetime) -> str:
@@ -89,6 +90,33 @@ def conflict_data(conflict: ConflictFacts) -> dict[str, Any]:
     }
 
 
+def _minutes(pair: ConflictPair) -> int | float:
+    minutes = pair.minutes
+    return int(minutes) if minutes.is_integer() else minutes
+
+
+def pair_data(pair: ConflictPair) -> dict[str, Any]:
+    """A conflicting pair as JSON (``plan --json``, format_version 2).
+
+    Returns:
+        ``{type, campaigns, contact_list, first, last, count, minutes,
+        resolution, winner}``: `first` the start of the first overlap, `last`
+        the end of the last (ISO-8601 UTC with a ``Z``), `count` the
+        contiguous overlaps, `minutes` their summed length.
+    """
+    return {
+        "type": pair.type,
+        "campaigns": list(pair.campaigns),
+        "contact_list": pair.contact_list,
+        "first": iso_utc(pair.first),
+        "last": iso_utc(pair.last),
+        "count": pair.count,
+        "minutes": _minutes(pair),
+        "resolution": pair.resolution,
+        "winner": pair.winner,
+    }
+
+
 def policy_data(policy: Policy) -> dict[str, Any]:
     """The policy fields that change what an apply does, JSON-able and ordered.
 
@@ -130,8 +158,10 @@ class Plan:
             pacing; then kind, target name, id).
         unchanged: desired schedules already as wanted.
         existing_count: schedules in the org (the base of the safety fraction).
-        conflicts: conflicts found (those the policy rejects make
-            `raise_if_unsafe` refuse the plan).
+        conflicts: the conflicting pairs found (those the policy rejects
+            make `raise_if_unsafe` refuse the plan).
+        fixed_conflicts: how many pairs of schedules this run leaves alone
+            overlap (counted, never computed or shown one by one).
         warnings: one line each.
         not_managed: listed targets whose schedules gcsched leaves alone.
         facts: the org's doctor facts in force, one line each (with when
@@ -150,13 +180,14 @@ class Plan:
     changes: tuple[Change, ...]
     unchanged: int
     existing_count: int
-    conflicts: tuple[Conflict, ...] = ()
+    conflicts: tuple[ConflictPair, ...] = ()
     warnings: tuple[str, ...] = ()
     not_managed: tuple[str, ...] = ()
     contact_lists: Mapping[str, str] = field(default_factory=dict, compare=False)
     facts: tuple[str, ...] = ()
     """Contact list id → name, for display only (never in the checksum)."""
     past_refused: bool = False
+    fixed_conflicts: int = 0
 
     def __post_init__(self) -> None:
         """Sort the changes so every plan of the same content reads the same."""
@@ -215,7 +246,8 @@ class Plan:
 
         Returns:
             ``{format_version, org {id, name}, checksum, summary, changes,
-            conflicts, warnings, not_managed, facts}``.
+            conflicts (one per pair, `pair_data`), fixed_conflicts, warnings,
+            not_managed, facts}``.
         """
         return {
             "format_version": FORMAT_VERSION,
@@ -223,7 +255,8 @@ class Plan:
             "checksum": self.checksum(),
             "summary": self.summary(),
             "changes": [change.data() for change in self.changes],
-            "conflicts": [conflict_data(conflict) for conflict in self.conflicts],
+            "conflicts": [pair_data(pair) for pair in self.conflicts],
+            "fixed_conflicts": self.fixed_conflicts,
             "warnings": list(self.warnings),
             "not_managed": list(self.not_managed),
             "facts": list(self.facts),
@@ -256,8 +289,8 @@ class Plan:
         return reasons
 
     @property
-    def rejected(self) -> tuple[Conflict, ...]:
-        """The conflicts the policy refuses (``audience_conflicts: reject``)."""
+    def rejected(self) -> tuple[ConflictPair, ...]:
+        """The pairs the policy refuses (``audience_conflicts: reject``)."""
         return tuple(c for c in self.conflicts if c.resolution == "reject")
 
     def covered_by(
@@ -324,7 +357,7 @@ class Plan:
                 {
                     f"{' × '.join(g.campaigns)} ({g.audience}, {g.count} overlaps, "
                     f"first {g.first:%Y-%m-%d %H:%M} UTC)"
-                    for g in group_conflicts(refused, self.contact_lists)
+                    for g in group_pairs(refused, self.contact_lists)
                 }
             )
             msg = (

@@ -12,7 +12,7 @@ import re
 import shlex
 
 from gcsched.plan.changes import Change
-from gcsched.plan.conflict_groups import ConflictGroup, group_conflicts
+from gcsched.plan.conflict_groups import ConflictCluster, ConflictGroup, cluster_pairs
 from gcsched.plan.plan import Plan, iso_utc
 from gcsched.telemetry.printable import printable
 
@@ -20,6 +20,7 @@ __all__ = [
     "STYLES",
     "escape_html",
     "escape_markdown",
+    "fixed_conflicts_line",
     "no_changes",
     "render_markdown",
     "render_text",
@@ -94,6 +95,36 @@ def _headline(change: Change) -> str:
     return f"{what} {noun} {change.target_name} ({change.target_id}{version})"
 
 
+MAX_MEMBERS_SHOWN = 10
+"""How many schedules of a conflict cluster the text and Markdown name."""
+
+
+def _members(cluster: ConflictCluster, joint: str) -> str:
+    """The cluster's schedules in rank order, the first `MAX_MEMBERS_SHOWN`."""
+    shown = joint.join(cluster.members[:MAX_MEMBERS_SHOWN])
+    more = len(cluster.members) - MAX_MEMBERS_SHOWN
+    return f"{shown}{joint}… (+{more} more)" if more > 0 else shown
+
+
+def fixed_conflicts_line(count: int) -> str:
+    """``N conflicts between schedules this run does not change, not shown``."""
+    noun = "conflict" if count == 1 else "conflicts"
+    return f"{count:,} {noun} between schedules this run does not change, not shown"
+
+
+def _cluster_line(cluster: ConflictCluster) -> str:
+    """A cluster's conflicts in words: one pair as a pair, more as the cluster."""
+    if len(cluster.pairs) == 1:
+        return _conflict_line(cluster.group())
+    where = f" on contact list {cluster.audience}" if cluster.contact_list else ""
+    return (
+        f"! {cluster.type} conflict{where}: {len(cluster.members)} schedules, "
+        f"{len(cluster.pairs):,} pairs, {cluster.count:,} overlaps "
+        f"({cluster.hours()}) {iso_utc(cluster.first)} → {iso_utc(cluster.last)}, "
+        f"{cluster.resolution}; by rank: {_members(cluster, ' > ')}"
+    )
+
+
 def _conflict_line(group: ConflictGroup) -> str:
     """One pair's conflicts in words."""
     first, second = group.campaigns
@@ -148,7 +179,10 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
     Returns:
         (style, line) pairs; styles are those in `STYLES`. Order: header, each
         change (marker ``+`` ``~`` ``-`` ``≈`` and its `describe()` lines
-        indented), conflicts, warnings, not-managed notes, summary, checksum.
+        indented), conflicts (one line per contact list and cluster of
+        schedules whose conflicts connect them; a cluster of two is the pair),
+        the count of conflicts between schedules this run does not change,
+        warnings, not-managed notes, summary, checksum.
         Each line is printable: a newline or ESC in an org name is shown as
         U+FFFD, never a forged line or a terminal sequence.
     """
@@ -161,9 +195,11 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
         lines.append((change.action, f"{_MARK[change.action]} {_headline(change)}"))
         lines.extend((change.action, f"    {text}") for text in change.describe())
     lines.extend(
-        ("conflict", _conflict_line(group))
-        for group in group_conflicts(plan.conflicts, plan.contact_lists)
+        ("conflict", _cluster_line(cluster))
+        for cluster in cluster_pairs(plan.conflicts, plan.contact_lists)
     )
+    if plan.fixed_conflicts:
+        lines.append(("dim", fixed_conflicts_line(plan.fixed_conflicts)))
     lines.extend(("warning", f"warning: {text}") for text in plan.warnings)
     lines.extend(("warning", f"not managed: {text}") for text in plan.not_managed)
     lines.append(("summary", summary_line(plan)))
@@ -198,17 +234,25 @@ def _md_conflicts(plan: Plan) -> list[str]:
         "| resolution | winner | why |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for group in group_conflicts(plan.conflicts, plan.contact_lists):
+    for cluster in cluster_pairs(plan.conflicts, plan.contact_lists):
+        if len(cluster.pairs) == 1:
+            group = cluster.group()
+            who, overlaps = " × ".join(group.campaigns), f"{group.count}"
+            winner, why = group.winner or "", group.reason
+        else:
+            who = f"{len(cluster.members)} schedules: {_members(cluster, ', ')}"
+            overlaps = f"{cluster.count:,} in {len(cluster.pairs):,} pairs"
+            winner, why = cluster.members[0], "schedules in rank order"
         cells = [
-            group.type,
-            " × ".join(group.campaigns),
-            group.audience if group.contact_list else "",
-            f"{group.count} ({group.hours()})",
-            iso_utc(group.first),
-            iso_utc(group.last),
-            group.resolution,
-            group.winner or "",
-            group.reason,
+            cluster.type,
+            who,
+            cluster.audience if cluster.contact_list else "",
+            f"{overlaps} ({cluster.hours()})",
+            iso_utc(cluster.first),
+            iso_utc(cluster.last),
+            cluster.resolution,
+            winner,
+            why,
         ]
         rows.append("| " + " | ".join(escape_markdown(cell) for cell in cells) + " |")
     return [*rows, ""]
@@ -259,6 +303,8 @@ def render_markdown(
         f"| {counts['pacing']} | {counts['unchanged']} |",
         "",
     ]
+    if plan.fixed_conflicts:
+        head += [f"{fixed_conflicts_line(plan.fixed_conflicts)}.", ""]
     # Each section: (what it counts, its heading lines, its items, a closing).
     sections: list[tuple[str, list[str], list[list[str]], list[str]]] = []
     if plan.has_changes:

@@ -1,0 +1,149 @@
+"""The pair sweep agrees with listing every overlap, and counts fixed pairs only."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from domain_factories import schedule, window
+
+from gcsched.domain import check, detect, resolve
+from gcsched.domain.intervals import find_overlaps, merge
+from gcsched.domain.model import Policy, Schedule
+from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list
+
+BASE = datetime(2026, 1, 5, tzinfo=UTC).timestamp()
+
+
+def _schedule_spans(rng: random.Random, count: int) -> list[list[tuple[float, float]]]:
+    """Per schedule, disjoint sorted (start, end) seconds; some touch."""
+    out = []
+    for _ in range(count):
+        spans, cursor = [], BASE + rng.randrange(0, 7200, 600)
+        for _ in range(rng.randrange(0, 12)):
+            length = rng.randrange(600, 7200, 600)
+            spans.append((cursor, cursor + length))
+            cursor += length + rng.choice((0, 0, 600, 3600))
+        out.append(spans)
+    return out
+
+
+def _expected(
+    occurrences: list[list[tuple[float, float]]], group: list[int]
+) -> dict[tuple[int, int], tuple[float, float, int, float, list[tuple[float, float]]]]:
+    """The old way: every overlap, merged per pair."""
+    items = [(i, s, e) for i in group for s, e in occurrences[i]]
+    spans: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for a, b, s, e in find_overlaps(items):
+        spans.setdefault((min(a, b), max(a, b)), []).append((s, e))
+    out = {}
+    for pair, found in spans.items():
+        merged = merge(found)
+        total = sum(e - s for s, e in found)
+        out[pair] = (merged[0][0], merged[-1][1], len(merged), total, list(merged))
+    return out
+
+
+def test_sweep_matches_every_overlap_merged_per_pair() -> None:
+    """Random schedules: first, last, count, total and spans are the old ones."""
+    rng = random.Random(20261202)
+    for _ in range(60):
+        occurrences = _schedule_spans(rng, rng.randrange(2, 9))
+        group = list(range(len(occurrences)))
+        fixed = [False] * len(group)
+        for spans in (False, True):
+            tallies: dict[tuple[int, int], PairTally] = {}
+            sweep_list("L", group, occurrences, fixed, tallies, spans=spans)
+            got = {
+                pair: (t.first, t.last, t.count, t.total, t.spans)
+                for pair, t in tallies.items()
+            }
+            want = {
+                pair: (*stats[:4], stats[4] if spans else None)
+                for pair, stats in _expected(occurrences, group).items()
+            }
+            assert got == want
+
+
+def test_fixed_pairs_are_counted_not_tallied() -> None:
+    """Pairs of two fixed schedules: in the count, never in the tallies."""
+    rng = random.Random(7)
+    for _ in range(40):
+        occurrences = _schedule_spans(rng, 8)
+        group = list(range(8))
+        fixed = [rng.random() < 0.6 for _ in group]
+        tallies: dict[tuple[int, int], PairTally] = {}
+        meets: dict[int, int] = {}
+        sweep_list("L", group, occurrences, fixed, tallies, fixed_meets=meets)
+        expected = _expected(occurrences, group)
+        both = {p for p in expected if fixed[p[0]] and fixed[p[1]]}
+        assert set(tallies) == set(expected) - both
+        assert fixed_pair_count(meets) == len(both)
+
+
+def test_a_pair_counts_under_its_first_list_only() -> None:
+    """Two lists shared by the same pair: the tally of the first list stays."""
+    occurrences = [[(BASE, BASE + 3600)], [(BASE + 1800, BASE + 7200)]]
+    tallies: dict[tuple[int, int], PairTally] = {}
+    sweep_list("a-list", [0, 1], occurrences, [False, False], tallies)
+    sweep_list("b-list", [0, 1], occurrences, [False, False], tallies)
+    (tally,) = tallies.values()
+    assert (tally.key, tally.count, tally.total) == ("a-list", 1, 1800.0)
+
+
+def _weekday(label: str, start: str, end: str, priority: int) -> Schedule:
+    """Weekdays of 12 weeks (60 days), UTC, on the list "shared"."""
+    return schedule(
+        label,
+        zone="UTC",
+        windows=(window(start, end),),
+        from_=date(2026, 1, 5),
+        until=date(2026, 3, 27),
+        priority=priority,
+        audience="shared",
+    )
+
+
+def test_many_schedules_on_one_list_hold_one_entry_per_pair() -> None:
+    """30 on one list: 435 pairs of 60 weekdays each, and no overlap list."""
+    schedules = [
+        _weekday(f"C{n:02d}", ("09:00", "11:00")[n % 2], "17:00", 1 + n % 10)
+        for n in range(30)
+    ]
+    policy = Policy(audience_conflicts="trim")
+    result = check(schedules, policy, today=date(2026, 1, 1), spans=False)
+    assert len(result.pairs) == 30 * 29 // 2
+    assert result.conflicts == ()
+    assert {p.count for p in result.pairs} == {60}
+    assert {p.minutes for p in result.pairs} == {60 * 360, 60 * 480}
+    # Trim resolves the same with or without the spans.
+    full = check(schedules, policy, today=date(2026, 1, 1))
+    assert full.trimmed == result.trimmed
+    assert len(full.conflicts) == 30 * 29 // 2 * 60
+    assert set(full.pairs) == set(result.pairs)
+
+
+def test_detect_once_resolve_with_sizes() -> None:
+    """resolve() ranks the detected pairs with the sizes; detection is reused."""
+    a = _weekday("A", "09:00", "17:00", 5)
+    b = _weekday("B", "09:00", "17:00", 5)
+    audiences = {"A": frozenset({"L", "small"}), "B": frozenset({"L", "big"})}
+    found = detect([a, b], Policy(), today=date(2026, 1, 1), audiences=audiences)
+    assert sorted(found.pair_labels()) == [("A", "B")]
+    unsized = resolve(found, Policy())
+    sized = resolve(found, Policy(), sizes={"L": 0, "small": 10, "big": 9000})
+    assert unsized.pairs[0].winner == "A"  # tie broken by name
+    assert sized.pairs[0].winner == "B"  # the bigger list
+    assert sized.pairs[0].first == datetime(2026, 1, 5, 9, tzinfo=UTC)
+    assert sized.pairs[0].last - sized.pairs[0].first > timedelta(days=80)
+
+
+def test_a_schedule_never_conflicts_with_itself() -> None:
+    """Own occurrences that overlap (never after expansion) make no self-pair."""
+    occurrences = [
+        [(BASE, BASE + 600), (BASE + 300, BASE + 900)],
+        [(BASE, BASE + 1200)],
+    ]
+    tallies: dict[tuple[int, int], PairTally] = {}
+    sweep_list("L", [0, 1], occurrences, [False, False], tallies)
+    assert set(tallies) == {(0, 1)}
