@@ -7,6 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 import stamina
+from hypothesis import settings
+
+# No timed assertions (these machines are noisy): hypothesis's per-example
+# deadline would be one, so it is off for every property test.
+settings.register_profile("gcsched", deadline=None)
+settings.load_profile("gcsched")
 
 _SECRET_VARS = (
     "GENESYSCLOUD_OAUTHCLIENT_ID",
