@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -158,19 +158,35 @@ class PackModel(_Model):
     rules: list[RuleModel] = []
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class PackSet:
     """The rules and calendars of the packs a file uses.
 
     Attributes:
         packs: (name, title, source path) of each pack, in load order.
         rules: every rule, by id (later packs replaced earlier ids).
-        calendars: every calendar, by name.
+        calendar_names: every calendar name the packs define.
     """
 
     packs: tuple[tuple[str, str, str], ...]
     rules: dict[str, LegalRule]
-    calendars: dict[str, HolidayCalendar]
+    _calendars: dict[str, tuple[CalendarModel, str]]
+
+    @property
+    def calendar_names(self) -> tuple[str, ...]:
+        """Every calendar the packs define, sorted."""
+        return tuple(sorted(self._calendars))
+
+    @functools.cache  # noqa: B019 - a PackSet lives as long as its check
+    def calendar(self, name: str) -> HolidayCalendar:
+        """The calendar `name`, its days computed on first use."""
+        model, path = self._calendars[name]
+        return _calendar(name, model, path)
+
+    def calendars(self, names: Iterable[str]) -> dict[str, HolidayCalendar]:
+        """The named calendars (computed only now: the `holidays` package is
+        imported only for a calendar that uses it)."""
+        return {name: self.calendar(name) for name in names}
 
     def rules_for(self, region: str, purpose: str) -> tuple[LegalRule, ...]:
         """The rules that apply in `region` for `purpose`."""
@@ -297,9 +313,13 @@ def _calendar(name: str, model: CalendarModel, path: str) -> HolidayCalendar:
 
 def _add(model: PackModel, path: str, into: dict[str, Any]) -> None:
     rules: dict[str, LegalRule] = into["rules"]
-    calendars: dict[str, HolidayCalendar] = into["calendars"]
+    calendars: dict[str, tuple[CalendarModel, str]] = into["calendars"]
     for name, calendar in model.calendars.items():
-        calendars[name] = _calendar(name, calendar, path)
+        if (calendar.days is None) == (calendar.holidays is None):
+            raise _problem(
+                path, f"calendars.{name}", "give exactly one of days or holidays"
+            )
+        calendars[name] = (calendar, path)
     for rule in model.rules:
         rules.pop(rule.id, None)  # a later pack replaces the rule (and its place)
         rules[rule.id] = LegalRule(

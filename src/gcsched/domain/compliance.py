@@ -34,10 +34,12 @@ from gcsched.domain.legal_hours import (
     HolidayCalendar,
     LegalRule,
     MinuteSpan,
+    covers_region,
     hours_text,
 )
 
 __all__ = [
+    "ComplianceReport",
     "ContactLocalGuard",
     "ContactTarget",
     "Finding",
@@ -52,6 +54,8 @@ __all__ = [
 Status = Literal["violation", "guarded", "unverified"]
 AllowedOn = Callable[[dt.date], tuple[MinuteSpan, ...]]
 
+EVERYWHERE = "*"
+"""The jurisdiction of a freeze rule: every region."""
 _STEP = dt.timedelta(hours=6)  # no zone changes its offset twice within 6 h
 _TICK = dt.timedelta(microseconds=1)
 _ALL_DAY: tuple[MinuteSpan, ...] = ((0, DAY_MINUTES),)
@@ -74,8 +78,8 @@ class ContactTarget:
     """One place a schedule's contacts may be.
 
     Attributes:
-        label: the region as findings name it (the file's ``US`` for a rule of
-            the whole country, else the subdivision).
+        label: the region as the file wrote it (``US``); a finding names it
+            when the rule covers all of it, else the subdivision.
         region: the ISO 3166 region rules are matched against (``US-FL``).
         zone: one IANA zone the region spans.
     """
@@ -233,9 +237,7 @@ def exposed_part(span: Span, zone: str, allowed: AllowedOn) -> tuple[Span, ...]:
     return subtract_all([span], allowed_part(span, zone, allowed))
 
 
-def _rule_hours(
-    rule: LegalRule, calendars: Mapping[str, HolidayCalendar]
-) -> AllowedOn:
+def _rule_hours(rule: LegalRule, calendars: Mapping[str, HolidayCalendar]) -> AllowedOn:
     banned = [calendars[name] for name in rule.banned_calendars if name in calendars]
 
     def allowed(day: dt.date) -> tuple[MinuteSpan, ...]:
@@ -273,7 +275,7 @@ def freeze_rule(calendar: HolidayCalendar) -> LegalRule:
     return LegalRule(
         id=f"freeze:{calendar.name}",
         pack="policy",
-        jurisdiction="",
+        jurisdiction=EVERYWHERE,
         purposes=frozenset(),
         hours=(_ALL_DAY,) * 7,
         citation="policy.compliance.freeze",
@@ -297,6 +299,9 @@ def _group(
     status: Status,
 ) -> Finding:
     tz = load_zone(target.zone)
+    whole = rule.jurisdiction == EVERYWHERE or covers_region(
+        rule.jurisdiction, target.label
+    )
     weeks: dict[tuple[int, int], float] = defaultdict(float)
     days: set[dt.date] = set()
     for start, end in counted:
@@ -314,7 +319,7 @@ def _group(
     )
     return Finding(
         schedule=schedule,
-        region=target.label,
+        region=target.label if whole else target.region,
         zone=target.zone,
         rule_id=rule.id,
         citation=rule.citation,
@@ -368,7 +373,10 @@ def check_schedule(
     found: dict[tuple[str, str, str], Finding] = {}
     for target in targets:
         for rule in (*rules.get(target.region, ()), *freeze_rules):
-            key = (target.label, target.zone, rule.id)
+            whole = rule.jurisdiction == EVERYWHERE or covers_region(
+                rule.jurisdiction, target.label
+            )
+            key = (target.label if whole else target.region, target.zone, rule.id)
             if key in found:
                 continue
             memo = (target.zone, rule.id)
@@ -419,3 +427,47 @@ def calendar_gaps(
         for c in calendars
         if not (c.covers(first) and c.covers(last))
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceReport:
+    """The calling-hour check of a file: findings, notes, and how they count.
+
+    Attributes:
+        mode: ``enforce``, ``warn`` or ``off`` (from ``policy.compliance``).
+        findings: every finding, by schedule, region, zone and rule.
+        notes: warnings about the check itself (no contacts given, a region no
+            pack covers, a calendar that ends before the schedule).
+        packs: the packs used, by name.
+    """
+
+    mode: str
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        """Findings with status ``violation``."""
+        return tuple(f for f in self.findings if f.status == "violation")
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        """Violations that refuse the file (``enforce`` only)."""
+        return self.violations if self.mode == "enforce" else ()
+
+    def warnings(self) -> tuple[str, ...]:
+        """Notes, then the findings that are warnings (not errors, not guarded)."""
+        return (
+            *(f"calling hours: {note}" for note in self.notes),
+            *(
+                f"calling hours: {f.message()}"
+                for f in self.findings
+                if f.status == "unverified"
+                or (f.status == "violation" and self.mode != "enforce")
+            ),
+        )
+
+    def data(self) -> list[dict[str, object]]:
+        """The findings as JSON-able data."""
+        return [f.data() for f in self.findings]
