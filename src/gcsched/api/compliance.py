@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 from gcsched.domain.compliance import (
+    ComplianceHook,
     ComplianceReport,
     ContactLocalGuard,
     ContactTarget,
@@ -26,7 +27,7 @@ from gcsched.domain.expansion import Expansion
 from gcsched.domain.legal_hours import HolidayCalendar, LegalRule
 from gcsched.domain.model import DayRange, ScheduleFile
 
-__all__ = ["GuardProvider", "file_compliance", "needs_check"]
+__all__ = ["GuardProvider", "compliance_hook", "file_compliance", "needs_check"]
 
 GuardProvider = Callable[[str], ContactLocalGuard | None]
 """Campaign (target) id → the org's contact-local guard for it, or None."""
@@ -165,3 +166,22 @@ def file_compliance(
         notes=tuple(notes),
         packs=tuple(p for p, _, _ in packs.packs),
     )
+
+
+def compliance_hook(
+    file: ScheduleFile, guards: GuardProvider | None
+) -> ComplianceHook | None:
+    """The check as the engine's plan asks for it (None: the file asks for none).
+
+    The lead wires the org's guards with one line: ``Connection.guard_provider
+    = ...`` (or ``plan(..., guards=...)``).
+    """
+    if not needs_check(file):
+        return None
+
+    def hook(
+        expansions: Sequence[Expansion], target_ids: Mapping[str, str]
+    ) -> ComplianceReport | None:
+        return file_compliance(file, expansions, guards=guards, target_ids=target_ids)
+
+    return hook

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from gcsched.domain.dst import zone as load_zone
+from gcsched.domain.expansion import Expansion
 from gcsched.domain.intervals import Span, merge, subtract_all
 from gcsched.domain.legal_hours import (
     DAY_MINUTES,
@@ -39,6 +40,7 @@ from gcsched.domain.legal_hours import (
 )
 
 __all__ = [
+    "ComplianceHook",
     "ComplianceReport",
     "ContactLocalGuard",
     "ContactTarget",
@@ -52,6 +54,11 @@ __all__ = [
 ]
 
 Status = Literal["violation", "guarded", "unverified"]
+ComplianceHook = Callable[
+    [Sequence[Expansion], Mapping[str, str]], "ComplianceReport | None"
+]
+"""How the engine asks for the check: the plan's expansions and each schedule
+label's campaign id in, the report (None: the file asks for none) out."""
 AllowedOn = Callable[[dt.date], tuple[MinuteSpan, ...]]
 
 EVERYWHERE = "*"

@@ -17,6 +17,7 @@ from typing import Any
 
 from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
@@ -238,6 +239,7 @@ async def build_plan(
     scoped: bool = False,
     ownership: OwnershipRecords | None = None,
     facts: FactsLookup | None = None,
+    compliance: ComplianceHook | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -252,6 +254,8 @@ async def build_plan(
         ownership: the state store's ownership records (None: the name
             markers alone decide).
         facts: the org's stored doctor facts (interval format, past intervals).
+        compliance: the calling-hour check (given the expansions and each
+            schedule's campaign id); its findings go into the plan.
 
     Returns:
         The plan and what it was computed from.
@@ -383,6 +387,13 @@ async def build_plan(
         changes=delta.changes,
         today=today,
     )
+    hours = (
+        None
+        if compliance is None
+        else compliance(
+            result.expansions, {item.label: item.target_id for item in resolved}
+        )
+    )
     plan = Plan(
         org_id=snap.org_id,
         org_name=snap.org_name,
@@ -405,7 +416,9 @@ async def build_plan(
                 names,
                 {(r.family, r.target_id) for r in resolved},
             ),
+            *(() if hours is None else hours.warnings()),
         ),
+        compliance=hours,
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
         facts=adopted.lines,

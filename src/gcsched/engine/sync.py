@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from gcsched.audit import AuditLog
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.planner import build_plan
 from gcsched.engine.ports import Org
@@ -68,6 +69,7 @@ async def apply_file(
     progress: Progress | None = None,
     metrics_file: str | os.PathLike[str] | None = None,
     scoped: bool = False,
+    compliance: ComplianceHook | None = None,
 ) -> ApplyOutcome:
     """Recover, plan, refuse, confirm, run and summarise one apply of `file`.
 
@@ -89,6 +91,8 @@ async def apply_file(
         progress: receives progress while the run goes.
         metrics_file: write the run's metrics there (Prometheus text).
         scoped: only the file's own targets are considered (`provision`).
+        compliance: the calling-hour check (see `build_plan`); under
+            ``enforce`` its violations refuse the plan.
 
     Raises:
         RefusedError: checksum mismatch, rejected conflicts, unsafe plan.
@@ -118,6 +122,7 @@ async def apply_file(
         snapshot=snapshot,
         ownership=journal,
         facts=journal.facts_for,
+        compliance=compliance,
     )
     plan = planned.plan
     plan.raise_if_unsafe(force=force, checksum=checksum, resumed=resumed)
