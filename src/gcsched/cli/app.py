@@ -18,6 +18,7 @@ from gcsched.cli import (
     local_cmd,
     org_cmd,
     plan_cmd,
+    rules_cmd,
     validate_cmd,
 )
 from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
@@ -39,6 +40,7 @@ for module in (
     doctor_cmd,
     local_cmd,
     demo_cmd,
+    rules_cmd,
 ):
     module.register(app)
 

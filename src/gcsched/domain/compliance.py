@@ -51,6 +51,7 @@ __all__ = [
     "check_schedule",
     "exposed_part",
     "freeze_rule",
+    "no_call_spans",
 ]
 
 Status = Literal["violation", "guarded", "unverified"]
@@ -478,3 +479,29 @@ class ComplianceReport:
     def data(self) -> list[dict[str, object]]:
         """The findings as JSON-able data."""
         return [f.data() for f in self.findings]
+
+
+def no_call_spans(
+    span: Span,
+    *,
+    targets: Sequence[ContactTarget],
+    rules: Mapping[str, Sequence[LegalRule]],
+    calendars: Mapping[str, HolidayCalendar],
+    freeze: Sequence[HolidayCalendar] = (),
+) -> tuple[Span, ...]:
+    """When some contact of the targets may not be called, within `span` (UTC):
+    the union, over every region, zone and rule, of the time outside its hours
+    (what a report shades on the schedule's row)."""
+    all_calendars = {**calendars, **{c.name: c for c in freeze}}
+    freeze_rules = [freeze_rule(c) for c in freeze]
+    seen: set[tuple[str, str]] = set()
+    parts: list[Span] = []
+    for target in targets:
+        for rule in (*rules.get(target.region, ()), *freeze_rules):
+            if (target.zone, rule.id) in seen:
+                continue
+            seen.add((target.zone, rule.id))
+            parts.extend(
+                exposed_part(span, target.zone, _rule_hours(rule, all_calendars))
+            )
+    return merge(parts)
