@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from gcsched.domain.legal_hours import Purpose
 
@@ -49,16 +49,30 @@ Contacts = Annotated[
 GuardedBy = Literal["genesys"]
 
 
+def _off(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as false: take it as the word it was."""
+    return "off" if value is False else value
+
+
+Mode = Annotated[
+    Literal["enforce", "warn", "off"],
+    BeforeValidator(_off),
+    WithJsonSchema(
+        {
+            "anyOf": [{"enum": ["enforce", "warn", "off"]}, {"const": False}],
+            "description": "enforce: violations refuse validate, plan and apply "
+            "(exit 3); warn: they are warnings; off (or false): no check",
+        }
+    ),
+]
+
+
 class ComplianceModel(BaseModel):
     """`policy.compliance:` how calling-hour findings count, and which packs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    mode: Literal["enforce", "warn", "off"] = Field(
-        "warn",
-        description="enforce: violations refuse validate, plan and apply (exit 3); "
-        "warn: they are warnings; off: no check",
-    )
+    mode: Mode = "warn"
     packs: list[Annotated[str, Field(min_length=1)]] | None = Field(
         None,
         description="shipped pack names or pack file paths (later ones override "

@@ -382,11 +382,12 @@ def load_packs(names: Sequence[str] | None, *, base: str = ".") -> PackSet:
                 "",
                 f"unknown pack {name!r}; shipped packs: {known}",
             )
+    paths = {name: path for name, _, path in into["packs"]}
     for rule in into["rules"].values():
         for calendar in rule.banned_calendars:
             if calendar not in into["calendars"]:
                 raise _problem(
-                    rule.pack,
+                    paths[rule.pack],
                     f"{rule.id}.banned_calendars",
                     f"unknown calendar {calendar!r}",
                 )
