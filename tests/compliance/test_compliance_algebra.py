@@ -54,7 +54,8 @@ def _minutes(start: datetime, spans: tuple[tuple[datetime, datetime], ...]) -> s
     for a, b in spans:
         first = (a - start) / timedelta(minutes=1)
         last = (b - start) / timedelta(minutes=1)
-        assert first == int(first) and last == int(last), (a, b)
+        assert first == int(first), (a, b)
+        assert last == int(last), (a, b)
         found.update(range(int(first), int(last)))
     return found
 

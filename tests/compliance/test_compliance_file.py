@@ -13,14 +13,14 @@ from gcsched.api.validation import validate
 from gcsched.config import load, loads
 from gcsched.errors import ConfigError
 
-BASE = dict(
-    zone="America/New_York",
-    days="daily",
-    start="08:00",
-    end="21:00",
-    from_="2026-12-07",
-    until="2026-12-13",
-)
+BASE = {
+    "zone": "America/New_York",
+    "days": "daily",
+    "start": "08:00",
+    "end": "21:00",
+    "from_": "2026-12-07",
+    "until": "2026-12-13",
+}
 
 
 def _problems(text: str) -> list[str]:

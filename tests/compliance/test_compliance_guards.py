@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from gcsched.domain.compliance import (
     ComplianceReport,
     ContactTarget,
+    Finding,
     check_schedule,
     no_call_spans,
 )
@@ -43,7 +44,7 @@ class Fixed:
         return self._windows.get(zone)
 
 
-def _check(guard: Fixed | None, *, guarded_by: bool = False):  # noqa: ANN202
+def _check(guard: Fixed | None, *, guarded_by: bool = False) -> tuple[Finding, ...]:
     return check_schedule(
         [WINDOW],
         schedule="Outbound",

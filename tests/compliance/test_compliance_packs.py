@@ -40,7 +40,8 @@ def test_every_rule_is_cited_and_its_jurisdiction_known() -> None:
     assert len(packs.rules) >= 35
     for rule in packs.rules.values():
         assert table.known(rule.jurisdiction), rule.id
-        assert rule.citation and rule.source_url.startswith("http"), rule.id
+        assert rule.citation, rule.id
+        assert rule.source_url.startswith("http"), rule.id
         assert rule.tier in ("primary", "summary", "vendor"), rule.id
         assert len(rule.hours) == 7, rule.id
     vendor_only = load_packs(["us-states-vendor"]).rules.values()
@@ -191,7 +192,10 @@ def test_bad_calendar_rules_and_unreadable_packs(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="exactly one of date, weekday or easter"):
         load_packs([path]).calendar("x")
-    extra = "calendars: {x: {title: x, covers: [2026, 2027], days: [{name: y, weekday: mon}]}}"
+    extra = (
+        "calendars: {x: {title: x, covers: [2026, 2027], "
+        "days: [{name: y, weekday: mon}]}}"
+    )
     path = _pack(
         tmp_path, _RULE.format(hours="{daily: []}", extra=extra, rule_extra="")
     )

@@ -14,7 +14,7 @@ from gcsched.domain.audience_note import audience_note
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
 
 if TYPE_CHECKING:
-    from gcsched.domain.compliance import ComplianceReport
+    from gcsched.domain.compliance import ComplianceReport, Finding
     from gcsched.report import Report
 
 __all__ = ["Validation", "render_report", "report", "validate"]
@@ -41,7 +41,7 @@ class Validation:
         return tuple(c for c in self.check.conflicts if c.resolution == "reject")
 
     @property
-    def compliance_errors(self) -> tuple[object, ...]:
+    def compliance_errors(self) -> tuple[Finding, ...]:
         """Calling-hour violations that refuse the file (mode ``enforce``)."""
         return () if self.compliance is None else self.compliance.errors
 
