@@ -224,3 +224,20 @@ def test_the_packs_are_package_data() -> None:
     root = Path(gcsched.__file__).parent
     assert sorted(p.stem for p in (root / "rulepacks").glob("*.yaml")) == sorted(ALL)
     assert (root / "config" / "subdivisions.yaml").is_file()
+
+
+def test_the_docs_pack_table_matches_the_packs() -> None:
+    """docs/compliance.md lists every shipped rule with its hours, tier and date."""
+    text = (Path(__file__).parents[2] / "docs" / "compliance.md").read_text("utf-8")
+    for rule in load_packs(ALL).rules.values():
+        line = next(
+            (
+                row
+                for row in text.splitlines()
+                if row.startswith(f"| `{rule.pack}` | `{rule.id}` |")
+            ),
+            None,
+        )
+        assert line is not None, rule.id
+        assert f"| {hours_text(rule)}" in line, rule.id
+        assert f"]({rule.source_url}) | {rule.tier} | {rule.verified_on} |" in line
