@@ -37,6 +37,7 @@ __all__ = [
     "AuthenticationError",
     "ChecksumMismatchError",
     "CircuitOpenError",
+    "ComplianceRefusedError",
     "ConfigError",
     "ConflictsRejectedError",
     "GcSchedError",
@@ -162,6 +163,10 @@ class ConflictsRejectedError(RefusedError):
     def __init__(self, message: str, conflicts: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.conflicts = conflicts
+
+
+class ComplianceRefusedError(RefusedError):
+    """Calling-hour violations under `policy.compliance.mode: enforce`."""
 
 
 class LockHeldError(RefusedError):

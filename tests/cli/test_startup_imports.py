@@ -29,6 +29,10 @@ HEAVY = (
     "gcsched.engine",
     "gcsched.journal",
     "gcsched.webhooks",
+    # calling-hour packs: only for files that declare a purpose (docs/compliance.md)
+    "gcsched.config.rule_packs",
+    "gcsched.config.regions",
+    "holidays",
 )
 
 _PROBE = """
@@ -90,6 +94,20 @@ def test_validate_imports_nothing_heavy(tmp_path: Path) -> None:
     assert code in (0, None)
     assert "gcsched.config" in modules  # the probe really validated
     assert _heavy(modules) == []
+
+
+def test_validate_loads_the_rule_packs_only_for_a_purpose(tmp_path: Path) -> None:
+    """A file that declares a purpose is checked: then, and only then, the packs."""
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        _FILE.replace("version: 1\n", "version: 1\npolicy: {purpose: research}\n"),
+        encoding="utf-8",
+    )
+    code, modules = _imported("validate", str(path))
+    assert code in (0, None)
+    assert "gcsched.config.rule_packs" in modules
+    assert "holidays" not in modules  # no calendar of the US packs uses it
+    assert "httpx" not in modules
 
 
 def test_import_gcsched_is_lazy() -> None:

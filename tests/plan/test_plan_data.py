@@ -34,7 +34,7 @@ def full_plan() -> Plan:
 
 
 def test_data_has_exactly_the_documented_keys() -> None:
-    """Top-level keys are design.md's plus not_managed and facts, nothing else."""
+    """Top-level keys are design.md's plus not_managed, facts and compliance."""
     data = full_plan().data()
     assert list(data) == [
         "format_version",
@@ -47,8 +47,10 @@ def test_data_has_exactly_the_documented_keys() -> None:
         "warnings",
         "not_managed",
         "facts",
+        "compliance",
     ]
     assert data["facts"] == []  # no doctor facts in force
+    assert data["compliance"] == []  # the file asks for no calling-hour check
     assert data["format_version"] == 2
     assert data["org"] == {"id": "org-1", "name": "Acme Outbound"}
     assert data["checksum"] == full_plan().checksum()

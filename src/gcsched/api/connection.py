@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from gcsched.api.export import LiveEntry, export_text
+from gcsched.api.compliance import GuardProvider, compliance_hook
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -88,6 +89,10 @@ class Connection:
         self._environ = environ
         self._actor = actor
         self._today = today
+        self.guard_provider: GuardProvider | None = None
+        """Campaign id → the org's contact-local guard (read at plan time),
+        for the calling-hour check; None: none known (findings of
+        ``guarded_by: genesys`` schedules are then `unverified`)."""
 
     # ------------------------------------------------------------------ plan
     async def plan(
@@ -96,6 +101,7 @@ class Connection:
         *,
         today: date | None = None,
         scoped: bool = False,
+        guards: GuardProvider | None = None,
     ) -> PlannedRun:
         """Compute what applying `file` would change; changes nothing.
 
@@ -104,9 +110,12 @@ class Connection:
             today: the date open-ended schedules start from (default: today, UTC).
             scoped: only the targets the file names (``--scope file``): no
                 deletes; apply the plan with ``scoped=True`` too.
+            guards: campaign id → the org's contact-local guard, for the
+                calling-hour check (default `guard_provider`).
 
         Returns:
-            The plan (with conflicts and warnings) and what it was computed from.
+            The plan (with conflicts, warnings and calling-hour findings) and
+            what it was computed from.
         """
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         with self._ownership() as records:
@@ -117,6 +126,9 @@ class Connection:
                 scoped=scoped,
                 ownership=records,
                 facts=records.facts_for if records is not None else None,
+                compliance=compliance_hook(
+                    schedule_file, guards or self.guard_provider
+                ),
             )
 
     @contextlib.contextmanager
@@ -243,6 +255,7 @@ class Connection:
                 progress=progress,
                 metrics_file=metrics_file,
                 scoped=scoped,
+                compliance=compliance_hook(schedule_file, self.guard_provider),
             )
 
     async def provision(

@@ -14,6 +14,7 @@ from gcsched.domain.audience_note import audience_note
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
 
 if TYPE_CHECKING:
+    from gcsched.domain.compliance import ComplianceReport, Finding
     from gcsched.report import Report
 
 __all__ = ["Validation", "render_report", "report", "validate"]
@@ -30,11 +31,19 @@ class Validation:
     """Offline, audiences come only from the file (or are missing): the plan,
     which reads the org's contact lists, may find conflicts this check does not
     (the same words `report` shows; "" never happens offline with schedules)."""
+    compliance: ComplianceReport | None = None
+    """The calling-hour check (None when the file asks for none); offline, so
+    no guard is known: ``guarded_by: genesys`` findings are `unverified`."""
 
     @property
     def rejected(self) -> tuple[object, ...]:
         """Audience conflicts the policy refuses."""
         return tuple(c for c in self.check.conflicts if c.resolution == "reject")
+
+    @property
+    def compliance_errors(self) -> tuple[Finding, ...]:
+        """Calling-hour violations that refuse the file (mode ``enforce``)."""
+        return () if self.compliance is None else self.compliance.errors
 
 
 def validate(
@@ -65,11 +74,16 @@ def validate(
             "when one of them is also scheduled on its own"
         )
     note = audience_note(schedule_file.schedules, None, by="validate")
+    from gcsched.api.compliance import file_compliance
+
+    hours = file_compliance(schedule_file, result.expansions)
+    extra = () if hours is None else hours.warnings()
     return Validation(
         schedule_file,
         result,
-        (*schedule_file.warnings, *result.warnings, *warnings),
+        (*schedule_file.warnings, *result.warnings, *warnings, *extra),
         note,
+        hours,
     )
 
 

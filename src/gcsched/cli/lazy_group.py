@@ -39,6 +39,7 @@ COMMAND_MODULES: Mapping[str, str] = {
     "runs": "gcsched.cli.local_cmd",
     "audit": "gcsched.cli.local_cmd",
     "webhooks": "gcsched.cli.local_cmd",
+    "rules": "gcsched.cli.rules_cmd",
 }
 
 

@@ -99,6 +99,9 @@ def register(app: typer.Typer) -> None:
                 source=str(file),
                 calendars=schedule_file.calendars,
             )
+            from gcsched.api.compliance import report_compliance
+
+            value = report_compliance(schedule_file, value)
         else:
             from gcsched.cli.connect_opts import open_connection
 

@@ -170,6 +170,13 @@ def register(app: typer.Typer) -> None:
                     "(audience_conflicts: reject)"
                 )
             raise typer.Exit(3)
+        if result.compliance_errors:
+            if not as_json:
+                err.print(
+                    f"[red]refused:[/] {len(result.compliance_errors)} calling-hour "
+                    "violation(s) (policy.compliance.mode: enforce)"
+                )
+            raise typer.Exit(3)
         if detailed_exitcode and result.has_changes:
             raise typer.Exit(4)
 

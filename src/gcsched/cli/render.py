@@ -71,6 +71,21 @@ def print_warnings(warnings: Sequence[str]) -> None:
         out.print(plain(f"warning: {warning}", style="yellow"))
 
 
+def print_compliance(report: Any) -> None:
+    """Calling-hour errors (``enforce`` violations) and guarded findings.
+
+    Warnings (``warn`` violations, unverified findings, notes) are among the
+    command's warnings already.
+    """
+    if report is None:
+        return
+    for finding in report.errors:
+        out.print(plain(f"error: calling hours: {finding.message()}", style="red"))
+    for finding in report.findings:
+        if finding.status == "guarded":
+            out.print(plain(f"guarded: {finding.message()}", style="dim"))
+
+
 def print_run(result: Any) -> None:
     """The end-of-run summary of an apply."""
     table = Table(title=f"Run {result.run_id}: {result.status}", title_justify="left")

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from gcsched.cli.common import handle_errors, out, printable, today
-from gcsched.cli.render import print_conflicts, print_warnings
+from gcsched.cli.render import print_compliance, print_conflicts, print_warnings
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
@@ -62,16 +62,20 @@ def register(app: typer.Typer) -> None:
             out.print_json(json.dumps(_problems_data(file, exc)))
             raise typer.Exit(exc.exit_code) from None
         rejected = result.rejected
+        hours = result.compliance
+        refused = result.compliance_errors
         if as_json:
             data = {
                 "file": str(file),
-                "valid": not rejected,
+                "valid": not rejected and not refused,
                 "schedules": len(result.file.schedules),
                 "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
                 "conflicts": [_conflict_data(c) for c in result.check.conflicts],
                 "warnings": list(result.warnings),
                 "audiences": "file",
                 "audience_warning": result.audience_warning,
+                "compliance": [] if hours is None else hours.data(),
+                "compliance_mode": "off" if hours is None else hours.mode,
             }
             out.print_json(json.dumps(data))
         else:
@@ -82,12 +86,13 @@ def register(app: typer.Typer) -> None:
 
             pairs = len(group_conflicts(result.check.conflicts))
             print_warnings(result.warnings)
+            print_compliance(hours)
             if result.audience_warning:
                 out.print(
                     "[bold yellow]Conflicts may be missing:[/] "
                     + escape(result.audience_warning)
                 )
-            status = "[red]refused[/]" if rejected else "[green]valid[/]"
+            status = "[red]refused[/]" if rejected or refused else "[green]valid[/]"
             out.print(
                 f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
                 f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
@@ -100,6 +105,15 @@ def register(app: typer.Typer) -> None:
                     f"{len(rejected)} conflict(s) rejected by "
                     "policy.audience_conflicts: "
                     "reject — change the windows, or set trim or warn"
+                )
+            raise typer.Exit(3)
+        if refused:
+            if not as_json:
+                out.print(
+                    f"{len(refused)} calling-hour violation(s) refused by "
+                    "policy.compliance.mode: enforce — narrow the windows, say "
+                    "guarded_by: genesys if the org's guards hold contacts back, "
+                    "or set mode: warn"
                 )
             raise typer.Exit(3)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from gcsched.config import rules
+from gcsched.config import compliance_rules, rules
 from gcsched.config.models import (
     CalendarItem,
     FileModel,
@@ -331,6 +331,9 @@ def build_schedule(
         name=model.name,
         render=model.render,
         pacing=_pacing(model.pacing, target.kind, problems, (*where, "pacing")),
+        purpose=model.purpose,
+        contacts=compliance_rules.contacts(model.contacts, problems, where),
+        guarded_by=model.guarded_by,
         source=_source(problems, where),
     )
 
@@ -418,6 +421,9 @@ def build_policy(model: PolicyModel | None) -> Policy:
         min_existing=model.min_existing,
         manage=model.manage,
         map_priority=model.map_priority,
+        purpose=model.purpose,
+        contacts=None if model.contacts is None else tuple(model.contacts),
+        compliance=compliance_rules.compliance_policy(model.compliance),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from gcsched.config import build, rules
+from gcsched.config import build, compliance_rules, rules
 from gcsched.config.models import ScheduleModel
 from gcsched.config.problems import Problems
 from gcsched.config.values import describe
@@ -254,6 +254,7 @@ def _schedule_file(
         schedules.append((where, schedule))
     webhooks = build.build_webhooks(raw.get("webhooks"), problems)
     rules.check_file_rules(schedules, policy, policy_model, problems)
+    compliance_rules.check_policy(policy_model, known, problems)
     if head is not None:
         rules.check_marker_length(schedules, head.project, problems)
     if problems or head is None:

@@ -24,6 +24,12 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from gcsched.config.compliance_models import (
+    ComplianceModel,
+    Contacts,
+    GuardedBy,
+    PurposeValue,
+)
 from gcsched.config.values import (
     DATE_LIKE_PATTERN,
     DATETIME_LIKE_PATTERN,
@@ -286,6 +292,9 @@ class PolicyModel(_Model):
     min_existing: Annotated[int, Field(ge=0)] = MIN_EXISTING
     manage: Literal["owned", "all"] = "owned"
     map_priority: bool = False
+    purpose: PurposeValue | None = None
+    contacts: Contacts | None = None
+    compliance: ComplianceModel | None = None
 
 
 class PacingModel(_Model):
@@ -354,6 +363,9 @@ class ScheduleModel(_Model):
     include: list[AltItem] | None = None
     render: Literal["recurrences", "intervals"] = "recurrences"
     pacing: PacingModel | None = None
+    purpose: PurposeValue | None = None
+    contacts: Contacts | None = None
+    guarded_by: GuardedBy | None = None
 
 
 class WebhookModel(_Model):

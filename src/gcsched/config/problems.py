@@ -63,6 +63,8 @@ CODES: dict[str, str] = {
     "target": "not exactly one of campaign, sequence, messaging_campaign",
     "duplicate_target": "two entries for one target (or one name)",
     "bad_pacing": "pacing keys that do not fit the target",
+    "unknown_region": "a `contacts` region that is not a known ISO 3166 code",
+    "unknown_pack": "a `policy.compliance.packs` name that is no shipped pack",
     "trim_needs_end": "`trim` with a schedule that never ends",
     "bad_overlap_pair": "an allow_overlap pair that names one schedule twice",
     "unknown_calendar": "an except/include name that is no calendar",

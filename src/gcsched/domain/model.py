@@ -20,6 +20,8 @@ __all__ = [
     "MIN_EXISTING",
     "Alteration",
     "AudienceConflictMode",
+    "ComplianceMode",
+    "CompliancePolicy",
     "DayRange",
     "Manage",
     "Pacing",
@@ -186,6 +188,12 @@ class Schedule:
     name: str | None = None
     render: RenderMode = "recurrences"
     pacing: Pacing | None = None
+    purpose: str | None = None
+    """Why its contacts are called (`gcsched.domain.legal_hours.PURPOSES`)."""
+    contacts: tuple[str, ...] | None = None
+    """ISO 3166 regions its contacts are in (None: not said)."""
+    guarded_by: str | None = None
+    """``genesys``: the org's contact-local guards hold contacts back."""
     source: SourceRef | None = field(default=None, compare=False)
 
     @property
@@ -204,6 +212,20 @@ class Schedule:
         )
 
 
+ComplianceMode = Literal["enforce", "warn", "off"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompliancePolicy:
+    """`policy.compliance`: how calling-hour findings count (docs/compliance.md)."""
+
+    mode: ComplianceMode = "warn"
+    packs: tuple[str, ...] | None = None
+    freeze: tuple[str, ...] = ()
+    written: bool = False
+    """True when the file has a `policy.compliance` block."""
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """The file's `policy:` block."""
@@ -215,6 +237,9 @@ class Policy:
     min_existing: int = MIN_EXISTING
     manage: Manage = "owned"
     map_priority: bool = False
+    purpose: str | None = None
+    contacts: tuple[str, ...] | None = None
+    compliance: CompliancePolicy = CompliancePolicy()
 
     def allows(self, a: str, b: str) -> bool:
         """True when the pair (a, b) is acknowledged in `allow_overlap`."""

@@ -19,6 +19,7 @@ from gcsched.domain import CheckResult, canonical_body, detect, render_body, res
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
     existing_schedules,
@@ -299,6 +300,7 @@ async def build_plan(
     ownership: OwnershipRecords | None = None,
     facts: FactsLookup | None = None,
     now: datetime | None = None,
+    compliance: ComplianceHook | None = None,
 ) -> PlannedRun:
     """Read the org and compute what applying `file` would change.
 
@@ -318,6 +320,8 @@ async def build_plan(
             (`gcsched.domain.past`), both sides of the diff are compared so,
             and the checksum covers each change's day-independent basis.
             Default: the later of this instant and the start of `today` (UTC).
+        compliance: the calling-hour check (given the expansions and each
+            schedule's campaign id); its findings go into the plan.
 
     Returns:
         The plan and what it was computed from.
@@ -446,6 +450,13 @@ async def build_plan(
         changes=delta.changes,
         today=today,
     )
+    hours = (
+        None
+        if compliance is None
+        else compliance(
+            result.expansions, {item.label: item.target_id for item in resolved}
+        )
+    )
     plan = Plan(
         org_id=snap.org_id,
         org_name=snap.org_name,
@@ -470,7 +481,9 @@ async def build_plan(
                 names,
                 {(r.family, r.target_id) for r in resolved},
             ),
+            *(() if hours is None else hours.warnings()),
         ),
+        compliance=hours,
         not_managed=delta.not_managed,
         contact_lists=list_names(snap),
         facts=adopted.lines,

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from gcsched.audit import AuditLog
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.planner import build_plan
 from gcsched.engine.ports import Org
@@ -69,6 +70,7 @@ async def apply_file(
     metrics_file: str | os.PathLike[str] | None = None,
     scoped: bool = False,
     now: datetime | None = None,
+    compliance: ComplianceHook | None = None,
 ) -> ApplyOutcome:
     """Recover, plan, refuse, confirm, run and summarise one apply of `file`.
 
@@ -93,6 +95,8 @@ async def apply_file(
         now: the clock the plan renders at on an org that refuses past starts
             (see `build_plan`); the runner renders again by its own clock as
             it sends each body.
+        compliance: the calling-hour check (see `build_plan`); under
+            ``enforce`` its violations refuse the plan.
 
     Raises:
         RefusedError: checksum mismatch, rejected conflicts, unsafe plan.
@@ -123,6 +127,7 @@ async def apply_file(
         ownership=journal,
         facts=journal.facts_for,
         now=now,
+        compliance=compliance,
     )
     plan = planned.plan
     plan.raise_if_unsafe(force=force, checksum=checksum, resumed=resumed)

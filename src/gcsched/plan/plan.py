@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gcsched.domain import ConflictPair
+from gcsched.domain.compliance import ComplianceReport, Finding
 from gcsched.domain.model import MAX_CHANGE_FRACTION, MIN_EXISTING, Policy
 from gcsched.errors import (
     ChecksumMismatchError,
+    ComplianceRefusedError,
     ConflictsRejectedError,
     UnsafePlanError,
 )
@@ -188,6 +190,9 @@ class Plan:
     """Contact list id → name, for display only (never in the checksum)."""
     past_refused: bool = False
     fixed_conflicts: int = 0
+    compliance: ComplianceReport | None = None
+    """The calling-hour check (None: the file asks for none); its findings are
+    in `data()` and the renderings, never in the checksum."""
 
     def __post_init__(self) -> None:
         """Sort the changes so every plan of the same content reads the same."""
@@ -260,6 +265,7 @@ class Plan:
             "warnings": list(self.warnings),
             "not_managed": list(self.not_managed),
             "facts": list(self.facts),
+            "compliance": [] if self.compliance is None else self.compliance.data(),
         }
 
     def unsafe_reasons(self) -> list[str]:
@@ -292,6 +298,11 @@ class Plan:
     def rejected(self) -> tuple[ConflictPair, ...]:
         """The pairs the policy refuses (``audience_conflicts: reject``)."""
         return tuple(c for c in self.conflicts if c.resolution == "reject")
+
+    @property
+    def compliance_errors(self) -> tuple[Finding, ...]:
+        """Calling-hour violations that refuse the plan (mode ``enforce``)."""
+        return () if self.compliance is None else self.compliance.errors
 
     def covered_by(
         self, checksum: str, resumed: Iterable[tuple[str, Sequence[ChangeSpec]]] = ()
@@ -341,6 +352,8 @@ class Plan:
             ChecksumMismatchError: `checksum` does not cover this plan.
             ConflictsRejectedError: conflicts under ``audience_conflicts:
                 reject``, each pair with its audience and first overlap.
+            ComplianceRefusedError: calling-hour violations under
+                ``policy.compliance.mode: enforce``.
             UnsafePlanError: updates or deletes over the policy's fraction of the
                 existing schedules, with the figures.
         """
@@ -366,6 +379,15 @@ class Plan:
                 "Change the windows, or set audience_conflicts to trim or warn"
             )
             raise ConflictsRejectedError(msg, refused)
+        violations = self.compliance_errors
+        if violations:
+            msg = (
+                f"{len(violations)} calling-hour violation(s) are refused by "
+                "policy.compliance.mode: enforce: "
+                + "; ".join(f.message() for f in violations[:3])
+                + ("; …" if len(violations) > 3 else "")
+            )
+            raise ComplianceRefusedError(msg)
         if force:
             return
         reasons = self.unsafe_reasons()

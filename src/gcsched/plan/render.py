@@ -201,6 +201,16 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
     if plan.fixed_conflicts:
         lines.append(("dim", fixed_conflicts_line(plan.fixed_conflicts)))
     lines.extend(("warning", f"warning: {text}") for text in plan.warnings)
+    lines.extend(
+        ("delete", f"error: calling hours: {f.message()}")
+        for f in plan.compliance_errors
+    )
+    if plan.compliance is not None:
+        lines.extend(
+            ("dim", f"guarded: {f.message()}")
+            for f in plan.compliance.findings
+            if f.status == "guarded"
+        )
     lines.extend(("warning", f"not managed: {text}") for text in plan.not_managed)
     lines.append(("summary", summary_line(plan)))
     lines.append(("dim", f"checksum {plan.checksum()}"))
@@ -256,6 +266,34 @@ def _md_conflicts(plan: Plan) -> list[str]:
         ]
         rows.append("| " + " | ".join(escape_markdown(cell) for cell in cells) + " |")
     return [*rows, ""]
+
+
+def _md_compliance_rows(plan: Plan) -> tuple[list[str], list[list[str]]]:
+    """The calling-hour findings as a table head and one item per row."""
+    head = [
+        "### Calling hours (contact-local)",
+        "",
+        "| status | schedule | region | zone | first exposure | min/week "
+        "| allowed | rule |",
+        "|---|---|---|---|---|---:|---|---|",
+    ]
+    assert plan.compliance is not None
+    mode = plan.compliance.mode
+    rows: list[list[str]] = []
+    for f in plan.compliance.findings:
+        status = "error" if f.status == "violation" and mode == "enforce" else f.status
+        cells = [
+            status,
+            f.schedule,
+            f.region,
+            f.zone,
+            f.sample + (f" (+{f.days - 1} days)" if f.days > 1 else ""),
+            str(f.minutes_per_week),
+            f.allowed,
+            f"{f.rule_id}: {f.citation}",
+        ]
+        rows.append(["| " + " | ".join(escape_markdown(cell) for cell in cells) + " |"])
+    return head, rows
 
 
 MAX_MARKDOWN_BYTES = 60_000
@@ -316,6 +354,9 @@ def render_markdown(
     if plan.conflicts:
         table_head, rows = _md_conflict_rows(plan)
         sections.append(("conflict rows", table_head, rows, [""]))
+    if plan.compliance is not None and plan.compliance.findings:
+        table_head, rows = _md_compliance_rows(plan)
+        sections.append(("calling-hour findings", table_head, rows, [""]))
     if plan.warnings:
         items = [[f"- {escape_markdown(text)}"] for text in plan.warnings]
         sections.append(("warnings", ["### Warnings", ""], items, [""]))

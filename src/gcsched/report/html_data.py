@@ -91,6 +91,10 @@ def _row_data(index: int, row: ReportRow, report: Report) -> dict[str, Any]:
         "occ": occ,
         "ex": excluded,
         "hol": _row_holidays(row, report.holidays),
+        "nc": [
+            [_ms(a), _ms(b), _wall_ms(a, row.zone), _wall_ms(b, row.zone)]
+            for a, b in row.no_call
+        ],
     }
 
 

@@ -54,6 +54,17 @@ def _row(report: Report, row: ReportRow) -> dict[str, Any]:
         "excluded_dates": [d.isoformat() for d in row.excluded],
         "conflicts": [_conflict(c) for c in report.conflicts_of(row.label)],
         "warnings": list(row.warnings),
+        **(
+            {}
+            if report.compliance is None
+            else {
+                "compliance": [
+                    f.data()
+                    for f in report.compliance.findings
+                    if f.schedule == row.label
+                ]
+            }
+        ),
     }
 
 
@@ -98,4 +109,12 @@ def to_json(report: Report) -> dict[str, Any]:
             for h in report.holidays
         ],
         "warnings": _warnings(report),
+        **(
+            {}
+            if report.compliance is None
+            else {
+                "compliance": report.compliance.data(),
+                "compliance_mode": report.compliance.mode,
+            }
+        ),
     }

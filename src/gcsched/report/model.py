@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from gcsched.domain.compliance import ComplianceReport
 from gcsched.domain.model import Schedule, TargetKind
 
 __all__ = [
@@ -97,6 +98,9 @@ class ReportRow:
     warnings: tuple[str, ...] = ()
     trimmed: bool = False
     schedule: Schedule | None = None
+    no_call: tuple[tuple[datetime, datetime], ...] = ()
+    """UTC spans in which some of the schedule's contacts may not be called
+    (the calling-hour check; empty when the file asks for none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,8 @@ class Report:
     today: date | None = None
     audiences: AudienceSource = "file"
     audience_warning: str = ""
+    compliance: ComplianceReport | None = None
+    """The calling-hour findings (None: the file asks for no check)."""
 
     def conflicts_of(self, label: str) -> tuple[ReportConflict, ...]:
         """The conflicts that involve the schedule `label`, in report order."""

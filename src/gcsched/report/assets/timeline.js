@@ -176,6 +176,12 @@
         var xa = Math.max(X(a), labelW), xb = Math.min(X(b), W);
         out.push('<rect class="holiday" data-hol="' + e[4] + '" aria-label="' + esc(holidayText(data.holidays[e[4]])) + '" x="' + xa.toFixed(1) + '" y="1" width="' + Math.max(2, xb - xa).toFixed(1) + '" height="' + (ROW_H - 2) + '"/>');
       });
+      (r.nc || []).forEach(function (e) {
+        var a = useWall ? e[2] : e[0], b = useWall ? e[3] : e[1];
+        if (b <= ax.t0 || a >= ax.t1) return;
+        var xa = Math.max(X(a), labelW), xb = Math.min(X(b), W);
+        out.push('<rect class="nocall" x="' + xa.toFixed(1) + '" y="1" width="' + Math.max(1, xb - xa).toFixed(1) + '" height="' + (ROW_H - 2) + '"/>');
+      });
       r.ex.forEach(function (e) {
         var a = useWall ? e[2] : e[0], b = useWall ? e[3] : e[1];
         if (b <= ax.t0 || a >= ax.t1) return;

@@ -1,0 +1,346 @@
+"""The calling-hour check of a schedule file, wired for validate, plan and apply.
+
+When it runs (the start-up choice, docs/compliance.md): only when
+``policy.compliance.mode`` is not ``off`` and a schedule has a `purpose` (its
+own or ``policy.purpose``): the purpose selects the rules, so a file that
+declares none is not checked and never loads the packs. Each schedule's
+contacts are its `contacts`, else ``policy.contacts``, else the country of its
+time zone (with a note saying so).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from gcsched.domain.compliance import (
+    ComplianceHook,
+    ComplianceReport,
+    ContactLocalGuard,
+    ContactTarget,
+    Finding,
+    calendar_gaps,
+    check_schedule,
+    no_call_spans,
+)
+from gcsched.domain.dst import zone as load_zone
+from gcsched.domain.expansion import Expansion
+from gcsched.domain.legal_hours import HolidayCalendar, LegalRule
+from gcsched.domain.model import DayRange, Schedule, ScheduleFile
+
+if TYPE_CHECKING:
+    from gcsched.report import Report
+
+__all__ = [
+    "GuardProvider",
+    "RegionRules",
+    "compliance_hook",
+    "file_compliance",
+    "needs_check",
+    "report_compliance",
+    "show_rules",
+]
+
+GuardProvider = Callable[[str], ContactLocalGuard | None]
+"""Campaign (target) id → the org's contact-local guard for it, or None."""
+
+
+def needs_check(file: ScheduleFile) -> bool:
+    """True when the file asks for the calling-hour check (see the module doc)."""
+    policy = file.policy
+    if policy.compliance.mode == "off":
+        return False
+    return policy.purpose is not None or any(
+        s.purpose is not None for s in file.schedules
+    )
+
+
+def _freeze(
+    names: Sequence[str], calendars: Sequence[tuple[str, tuple[DayRange, ...]]]
+) -> tuple[HolidayCalendar, ...]:
+    by_name = dict(calendars)
+    result: list[HolidayCalendar] = []
+    for name in names:
+        days: set[date] = set()
+        for item in by_name.get(name, ()):
+            day = item.start
+            while day <= item.end:
+                days.add(day)
+                day = date.fromordinal(day.toordinal() + 1)
+        result.append(HolidayCalendar(name, name, frozenset(days), 1, 9999, "file"))
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class _Audience:
+    """One schedule's contacts as the check sees them."""
+
+    purpose: str
+    targets: tuple[ContactTarget, ...]
+    rules: dict[str, tuple[LegalRule, ...]]
+    calendars: tuple[str, ...]
+
+
+class _Checker:
+    """The packs, regions and freeze calendars of one file, loaded once."""
+
+    def __init__(self, file: ScheduleFile) -> None:
+        from gcsched.config.regions import region_table
+        from gcsched.config.rule_packs import load_packs
+
+        self.file = file
+        policy = file.policy
+        self.packs = load_packs(
+            policy.compliance.packs, base=os.path.dirname(os.path.abspath(file.path))
+        )
+        self.table = region_table()
+        self.freeze = _freeze(policy.compliance.freeze, file.calendars)
+        self.notes: list[str] = []
+
+    def audience(self, schedule: Schedule) -> _Audience | None:
+        """The schedule's purpose, targets and rules (None: not checked)."""
+        from gcsched.config.zone_links import LINKS
+
+        policy = self.file.policy
+        label = schedule.label
+        purpose = schedule.purpose or policy.purpose
+        if purpose is None:
+            self.notes.append(f"{label}: no purpose (nor policy.purpose): not checked")
+            return None
+        regions = schedule.contacts or policy.contacts
+        if regions is None:
+            zone = LINKS.get(schedule.time_zone, schedule.time_zone)
+            country = self.table.country_of(zone)
+            if country is None:
+                self.notes.append(
+                    f"{label}: no contacts, and {schedule.time_zone} belongs to no "
+                    "country: not checked; add contacts: [REGION, ...]"
+                )
+                return None
+            self.notes.append(
+                f"{label}: no contacts: checked as if every contact were in "
+                f"{country}, the country of {schedule.time_zone}; say "
+                "contacts: [REGION, ...]"
+            )
+            regions = (country,)
+        targets: list[ContactTarget] = []
+        rules: dict[str, tuple[LegalRule, ...]] = {}
+        uncovered: list[str] = []
+        for written in regions:
+            for region, zones in self.table.expand(written):
+                found = self.packs.rules_for(region, purpose)
+                rules[region] = found
+                if not found:
+                    uncovered.append(region)
+                targets.extend(ContactTarget(written, region, z) for z in zones)
+        if uncovered:
+            names = ", ".join(p for p, _, _ in self.packs.packs)
+            self.notes.append(
+                f"{label}: no rule pack covers {', '.join(uncovered)} for "
+                f"purpose {purpose} (packs: {names})"
+            )
+        calendars = tuple(
+            sorted({c for rs in rules.values() for r in rs for c in r.banned_calendars})
+        )
+        return _Audience(purpose, tuple(targets), rules, calendars)
+
+    def check(
+        self,
+        schedule: Schedule,
+        audience: _Audience,
+        spans: Sequence[tuple[datetime, datetime]],
+        guard: ContactLocalGuard | None,
+    ) -> tuple[Finding, ...]:
+        """The findings of one schedule, and notes for calendars it outruns."""
+        calendars = self.packs.calendars(audience.calendars)
+        self.notes.extend(
+            calendar_gaps(
+                spans, schedule=schedule.label, calendars=list(calendars.values())
+            )
+        )
+        return check_schedule(
+            spans,
+            schedule=schedule.label,
+            targets=audience.targets,
+            rules=audience.rules,
+            calendars=calendars,
+            freeze=self.freeze,
+            guard=guard,
+            guarded_by=schedule.guarded_by == "genesys",
+        )
+
+    def report(self, findings: Sequence[Finding]) -> ComplianceReport:
+        """The report of the file."""
+        return ComplianceReport(
+            mode=self.file.policy.compliance.mode,
+            findings=tuple(findings),
+            notes=tuple(self.notes),
+            packs=tuple(p for p, _, _ in self.packs.packs),
+        )
+
+
+def file_compliance(
+    file: ScheduleFile,
+    expansions: Sequence[Expansion],
+    *,
+    guards: GuardProvider | None = None,
+    target_ids: Mapping[str, str] | None = None,
+) -> ComplianceReport | None:
+    """Check every expanded schedule of `file` against the calling-hour rules.
+
+    Args:
+        file: the schedule file (policy, calendars, each schedule's keys).
+        expansions: the schedules' occurrences (from the domain check).
+        guards: the org's guards by campaign id (None offline).
+        target_ids: schedule label → its campaign id (for `guards`).
+
+    Returns:
+        The report, or None when the file asks for no check.
+
+    Raises:
+        ConfigError: a pack named in the file is missing or invalid.
+    """
+    if not needs_check(file):
+        return None
+    checker = _Checker(file)
+    findings: list[Finding] = []
+    for expansion in expansions:
+        schedule = expansion.schedule
+        audience = checker.audience(schedule)
+        if audience is None:
+            continue
+        guard = None
+        if guards is not None and target_ids and schedule.label in target_ids:
+            guard = guards(target_ids[schedule.label])
+        spans = [(o.start, o.end) for o in expansion.occurrences]
+        findings.extend(checker.check(schedule, audience, spans, guard))
+    return checker.report(findings)
+
+
+def report_compliance(file: ScheduleFile, value: Report) -> Report:
+    """`value` (a file's report) with its calling-hour findings and, on each
+    row, the time some of its contacts may not be called (offline: no guard).
+
+    A file that asks for no check gets `value` back unchanged.
+    """
+    if not needs_check(file):
+        return value
+    from gcsched.report.findings import with_compliance
+
+    checker = _Checker(file)
+    findings: list[Finding] = []
+    no_call: dict[str, tuple[tuple[datetime, datetime], ...]] = {}
+    by_label = {s.label: s for s in file.schedules}
+    for row in value.rows:
+        schedule = by_label.get(row.label)
+        audience = None if schedule is None else checker.audience(schedule)
+        if schedule is None or audience is None:
+            continue
+        spans = [(o.start, o.end) for o in row.occurrences]
+        findings.extend(checker.check(schedule, audience, spans, None))
+        tz = load_zone(row.zone)
+        low = datetime.combine(value.start, time(), tz).astimezone(UTC)
+        high = datetime.combine(value.end + timedelta(days=1), time(), tz).astimezone(
+            UTC
+        )
+        no_call[row.label] = no_call_spans(
+            (low, high),
+            targets=audience.targets,
+            rules=audience.rules,
+            calendars=checker.packs.calendars(audience.calendars),
+            freeze=checker.freeze,
+        )
+    return with_compliance(value, checker.report(findings), no_call)
+
+
+def compliance_hook(
+    file: ScheduleFile, guards: GuardProvider | None
+) -> ComplianceHook | None:
+    """The check as the engine's plan asks for it (None: the file asks for none).
+
+    The lead wires the org's guards with one line: ``Connection.guard_provider
+    = ...`` (or ``plan(..., guards=...)``).
+    """
+    if not needs_check(file):
+        return None
+
+    def hook(
+        expansions: Sequence[Expansion], target_ids: Mapping[str, str]
+    ) -> ComplianceReport | None:
+        return file_compliance(file, expansions, guards=guards, target_ids=target_ids)
+
+    return hook
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRules:
+    """What `gcsched rules show REGION` prints for one region."""
+
+    region: str
+    zones: tuple[str, ...]
+    rules: tuple[LegalRule, ...]
+    calendars: tuple[HolidayCalendar, ...]
+
+
+def show_rules(
+    region: str | None = None,
+    *,
+    packs: Sequence[str] | None = None,
+    purpose: str | None = None,
+) -> tuple[RegionRules, ...]:
+    """The rules of the packs, per region (`gcsched rules show`).
+
+    Args:
+        region: an ISO 3166 region (a country lists each of its subdivisions
+            with their own rules); None: every rule, under its jurisdiction.
+        packs: pack names or paths (default: the packs on by default).
+        purpose: only rules for this purpose.
+
+    Raises:
+        InputError: an unknown region.
+        ConfigError: an unknown or invalid pack.
+    """
+    from gcsched.config.regions import region_table
+    from gcsched.config.rule_packs import load_packs
+    from gcsched.domain.legal_hours import PURPOSES
+    from gcsched.errors import InputError
+
+    if purpose is not None and purpose not in PURPOSES:
+        msg = f"unknown purpose {purpose!r}; use one of {', '.join(PURPOSES)}"
+        raise InputError(msg)
+    pack_set = load_packs(packs)
+    table = region_table()
+    rules = [
+        r for r in pack_set.rules.values() if purpose is None or purpose in r.purposes
+    ]
+    if region is None:
+        places = sorted({r.jurisdiction for r in rules})
+        pairs = [
+            (p, table.countries.get(p) or table.subdivisions.get(p, ())) for p in places
+        ]
+        chosen = [
+            (p, zones, [r for r in rules if r.jurisdiction == p]) for p, zones in pairs
+        ]
+    else:
+        if not table.known(region):
+            msg = f"unknown region {region!r}: {table.suggest(region)}"
+            raise InputError(msg)
+        chosen = [
+            (code, zones, [r for r in rules if r.applies_in(code)])
+            for code, zones in table.expand(region)
+        ]
+    result: list[RegionRules] = []
+    for code, zones, found in chosen:
+        names = sorted({c for r in found for c in r.banned_calendars})
+        result.append(
+            RegionRules(
+                code,
+                tuple(zones),
+                tuple(found),
+                tuple(pack_set.calendars(names).values()),
+            )
+        )
+    return tuple(result)
