@@ -32,6 +32,8 @@ _MESSAGING = "/api/v2/outbound/messagingcampaigns"
 _SEQUENCES = "/api/v2/outbound/sequences"
 _CONTACT_LISTS = "/api/v2/outbound/contactlists"
 _TIME_SETS = "/api/v2/outbound/callabletimesets"
+_SETTINGS = "/api/v2/outbound/settings"
+_RULES = "/api/v2/outbound/campaignrules"
 
 
 _MAX_CALLS = "maxCallsPerAgent"
@@ -271,6 +273,48 @@ class GenesysClient(ClientBase):
             )
         except ApiError as exc:
             raise self._with_division_hint(exc) from None
+        return data
+
+    # ------------------------------------------------------------ guards
+    async def get_outbound_settings(self) -> dict[str, Any]:
+        """The org's outbound settings: automatic time-zone mapping windows.
+
+        Needs ``outbound:settings:view`` (a `PermissionDeniedError` naming it
+        otherwise). gcsched never PATCHes them: they set voice and messaging
+        together (compliance-drift-research.md §1.8).
+        """
+        data: dict[str, Any] = await self._get_one(
+            _SETTINGS, _SETTINGS, wire.OutboundSettings
+        )
+        return data
+
+    async def get_time_zone_mapping_preview(
+        self, contact_list_id: str
+    ) -> dict[str, Any]:
+        """Which zones a contact list's contacts map to (``contactsPerTimeZone``)."""
+        route = _CONTACT_LISTS + "/{id}/timezonemappingpreview"
+        path = f"{_CONTACT_LISTS}/{_seg(contact_list_id)}/timezonemappingpreview"
+        try:
+            data: dict[str, Any] = await self._get_one(
+                route, path, wire.TimeZoneMappingPreview
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
+        return data
+
+    async def list_campaign_rules(self) -> list[dict[str, Any]]:
+        """Every campaign rule (all pages; ``allowEmptyResult=true``).
+
+        Needs ``outbound:campaignRule:view``.
+        """
+        return await self._all_pages(_RULES, wire.CampaignRule, ALLOW_EMPTY_RESULT)
+
+    async def get_campaign_rule(self, rule_id: str) -> dict[str, Any]:
+        """One campaign rule."""
+        path = f"{_RULES}/{_seg(rule_id)}"
+        data: dict[str, Any] = await self._get_one(
+            _RULES + "/{id}", path, wire.CampaignRule
+        )
         return data
 
     # ------------------------------------------------------------ schedules
