@@ -36,7 +36,8 @@ async def test_guard_reads_against_the_sandbox() -> None:
         "earliestCallableTime": "08:00",
         "latestCallableTime": "21:00",
     }
-    assert set(preview["contactsPerTimeZone"]) == {"America/New_York", "America/Chicago"}
+    zones = set(preview["contactsPerTimeZone"])
+    assert zones == {"America/New_York", "America/Chicago"}
     assert (listing["automaticTimeZoneMapping"], listing["zipCodeColumnName"]) == (
         True,
         "Zip",
@@ -94,11 +95,13 @@ async def test_malformed_guard_answers_are_errors(
     """An answer that is not the model is an ApiError, never a guess."""
     api = FakeApi(routes={("GET", route): [httpx.Response(200, json=body)]})
     async with make_client(api) as gc:
+        read = (
+            gc.get_outbound_settings()
+            if "settings" in route
+            else gc.get_time_zone_mapping_preview("l1")
+        )
         with pytest.raises(ApiError, match="Unexpected answer"):
-            if "settings" in route:
-                await gc.get_outbound_settings()
-            else:
-                await gc.get_time_zone_mapping_preview("l1")
+            await read
 
 
 async def test_preview_404_hints_at_divisions() -> None:

@@ -8,7 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from gcsched.sandbox import SandboxState, entity_id
+from conftest import BASE, token_for
+from gcsched.sandbox import SandboxState, asgi_transport, entity_id
+from gcsched.sandbox.clients import ClientRecord, sha256
 
 pytestmark = pytest.mark.anyio
 OUT = "/api/v2/outbound"
@@ -178,11 +180,6 @@ async def test_campaign_rules_listing_and_one(client: httpx.AsyncClient) -> None
 
 async def test_new_routes_need_their_permissions(app: Any) -> None:
     """Without outbound:settings:view or campaignRule:view: 403 naming them."""
-    from conftest import BASE, token_for
-
-    from gcsched.sandbox import asgi_transport
-    from gcsched.sandbox.clients import ClientRecord, sha256
-
     state: SandboxState = app.state.sandbox
     state.clients["narrow"] = ClientRecord(
         "narrow", sha256("s3cret"), frozenset({"outbound:campaign:view"})

@@ -293,7 +293,8 @@ def test_outbound_settings_round_trip(api: sdk.ApiClient) -> None:
     outbound = sdk.OutboundApi(api)
     settings = outbound.get_outbound_settings()
     window = settings.automatic_time_zone_mapping.callable_windows[0]
-    assert (window.mapped.earliest_callable_time, window.mapped.latest_callable_time) == (
+    mapped = window.mapped
+    assert (mapped.earliest_callable_time, mapped.latest_callable_time) == (
         "08:00",
         "21:00",
     )
@@ -305,7 +306,7 @@ def test_outbound_settings_round_trip(api: sdk.ApiClient) -> None:
     changed = outbound.get_outbound_settings()
     assert changed.reschedule_time_zone_skipped_contacts is False
     assert changed.version == settings.version + 1
-    assert changed.automatic_time_zone_mapping.callable_windows[0].mapped == window.mapped
+    assert changed.automatic_time_zone_mapping.callable_windows[0].mapped == mapped
     body.reschedule_time_zone_skipped_contacts = True
     outbound.patch_outbound_settings(body)
 

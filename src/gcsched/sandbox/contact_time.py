@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 from gcsched.sandbox.entities import SEED_TIME, SELF_PATHS, entity_id
 
@@ -147,43 +147,44 @@ Resolve = Callable[[str, object], dict[str, Any]]
 """(entity kind, name or id) → ``DomainEntityRef``; raises ValueError."""
 
 
-def _fail(field: str, what: str) -> ValueError:
-    return ValueError(f"{field}: {what}")
+def _fail(field: str, what: str) -> NoReturn:
+    msg = f"{field}: {what}"
+    raise ValueError(msg)
 
 
 def _check_slot(slot: Any, field: str, *, zone: bool) -> None:
     if not isinstance(slot, dict):
-        raise _fail(field, "must be an object")
+        _fail(field, "must be an object")
     allowed = {"earliestCallableTime", "latestCallableTime"} | (
         {"timeZoneId"} if zone else set()
     )
     for key in slot:
         if key not in allowed:
-            raise _fail(f"{field}.{key}", "is not a field of the time slot")
+            _fail(f"{field}.{key}", "is not a field of the time slot")
     for key in ("earliestCallableTime", "latestCallableTime"):
         value = slot.get(key)
         if not isinstance(value, str) or not _HH_MM.match(value):
-            raise _fail(f"{field}.{key}", f"{value!r} is not a time HH:mm")
+            _fail(f"{field}.{key}", f"{value!r} is not a time HH:mm")
     if slot["earliestCallableTime"] >= slot["latestCallableTime"]:
-        raise _fail(field, "earliestCallableTime must be before latestCallableTime")
+        _fail(field, "earliestCallableTime must be before latestCallableTime")
     if zone and not isinstance(slot.get("timeZoneId"), str):
-        raise _fail(f"{field}.timeZoneId", "is required (an IANA zone)")
+        _fail(f"{field}.timeZoneId", "is required (an IANA zone)")
 
 
 def _check_atzm(value: Any) -> None:
     field = "automaticTimeZoneMapping"
     if not isinstance(value, dict):
-        raise _fail(field, "must be an object")
+        _fail(field, "must be an object")
     for key in value:
         if key not in ("callableWindows", "supportedCountries"):
-            raise _fail(f"{field}.{key}", "is not a field of it")
+            _fail(f"{field}.{key}", "is not a field of it")
     windows = value.get("callableWindows", [])
     if not isinstance(windows, list):
-        raise _fail(f"{field}.callableWindows", "must be a list")
+        _fail(f"{field}.callableWindows", "must be a list")
     for index, window in enumerate(windows):
         where = f"{field}.callableWindows[{index}]"
         if not isinstance(window, dict) or set(window) - {"mapped", "unmapped"}:
-            raise _fail(where, "must be an object of mapped and unmapped")
+            _fail(where, "must be an object of mapped and unmapped")
         if "mapped" in window:
             _check_slot(window["mapped"], f"{where}.mapped", zone=False)
         if "unmapped" in window:
@@ -192,7 +193,7 @@ def _check_atzm(value: Any) -> None:
     if not isinstance(countries, list) or not all(
         isinstance(c, str) for c in countries
     ):
-        raise _fail(f"{field}.supportedCountries", "must be a list of strings")
+        _fail(f"{field}.supportedCountries", "must be a list of strings")
 
 
 def check_settings_patch(body: Any) -> dict[str, Any]:
@@ -206,12 +207,12 @@ def check_settings_patch(body: Any) -> dict[str, Any]:
         raise ValueError(msg)  # noqa: TRY004 - a bad body, not a bad type
     for key in body:
         if key not in SETTINGS_KEYS:
-            raise _fail(key, "is not a valid property of OutboundSettings")
+            _fail(key, "is not a valid property of OutboundSettings")
     if "automaticTimeZoneMapping" in body:
         _check_atzm(body["automaticTimeZoneMapping"])
     flag = body.get("rescheduleTimeZoneSkippedContacts", False)
     if not isinstance(flag, bool):
-        raise _fail("rescheduleTimeZoneSkippedContacts", "must be true or false")
+        _fail("rescheduleTimeZoneSkippedContacts", "must be true or false")
     return {
         k: copy.deepcopy(v) for k, v in body.items() if k not in _SETTINGS_READ_ONLY
     }
@@ -257,7 +258,9 @@ def build_preview(
     default window; the zone counts are single-zone mappings.
     """
     seeded = dict(seeded or {})
-    per_zone = {str(k): int(v) for k, v in seeded.get("contactsPerTimeZone", {}).items()}
+    per_zone = {
+        str(k): int(v) for k, v in seeded.get("contactsPerTimeZone", {}).items()
+    }
     size = int(contact_list.get("size") or 0)
     in_zones = sum(per_zone.values())
     body: dict[str, Any] = {
@@ -287,34 +290,34 @@ def build_preview(
 def check_preview_seed(value: Any, where: str) -> dict[str, Any]:
     """A seed's ``timeZoneMappingPreview`` entry, checked (counts by zone)."""
     if not isinstance(value, dict):
-        raise _fail(where, "must be an object")
+        _fail(where, "must be an object")
     for key, count in value.items():
         if key in _PREVIEW_MAPS:
             if not isinstance(count, dict) or not all(
                 isinstance(n, int) and not isinstance(n, bool) and n >= 0
                 for n in count.values()
             ):
-                raise _fail(f"{where}.{key}", "must map zones to counts")
+                _fail(f"{where}.{key}", "must map zones to counts")
         elif key not in _PREVIEW_COUNTS:
-            raise _fail(f"{where}.{key}", "is not a field of TimeZoneMappingPreview")
+            _fail(f"{where}.{key}", "is not a field of TimeZoneMappingPreview")
         elif isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise _fail(f"{where}.{key}", "must be a non-negative integer")
+            _fail(f"{where}.{key}", "must be a non-negative integer")
     return copy.deepcopy(value)
 
 
 def _entities(value: Any, where: str, resolve: Resolve) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(where, "must be an object")
+        _fail(where, "must be an object")
     out: dict[str, Any] = {}
     for key, items in value.items():
         if key == "useTriggeringEntity":
             if not isinstance(items, bool):
-                raise _fail(f"{where}.{key}", "must be true or false")
+                _fail(f"{where}.{key}", "must be true or false")
             out[key] = items
             continue
         kind = _ENTITY_KINDS.get(key)
         if kind is None or not isinstance(items, list):
-            raise _fail(f"{where}.{key}", "is not a list of campaign rule entities")
+            _fail(f"{where}.{key}", "is not a list of campaign rule entities")
         out[key] = [
             resolve(kind, i.get("id") if isinstance(i, dict) else i) for i in items
         ]
@@ -323,11 +326,11 @@ def _entities(value: Any, where: str, resolve: Resolve) -> dict[str, Any]:
 
 def _conditions(value: Any, where: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
-        raise _fail(where, "must be a list")
+        _fail(where, "must be a list")
     for index, condition in enumerate(value):
         kind = condition.get("conditionType") if isinstance(condition, dict) else None
         if kind not in RULE_CONDITION_TYPES:
-            raise _fail(
+            _fail(
                 f"{where}[{index}].conditionType", f"{kind!r} is not a condition type"
             )
     return copy.deepcopy(value)
@@ -343,10 +346,10 @@ def build_campaign_rule(
     """
     name = entry.get("name")
     if not isinstance(name, str) or not name:
-        raise _fail("name", "is required")
+        _fail("name", "is required")
     for key in entry:
         if key not in CAMPAIGN_RULE_KEYS or key in ("selfUri", "dateCreated"):
-            raise _fail(key, "is not a field of CampaignRule")
+            _fail(key, "is not a field of CampaignRule")
     oid = id_ or str(entry.get("id") or entity_id("campaignRule", name))
     body: dict[str, Any] = {
         "id": oid,
@@ -366,12 +369,12 @@ def build_campaign_rule(
     }
     actions = entry.get("campaignRuleActions", [])
     if not isinstance(actions, list) or not actions:
-        raise _fail("campaignRuleActions", "must be a non-empty list")
+        _fail("campaignRuleActions", "must be a non-empty list")
     for index, action in enumerate(actions):
         where = f"campaignRuleActions[{index}]"
         kind = action.get("actionType") if isinstance(action, dict) else None
         if kind not in RULE_ACTION_TYPES:
-            raise _fail(f"{where}.actionType", f"{kind!r} is not an action type")
+            _fail(f"{where}.actionType", f"{kind!r} is not an action type")
         assert isinstance(action, dict)
         out = {k: copy.deepcopy(v) for k, v in action.items()}
         out["campaignRuleActionEntities"] = _entities(
@@ -386,7 +389,7 @@ def build_campaign_rule(
     if "conditionGroups" in entry:
         groups = entry["conditionGroups"]
         if not isinstance(groups, list):
-            raise _fail("conditionGroups", "must be a list")
+            _fail("conditionGroups", "must be a list")
         for index, group in enumerate(groups):
             _conditions(
                 group.get("conditions", []) if isinstance(group, dict) else None,
@@ -410,9 +413,9 @@ def check_contact_list_zones(body: Mapping[str, Any]) -> None:
     """
     atzm = body.get("automaticTimeZoneMapping", False)
     if not isinstance(atzm, bool):
-        raise _fail("automaticTimeZoneMapping", "must be true or false")
+        _fail("automaticTimeZoneMapping", "must be true or false")
     if body.get("zipCodeColumnName") is not None and not atzm:
-        raise _fail(
+        _fail(
             "zipCodeColumnName",
             "is only allowed if automaticTimeZoneMapping is set to true",
         )
@@ -426,11 +429,11 @@ def check_contact_list_zones(body: Mapping[str, Any]) -> None:
                 continue
             where = f"phoneColumns[{index}].{key}"
             if atzm:
-                raise _fail(
+                _fail(
                     where, "is not allowed if automaticTimeZoneMapping is set to true"
                 )
             if value not in columns:
-                raise _fail(where, f"{value!r} is not one of the columnNames")
+                _fail(where, f"{value!r} is not one of the columnNames")
     zip_column = body.get("zipCodeColumnName")
     if zip_column is not None and zip_column not in columns:
-        raise _fail("zipCodeColumnName", f"{zip_column!r} is not one of the columnNames")
+        _fail("zipCodeColumnName", f"{zip_column!r} is not one of the columnNames")
