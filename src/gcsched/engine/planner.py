@@ -19,6 +19,7 @@ from gcsched.domain import CheckResult, canonical_body, check, render_body
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.model import ScheduleFile
 from gcsched.engine.facts import FactsLookup, render_facts
+from gcsched.engine.guard_reads import LiveGuards, read_guards
 from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
@@ -71,6 +72,9 @@ class PlannedRun:
     """Labels of the live schedules the check saw as fixed (see the module doc)."""
     file: ScheduleFile | None = None
     """The schedule file the plan was made from."""
+    guards: LiveGuards = LiveGuards()
+    """Genesys's contact-local guards of the file's campaigns (`guard_for`,
+    `zones_of`), read once for this plan."""
 
 
 def _anchors(existing: Mapping[str, Any] | None, ours: bool) -> dict[int, date]:
@@ -263,6 +267,7 @@ async def build_plan(
     adopted = render_facts(facts(snap.org_id) if facts else None, today=today)
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
+    guards = await read_guards(org, snap, resolved)
     policy = file.policy
     project = file.project
     existing_by_key = existing_schedules(snap)
@@ -398,6 +403,7 @@ async def build_plan(
             *kept.warnings,
             *dropped,
             *warnings,
+            *guards.warnings,
             *_ownership_warnings(
                 owner_map,
                 project,
@@ -417,4 +423,5 @@ async def build_plan(
         check=result,
         fixed=fixed,
         file=file,
+        guards=guards,
     )
