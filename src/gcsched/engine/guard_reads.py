@@ -131,7 +131,7 @@ def _list_id(campaign: Mapping[str, object]) -> str | None:
 
 
 class _Reader:
-    """Runs reads, turning a refusal into a warning (once per permission)."""
+    """Runs reads, turning a refusal into a warning."""
 
     def __init__(self) -> None:
         self.warnings: list[str] = []
@@ -150,12 +150,10 @@ class _Reader:
 
     def _refused(self, key: str, path: str | None) -> None:
         permission, unknown = GUARD_PERMISSIONS[key]
-        line = (
+        self.warnings.append(
             f"time-zone guards: GET {path} was refused; the OAuth client's role "
             f"needs {permission}: {unknown}"
         )
-        if not any(permission in w for w in self.warnings):
-            self.warnings.append(line)
 
 
 async def read_guards(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -72,7 +72,7 @@ class PlannedRun:
     """Labels of the live schedules the check saw as fixed (see the module doc)."""
     file: ScheduleFile | None = None
     """The schedule file the plan was made from."""
-    guards: LiveGuards = LiveGuards()
+    guards: LiveGuards = field(default_factory=LiveGuards)
     """Genesys's contact-local guards of the file's campaigns (`guard_for`,
     `zones_of`), read once for this plan."""
 
