@@ -111,3 +111,21 @@ async def test_preview_404_hints_at_divisions() -> None:
     async with make_client(api) as gc:
         with pytest.raises(ApiError, match="division"):
             await gc.get_time_zone_mapping_preview("l1")
+
+
+async def test_contact_lists_by_id_in_chunks_of_100() -> None:
+    """150 ids: two listing requests, each with ≤ 100 ids comma-joined, no sizes."""
+    ids = [f"l{i:03d}" for i in range(150)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked = request.url.params["id"].split(",")
+        body = {"entities": [{"id": i} for i in asked], "pageCount": 1}
+        return httpx.Response(200, json=body)
+
+    api = FakeApi(routes={("GET", "/api/v2/outbound/contactlists"): handler})
+    async with make_client(api) as gc:
+        got = await gc.list_contact_lists([*ids, "l000"])
+    assert [c["id"] for c in got] == ids
+    sent = api.api_requests()
+    assert [len(r.url.params["id"].split(",")) for r in sent] == [100, 50]
+    assert all(r.url.params["includeSize"] == "false" for r in sent)
