@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 from typing import Any
 
@@ -85,6 +86,20 @@ def test_atzm_unmapped_window_crossing_midnight_in_the_contact_zone() -> None:
     )
 
 
+def test_unmapped_contacts_in_st_johns_are_dialled_later() -> None:
+    """14:00-20:00 Eastern is 15:30-21:30 in St. John's: with unmapped contacts on
+    the list the dialer may call there until 21:29; without, until 20:59."""
+    zones = NANP | {"America/St_Johns"}
+    guard = atzm_guard({}, zones)
+    assert guard.windows("America/St_Johns", MONDAY_WINTER) == (
+        (time(8), time(21, 29)),
+    )
+    mapped_only = replace(guard, unmapped_contacts=False)
+    assert mapped_only.windows("America/St_Johns", MONDAY_WINTER) == (
+        (time(8), time(20, 59)),
+    )
+
+
 def test_atzm_malformed_windows_fall_back_to_defaults() -> None:
     """Windows that do not parse are not windows; with none left, the defaults."""
     guard = atzm_guard(
@@ -118,13 +133,16 @@ def test_atzm_several_windows_are_united() -> None:
         ),
         NANP,
     )
-    assert guard.windows("America/Chicago", MONDAY_WINTER) == ((time(8), time(17, 59)),)
+    # with unmapped contacts, 14:00-19:59 Eastern (13:00-18:59 here) joins in
+    assert guard.windows("America/Chicago", MONDAY_WINTER) == ((time(8), time(18, 59)),)
 
 
 def test_a_minute_early_at_the_edges() -> None:
     """A window to midnight stops 23:59; one shorter than a minute is gone."""
     guard = AtzmGuard(
-        mapped=((time(22), END_OF_DAY), (time(0), time(0, 0, 30))), mappable=NANP
+        mapped=((time(22), END_OF_DAY), (time(0), time(0, 0, 30))),
+        mappable=NANP,
+        unmapped_contacts=False,
     )
     assert guard.windows("America/Chicago", MONDAY_WINTER) == (
         (time(22), time(23, 59)),

@@ -38,6 +38,7 @@ async def test_the_plan_gets_each_kind_of_guard(client: GenesysClient) -> None:
     # Florida contacts: 08:00-21:00 mapped, dialling stops at 20:59 (wider than
     # Florida's 20:00: the check's violation); 14:00-20:00 Eastern unmapped
     assert atzm.windows("America/New_York", MONDAY) == ((time(8), time(20, 59)),)
+    assert atzm.unmapped_contacts  # 1500 in the default window
     # an unmapped contact in Paris: 14:00-19:59 Eastern is 20:00-01:59 there
     assert atzm.windows("Europe/Paris", MONDAY) == (
         (time(0), time(1, 59)),
@@ -166,3 +167,15 @@ schedules:
     listless = replace(item, entity={"id": item.target_id, "name": "Win-back"})
     guards = await read_guards(client, snap, [listless])
     assert guards.guard_for(WIN_BACK) is None
+
+
+async def test_a_list_with_every_contact_mapped(
+    client: GenesysClient, state: SandboxState
+) -> None:
+    """A preview with nobody in the default window: only the mapped window counts."""
+    state.previews[RETAIL]["contactsInDefaultWindow"] = 0
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    atzm = planned.guards.guard_for(RENEWALS)
+    assert isinstance(atzm, AtzmGuard)
+    assert not atzm.unmapped_contacts
+    assert atzm.windows("America/St_Johns", MONDAY) == ((time(8), time(20, 59)),)

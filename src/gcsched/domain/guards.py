@@ -156,19 +156,27 @@ class AtzmGuard:
         mapped: the window of a contact mapped to a zone, in that zone.
         unmapped: (start, end, zone) of contacts that cannot be mapped.
         mappable: the zones ATZM maps contacts to (the supported countries').
+        unmapped_contacts: whether the list may hold contacts ATZM cannot map
+            (its preview counts some in the default window, or is unknown):
+            such a contact may live in any zone, a mappable one too.
     """
 
     mapped: tuple[Window, ...] = (DEFAULT_MAPPED,)
     unmapped: tuple[tuple[time, time, str], ...] = (DEFAULT_UNMAPPED,)
     mappable: frozenset[str] = frozenset()
+    unmapped_contacts: bool = True
     kind: str = field(default="atzm", init=False)
 
     def windows(self, zone: str, day: date) -> tuple[Window, ...] | None:
-        """`mapped` in a mappable zone, else the `unmapped` window seen from `zone`;
-        both end a minute early."""
-        if zone in self.mappable:
-            return _merge(_less_a_minute(w) for w in self.mapped)
+        """What the dialer may allow a contact in `zone`: `mapped` in a mappable
+        zone, joined by the `unmapped` window seen from `zone` when the list
+        has unmapped contacts (the only window outside mappable zones); both
+        end a minute early."""
         out: list[Window] = []
+        if zone in self.mappable:
+            out.extend(_less_a_minute(w) for w in self.mapped)
+            if not self.unmapped_contacts:
+                return _merge(out)
         for start, end, where in self.unmapped:
             window = _less_a_minute((start, end))
             out.extend(in_zone(_every_day(window), where, zone, day))

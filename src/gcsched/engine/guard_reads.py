@@ -20,7 +20,7 @@ unknown without it; the plan goes on, with those guards unknown (no guard).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 from importlib import resources
 from typing import Final, TypeVar
@@ -216,7 +216,10 @@ async def read_guards(
             continue
         if body.get("automaticTimeZoneMapping"):
             if atzm is not None:
-                guards[campaign_id] = atzm
+                seen = zones.get(str(body.get("id")))
+                guards[campaign_id] = replace(
+                    atzm, unmapped_contacts=seen is None or seen.in_default_window > 0
+                )
             continue
         ref = campaign.get("callableTimeSet")
         time_set = (
