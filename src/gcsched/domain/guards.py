@@ -10,8 +10,10 @@ local hours only through two guards (compliance-drift-research.md §1.8):
   the ``unmapped`` window of *its* zone (default 14:00-20:00 Eastern). ATZM
   takes the intersection of every zone a record maps to, per record; this
   model is per zone, which is the same for a record in one zone and never
-  narrower for one in several. Dialing "stops 1 minute before the end", so a
-  window ends one minute early.
+  narrower for one in several. A contact that cannot be mapped may live in
+  any zone, so on a list that has some, the unmapped window joins the mapped
+  one everywhere. Dialing "stops 1 minute before the end", so a window ends
+  one minute early.
 * **A callable time set** on the campaign: per callable time (a zone and its
   slots per weekday), matched to a contact by the list's zone column. Its
   value must equal the callable time's ``name`` (terraform-provider-genesyscloud
