@@ -179,3 +179,14 @@ async def test_a_list_with_every_contact_mapped(
     assert isinstance(atzm, AtzmGuard)
     assert not atzm.unmapped_contacts
     assert atzm.windows("America/St_Johns", MONDAY) == ((time(8), time(20, 59)),)
+
+
+async def test_unknown_supported_countries_fall_back_to_nanp(
+    client: GenesysClient, state: SandboxState
+) -> None:
+    """supportedCountries tzdata does not know: US and Canada, never 'unmapped'."""
+    state.settings["automaticTimeZoneMapping"]["supportedCountries"] = ["Narnia"]
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    atzm = planned.guards.guard_for(RENEWALS)
+    assert isinstance(atzm, AtzmGuard)
+    assert "America/New_York" in atzm.mappable

@@ -207,7 +207,10 @@ async def read_guards(
         countries = (settings.get("automaticTimeZoneMapping") or {}).get(
             "supportedCountries"
         ) or DEFAULT_COUNTRIES
-        atzm = atzm_guard(settings, nanp_zones(countries))
+        # The format of supportedCountries is not documented (ISO codes are a
+        # GUESS): codes tzdata does not know fall back to ATZM's US and Canada,
+        # so a mapped zone is never taken for an unmapped one.
+        atzm = atzm_guard(settings, nanp_zones(countries) or nanp_zones())
     time_sets = {str(t.get("id")): t for t in snap.callable_time_sets}
     guards: dict[str, ContactLocalGuard] = {}
     for campaign_id, campaign in campaigns.items():
