@@ -222,6 +222,25 @@ async def test_a_missing_permission_is_named(tmp_path: Path) -> None:
     assert "outbound:callableTimeSet:view" in failed["read callable time sets"].detail
     assert failed["read callable time sets"].fix
     assert "read voice campaigns" not in failed
+    settings = failed["read outbound settings (time-zone guards)"]
+    assert "outbound:settings:view" in settings.detail
+    assert settings.fix is not None
+    assert "plan still runs" in settings.fix
+    assert "automatic time-zone mapping windows are unknown" in settings.fix
+    rules = failed["read campaign rules"]
+    assert rules.fix is not None
+    assert "outbound:campaignRule:view" in rules.fix
+
+
+@pytest.mark.anyio
+async def test_the_guard_reads_pass_with_the_permissions(tmp_path: Path) -> None:
+    """With every permission, both time-zone guard reads pass."""
+    report, _ = await _doctor(
+        create_app(SandboxState.from_seed(_seed())), tmp_path, None
+    )
+    checks = {c.name: c for c in report.checks}
+    assert checks["read outbound settings (time-zone guards)"].ok
+    assert checks["read campaign rules"].detail.endswith(": 200")
 
 
 # ------------------------------------------------------------------ adoption

@@ -229,7 +229,10 @@ async def test_fixed_schedules_add_no_requests(client: GenesysClient) -> None:
             entity_id("contactList", "Retail Renewals"),
         ]
     )
-    assert sum(example.calls.values()) == 5 + 5 + 2  # org reads, schedule lists, sizes
+    # org reads, schedule lists, sizes; then the time-zone guards: the lists
+    # (one request), the campaign rules, and for Retail Renewals (ATZM on) the
+    # org's outbound settings and its time-zone mapping preview
+    assert sum(example.calls.values()) == 5 + 5 + 2 + 4
 
 
 async def test_example_win_back_loses_its_overlap_with_the_manual_survey(

@@ -222,6 +222,19 @@ MODELS = [
         "WhatsAppCampaignScheduleEntityListing",
     ),
     ("/api/v2/outbound/campaigns/nope", "ErrorBody"),
+    ("/api/v2/outbound/settings", "OutboundSettings"),
+    (
+        "/api/v2/outbound/contactlists/"
+        + entity_id("contactList", "Retail Renewals")
+        + "/timezonemappingpreview",
+        "TimeZoneMappingPreview",
+    ),
+    ("/api/v2/outbound/campaignrules", "CampaignRuleEntityListing"),
+    (
+        "/api/v2/outbound/campaignrules/"
+        + entity_id("campaignRule", "Win-back evening stop"),
+        "CampaignRule",
+    ),
 ]
 
 
@@ -273,6 +286,64 @@ def test_bodies_have_only_model_fields(
     check_keys(response.json(), model)
     if model.startswith("list["):
         assert response.json()
+
+
+def test_outbound_settings_round_trip(api: sdk.ApiClient) -> None:
+    """get/patch_outbound_settings: ATZM windows deserialize; PATCH has no body."""
+    outbound = sdk.OutboundApi(api)
+    settings = outbound.get_outbound_settings()
+    window = settings.automatic_time_zone_mapping.callable_windows[0]
+    mapped = window.mapped
+    assert (mapped.earliest_callable_time, mapped.latest_callable_time) == (
+        "08:00",
+        "21:00",
+    )
+    assert window.unmapped.time_zone_id == "America/New_York"
+    assert settings.reschedule_time_zone_skipped_contacts is True
+    body = sdk.OutboundSettings()
+    body.reschedule_time_zone_skipped_contacts = False
+    assert outbound.patch_outbound_settings(body) is None
+    changed = outbound.get_outbound_settings()
+    assert changed.reschedule_time_zone_skipped_contacts is False
+    assert changed.version == settings.version + 1
+    assert changed.automatic_time_zone_mapping.callable_windows[0].mapped == mapped
+    body.reschedule_time_zone_skipped_contacts = True
+    outbound.patch_outbound_settings(body)
+
+
+def test_time_zone_guards_deserialize(api: sdk.ApiClient) -> None:
+    """The preview, the list's ATZM fields and the campaign rules reach the SDK."""
+    outbound = sdk.OutboundApi(api)
+    florida = entity_id("contactList", "Retail Renewals")
+    preview = outbound.get_outbound_contactlist_timezonemappingpreview(florida)
+    assert preview.contacts_per_time_zone == {
+        "America/New_York": 41200,
+        "America/Chicago": 5300,
+    }
+    assert (preview.contacts_in_default_window, preview.contact_list_size) == (
+        1500,
+        48000,
+    )
+    atzm = outbound.get_outbound_contactlist(florida)
+    assert (atzm.automatic_time_zone_mapping, atzm.zip_code_column_name) == (
+        True,
+        "Zip",
+    )
+    lapsed = outbound.get_outbound_contactlist(
+        entity_id("contactList", "Lapsed Customers")
+    )
+    assert lapsed.phone_columns[0].callable_time_column_name == "TimeZone"
+    rules = outbound.get_outbound_campaignrules(allow_empty_result=True)
+    assert [r.name for r in rules.entities] == ["Win-back evening stop"]
+    rule = outbound.get_outbound_campaignrule(rules.entities[0].id)
+    condition = rule.campaign_rule_conditions[0]
+    assert condition.condition_type == "timeOfDay"
+    assert condition.date_time_parameters.time_of_day.interval.min == "19:00:00.000"
+    assert rule.campaign_rule_actions[0].action_type == "turnOffCampaign"
+    assert rule.campaign_rule_entities.campaigns[0].name == "Win-back"
+    with pytest.raises(ApiException) as missing:
+        outbound.get_outbound_contactlist_timezonemappingpreview("nope")
+    assert missing.value.status == 404
 
 
 def test_conflict_body_is_an_error_body(raw: httpx.Client) -> None:

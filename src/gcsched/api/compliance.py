@@ -22,6 +22,7 @@ from gcsched.domain.compliance import (
     ContactLocalGuard,
     ContactTarget,
     Finding,
+    GuardLookup,
     calendar_gaps,
     check_schedule,
     no_call_spans,
@@ -44,7 +45,7 @@ __all__ = [
     "show_rules",
 ]
 
-GuardProvider = Callable[[str], ContactLocalGuard | None]
+GuardProvider = GuardLookup
 """Campaign (target) id → the org's contact-local guard for it, or None."""
 
 
@@ -261,16 +262,20 @@ def compliance_hook(
 ) -> ComplianceHook | None:
     """The check as the engine's plan asks for it (None: the file asks for none).
 
-    The lead wires the org's guards with one line: ``Connection.guard_provider
-    = ...`` (or ``plan(..., guards=...)``).
+    The plan passes the guards it read from the org (automatic time-zone
+    mapping, callable time sets); `guards`, when given (``plan(...,
+    guards=...)`` or ``Connection.guard_provider``), is used instead.
     """
     if not needs_check(file):
         return None
 
     def hook(
-        expansions: Sequence[Expansion], target_ids: Mapping[str, str]
+        expansions: Sequence[Expansion],
+        target_ids: Mapping[str, str],
+        live: GuardLookup | None,
     ) -> ComplianceReport | None:
-        return file_compliance(file, expansions, guards=guards, target_ids=target_ids)
+        chosen = guards if guards is not None else live
+        return file_compliance(file, expansions, guards=chosen, target_ids=target_ids)
 
     return hook
 

@@ -12,7 +12,13 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, Final
 
 from gcsched.client import wire
-from gcsched.client.base import _SCHEDULES, ALLOW_EMPTY_RESULT, ClientBase, _seg
+from gcsched.client.base import (
+    _SCHEDULES,
+    ALLOW_EMPTY_RESULT,
+    PAGE_SIZE,
+    ClientBase,
+    _seg,
+)
 from gcsched.domain import canonical_body
 from gcsched.errors import ApiError, VersionConflictError
 from gcsched.genesys import SERVER_SET_KEYS
@@ -32,6 +38,8 @@ _MESSAGING = "/api/v2/outbound/messagingcampaigns"
 _SEQUENCES = "/api/v2/outbound/sequences"
 _CONTACT_LISTS = "/api/v2/outbound/contactlists"
 _TIME_SETS = "/api/v2/outbound/callabletimesets"
+_SETTINGS = "/api/v2/outbound/settings"
+_RULES = "/api/v2/outbound/campaignrules"
 
 
 _MAX_CALLS = "maxCallsPerAgent"
@@ -256,6 +264,24 @@ class GenesysClient(ClientBase):
             raise self._with_division_hint(exc) from None
         return data
 
+    async def list_contact_lists(self, ids: Collection[str]) -> list[dict[str, Any]]:
+        """The contact lists with these ids (without sizes), 100 ids a request.
+
+        The ids go comma-joined in ``id``, as the official SDK sends them; an
+        id the org does not have is simply not in the answer.
+        """
+        wanted = sorted(set(ids))
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), PAGE_SIZE):
+            chunk = wanted[start : start + PAGE_SIZE]
+            params = {
+                **ALLOW_EMPTY_RESULT,
+                "includeSize": "false",
+                "id": ",".join(chunk),
+            }
+            out += await self._all_pages(_CONTACT_LISTS, wire.ContactList, params)
+        return out
+
     async def list_callable_time_sets(self) -> list[dict[str, Any]]:
         """Every callable time set (all pages; ``allowEmptyResult=true``)."""
         return await self._all_pages(
@@ -271,6 +297,48 @@ class GenesysClient(ClientBase):
             )
         except ApiError as exc:
             raise self._with_division_hint(exc) from None
+        return data
+
+    # ------------------------------------------------------------ guards
+    async def get_outbound_settings(self) -> dict[str, Any]:
+        """The org's outbound settings: automatic time-zone mapping windows.
+
+        Needs ``outbound:settings:view`` (a `PermissionDeniedError` naming it
+        otherwise). gcsched never PATCHes them: they set voice and messaging
+        together (compliance-drift-research.md §1.8).
+        """
+        data: dict[str, Any] = await self._get_one(
+            _SETTINGS, _SETTINGS, wire.OutboundSettings
+        )
+        return data
+
+    async def get_time_zone_mapping_preview(
+        self, contact_list_id: str
+    ) -> dict[str, Any]:
+        """Which zones a contact list's contacts map to (``contactsPerTimeZone``)."""
+        route = _CONTACT_LISTS + "/{id}/timezonemappingpreview"
+        path = f"{_CONTACT_LISTS}/{_seg(contact_list_id)}/timezonemappingpreview"
+        try:
+            data: dict[str, Any] = await self._get_one(
+                route, path, wire.TimeZoneMappingPreview
+            )
+        except ApiError as exc:
+            raise self._with_division_hint(exc) from None
+        return data
+
+    async def list_campaign_rules(self) -> list[dict[str, Any]]:
+        """Every campaign rule (all pages; ``allowEmptyResult=true``).
+
+        Needs ``outbound:campaignRule:view``.
+        """
+        return await self._all_pages(_RULES, wire.CampaignRule, ALLOW_EMPTY_RESULT)
+
+    async def get_campaign_rule(self, rule_id: str) -> dict[str, Any]:
+        """One campaign rule."""
+        path = f"{_RULES}/{_seg(rule_id)}"
+        data: dict[str, Any] = await self._get_one(
+            _RULES + "/{id}", path, wire.CampaignRule
+        )
         return data
 
     # ------------------------------------------------------------ schedules

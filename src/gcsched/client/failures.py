@@ -66,7 +66,14 @@ PERMISSIONS_BY_ROUTE: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/api/v2/outbound/campaigns/{id}"): ("outbound:campaign:view",),
     ("PATCH", "/api/v2/outbound/campaigns/{id}"): ("outbound:campaign:edit",),
     ("PUT", "/api/v2/outbound/campaigns/{id}"): ("outbound:campaign:edit",),
+    ("GET", "/api/v2/outbound/contactlists"): ("outbound:contactList:view",),
     ("GET", "/api/v2/outbound/contactlists/{id}"): ("outbound:contactList:view",),
+    ("GET", "/api/v2/outbound/contactlists/{id}/timezonemappingpreview"): (
+        "outbound:contactList:view",
+    ),
+    ("GET", "/api/v2/outbound/settings"): ("outbound:settings:view",),
+    ("GET", "/api/v2/outbound/campaignrules"): ("outbound:campaignRule:view",),
+    ("GET", "/api/v2/outbound/campaignrules/{id}"): ("outbound:campaignRule:view",),
     ("GET", "/api/v2/outbound/callabletimesets"): ("outbound:callableTimeSet:view",),
     ("GET", "/api/v2/outbound/sequences"): ("outbound:campaignSequence:view",),
     ("GET", "/api/v2/outbound/messagingcampaigns"): (

@@ -19,11 +19,17 @@ from gcsched.genesys import DAY_NAMES, REFERENCE_FIELD, Family
 __all__ = [
     "SCHEDULE_MODELS",
     "Alteration",
+    "AtzmTimeSlot",
+    "AtzmTimeSlotWithTimeZone",
+    "AutomaticTimeZoneMappingSettings",
     "CallableTimeSet",
+    "CallableWindow",
     "Campaign",
     "CampaignPatch",
+    "CampaignRule",
     "CampaignSchedule",
     "ContactList",
+    "ContactPhoneNumberColumn",
     "EmailCampaignSchedule",
     "EntityListing",
     "ErrorBody",
@@ -32,6 +38,7 @@ __all__ = [
     "MessagingCampaignBody",
     "MessagingCampaignSchedule",
     "Organization",
+    "OutboundSettings",
     "Pattern",
     "Range",
     "Recurrence",
@@ -39,6 +46,7 @@ __all__ = [
     "ScheduleInterval",
     "Sequence",
     "SequenceSchedule",
+    "TimeZoneMappingPreview",
     "TokenResponse",
     "WhatsAppCampaignSchedule",
     "Wire",
@@ -183,12 +191,80 @@ class Sequence(Wire):
     campaigns: list[EntityRef] = []
 
 
+class ContactPhoneNumberColumn(Wire):
+    """A phone column; its zone column for callable time sets, if any."""
+
+    column_name: str | None = None
+    type: str | None = None
+    callable_time_column: str | None = None
+    callable_time_column_name: str | None = None
+
+
 class ContactList(Wire):
     """A contact list; ``size`` only with ``includeSize=true``."""
 
     id: str
     name: str | None = None
     size: int | None = None
+    automatic_time_zone_mapping: bool | None = None
+    zip_code_column_name: str | None = None
+    phone_columns: list[ContactPhoneNumberColumn] | None = None
+
+
+class AtzmTimeSlot(Wire):
+    """``AtzmTimeSlot``: ``HH:mm`` bounds of an ATZM window."""
+
+    earliest_callable_time: str | None = None
+    latest_callable_time: str | None = None
+
+
+class AtzmTimeSlotWithTimeZone(AtzmTimeSlot):
+    """The window (and zone) of contacts ATZM cannot map."""
+
+    time_zone_id: str | None = None
+
+
+class CallableWindow(Wire):
+    """One ``callableWindows`` entry of the org's ATZM settings."""
+
+    mapped: AtzmTimeSlot | None = None
+    unmapped: AtzmTimeSlotWithTimeZone | None = None
+
+
+class AutomaticTimeZoneMappingSettings(Wire):
+    """``AutomaticTimeZoneMappingSettings`` of ``OutboundSettings``."""
+
+    callable_windows: list[CallableWindow] | None = None
+    supported_countries: list[str] | None = None
+
+
+class OutboundSettings(Wire):
+    """``GET /api/v2/outbound/settings`` (the fields gcsched reads)."""
+
+    automatic_time_zone_mapping: AutomaticTimeZoneMappingSettings | None = None
+    reschedule_time_zone_skipped_contacts: bool | None = None
+
+
+class TimeZoneMappingPreview(Wire):
+    """``GET /api/v2/outbound/contactlists/{id}/timezonemappingpreview``."""
+
+    contact_list: EntityRef | None = None
+    contacts_per_time_zone: dict[str, int] | None = None
+    contacts_in_default_window: int | None = None
+    contact_list_size: int | None = None
+
+
+class CampaignRule(Wire):
+    """A campaign rule (conditions and actions kept as sent)."""
+
+    id: str
+    name: str | None = None
+    enabled: bool | None = None
+    time_zone_id: str | None = None
+    campaign_rule_entities: dict[str, Any] | None = None
+    campaign_rule_conditions: list[dict[str, Any]] | None = None
+    campaign_rule_actions: list[dict[str, Any]] | None = None
+    condition_groups: list[dict[str, Any]] | None = None
 
 
 class CampaignTimeSlot(Wire):
@@ -200,10 +276,11 @@ class CampaignTimeSlot(Wire):
 
 
 class CallableTime(Wire):
-    """Time slots in one zone."""
+    """Time slots in one zone (``name``: what a contact's zone column holds)."""
 
     time_slots: list[CampaignTimeSlot] = []
     time_zone_id: str | None = None
+    name: str | None = None
 
 
 class CallableTimeSet(Wire):

@@ -45,6 +45,7 @@ __all__ = [
     "ContactLocalGuard",
     "ContactTarget",
     "Finding",
+    "GuardLookup",
     "Status",
     "allowed_part",
     "calendar_gaps",
@@ -55,11 +56,15 @@ __all__ = [
 ]
 
 Status = Literal["violation", "guarded", "unverified"]
+GuardLookup = Callable[[str], "ContactLocalGuard | None"]
+"""Campaign (target) id → the org's contact-local guard for it, or None."""
 ComplianceHook = Callable[
-    [Sequence[Expansion], Mapping[str, str]], "ComplianceReport | None"
+    [Sequence[Expansion], Mapping[str, str], "GuardLookup | None"],
+    "ComplianceReport | None",
 ]
-"""How the engine asks for the check: the plan's expansions and each schedule
-label's campaign id in, the report (None: the file asks for none) out."""
+"""How the engine asks for the check: the plan's expansions, each schedule
+label's campaign id and the guards the plan read from the org (None: offline)
+in, the report (None: the file asks for none) out."""
 AllowedOn = Callable[[dt.date], tuple[MinuteSpan, ...]]
 
 EVERYWHERE = "*"

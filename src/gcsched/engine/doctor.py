@@ -1,11 +1,13 @@
 """`gcsched doctor`: read-only checks of an org, and a probe that settles the rest.
 
 The read-only part checks the token, the org, one cheap read per permission
-family, the rate limit, the clock and (from the facade) the local state. With a
-probe campaign (which must be off), the campaign's schedule is written and read
-back to settle the answers no documentation settles (fidelity-audit.md §4),
-then put back exactly as it was, also on an error or Ctrl-C. Everything stays
-well under `MAX_REQUESTS` requests.
+family (the time-zone guard reads included: outbound settings and campaign
+rules, whose refusal plan turns into warnings), the rate limit, the clock and
+(from the facade) the local state. With a probe campaign (which must be off),
+the campaign's schedule is written and read back to settle the answers no
+documentation settles (fidelity-audit.md §4), then put back exactly as it was,
+also on an error or Ctrl-C. Everything stays well under `MAX_REQUESTS`
+requests.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Final
 
 from gcsched.domain.genesys_parse import canonical_body
+from gcsched.engine.guard_reads import GUARD_PERMISSIONS
 from gcsched.engine.ports import DoctorOrg, Json, Observed
 from gcsched.errors import (
     ApiError,
@@ -30,6 +33,7 @@ from gcsched.genesys import SERVER_SET_KEYS
 
 __all__ = [
     "FACT_NAMES",
+    "GUARD_READS",
     "MAX_REQUESTS",
     "Check",
     "DoctorReport",
@@ -72,6 +76,12 @@ READS: Final[tuple[tuple[str, str, Mapping[str, str | int]], ...]] = (
     ("read email schedules", f"{_SCHEDULES}/emailcampaigns", {}),
     ("read SMS schedules", f"{_SCHEDULES}/messagingcampaigns", {}),
     ("read WhatsApp schedules", f"{_SCHEDULES}/whatsappcampaigns", {}),
+)
+#: The reads of Genesys's contact-local guards: (check name, path, query,
+#: `GUARD_PERMISSIONS` key). Without them plan still runs, with less known.
+GUARD_READS: Final[tuple[tuple[str, str, Mapping[str, str | int], str], ...]] = (
+    ("read outbound settings (time-zone guards)", f"{_API}/settings", {}, "settings"),
+    ("read campaign rules", f"{_API}/campaignrules", _ALLOW_EMPTY, "rules"),
 )
 _LISTING_SCHEDULES: Final = (
     "emailcampaigns",
@@ -192,6 +202,7 @@ async def run_doctor(
     await _rate_limit(org, report)
     _clock_skew(seen, now, report)
     _read_facts(seen, report)
+    seen += await _guard_reads(org, report)
     empty = await org.observe(
         f"{_API}/sequences", {"pageSize": 1, "pageNumber": 100000}
     )
@@ -201,6 +212,26 @@ async def run_doctor(
     if probe is not None:
         await _probe(org, probe, report)
     return report
+
+
+async def _guard_reads(org: DoctorOrg, report: DoctorReport) -> list[Observed]:
+    """The guard reads: a refusal names the permission and what plan loses."""
+    seen = []
+    for name, path, query, key in GUARD_READS:
+        obs = await org.observe(path, query)
+        seen.append(obs)
+        permission, unknown = GUARD_PERMISSIONS[key]
+        if obs.status < 400:
+            report.add(name, True, f"GET {path}: {obs.status}")
+            continue
+        fix = (
+            f"add {permission} to the OAuth client's role; without it plan still "
+            f"runs, but {unknown}"
+            if obs.status == 403
+            else "see the message"
+        )
+        report.add(name, False, obs.error or f"GET {path}: {obs.status}", fix)
+    return seen
 
 
 async def _rate_limit(org: DoctorOrg, report: DoctorReport) -> None:

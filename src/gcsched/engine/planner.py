@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -21,6 +21,7 @@ from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
 from gcsched.domain.compliance import ComplianceHook
 from gcsched.engine.facts import FactsLookup, render_facts
+from gcsched.engine.guard_reads import LiveGuards, read_guards
 from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
@@ -74,6 +75,9 @@ class PlannedRun:
     """Labels of the live schedules the check saw as fixed (see the module doc)."""
     file: ScheduleFile | None = None
     """The schedule file the plan was made from."""
+    guards: LiveGuards = field(default_factory=LiveGuards)
+    """Genesys's contact-local guards of the file's campaigns (`guard_for`,
+    `zones_of`), read once for this plan."""
 
 
 def _anchors(existing: Mapping[str, Any] | None, ours: bool) -> dict[int, date]:
@@ -334,6 +338,7 @@ async def build_plan(
     limit = not_before(_clock(now, today)) if adopted.past_refused else None
     resolved = resolve_targets(file.schedules, snap)
     _check_duplicates(resolved)
+    guards = await read_guards(org, snap, resolved)
     policy = file.policy
     project = file.project
     existing_by_key = existing_schedules(snap)
@@ -454,7 +459,9 @@ async def build_plan(
         None
         if compliance is None
         else compliance(
-            result.expansions, {item.label: item.target_id for item in resolved}
+            result.expansions,
+            {item.label: item.target_id for item in resolved},
+            guards.guard_for,
         )
     )
     plan = Plan(
@@ -474,6 +481,7 @@ async def build_plan(
             *kept.warnings,
             *dropped,
             *warnings,
+            *guards.warnings,
             *_ownership_warnings(
                 owner_map,
                 project,
@@ -496,4 +504,5 @@ async def build_plan(
         check=result,
         fixed=fixed,
         file=file,
+        guards=guards,
     )

@@ -18,6 +18,7 @@ from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
 from gcsched.sandbox.problems import ApiProblem, OAuthProblem, error_body
 from gcsched.sandbox.ratelimit import RateLimiter
 from gcsched.sandbox.routes_auth import AuthRoutes
+from gcsched.sandbox.routes_contact_time import ContactTimeRoutes
 from gcsched.sandbox.routes_outbound import OutboundRoutes
 from gcsched.sandbox.routes_schedules import ID_PARAMS, ScheduleRoutes
 from gcsched.sandbox.runtime import Runtime, json_response
@@ -115,6 +116,25 @@ def _table(rt: Runtime) -> list[tuple[str, str, Endpoint, tuple[str, ...]]]:
             out.get_sequence,
             ("outbound:campaignSequence:view",),
         ),
+    ]
+    guards = ContactTimeRoutes(rt)
+    rules = ("outbound:campaignRule:view",)
+    table += [
+        ("GET", f"{OUT}/settings", guards.get_settings, ("outbound:settings:view",)),
+        (
+            "PATCH",
+            f"{OUT}/settings",
+            guards.patch_settings,
+            ("outbound:settings:edit",),
+        ),
+        (
+            "GET",
+            f"{OUT}/contactlists/{{contactListId}}/timezonemappingpreview",
+            guards.get_preview,
+            lists,
+        ),
+        ("GET", f"{OUT}/campaignrules", guards.list_rules, rules),
+        ("GET", f"{OUT}/campaignrules/{{campaignRuleId}}", guards.get_rule, rules),
     ]
     for family in FAMILIES.values():
         base = f"{OUT}/schedules/{family.path}"

@@ -40,9 +40,68 @@ def _voice(
 
 DEMO_SEED: Final[dict[str, Any]] = {
     "org": {"name": "Acme Outbound (sandbox)", "id": DEMO_ORG_ID, "domain": "acme"},
+    # Genesys's contact-local guards (compliance-drift-research.md §1.8), one
+    # of each: Retail Renewals (Florida customers) has automatic time-zone
+    # mapping on, under the default ATZM windows below (08:00-21:00 mapped is
+    # wider than Florida's 20:00); Lapsed Customers names a zone column, so
+    # the US Business Hours set (America/Chicago only) guards its Chicago
+    # contacts; Collections Early and Prospects EMEA have no guard at all.
+    "outboundSettings": {
+        "automaticTimeZoneMapping": {
+            "callableWindows": [
+                {
+                    "mapped": {
+                        "earliestCallableTime": "08:00",
+                        "latestCallableTime": "21:00",
+                    },
+                    "unmapped": {
+                        "earliestCallableTime": "14:00",
+                        "latestCallableTime": "20:00",
+                        "timeZoneId": "America/New_York",
+                    },
+                }
+            ],
+            "supportedCountries": ["US", "CA"],
+        },
+        "rescheduleTimeZoneSkippedContacts": True,
+    },
     "contactLists": [
-        {"name": "Retail Renewals", "size": 48000},
-        {"name": "Lapsed Customers", "size": 12500},
+        {
+            "name": "Retail Renewals",
+            "size": 48000,
+            "columnNames": ["FirstName", "LastName", "Phone", "Email", "Zip"],
+            "automaticTimeZoneMapping": True,
+            "zipCodeColumnName": "Zip",
+            "timeZoneMappingPreview": {
+                "contactsPerTimeZone": {
+                    "America/New_York": 41200,
+                    "America/Chicago": 5300,
+                },
+                "contactsMappedUsingZipCode": {
+                    "America/New_York": 2600,
+                    "America/Chicago": 500,
+                },
+                "contactsInDefaultWindow": 1500,
+            },
+        },
+        {
+            "name": "Lapsed Customers",
+            "size": 12500,
+            "phoneColumns": [
+                {
+                    "columnName": "Phone",
+                    "type": "cell",
+                    "callableTimeColumnName": "TimeZone",
+                }
+            ],
+            "timeZoneMappingPreview": {
+                "contactsPerTimeZone": {
+                    "America/Chicago": 7400,
+                    "America/New_York": 3100,
+                    "America/Los_Angeles": 2000,
+                }
+            },
+        },
         {"name": "Collections Early", "size": 6200},
         {"name": "Prospects EMEA", "size": 95000},
     ],
@@ -203,6 +262,32 @@ DEMO_SEED: Final[dict[str, Any]] = {
             "contactList": "Lapsed Customers",
             "messagesPerMinute": 30,
         },
+    ],
+    # A second scheduler: this rule turns Win-back off every evening.
+    "campaignRules": [
+        {
+            "name": "Win-back evening stop",
+            "enabled": True,
+            "timeZoneId": "America/New_York",
+            "campaignRuleEntities": {"campaigns": ["Win-back"]},
+            "campaignRuleConditions": [
+                {
+                    "conditionType": "timeOfDay",
+                    "parameters": {"operator": "between"},
+                    "dateTimeParameters": {
+                        "timeOfDay": {
+                            "interval": {"min": "19:00:00.000", "max": "23:59:00.000"}
+                        }
+                    },
+                }
+            ],
+            "campaignRuleActions": [
+                {
+                    "actionType": "turnOffCampaign",
+                    "campaignRuleActionEntities": {"useTriggeringEntity": True},
+                }
+            ],
+        }
     ],
     "schedules": [
         {

@@ -12,6 +12,7 @@ from typing import Any, Final, NoReturn
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gcsched.sandbox.contact_time import check_contact_list_zones
 from gcsched.sandbox.entities import (
     CAMPAIGN_KEYS,
     CAMPAIGN_STATUSES,
@@ -358,6 +359,11 @@ class OutboundRoutes:
             for k, v in body.items()
             if k not in READ_ONLY | {"name", "size", "version", "importStatus"}
         }
+        try:
+            check_contact_list_zones(body)
+        except ValueError as exc:
+            field, _, message = str(exc).partition(": ")
+            reject("invalid.value", f"{field} {message}", field)
         state = self.rt.state
         async with state.lock:
             if any(c["name"] == name for c in self._store("contact_lists").values()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, NoReturn
@@ -20,6 +20,12 @@ from gcsched.sandbox.clients import (
     DEFAULT_CLIENT_SECRET,
     ClientRecord,
     sha256,
+)
+from gcsched.sandbox.contact_time import (
+    build_campaign_rule,
+    build_outbound_settings,
+    check_contact_list_zones,
+    check_preview_seed,
 )
 from gcsched.sandbox.entities import (
     CAMPAIGN_KEYS,
@@ -54,6 +60,8 @@ SEED_KEYS: Final = frozenset(
         "messagingCampaigns",
         "sequences",
         "schedules",
+        "outboundSettings",
+        "campaignRules",
     ]
 )
 CHANNEL_CONFIG: Final = {
@@ -274,12 +282,16 @@ class SeedParts:
         clients: OAuth clients by id.
         stores: objects by store name (``campaigns``...) then id.
         schedules: schedules by family path then id.
+        settings: the org's ``OutboundSettings``.
+        previews: seeded time-zone mapping preview counts by contact list id.
     """
 
     org: dict[str, Any]
     clients: dict[str, ClientRecord]
     stores: dict[str, dict[str, dict[str, Any]]]
     schedules: dict[str, dict[str, dict[str, Any]]]
+    settings: dict[str, Any]
+    previews: dict[str, dict[str, Any]]
 
 
 def seed_parts(seed: Mapping[str, Any]) -> SeedParts:
@@ -323,16 +335,23 @@ def seed_parts(seed: Mapping[str, Any]) -> SeedParts:
         resolver.add(store, obj, where)
         stores.setdefault(store, {})[obj["id"]] = obj
 
+    previews: dict[str, dict[str, Any]] = {}
     for where, e in _entries(seed, "contactLists"):
         size = e.get("size", 0)
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
             _fail(where, "size must be a non-negative integer")
-        extra = _extra(e, CONTACT_LIST_KEYS, {"name", "size", "id"}, where)
-        put(
-            "contact_lists",
-            build_contact_list(e["name"], size, id_=e.get("id"), extra=extra),
-            where,
-        )
+        used = {"name", "size", "id", "timeZoneMappingPreview"}
+        extra = _extra(e, CONTACT_LIST_KEYS, used, where)
+        built = build_contact_list(e["name"], size, id_=e.get("id"), extra=extra)
+        try:
+            check_contact_list_zones(built)
+            if "timeZoneMappingPreview" in e:
+                previews[built["id"]] = check_preview_seed(
+                    e["timeZoneMappingPreview"], "timeZoneMappingPreview"
+                )
+        except ValueError as exc:
+            _fail(where, str(exc), exc)
+        put("contact_lists", built, where)
     for where, e in _entries(seed, "callableTimeSets"):
         put(
             "callable_time_sets",
@@ -429,6 +448,18 @@ def seed_parts(seed: Mapping[str, Any]) -> SeedParts:
             build_sequence(e["name"], refs, status=status, id_=e.get("id")),
             where,
         )
+    for where, e in _entries(seed, "campaignRules"):
+        try:
+            rule = build_campaign_rule(e, _rule_resolver(resolver, where))
+        except ValueError as exc:
+            if str(exc).startswith("seed: "):
+                raise  # an entity the seed does not hold, already placed
+            _fail(where, str(exc), exc)
+        put("campaign_rules", rule, where)
+    try:
+        settings = build_outbound_settings(org_id, _mapping(seed, "outboundSettings"))
+    except ValueError as exc:
+        _fail("outboundSettings", str(exc), exc)
     schedules: dict[str, dict[str, dict[str, Any]]] = {}
     raw = seed.get("schedules", [])
     if not isinstance(raw, list):
@@ -440,5 +471,35 @@ def seed_parts(seed: Mapping[str, Any]) -> SeedParts:
         family, body = _schedule(entry, resolver, where)
         schedules.setdefault(family, {})[body["id"]] = body
     return SeedParts(
-        org=org, clients=_clients(seed), stores=stores, schedules=schedules
+        org=org,
+        clients=_clients(seed),
+        stores=stores,
+        schedules=schedules,
+        settings=settings,
+        previews=previews,
     )
+
+
+_RULE_STORES: Final = {
+    "campaign": "campaigns",
+    "sequence": "sequences",
+    "messagingCampaign": "messaging_campaigns",
+}
+
+
+def _mapping(seed: Mapping[str, Any], key: str) -> dict[str, Any]:
+    value = seed.get(key, {})
+    if not isinstance(value, dict):
+        _fail(key, "must be an object")
+    return value
+
+
+def _rule_resolver(
+    resolver: _Resolver, where: str
+) -> Callable[[str, object], dict[str, Any]]:
+    """Campaign rule entities by name or id, as ``DomainEntityRef``s."""
+
+    def resolve(kind: str, key: object) -> dict[str, Any]:
+        return resolver.ref(_RULE_STORES[kind], kind, key, where, kind)
+
+    return resolve

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from gcsched.sandbox.clients import ClientRecord, sha256
+from gcsched.sandbox.contact_time import build_outbound_settings
 from gcsched.sandbox.demo import DEMO_SEED
 from gcsched.sandbox.families import FAMILIES
 from gcsched.sandbox.seed import seed_parts
@@ -32,6 +33,7 @@ STORES: Final = (
     "campaigns",
     "messaging_campaigns",
     "sequences",
+    "campaign_rules",
 )
 _JSON_KEYS: Final = {
     "contact_lists": "contactLists",
@@ -39,6 +41,7 @@ _JSON_KEYS: Final = {
     "campaigns": "campaigns",
     "messaging_campaigns": "messagingCampaigns",
     "sequences": "sequences",
+    "campaign_rules": "campaignRules",
 }
 
 
@@ -70,6 +73,8 @@ class SandboxState:
         schedules: schedules by family path then id.
         tokens: minted tokens by hash.
         clock: wall-clock seconds (injectable for tests).
+        settings: the org's ``OutboundSettings`` (default: Genesys's).
+        previews: seeded ``TimeZoneMappingPreview`` counts by contact list id.
     """
 
     def __init__(
@@ -81,8 +86,14 @@ class SandboxState:
         schedules: Mapping[str, dict[str, dict[str, Any]]] | None = None,
         tokens: dict[str, TokenRecord] | None = None,
         clock: Callable[[], float] = time.time,
+        settings: dict[str, Any] | None = None,
+        previews: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         self.org = org
+        self.settings: dict[str, Any] = settings or build_outbound_settings(
+            str(org.get("id", ""))
+        )
+        self.previews: dict[str, dict[str, Any]] = dict(previews or {})
         self.clients = clients
         self.stores: dict[str, dict[str, dict[str, Any]]] = {
             name: dict(stores.get(name, {})) for name in STORES
@@ -115,6 +126,8 @@ class SandboxState:
             clients=parts.clients,
             stores=parts.stores,
             schedules=parts.schedules,
+            settings=parts.settings,
+            previews=parts.previews,
         )
 
     @classmethod
@@ -157,7 +170,10 @@ class SandboxState:
             t["sha256"]: TokenRecord(t["clientId"], t["issuedAt"], t["expiresAt"])
             for t in data["tokens"]
         }
-        stores = {name: {o["id"]: o for o in data[_JSON_KEYS[name]]} for name in STORES}
+        stores = {
+            name: {o["id"]: o for o in data.get(_JSON_KEYS[name], [])}
+            for name in STORES
+        }
         schedules = {
             family: {s["id"]: s for s in data["schedules"].get(family, [])}
             for family in FAMILIES
@@ -168,6 +184,8 @@ class SandboxState:
             stores=stores,
             schedules=schedules,
             tokens=tokens,
+            settings=data.get("outboundSettings"),
+            previews=data.get("timeZoneMappingPreviews"),
         )
 
     def save(self, path: str | Path) -> None:
@@ -202,6 +220,8 @@ class SandboxState:
                 if t.expires_at > now
             ],
             "schedules": {f: list(s.values()) for f, s in self.schedules.items()},
+            "outboundSettings": self.settings,
+            "timeZoneMappingPreviews": self.previews,
         }
         for name in STORES:
             data[_JSON_KEYS[name]] = list(self.stores[name].values())
