@@ -12,7 +12,8 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, Final
 
 from gcsched.client import wire
-from gcsched.client.base import _SCHEDULES, ALLOW_EMPTY_RESULT, ClientBase, _seg
+from gcsched.client.audits import AuditReads
+from gcsched.client.base import _SCHEDULES, ALLOW_EMPTY_RESULT, _seg
 from gcsched.domain import canonical_body
 from gcsched.errors import ApiError, VersionConflictError
 from gcsched.genesys import SERVER_SET_KEYS
@@ -100,7 +101,7 @@ def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
     return _same_value(sent, stored)
 
 
-class GenesysClient(ClientBase):
+class GenesysClient(AuditReads):
     """Async client of the Genesys Cloud Platform API v2 (outbound subset).
 
     Use it as an async context manager::
