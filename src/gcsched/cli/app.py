@@ -15,6 +15,7 @@ from gcsched.cli import (
     adopt_cmd,
     demo_cmd,
     doctor_cmd,
+    drift_cmd,
     local_cmd,
     org_cmd,
     plan_cmd,
@@ -37,6 +38,7 @@ for module in (
     adopt_cmd,
     org_cmd,
     doctor_cmd,
+    drift_cmd,
     local_cmd,
     demo_cmd,
 ):
