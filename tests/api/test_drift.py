@@ -267,3 +267,16 @@ async def test_no_journal_means_no_drift(
         report = await org.drift(file, today=TODAY)
     assert not report.has_drift
     assert report.checked == 0
+
+
+async def test_doctor_checks_the_audit_permission(
+    state: SandboxState, tmp_path: Path
+) -> None:
+    async with _org(state, tmp_path, READER) as org:
+        report = await org.doctor()
+    failed = {c.name: c for c in report.checks if not c.ok}
+    assert set(failed) == {"read the audit trail"}
+    assert "audits:audit:view" in failed["read the audit trail"].detail
+    assert "gcsched drift" in (failed["read the audit trail"].fix or "")
+    async with _org(state, tmp_path) as org:
+        assert (await org.doctor()).ok

@@ -280,3 +280,14 @@ async def test_audits_need_audits_audit_view_and_queries_are_per_client(
         tid = (await c.post(QUERY, json=body, headers=auditor)).json()["id"]
         assert (await c.get(f"{QUERY}/{tid}", headers=auditor)).status_code == 200
         assert (await c.get(f"{QUERY}/{tid}", headers=other)).status_code == 404
+
+
+async def test_service_mapping_names_the_audited_entity_types(
+    client: httpx.AsyncClient,
+) -> None:
+    r = await client.get(f"{QUERY}/servicemapping")
+    assert r.status_code == 200
+    (service,) = r.json()["services"]
+    assert service["name"] == "Outbound"
+    names = {e["name"] for e in service["entities"]}
+    assert {"Campaign", "CampaignSchedule", "WhatsAppCampaignSchedule"} <= names

@@ -223,6 +223,7 @@ MODELS = [
         "WhatsAppCampaignScheduleEntityListing",
     ),
     ("/api/v2/outbound/campaigns/nope", "ErrorBody"),
+    ("/api/v2/audits/query/servicemapping", "AuditQueryServiceMapping"),
 ]
 
 

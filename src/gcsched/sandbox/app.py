@@ -120,6 +120,7 @@ def _table(rt: Runtime) -> list[tuple[str, str, Endpoint, tuple[str, ...]]]:
     audits, audit_view = AuditRoutes(rt), ("audits:audit:view",)
     query = "/api/v2/audits/query"
     table += [
+        ("GET", f"{query}/servicemapping", audits.service_mapping, audit_view),
         ("POST", query, audits.submit, audit_view),
         ("POST", f"{query}/realtime", audits.realtime, audit_view),
         ("GET", f"{query}/{{transactionId}}", audits.status, audit_view),

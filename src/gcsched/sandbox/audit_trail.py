@@ -24,6 +24,7 @@ __all__ = [
     "ACT_AS_USER_HEADER",
     "FILTER_PROPERTIES",
     "SCHEDULE_ENTITY_TYPES",
+    "SERVICE_MAPPING",
     "AuditTrail",
     "StoreChange",
     "user_id",
@@ -40,6 +41,24 @@ SCHEDULE_ENTITY_TYPES: Final = {
     "emailcampaigns": "EmailCampaignSchedule",
     "messagingcampaigns": "MessagingCampaignSchedule",
     "whatsappcampaigns": "WhatsAppCampaignSchedule",
+}
+
+#: ``AuditQueryServiceMapping``: the service, entity types and actions the
+#: sandbox audits.
+SERVICE_MAPPING: Final = {
+    "services": [
+        {
+            "name": AUDIT_SERVICE,
+            "entities": [
+                {"name": name, "actions": ["Create", "Update", "Delete"]}
+                for name in (
+                    "Campaign",
+                    "MessagingCampaign",
+                    *SCHEDULE_ENTITY_TYPES.values(),
+                )
+            ],
+        }
+    ]
 }
 
 #: ``AuditQueryFilter.property`` values ([SDK] ``models/audit_query_filter.py``).

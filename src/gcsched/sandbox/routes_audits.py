@@ -18,7 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gcsched.sandbox.audit_trail import FILTER_PROPERTIES, shown
+from gcsched.sandbox.audit_trail import FILTER_PROPERTIES, SERVICE_MAPPING, shown
 from gcsched.sandbox.guesses import (
     AUDIT_DEFAULT_DESCENDING,
     AUDIT_MAX_PAGE_SIZE,
@@ -177,6 +177,11 @@ class AuditRoutes:
             filters=query.filters,
             descending=query.descending,
         )
+
+    async def service_mapping(self, request: Request) -> Response:
+        """``GET /api/v2/audits/query/servicemapping``: what can be queried."""
+        del request
+        return json_response(SERVICE_MAPPING)
 
     async def submit(self, request: Request) -> Response:
         """``POST /api/v2/audits/query``: queue a query (state ``Queued``)."""
