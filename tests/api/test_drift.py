@@ -8,6 +8,7 @@ the UI"). gcsched's own writes are never drift.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -22,6 +23,7 @@ from gcsched.api import Connection
 from gcsched.audit import AuditLog
 from gcsched.audit.external import EXTERNAL_ACTION
 from gcsched.client import Credentials
+from gcsched.config.loader import loads
 from gcsched.engine.drift import UNKNOWN_AUTHOR
 from gcsched.journal import Journal
 from gcsched.sandbox import SandboxState, create_app, entity_id
@@ -99,9 +101,13 @@ def file(tmp_path: Path) -> Path:
 
 @asynccontextmanager
 async def _org(
-    state: SandboxState, tmp_path: Path, creds: Credentials = ADMIN
+    state: SandboxState,
+    tmp_path: Path,
+    creds: Credentials = ADMIN,
+    guesses: tuple[str, ...] = (),
 ) -> AsyncIterator[Connection]:
-    transport = httpx.ASGITransport(app=create_app(state, rate_limit=0))
+    app = create_app(state, rate_limit=0, guesses=guesses)
+    transport = httpx.ASGITransport(app=app)
     async with gcsched.connect(
         api_url=BASE,
         credentials=creds,
@@ -130,7 +136,8 @@ async def _as_user(
         if change.get("delete"):
             assert (await raw.delete(url)).status_code == 204
             return
-        body = (await raw.get(url)).json()
+        current = await raw.get(url)
+        body = current.json() if current.status_code == 200 else {}
         body.update(change)
         r = await raw.put(url, json=body)
         assert r.status_code == 200, r.text
@@ -280,3 +287,79 @@ async def test_doctor_checks_the_audit_permission(
     assert "gcsched drift" in (failed["read the audit trail"].fix or "")
     async with _org(state, tmp_path) as org:
         assert (await org.doctor()).ok
+
+
+async def test_recreated_and_dropped_from_the_file(
+    state: SandboxState, tmp_path: Path, file: Path
+) -> None:
+    async with _org(state, tmp_path) as org:
+        await org.apply(file, today=TODAY)
+    # Ops Bot deletes Win-back's schedule and makes a new one; Jane edits Q4
+    live = state.schedule("campaigns", entity_id("campaign", "Win-back"))
+    assert live is not None
+    await _as_user(state, "Ops Bot", "Win-back", {"delete": True})
+    state.clock = lambda: 4_102_444_800.0  # 2100: another dateCreated
+    fresh = {k: v for k, v in live.items() if k not in ("version", "dateCreated")}
+    await _as_user(state, "Ops Bot", "Win-back", fresh)
+    state.clock = time.time
+    await _as_user(state, "Jane Admin", "Q4 Renewals", {"timeZone": "America/Denver"})
+    win_back = FILE.split("  - campaign: Q4", maxsplit=1)[0]
+    paced = win_back + "    pacing: {max_calls_per_agent: 3}\n"  # a pacing change too
+    smaller = loads(paced, "smaller.yaml")
+    async with _org(state, tmp_path) as org:
+        report = await org.drift(smaller, today=TODAY, record=False)
+    by_name = {d.target_name: d for d in report.drifted}
+    assert by_name["Win-back"].how == "recreated"
+    assert "no longer gcsched's" in by_name["Win-back"].fields[0]
+    assert by_name["Q4 Renewals"].how == "edited"
+    assert by_name["Q4 Renewals"].fields == ("the file no longer has this schedule",)
+    assert by_name["Q4 Renewals"].authors() == ("Jane Admin",)
+
+
+async def test_no_audit_entry_in_the_window_is_said(
+    state: SandboxState, tmp_path: Path, file: Path
+) -> None:
+    async with _org(state, tmp_path) as org:
+        await org.apply(file, today=TODAY)
+    await _as_user(state, "Jane Admin", "Win-back", {"timeZone": "America/Denver"})
+    state.audit_trail.entries.clear()  # older than the platform keeps, say
+    async with _org(state, tmp_path) as org:
+        report = await org.drift(file, today=TODAY, record=False)
+    (found,) = report.drifted
+    assert found.authors() == ("unknown",)
+    assert (found.note or "").startswith("no audit entry found since ")
+
+
+async def test_recreated_under_manage_all_says_what_differs(
+    state: SandboxState, tmp_path: Path, file: Path
+) -> None:
+    async with _org(state, tmp_path) as org:
+        await org.apply(file, today=TODAY)
+    live = state.schedule("campaigns", entity_id("campaign", "Win-back"))
+    assert live is not None
+    await _as_user(state, "Ops Bot", "Win-back", {"delete": True})
+    state.clock = lambda: 4_102_444_800.0
+    fresh = {k: v for k, v in live.items() if k not in ("version", "dateCreated")}
+    await _as_user(state, "Ops Bot", "Win-back", {**fresh, "timeZone": "UTC"})
+    every = loads(FILE.replace("manage: owned", "manage: all"), "all.yaml")
+    async with _org(state, tmp_path) as org:
+        report = await org.drift(every, today=TODAY, record=False)
+    (found,) = report.drifted
+    assert found.how == "recreated"
+    assert found.fields == (
+        "recreated outside gcsched",
+        "timeZone: America/New_York → UTC",
+    )
+
+
+async def test_an_org_that_drops_names_shows_no_name_difference(
+    state: SandboxState, tmp_path: Path, file: Path
+) -> None:
+    dropped = ("schedule_name=dropped",)
+    async with _org(state, tmp_path, guesses=dropped) as org:
+        await org.apply(file, today=TODAY)
+    await _as_user(state, "Jane Admin", "Win-back", {"timeZone": "America/Denver"})
+    async with _org(state, tmp_path, guesses=dropped) as org:
+        report = await org.drift(file, today=TODAY, record=False)
+    (found,) = report.drifted
+    assert found.fields == ("timeZone: America/New_York → America/Denver",)

@@ -126,3 +126,28 @@ def test_parse_since_refuses(text: str) -> None:
 
     with pytest.raises(typer.BadParameter):
         parse_since(text)
+
+
+def test_without_the_audit_permission_the_author_is_unknown(state: str) -> None:
+    _colleague_edits(state, "Jane Admin")
+    path = Path(state) / "sandbox.json"
+    org = SandboxState.load(path)
+    everything = {"outbound:campaign:view", "outbound:schedule:view"} | {
+        f"outbound:{kind}:view"
+        for kind in (
+            "messagingCampaign",
+            "campaignSequence",
+            "callableTimeSet",
+            "contactList",
+            "emailCampaignSchedule",
+            "messagingCampaignSchedule",
+            "whatsAppCampaignSchedule",
+        )
+    }
+    org.clients["sandbox-client-id"].permissions = frozenset(everything)
+    org.save(path)
+    result = run("drift", str(EXAMPLE), "--sandbox", "--state-dir", state)
+    assert result.exit_code == 4, result.output
+    assert "who: unknown" in result.output
+    assert "note: changed, author unknown (needs audits:audit:view)" in result.output
+    assert "note: the platform audit trail was not read" in result.output

@@ -365,12 +365,23 @@ async def find_drift(
     for record, how in suspects:
         key = (Family(record.family), record.target_id)
         body = live.get(key)
-        entries = None if trail is None else _since_record(trail.get(key, []), record)
-        note = UNKNOWN_AUTHOR if entries is None else None
+        note = UNKNOWN_AUTHOR if trail is None else None
         foreign: list[Json] = []
-        if entries is not None:
-            ours = [e for e in entries if _is_own(e, own_client_id)]
-            foreign = [e for e in entries if not _is_own(e, own_client_id)]
+        if trail is not None:
+            entries = trail.get(key, [])
+            # another author's entry counts from a little before gcsched's
+            # record (clocks differ); its own only after: the write the
+            # record is of comes before it
+            foreign = [
+                e
+                for e in _since(entries, record, CLOCK_SLACK)
+                if not _is_own(e, own_client_id)
+            ]
+            ours = [
+                e
+                for e in _since(entries, record, timedelta(0))
+                if _is_own(e, own_client_id)
+            ]
             if ours and not foreign and how == "edited":
                 notes.append(
                     f"{record.target_id}: version {_version(body)} was written by "
@@ -412,11 +423,13 @@ def _is_own(entry: Mapping[str, Any], client_id: str) -> bool:
     return author.kind == "client" and author.id == client_id
 
 
-def _since_record(entries: Sequence[Json], record: OwnershipRecord) -> list[Json]:
-    """The entries after gcsched's record (less `CLOCK_SLACK`), oldest first."""
+def _since(
+    entries: Sequence[Json], record: OwnershipRecord, slack: timedelta
+) -> list[Json]:
+    """The entries after gcsched's record (less `slack`), oldest first."""
     if record.recorded_at is None:
         return list(entries)
-    floor = record.recorded_at - CLOCK_SLACK
+    floor = record.recorded_at - slack
     out: list[Json] = []
     for entry in entries:
         moment = _instant(entry.get("eventDate"))
