@@ -363,3 +363,18 @@ async def test_an_org_that_drops_names_shows_no_name_difference(
         report = await org.drift(file, today=TODAY, record=False)
     (found,) = report.drifted
     assert found.fields == ("timeZone: America/New_York → America/Denver",)
+
+
+async def test_drift_on_the_embedded_sandbox_never_saves_its_org(
+    tmp_path: Path,
+) -> None:
+    """An audit query is a POST, but drift must not save a stale org over writes."""
+    example = Path(__file__).parents[2] / "examples" / "q4.yaml"
+    async with gcsched.connect(sandbox=True, state_dir=tmp_path) as reader:
+        async with gcsched.connect(sandbox=True, state_dir=tmp_path) as writer:
+            await writer.apply(example)
+        applied = SandboxState.load(tmp_path / "sandbox.json").schedules
+        # the reader's org predates the apply: every schedule looks deleted
+        report = await reader.drift(example, record=False)
+        assert {d.how for d in report.drifted} == {"deleted"}
+    assert SandboxState.load(tmp_path / "sandbox.json").schedules == applied
