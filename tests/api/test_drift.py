@@ -11,7 +11,7 @@ import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -378,3 +378,28 @@ async def test_drift_on_the_embedded_sandbox_never_saves_its_org(
         report = await reader.drift(example, record=False)
         assert {d.how for d in report.drifted} == {"deleted"}
     assert SandboxState.load(tmp_path / "sandbox.json").schedules == applied
+
+
+@pytest.mark.parametrize(
+    ("days", "route"),
+    [(14, "POST /api/v2/audits/query/realtime"), (15, "POST /api/v2/audits/query")],
+)
+async def test_fourteen_days_are_realtime_and_more_are_async(
+    state: SandboxState, tmp_path: Path, file: Path, days: int, route: str
+) -> None:
+    async with _org(state, tmp_path) as org:
+        await org.apply(file, today=TODAY)
+    await _as_user(state, "Jane Admin", "Win-back", {"timeZone": "America/Denver"})
+    app = create_app(state, rate_limit=0)
+    async with gcsched.connect(
+        api_url=BASE,
+        credentials=ADMIN,
+        transport=httpx.ASGITransport(app=app),
+        state_dir=tmp_path / "state",
+        rate_limit=6000,
+    ) as org:
+        report = await org.drift(file, today=TODAY, since=timedelta(days=days))
+    assert report.drifted[0].authors() == ("Jane Admin",)
+    audit_routes = {r for r in app.state.stats.requests if "/audits/" in r}
+    assert route in audit_routes
+    assert (route.endswith("realtime")) == (len(audit_routes) == 1)

@@ -52,6 +52,8 @@ AUDIT_ENTITY_TYPES: Final[Mapping[Family, str]] = {
     Family.MESSAGING_CAMPAIGNS: "MessagingCampaignSchedule",
     Family.WHATSAPP_CAMPAIGNS: "WhatsAppCampaignSchedule",
 }
+#: How far past "now" the audit query reaches (its interval has whole seconds).
+QUERY_LEAD: Final = timedelta(minutes=1)
 #: Audit entries this long before gcsched's record still count (clock skew).
 CLOCK_SLACK: Final = timedelta(minutes=2)
 
@@ -350,11 +352,14 @@ async def find_drift(
             suspects.append((record, "recreated"))
         elif owner.edited:
             suspects.append((record, "edited"))
-    start = now - since
+    # the query's interval is whole seconds: it ends a little after now, and
+    # is exactly `since` long (14 days still go to the realtime query)
+    until = now + QUERY_LEAD
+    start = until - since
     notes: list[str] = []
     trail: dict[tuple[Family, str], list[Json]] | None
     try:
-        trail = await _trail(org, suspects, start, now)
+        trail = await _trail(org, suspects, start, until)
     except PermissionDeniedError:
         trail = None
         notes.append(
@@ -450,7 +455,7 @@ async def _trail(
     for family in sorted({f for f, _ in wanted}):
         entries = await org.query_audits(
             start,
-            end + timedelta(minutes=1),
+            end,
             filters=[("EntityType", AUDIT_ENTITY_TYPES[family])],
         )
         for entry in entries:
