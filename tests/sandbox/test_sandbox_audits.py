@@ -291,3 +291,22 @@ async def test_service_mapping_names_the_audited_entity_types(
     assert service["name"] == "Outbound"
     names = {e["name"] for e in service["entities"]}
     assert {"Campaign", "CampaignSchedule", "WhatsAppCampaignSchedule"} <= names
+
+
+async def test_the_editor_faults_colleague_is_audited(
+    clock: FakeClock, mint: Mint
+) -> None:
+    state = SandboxState.demo()
+    state.clock = clock
+    app = create_app(state, faults=["editor:rate=1"])
+    oid = entity_id("campaign", "Lapsed Survey")  # scheduled in the demo org
+    async with httpx.AsyncClient(transport=asgi_transport(app), base_url=BASE) as c:
+        c.headers["Authorization"] = f"Bearer {await mint(c)}"
+        current = (await c.get(SCHEDULES + oid)).json()
+        r = await c.put(SCHEDULES + oid, json=current)
+        assert r.status_code == 409
+        found = await _realtime(c, clock)
+    (entry,) = found["entities"]
+    assert entry["user"]["name"] == COLLEAGUE
+    assert entry["action"] == "Update"
+    assert entry["propertyChanges"] == []
