@@ -30,6 +30,8 @@ async def tutorial() -> str:
             policy=gcsched.Policy(audience_conflicts="warn"),
         )
         del one
+        drifted: bool = (await conn.drift(file)).has_drift
+        del drifted
         schema: dict[str, object] = gcsched.json_schema()
         del schema
         return await conn.export()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -235,6 +236,7 @@ MODELS = [
         + entity_id("campaignRule", "Win-back evening stop"),
         "CampaignRule",
     ),
+    ("/api/v2/audits/query/servicemapping", "AuditQueryServiceMapping"),
 ]
 
 
@@ -444,3 +446,86 @@ def test_paged_schedule_listing_deserializes(tmp_path: Path) -> None:
     assert sorted(names) == sorted(f"SMS {n}" for n in range(1, count + 1))
     assert [p.page_number for p in pages] == [1, 2, 3]
     assert pages[-1].next_uri is None
+
+
+def _audit_interval() -> str:
+    now = datetime.now(UTC)
+    start, end = now - timedelta(days=1), now + timedelta(hours=1)
+    return f"{start:%Y-%m-%dT%H:%M:%S}Z/{end:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def _audited_edit(raw: httpx.Client) -> str:
+    """A schedule PUT made "in the UI" by Jane Admin; returns the campaign id."""
+    oid = entity_id("campaign", "Collections 60")
+    url = f"/api/v2/outbound/schedules/campaigns/{oid}"
+    current = raw.get(url)
+    body: dict[str, Any] = {
+        "campaign": {"id": oid},
+        "timeZone": "Europe/Paris",
+        "intervals": [{"start": "2026-12-01T09:00:00", "end": "2026-12-01T12:00:00"}],
+    }
+    if current.status_code == 200:
+        body["version"] = current.json()["version"]
+    put = raw.put(url, json=body, headers={"X-Sandbox-Act-As-User": "Jane Admin"})
+    assert put.status_code == 200, put.text
+    return oid
+
+
+def test_audit_queries_with_the_sdk(api: sdk.ApiClient, raw: httpx.Client) -> None:
+    """AuditApi: realtime, and the async query polled to Succeeded then paged."""
+    oid = _audited_edit(raw)
+    audits = sdk.AuditApi(api)
+    wanted = sdk.AuditQueryFilter()
+    wanted.pcProperty, wanted.value = "EntityId", oid
+    realtime = sdk.AuditRealtimeQueryRequest()
+    realtime.interval, realtime.service_name = _audit_interval(), "Outbound"
+    realtime.filters = [wanted]
+    found = audits.post_audits_query_realtime(realtime, expand=["user"])
+    assert isinstance(found, sdk.AuditRealtimeQueryResultsResponse)
+    entry = found.entities[-1]
+    assert entry.user.name == "Jane Admin"
+    assert entry.entity_type == "CampaignSchedule"
+    assert "intervals" in {c.pcProperty for c in entry.property_changes}
+    query = sdk.AuditQueryRequest()
+    query.interval, query.service_name = _audit_interval(), "Outbound"
+    query.filters = [wanted]
+    order = sdk.AuditQuerySort()
+    order.name, order.sort_order = "Timestamp", "descending"
+    query.sort = [order]
+    status = audits.post_audits_query(query)
+    assert status.state == "Queued"
+    states = [audits.get_audits_query_transaction_id(status.id).state for _ in "ab"]
+    assert states == ["Running", "Succeeded"]
+    page = audits.get_audits_query_transaction_id_results(
+        status.id, page_size=1, expand=["user"]
+    )
+    assert isinstance(page, sdk.AuditQueryExecutionResultsResponse)
+    assert page.entities[0].user.name == "Jane Admin"
+    assert page.entities[0].event_date is not None
+
+
+def test_audit_bodies_have_only_model_fields(raw: httpx.Client) -> None:
+    """Every key of the audit answers exists in the SDK models (recursively)."""
+    oid = _audited_edit(raw)
+    body = {
+        "interval": _audit_interval(),
+        "serviceName": "Outbound",
+        "filters": [{"property": "EntityId", "value": oid}],
+        "sort": [{"name": "Timestamp", "sortOrder": "ascending"}],
+    }
+    realtime = raw.post("/api/v2/audits/query/realtime?expand=user", json=body)
+    check_keys(realtime.json(), "AuditRealtimeQueryResultsResponse")
+    assert realtime.json()["entities"]
+    status = raw.post("/api/v2/audits/query", json=body)
+    check_keys(status.json(), "AuditQueryExecutionStatusResponse")
+    tid = status.json()["id"]
+    for _ in range(2):
+        check_keys(
+            raw.get(f"/api/v2/audits/query/{tid}").json(),
+            "AuditQueryExecutionStatusResponse",
+        )
+    results = raw.get(f"/api/v2/audits/query/{tid}/results?expand=user&pageSize=1")
+    check_keys(results.json(), "AuditQueryExecutionResultsResponse")
+    assert results.json()["entities"]
+    early = raw.post("/api/v2/audits/query", json=body).json()["id"]
+    check_keys(raw.get(f"/api/v2/audits/query/{early}/results").json(), "ErrorBody")

@@ -9,14 +9,14 @@ import json
 import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from gcsched.api.export import LiveEntry, export_text
 from gcsched.api.compliance import GuardProvider, compliance_hook
+from gcsched.api.export import LiveEntry, export_text
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (
@@ -40,6 +40,7 @@ from gcsched.engine import (
     read_org,
 )
 from gcsched.engine.adopt import Adoption, adoptions
+from gcsched.engine.drift import DriftReport
 from gcsched.engine.live import LiveCalendar, live_calendar
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import InputError
@@ -57,7 +58,10 @@ from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
 from gcsched.telemetry.metrics import RunMetrics
 from gcsched.webhooks import WebhookSender, check_endpoints
 
-__all__ = ["ApplyOutcome", "Connection", "connect"]
+__all__ = ["DEFAULT_DRIFT_WINDOW", "ApplyOutcome", "Connection", "connect"]
+
+#: How far back `Connection.drift` reads the platform audit trail by default.
+DEFAULT_DRIFT_WINDOW = timedelta(days=7)
 
 
 def _today() -> date:
@@ -351,6 +355,38 @@ class Connection:
         from gcsched.api.doctor import doctor
 
         return await doctor(self.client, self.state, probe=probe)
+
+    async def drift(
+        self,
+        file: ScheduleFile | str | os.PathLike[str],
+        *,
+        since: timedelta = DEFAULT_DRIFT_WINDOW,
+        record: bool = True,
+        today: date | None = None,
+    ) -> DriftReport:
+        """Managed schedules changed outside gcsched: who, when and what.
+
+        Args:
+            file: the schedule file or its path.
+            since: how far back the platform audit trail is read (default 7 days).
+            record: append an ``external_change`` entry per change to the audit log.
+            today: the plan's "today" (default: today, UTC).
+
+        Returns:
+            A `DriftReport` (``report.has_drift``: something drifted).
+        """
+        from gcsched.api.drift import drift
+
+        schedule_file = file if isinstance(file, ScheduleFile) else load(file)
+        return await drift(
+            self.client,
+            self.state,
+            schedule_file,
+            own_client_id=self._actor,
+            since=since,
+            today=today or self._today(),
+            record=record,
+        )
 
     async def organization(self) -> dict[str, Any]:
         """The org's id and name."""

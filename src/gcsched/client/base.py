@@ -172,6 +172,7 @@ class ClientBase:
             },
             event_hooks={"response": [cap_bodies(max_response_bytes)]},
         )
+        self._clock, self._sleep = clock, sleep
         self._limits_known = rate_limit is not None
         self._limits_lock = asyncio.Lock()
         bucket = SlidingWindowPacer(

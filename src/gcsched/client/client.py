@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any, Final
 
 from gcsched.client import wire
+from gcsched.client.audits import AuditReads
 from gcsched.client.base import (
     _SCHEDULES,
     ALLOW_EMPTY_RESULT,
     PAGE_SIZE,
-    ClientBase,
     _seg,
 )
 from gcsched.domain import canonical_body
@@ -108,7 +108,7 @@ def landed(sent: Any, stored: Any, *, top: bool = True) -> bool:
     return _same_value(sent, stored)
 
 
-class GenesysClient(ClientBase):
+class GenesysClient(AuditReads):
     """Async client of the Genesys Cloud Platform API v2 (outbound subset).
 
     Use it as an async context manager::

@@ -81,6 +81,11 @@ PERMISSIONS_BY_ROUTE: dict[tuple[str, str], tuple[str, ...]] = {
         "outbound:emailCampaign:view",
         "outbound:whatsAppCampaign:view",
     ),
+    # genesys-api.md §7: every audit operation
+    ("POST", "/api/v2/audits/query"): ("audits:audit:view",),
+    ("POST", "/api/v2/audits/query/realtime"): ("audits:audit:view",),
+    ("GET", "/api/v2/audits/query/{id}"): ("audits:audit:view",),
+    ("GET", "/api/v2/audits/query/{id}/results"): ("audits:audit:view",),
 }
 for _family, _perm in (
     ("emailcampaigns", "emailCampaign"),

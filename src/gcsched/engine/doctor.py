@@ -76,6 +76,8 @@ READS: Final[tuple[tuple[str, str, Mapping[str, str | int]], ...]] = (
     ("read email schedules", f"{_SCHEDULES}/emailcampaigns", {}),
     ("read SMS schedules", f"{_SCHEDULES}/messagingcampaigns", {}),
     ("read WhatsApp schedules", f"{_SCHEDULES}/whatsappcampaigns", {}),
+    # `gcsched drift` names who changed a schedule from the audit trail
+    ("read the audit trail", "/api/v2/audits/query/servicemapping", {}),
 )
 #: The reads of Genesys's contact-local guards: (check name, path, query,
 #: `GUARD_PERMISSIONS` key). Without them plan still runs, with less known.
@@ -94,6 +96,15 @@ _PERMISSION_FIX: Final = (
     "add the permission named above to the OAuth client's role "
     "(docs/real-org.md lists every permission gcsched needs)"
 )
+
+
+def _fix(path: str) -> str:
+    if path.startswith("/api/v2/audits/"):
+        return (
+            "add audits:audit:view to the OAuth client's role; without it "
+            "`gcsched drift` still finds changes, but not who made them"
+        )
+    return _PERMISSION_FIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +208,7 @@ async def run_doctor(
                 name,
                 False,
                 obs.error or f"GET {path}: {obs.status}",
-                _PERMISSION_FIX if obs.status == 403 else "see the message",
+                _fix(path) if obs.status == 403 else "see the message",
             )
     await _rate_limit(org, report)
     _clock_skew(seen, now, report)
@@ -269,7 +280,11 @@ def _clock_skew(seen: Sequence[Observed], now: datetime, report: DoctorReport) -
 def _read_facts(seen: Sequence[Observed], report: DoctorReport) -> None:
     """`schedule_lists_paged` from the first page of the listing-shaped lists."""
     paged: bool | None = None
-    for obs in seen[-len(_LISTING_SCHEDULES) :]:
+    listings = {f"{_SCHEDULES}/{family}" for family in _LISTING_SCHEDULES}
+    schedules = [
+        obs for (_, path, _), obs in zip(READS, seen, strict=True) if path in listings
+    ]
+    for obs in schedules:
         body = obs.body
         if obs.status >= 400 or not isinstance(body, dict):
             continue

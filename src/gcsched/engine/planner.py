@@ -17,9 +17,9 @@ from typing import Any
 
 from gcsched.domain import CheckResult, canonical_body, detect, render_body, resolve
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
-from gcsched.domain.compliance import ComplianceHook
 from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.guard_reads import LiveGuards, read_guards
 from gcsched.engine.live import (

@@ -172,6 +172,10 @@ class StepRecords(Protocol):
         """Record the hash of the audit entry of a confirmed step."""
         ...
 
+    def record_external_audit(self, digest: str) -> None:
+        """Record the hash of an external-change audit entry (no step made it)."""
+        ...
+
     def audit_hashes(self) -> list[str]:
         """Every audit hash recorded, in recording order (kept by prune)."""
         ...

@@ -25,7 +25,10 @@ from gcsched.journal.records import OutboxEvent, Step
 from gcsched.journal.runs import json_or_none
 from gcsched.telemetry.redact import redact
 
-__all__ = ["ALLOWED_TRANSITIONS", "StepTable"]
+__all__ = ["ALLOWED_TRANSITIONS", "EXTERNAL_RUN", "StepTable"]
+
+#: The ``run_id`` under which the hashes of external-change entries are kept.
+EXTERNAL_RUN: Final = "external"
 
 #: Step status → the statuses it may move to.
 ALLOWED_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
@@ -154,6 +157,18 @@ class StepTable:
                 "INSERT INTO audit_hashes (hash, run_id, step_id, recorded_at)"
                 " VALUES (?, ?, ?, ?)",
                 (digest, row["run_id"], step_id, dump_time(self._db.now())),
+            )
+
+    def record_external_audit(self, digest: str) -> None:
+        """Record the hash of an audit entry no step made (an external change).
+
+        Kept with the steps' hashes, so `audit verify` notices it deleted.
+        """
+        with self._db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO audit_hashes (hash, run_id, step_id, recorded_at)"
+                " VALUES (?, ?, 0, ?)",
+                (digest, EXTERNAL_RUN, dump_time(self._db.now())),
             )
 
     def audit_hashes(self) -> list[str]:

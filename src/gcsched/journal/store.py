@@ -245,6 +245,10 @@ class Journal:
         """See `StepTable.set_audit_hash`."""
         self._steps.set_audit_hash(step_id, digest)
 
+    def record_external_audit(self, digest: str) -> None:
+        """See `StepTable.record_external_audit`."""
+        self._steps.record_external_audit(digest)
+
     def audit_hashes(self) -> list[str]:
         """See `StepTable.audit_hashes`."""
         return self._steps.audit_hashes()

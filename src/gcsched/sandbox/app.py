@@ -17,6 +17,7 @@ from gcsched.sandbox.gateway import Gateway
 from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
 from gcsched.sandbox.problems import ApiProblem, OAuthProblem, error_body
 from gcsched.sandbox.ratelimit import RateLimiter
+from gcsched.sandbox.routes_audits import AuditRoutes
 from gcsched.sandbox.routes_auth import AuthRoutes
 from gcsched.sandbox.routes_contact_time import ContactTimeRoutes
 from gcsched.sandbox.routes_outbound import OutboundRoutes
@@ -135,6 +136,15 @@ def _table(rt: Runtime) -> list[tuple[str, str, Endpoint, tuple[str, ...]]]:
         ),
         ("GET", f"{OUT}/campaignrules", guards.list_rules, rules),
         ("GET", f"{OUT}/campaignrules/{{campaignRuleId}}", guards.get_rule, rules),
+    ]
+    audits, audit_view = AuditRoutes(rt), ("audits:audit:view",)
+    query = "/api/v2/audits/query"
+    table += [
+        ("GET", f"{query}/servicemapping", audits.service_mapping, audit_view),
+        ("POST", query, audits.submit, audit_view),
+        ("POST", f"{query}/realtime", audits.realtime, audit_view),
+        ("GET", f"{query}/{{transactionId}}", audits.status, audit_view),
+        ("GET", f"{query}/{{transactionId}}/results", audits.results, audit_view),
     ]
     for family in FAMILIES.values():
         base = f"{OUT}/schedules/{family.path}"

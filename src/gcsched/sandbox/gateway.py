@@ -5,12 +5,14 @@ limits, permissions, faults, headers and stats.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 from typing import Any, Final
 
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gcsched.sandbox.audit_trail import SCHEDULE_ENTITY_TYPES, StoreChange
 from gcsched.sandbox.clients import sha256
 from gcsched.sandbox.faults import Injection
 from gcsched.sandbox.guesses import (
@@ -22,7 +24,7 @@ from gcsched.sandbox.guesses import (
 from gcsched.sandbox.problems import error_body
 from gcsched.sandbox.ratelimit import RateDecision
 from gcsched.sandbox.runtime import CID_KEY, CLIENT_KEY, Runtime, new_correlation_id
-from gcsched.sandbox.state import utc_stamp
+from gcsched.sandbox.state import COLLEAGUE, utc_stamp
 
 __all__ = ["DroppedConnection", "Gateway"]
 
@@ -200,9 +202,21 @@ class Gateway:
         async with state.lock:
             if family in state.schedules and id_ in state.schedules[family]:
                 stored = state.schedules[family][id_]
+                before = copy.deepcopy(stored)
                 stored["version"] = int(stored["version"]) + 1
                 stored["dateModified"] = utc_stamp(state.clock())
                 self.rt.stats.fault("editor")
+                state.changed(
+                    StoreChange(
+                        SCHEDULE_ENTITY_TYPES[family],
+                        id_,
+                        stored.get("name"),
+                        before,
+                        copy.deepcopy(stored),
+                        client_id="",
+                        user=COLLEAGUE,
+                    )
+                )
 
     def _fault_body(
         self, injection: Injection, cid: str, extra: dict[str, str]

@@ -97,3 +97,38 @@ RELATIVE_PAGE_URIS: Final = True
 
 # With rate limiting off, ``inin-ratelimit-allowed`` reports this ceiling.
 UNLIMITED_ALLOWED: Final = 1_000_000
+
+# ---------------------------------------------------------------- audit API
+# Every change made through the sandbox is audited under this service name
+# (compliance-drift-research.md §2.5: ``serviceName`` ``Outbound``).
+AUDIT_SERVICE: Final = "Outbound"
+
+# What a schedule's or campaign's ``propertyChanges`` hold is not known (§2.5
+# "Open question"): one PropertyChange per top-level field that differs, its
+# values as strings (JSON for anything but a string), server-set fields aside.
+AUDIT_CHANGE_SKIPS: Final = frozenset(
+    {"version", "dateModified", "dateCreated", "selfUri"}
+)
+
+# An async audit query (``POST /api/v2/audits/query``) answers ``Queued``; each
+# status read moves it on one state, so the second read says ``Succeeded``.
+# Its results are the entries that matched when it was submitted.
+AUDIT_STATES: Final = ("Queued", "Running", "Succeeded")
+# The submit answers 200 (the SDK takes any 2xx; 202 is as plausible).
+AUDIT_SUBMIT_STATUS: Final = 200
+
+# Results before ``Succeeded``: 400 with this code (the real answer is unknown).
+AUDIT_NOT_READY_CODE: Final = "bad.request"
+
+# Page sizes of the results and of the realtime query: 25 by default, at most
+# 500 ([SDK] ``apis/audit_api.py``); a larger one is a 400 ``invalid.value``.
+AUDIT_PAGE_SIZE: Final = 25
+AUDIT_MAX_PAGE_SIZE: Final = 500
+
+# The realtime query "will only retrieve 14 days worth of audits": a longer
+# interval is a 400 ``invalid.value`` here, not a silent cut.
+REALTIME_MAX_DAYS: Final = 14
+
+# Several filters must all match (AND), even two on the same property.
+# Sort by ``Timestamp``; without a ``sort``, oldest first.
+AUDIT_DEFAULT_DESCENDING: Final = False

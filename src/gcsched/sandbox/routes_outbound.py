@@ -253,6 +253,7 @@ class OutboundRoutes:
             campaign["version"] = 1
             campaign["selfUri"] = SELF_PATHS["campaign"] + oid
             self._store("campaigns")[oid] = campaign
+            self.rt.changed(request, "Campaign", None, campaign)
         return json_response(campaign)
 
     async def put_campaign(self, request: Request) -> Response:
@@ -288,6 +289,7 @@ class OutboundRoutes:
                 "selfUri": current["selfUri"],
             }
             self._store("campaigns")[current["id"]] = updated
+            self.rt.changed(request, "Campaign", current, updated)
         return json_response(updated)
 
     async def patch_campaign(self, request: Request) -> Response:
@@ -309,6 +311,7 @@ class OutboundRoutes:
         state = self.rt.state
         async with state.lock:
             current = self._one("campaigns", request, "campaignId")
+            before = copy.deepcopy(current)
             changes = copy.deepcopy(body)
             if "maxCallsPerAgent" in changes:
                 value = changes.pop("maxCallsPerAgent")
@@ -318,6 +321,7 @@ class OutboundRoutes:
             current.update(changes)
             current["version"] += 1
             current["dateModified"] = utc_stamp(state.clock())
+            self.rt.changed(request, "Campaign", before, current)
         return Response(status_code=PATCH_STATUS)
 
     # ------------------------------------------------------------ contact lists
@@ -438,6 +442,7 @@ class OutboundRoutes:
                 "selfUri": current.get("selfUri"),
             }
             self._store("messaging_campaigns")[current["id"]] = updated
+            self.rt.changed(request, "MessagingCampaign", current, updated)
         return json_response(updated)
 
     async def list_sequences(self, request: Request) -> Response:

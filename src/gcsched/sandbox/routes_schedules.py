@@ -8,6 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gcsched.sandbox.audit_trail import SCHEDULE_ENTITY_TYPES
 from gcsched.sandbox.families import FAMILIES, Family, build_schedule
 from gcsched.sandbox.guesses import DELETE_STATUS, FAMILY_CHANNEL, FIRST_VERSION
 from gcsched.sandbox.paging import listing, page_params
@@ -134,6 +135,13 @@ class ScheduleRoutes:
                 keep_name=guesses.schedule_name == "kept",
             )
             state.schedules[family.path][oid] = record
+            self.rt.changed(
+                request,
+                SCHEDULE_ENTITY_TYPES[family.path],
+                current,
+                record,
+                name=target.get("name"),
+            )
         return json_response(record)
 
     async def delete_one(self, request: Request) -> Response:
@@ -142,6 +150,15 @@ class ScheduleRoutes:
         oid = request.path_params[ID_PARAMS[family.path]]
         state = self.rt.state
         async with state.lock:
-            if state.schedules[family.path].pop(oid, None) is None:
+            gone = state.schedules[family.path].pop(oid, None)
+            if gone is None:
                 raise not_found()
+            target = state.stores[family.target].get(oid) or {}
+            self.rt.changed(
+                request,
+                SCHEDULE_ENTITY_TYPES[family.path],
+                gone,
+                None,
+                name=target.get("name"),
+            )
         return Response(status_code=DELETE_STATUS)

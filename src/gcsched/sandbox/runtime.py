@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from gcsched.sandbox.audit_trail import ACT_AS_USER_HEADER, StoreChange
 from gcsched.sandbox.clients import ClientRecord
 from gcsched.sandbox.faults import FaultEngine
 from gcsched.sandbox.ratelimit import RateLimiter
@@ -40,6 +42,35 @@ class Runtime:
         """Return the authenticated client of `request` (set by the gateway)."""
         client: ClientRecord = request.scope[CLIENT_KEY]
         return client
+
+    def changed(
+        self,
+        request: Request,
+        entity_type: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any] | None,
+        *,
+        name: str | None = None,
+    ) -> None:
+        """Report a stored object's change to the state's hook (call under the lock).
+
+        The author is the request's OAuth client, or the user named by the
+        sandbox-only ``X-Sandbox-Act-As-User`` header (an edit "in the UI").
+        """
+        shown = after if after is not None else before or {}
+        user = request.headers.get(ACT_AS_USER_HEADER, "").strip() or None
+        self.state.changed(
+            StoreChange(
+                entity_type,
+                str(shown.get("id", "")),
+                name or shown.get("name"),
+                copy.deepcopy(before),
+                copy.deepcopy(after),
+                client_id=self.client(request).client_id,
+                user=user,
+                remote_ip=request.client.host if request.client else None,
+            )
+        )
 
     @staticmethod
     def correlation_id(request: Request) -> str:

@@ -42,6 +42,7 @@ _App = Callable[
 ]
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _LOG = logging.getLogger("uvicorn.error")
+_READS = "/api/v2/audits/"
 
 
 class _QuietDrops(logging.Filter):
@@ -105,8 +106,10 @@ class SavingWrites:
         send: Callable[[_Message], Awaitable[None]],
     ) -> None:
         """Pass the request on; save before the last body part of a write's answer."""
+        path = str(scope.get("path", ""))
         write = scope.get("type") == "http" and scope.get("method") in _WRITES
-        if not write or not str(scope.get("path", "")).startswith("/api/v2/"):
+        # an audit query is a POST that changes nothing
+        if not write or not path.startswith("/api/v2/") or path.startswith(_READS):
             await self.app(scope, receive, send)
             return
         status: list[int] = []

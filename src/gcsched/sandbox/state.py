@@ -12,19 +12,23 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from gcsched.sandbox.audit_trail import SCHEDULE_ENTITY_TYPES, AuditTrail, StoreChange
 from gcsched.sandbox.clients import ClientRecord, sha256
 from gcsched.sandbox.contact_time import build_outbound_settings
 from gcsched.sandbox.demo import DEMO_SEED
 from gcsched.sandbox.families import FAMILIES
 from gcsched.sandbox.seed import seed_parts
 
-__all__ = ["SandboxState", "TokenRecord", "utc_stamp"]
+__all__ = ["COLLEAGUE", "SandboxState", "TokenRecord", "utc_stamp"]
+
+#: Who `SandboxState.edit_behind_back` edits as (a user "in the UI").
+COLLEAGUE: Final = "Sandbox Colleague"
 
 STATE_FORMAT: Final = "gcsched-sandbox-state/1"
 STORES: Final = (
@@ -75,6 +79,7 @@ class SandboxState:
         clock: wall-clock seconds (injectable for tests).
         settings: the org's ``OutboundSettings`` (default: Genesys's).
         previews: seeded ``TimeZoneMappingPreview`` counts by contact list id.
+        audits: the platform audit entries (``AuditLogMessage`` JSON).
     """
 
     def __init__(
@@ -88,6 +93,7 @@ class SandboxState:
         clock: Callable[[], float] = time.time,
         settings: dict[str, Any] | None = None,
         previews: Mapping[str, dict[str, Any]] | None = None,
+        audits: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self.org = org
         self.settings: dict[str, Any] = settings or build_outbound_settings(
@@ -105,6 +111,16 @@ class SandboxState:
         self.mints: dict[str, list[float]] = {}
         self.clock = clock
         self.lock = asyncio.Lock()
+        self.audit_trail = AuditTrail(audits)
+        #: Called with every `StoreChange` after the audit trail records it.
+        self.observers: list[Callable[[StoreChange], None]] = []
+
+    def changed(self, change: StoreChange) -> None:
+        """The hook of every write path: audit `change`, then tell observers."""
+        moment = datetime.fromtimestamp(self.clock(), tz=UTC)
+        self.audit_trail.record(change, org_id=str(self.org.get("id", "")), when=moment)
+        for observer in self.observers:
+            observer(change)
 
     # ------------------------------------------------------------ building
     @classmethod
@@ -186,6 +202,7 @@ class SandboxState:
             tokens=tokens,
             settings=data.get("outboundSettings"),
             previews=data.get("timeZoneMappingPreviews"),
+            audits=data.get("audits", []),
         )
 
     def save(self, path: str | Path) -> None:
@@ -222,6 +239,7 @@ class SandboxState:
             "schedules": {f: list(s.values()) for f, s in self.schedules.items()},
             "outboundSettings": self.settings,
             "timeZoneMappingPreviews": self.previews,
+            "audits": self.audit_trail.entries,
         }
         for name in STORES:
             data[_JSON_KEYS[name]] = list(self.stores[name].values())
@@ -249,14 +267,22 @@ class SandboxState:
         return None
 
     def edit_behind_back(
-        self, family: str, id_: str, changes: Mapping[str, Any] | None = None
+        self,
+        family: str,
+        id_: str,
+        changes: Mapping[str, Any] | None = None,
+        *,
+        user: str = COLLEAGUE,
     ) -> dict[str, Any]:
         """Change a schedule as a colleague would: new version, new dateModified.
+
+        The platform audit trail records it as made by `user` in the UI.
 
         Args:
             family: the family path name (``campaigns``...).
             id_: the schedule id.
             changes: top-level fields to overwrite (e.g. ``{"name": "x"}``).
+            user: the colleague's name in the audit trail.
 
         Returns:
             A copy of the edited schedule.
@@ -265,9 +291,21 @@ class SandboxState:
             KeyError: no such schedule.
         """
         stored = self.schedules[family][id_]
+        before = copy.deepcopy(stored)
         stored.update(copy.deepcopy(dict(changes or {})))
         stored["version"] = int(stored["version"]) + 1
         stored["dateModified"] = utc_stamp(self.clock())
+        self.changed(
+            StoreChange(
+                SCHEDULE_ENTITY_TYPES[family],
+                id_,
+                stored.get("name"),
+                before,
+                copy.deepcopy(stored),
+                client_id="",
+                user=user,
+            )
+        )
         return copy.deepcopy(stored)
 
     # ------------------------------------------------------------ auth
