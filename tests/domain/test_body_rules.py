@@ -158,7 +158,7 @@ def _sandbox_fields(body: Any) -> list[str] | None:
     return None
 
 
-@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_body)
 def test_same_verdict_and_fields_as_the_sandbox(body: dict[str, Any]) -> None:
     """Every generated body is accepted by both or refused by both, same fields."""
