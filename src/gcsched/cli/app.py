@@ -19,6 +19,7 @@ from gcsched.cli import (
     org_cmd,
     plan_cmd,
     validate_cmd,
+    watch_cmd,
 )
 from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
 from gcsched.cli.sandbox_cmd import sandbox_app
@@ -39,6 +40,7 @@ for module in (
     doctor_cmd,
     local_cmd,
     demo_cmd,
+    watch_cmd,
 ):
     module.register(app)
 

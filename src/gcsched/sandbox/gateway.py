@@ -19,6 +19,7 @@ from gcsched.sandbox.guesses import (
     EXPIRED_TOKEN_CODE,
     EXPIRED_TOKEN_MESSAGE,
 )
+from gcsched.sandbox.notifications import event_body, schedule_topic
 from gcsched.sandbox.problems import error_body
 from gcsched.sandbox.ratelimit import RateDecision
 from gcsched.sandbox.runtime import CID_KEY, CLIENT_KEY, Runtime, new_correlation_id
@@ -203,6 +204,9 @@ class Gateway:
                 stored["version"] = int(stored["version"]) + 1
                 stored["dateModified"] = utc_stamp(state.clock())
                 self.rt.stats.fault("editor")
+                self.rt.hub.publish(
+                    schedule_topic(family, id_), event_body(stored), scope[CID_KEY]
+                )
 
     def _fault_body(
         self, injection: Injection, cid: str, extra: dict[str, str]

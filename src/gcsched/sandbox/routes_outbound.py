@@ -31,6 +31,7 @@ from gcsched.sandbox.guesses import (
     EMPTY_PAGE_STATUS,
     PATCH_STATUS,
 )
+from gcsched.sandbox.notifications import campaign_topic, event_body
 from gcsched.sandbox.paging import (
     allow_empty_result,
     filter_by_name,
@@ -142,6 +143,14 @@ class OutboundRoutes:
 
     def _store(self, name: str) -> dict[str, dict[str, Any]]:
         return self.rt.state.stores[name]
+
+    def _changed(self, request: Request, path: str, record: dict[str, Any]) -> None:
+        """Publish a campaign change to its topic (`NotificationHub`)."""
+        self.rt.hub.publish(
+            campaign_topic(path, record["id"]),
+            event_body(record),
+            Runtime.correlation_id(request),
+        )
 
     def _one(self, store: str, request: Request, key: str) -> dict[str, Any]:
         found = self._store(store).get(request.path_params[key])
@@ -287,6 +296,7 @@ class OutboundRoutes:
                 "selfUri": current["selfUri"],
             }
             self._store("campaigns")[current["id"]] = updated
+        self._changed(request, "campaigns", updated)
         return json_response(updated)
 
     async def patch_campaign(self, request: Request) -> Response:
@@ -317,6 +327,7 @@ class OutboundRoutes:
             current.update(changes)
             current["version"] += 1
             current["dateModified"] = utc_stamp(state.clock())
+        self._changed(request, "campaigns", current)
         return Response(status_code=PATCH_STATUS)
 
     # ------------------------------------------------------------ contact lists
@@ -432,6 +443,7 @@ class OutboundRoutes:
                 "selfUri": current.get("selfUri"),
             }
             self._store("messaging_campaigns")[current["id"]] = updated
+        self._changed(request, "messagingcampaigns", updated)
         return json_response(updated)
 
     async def list_sequences(self, request: Request) -> Response:

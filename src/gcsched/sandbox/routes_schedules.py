@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from gcsched.sandbox.families import FAMILIES, Family, build_schedule
 from gcsched.sandbox.guesses import DELETE_STATUS, FAMILY_CHANNEL, FIRST_VERSION
+from gcsched.sandbox.notifications import event_body, schedule_topic
 from gcsched.sandbox.paging import listing, page_params
 from gcsched.sandbox.problems import ApiProblem, Detail
 from gcsched.sandbox.routes_outbound import not_found, read_json, version_conflict
@@ -134,6 +135,7 @@ class ScheduleRoutes:
                 keep_name=guesses.schedule_name == "kept",
             )
             state.schedules[family.path][oid] = record
+        self._changed(request, family, oid, record)
         return json_response(record)
 
     async def delete_one(self, request: Request) -> Response:
@@ -142,6 +144,18 @@ class ScheduleRoutes:
         oid = request.path_params[ID_PARAMS[family.path]]
         state = self.rt.state
         async with state.lock:
-            if state.schedules[family.path].pop(oid, None) is None:
+            last = state.schedules[family.path].pop(oid, None)
+            if last is None:
                 raise not_found()
+        self._changed(request, family, oid, last)
         return Response(status_code=DELETE_STATUS)
+
+    def _changed(
+        self, request: Request, family: Family, oid: str, record: dict[str, Any]
+    ) -> None:
+        """Publish a change to the schedule's topic (a delete: its last body)."""
+        self.rt.hub.publish(
+            schedule_topic(family.path, oid),
+            event_body(self._shown(record)),
+            Runtime.correlation_id(request),
+        )

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from gcsched.sandbox.clients import ClientRecord
 from gcsched.sandbox.faults import FaultEngine
+from gcsched.sandbox.notifications import NotificationHub
 from gcsched.sandbox.ratelimit import RateLimiter
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.stats import Stats
@@ -34,6 +35,7 @@ class Runtime:
     token_ttl: int
     mint_limit: int
     guesses: Guesses
+    hub: NotificationHub
 
     @staticmethod
     def client(request: Request) -> ClientRecord:
