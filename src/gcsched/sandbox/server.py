@@ -221,6 +221,7 @@ def serve(
         log_level="warning",
         access_log=False,
         lifespan="off",
+        ws="websockets-sansio",  # the notification sockets (uvicorn's current one)
         timeout_graceful_shutdown=2,
     )
     logging.getLogger("uvicorn.error").addFilter(_QuietDrops())
