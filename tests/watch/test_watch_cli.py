@@ -15,6 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 from served_app import serve_app
+from starlette.applications import Starlette
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
 from typer.testing import CliRunner
 from watch_support import SECRET, SECRET_ENV, Org, schedule_file
 
@@ -23,6 +26,7 @@ from gcsched.cli.app import app, hoist_globals
 from gcsched.client import Credentials, GenesysClient
 from gcsched.client.notifications import Notifications, _lifetime
 from gcsched.engine.watch import Watcher
+from gcsched.errors import ApiError, NetworkError
 from gcsched.journal import Journal
 from gcsched.sandbox import (
     DEFAULT_CLIENT_ID,
@@ -238,3 +242,64 @@ def test_channel_expiry_is_read_from_the_answer() -> None:
     assert _lifetime("not a date") == 86400.0
     assert _lifetime("2000-01-01T00:00:00") == 1.0
     assert _lifetime("2999-01-01T00:00:00.000Z") > 86400.0
+
+
+def test_odd_answers_and_unreachable_sockets() -> None:
+    """The client names an answer that is not a Channel or a topic listing, and
+    a socket it cannot open; a message that is not a JSON object reads as {}."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/token":
+            return httpx.Response(
+                200,
+                json={"access_token": "t", "token_type": "bearer", "expires_in": 3600},
+            )
+        return httpx.Response(200, json={"entities": "no"})
+
+    async def main() -> None:
+        async with GenesysClient(
+            "https://api.mypurecloud.com",
+            Credentials("id", "secret"),
+            transport=httpx.MockTransport(answer),
+            rate_limit=6000,
+        ) as client:
+            service = Notifications(client)
+            with pytest.raises(ApiError, match="not a Channel"):
+                await service.create_channel()
+            with pytest.raises(ApiError, match="no entities list"):
+                await service.subscribe("c1", ["t"])
+            with pytest.raises(
+                NetworkError, match="cannot open the notification socket"
+            ):
+                await service.connect("ws://127.0.0.1:9/channels/x")
+            with serve_app(_odd_socket()) as served:
+                socket = await service.connect("ws" + served.url[4:] + "/s")
+                assert await socket.receive(10) == {}
+                assert await socket.receive(10) == {}
+                assert await socket.receive(10) is None
+                await socket.close()
+
+    asyncio.run(main())
+
+
+def _odd_socket() -> Starlette:
+    async def odd(websocket: WebSocket) -> None:
+        await websocket.accept()
+        await websocket.send_text("not json")
+        await websocket.send_text("[1, 2]")
+        await websocket.close()
+
+    return Starlette(routes=[WebSocketRoute("/s", odd)])
+
+
+def test_a_missing_webhook_secret_is_invalid_input(tmp_path: Path) -> None:
+    file = schedule_file(tmp_path, HOOK)
+    env = {k: v for k, v in ENV.items() if k != SECRET_ENV}
+    result = CliRunner().invoke(
+        app,
+        hoist_globals(["watch", str(file), "--api-url", "http://127.0.0.1:9"]),
+        env=env,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert SECRET_ENV in result.stderr

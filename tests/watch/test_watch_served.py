@@ -230,3 +230,31 @@ async def test_gives_up_when_channels_cannot_be_made(
             with pytest.raises(WatchGaveUpError, match="giving up after 2"):
                 await run.task
     assert any("retrying in" in line for line in run.lines)
+
+
+async def test_a_deleted_schedule_is_drift_and_heal_puts_it_back(
+    tmp_path: Path, hooks: tuple[Hooks, str]
+) -> None:
+    _, hook_url = hooks
+    file = schedule_file(tmp_path, hook_url)
+    settings = WatchSettings(debounce=0.05, heal=True, heal_cooldown=0)
+    with sandbox() as served:
+        await applied(served.url, tmp_path, file)
+        org = Org(served.url)
+        cid = await org.campaign_id("Collections 30")
+        async with (
+            connection(served.url, tmp_path / "state") as conn,
+            running_watch(conn, file, settings) as run,
+        ):
+            await run.connected()
+            reply = await org._send(
+                "DELETE", f"/api/v2/outbound/schedules/campaigns/{cid}"
+            )
+            assert reply.status_code == 204
+            await run.until(lambda: run.summary.healed == 1, "the heal")
+            assert "'Collections 30'" in run.drift_lines()[0]
+            assert "deleted (gcsched wrote version" in run.drift_lines()[0]
+            assert (await org.schedule(cid))["timeZone"] == "America/Chicago"
+            await run.settled()
+            summary = await run.stop()
+    assert summary.drifts == 1

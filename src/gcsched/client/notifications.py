@@ -83,13 +83,6 @@ class Socket:
             return {}
         return data if isinstance(data, dict) else {}
 
-    async def send(self, message: dict[str, Any]) -> None:
-        """Send a JSON message (a ping); a closed socket is ignored."""
-        try:
-            await self._connection.send(json.dumps(message))
-        except ConnectionClosed:
-            return
-
     async def close(self) -> None:
         """Close the socket (normal closure)."""
         await self._connection.close()
