@@ -126,7 +126,7 @@ async def test_survives_token_expiry_and_renews_the_channel(
     resubscribed before they expire; changes still arrive after both."""
     _, hook_url = hooks
     file = schedule_file(tmp_path, hook_url)
-    with sandbox(token_ttl=2, channel_ttl=3.0) as served:
+    with sandbox(token_ttl=2, channel_ttl=3.0, heartbeat=0.2) as served:
         await applied(served.url, tmp_path, file)
         org = Org(served.url)
         async with (
@@ -140,6 +140,7 @@ async def test_survives_token_expiry_and_renews_the_channel(
                 lambda: run.summary.reconnects + run.summary.resubscriptions >= 3,
                 "token and channel renewals",
             )
+            await run.until(lambda: run.summary.heartbeats >= 1, "a heartbeat")
             await org.edit("Win-back", "America/Denver")
             await run.until(lambda: len(run.drift_lines()) == 1, "the drift")
             await run.stop()

@@ -408,8 +408,6 @@ class Watcher:
                     self.report(f"watch: reconnecting ({why})")
                     continue
                 except (ApiError, NetworkError) as exc:
-                    if isinstance(exc, WatchGaveUpError | HealCapReachedError):
-                        raise
                     failures += 1
                     same_channel = False
                     if failures >= self.settings.give_up_after:
