@@ -259,3 +259,28 @@ async def test_a_deleted_schedule_is_drift_and_heal_puts_it_back(
             await run.settled()
             summary = await run.stop()
     assert summary.drifts == 1
+
+
+async def test_a_webhook_that_fails_is_reported_and_left_in_the_outbox(
+    tmp_path: Path,
+) -> None:
+    file = schedule_file(tmp_path, "http://127.0.0.1:9/hook", ("Win-back",))
+    with sandbox() as served:
+        await applied(served.url, tmp_path, file)
+        org = Org(served.url)
+        async with (
+            connection(served.url, tmp_path / "state") as conn,
+            running_watch(conn, file, WatchSettings(debounce=0.05)) as run,
+        ):
+            await run.connected()
+            await org.edit("Win-back", "America/Denver")
+            await run.until(
+                lambda: any("webhook attempt(s) failed" in x for x in run.lines),
+                "the failed delivery",
+            )
+            await run.stop()
+    with Journal.open(tmp_path / "state" / "journal.sqlite") as journal:
+        pending = [
+            e for e in journal.pending_events() if e.event_type == "schedule.drifted"
+        ]
+    assert len(pending) == 1

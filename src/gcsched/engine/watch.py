@@ -73,6 +73,10 @@ CAMPAIGN_TOPIC_PATH: Final[Mapping[Family, str]] = {
     Family.WHATSAPP_CAMPAIGNS: "messagingcampaigns",
 }
 HEARTBEAT_TOPIC: Final = "channel.metadata"
+#: Seconds between two passes over the outbox (retries of webhooks that failed).
+DELIVERY_PERIOD: Final = 60.0
+#: Seconds a pass over the outbox may start attempts for (each then up to 15 s).
+DELIVERY_DEADLINE: Final = 30.0
 SOCKET_CLOSING: Final = "v2.system.socket_closing"
 
 Key = tuple[Family, str]
@@ -375,6 +379,8 @@ class Watcher:
         self._due: float | None = None
         self._renewals = -1
         self._stop = asyncio.Event()
+        self._delivery: asyncio.Task[None] | None = None
+        self._next_delivery = clock() + DELIVERY_PERIOD
 
     # ------------------------------------------------------------ control
     def stop(self, why: str = "stopped") -> None:
@@ -423,6 +429,7 @@ class Watcher:
                     await self._wait(wait)
         finally:
             await self._close_all()
+            await self._delivered()
             self._write_metrics()
         return self.summary
 
@@ -574,6 +581,8 @@ class Watcher:
             item.last_seen + self.settings.heartbeat_timeout for item in self._open
         ]
         deadlines += [item.expires_at for item in self._open]
+        if self.webhooks is not None:
+            deadlines.append(self._next_delivery)
         if self._due is not None:
             deadlines.append(self._due)
         return max(0.0, min(deadlines, default=now + 60.0) - now)
@@ -603,6 +612,8 @@ class Watcher:
 
     async def _tick(self) -> None:
         now = self.clock()
+        if now >= self._next_delivery:
+            self._deliver()
         if self._due is not None and now >= self._due:
             batch, self._pending, self._due = set(self._pending), set(), None
             await self._check(batch)
@@ -677,8 +688,7 @@ class Watcher:
         )
         if events:
             self.journal.add_events(events)
-            if self.webhooks is not None:
-                await self.webhooks.deliver_due(deadline=30.0)
+            self._deliver()
         if self.settings.heal and self.heal is not None:
             await self._heal(drift, self.heal)
 
@@ -719,6 +729,30 @@ class Watcher:
         self.summary.healed += 1
         self.drifted.pop(drift.target.key, None)
         self.report(f"heal: {outcome}")
+
+    # ------------------------------------------------------------ webhooks
+    def _deliver(self) -> None:
+        """Deliver what the outbox holds, in the background (no event waits)."""
+        if self.webhooks is None or (
+            self._delivery is not None and not self._delivery.done()
+        ):
+            return
+        self._next_delivery = self.clock() + DELIVERY_PERIOD
+        self._delivery = asyncio.create_task(self._deliver_due(self.webhooks))
+
+    async def _deliver_due(self, webhooks: WebhookSender) -> None:
+        report = await webhooks.deliver_due(deadline=DELIVERY_DEADLINE)
+        if report.failed:
+            self.report(
+                f"watch: {report.failed} webhook attempt(s) failed; "
+                "retried later (or by gcsched webhooks flush)"
+            )
+
+    async def _delivered(self) -> None:
+        """Let a delivery under way finish (what it leaves stays in the outbox)."""
+        if self._delivery is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._delivery, DELIVERY_DEADLINE)
 
     # ------------------------------------------------------------ metrics
     def _write_metrics(self) -> None:
