@@ -60,6 +60,9 @@ def test_bad_options_are_usage_errors(tmp_path: Path) -> None:
     assert "--heal-cap" in err
     code, _, err = invoke("watch", str(file), "--heartbeat-timeout", "0")
     assert code == 2
+    code, _, err = invoke("watch", str(file), "--sandbox")
+    assert code == 2
+    assert "gcsched sandbox serve" in err
 
 
 def test_giving_up_exits_1_with_the_summary(tmp_path: Path) -> None:

@@ -68,6 +68,12 @@ def register(app: typer.Typer) -> None:
                 "and --debounce >= 0"
             )
             raise InputError(msg)
+        if g.sandbox:
+            msg = (
+                "watch needs sockets, which the embedded sandbox cannot carry: run "
+                "`gcsched sandbox serve` and pass --api-url http://127.0.0.1:8765"
+            )
+            raise InputError(msg)
         if heartbeat_timeout <= 0:
             msg = "--heartbeat-timeout must be > 0"
             raise InputError(msg)
