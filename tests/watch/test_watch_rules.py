@@ -50,9 +50,9 @@ def watcher(
     lines: list[str] = []
     healed: list[Drift] = []
 
-    async def heal(drift: Drift) -> str:
+    async def heal(drift: Drift) -> tuple[bool, str]:
         healed.append(drift)
-        return "run r1 succeeded"
+        return True, "run r1 succeeded"
 
     made = Watcher(
         org=None,  # type: ignore[arg-type]  # the rules read nothing

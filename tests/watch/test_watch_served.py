@@ -284,3 +284,27 @@ async def test_a_webhook_that_fails_is_reported_and_left_in_the_outbox(
             e for e in journal.pending_events() if e.event_type == "schedule.drifted"
         ]
     assert len(pending) == 1
+
+
+async def test_a_heal_the_plan_refuses_is_reported_and_the_watch_goes_on(
+    tmp_path: Path, hooks: tuple[Hooks, str]
+) -> None:
+    """An unsafe plan (more change than the policy allows) is not healed."""
+    _, hook_url = hooks
+    file = schedule_file(tmp_path, hook_url, max_change_fraction=0.01)
+    settings = WatchSettings(debounce=0.05, heal=True, heal_cooldown=0)
+    with sandbox() as served:
+        async with connection(served.url, tmp_path / "state") as conn:
+            assert (await conn.apply(file, force=True)).ok
+        org = Org(served.url)
+        async with (
+            connection(served.url, tmp_path / "state") as conn,
+            running_watch(conn, file, settings) as run,
+        ):
+            await run.connected()
+            await org.edit("Win-back", "America/Denver")
+            await run.until(lambda: run.summary.heal_skipped == 1, "the heal attempt")
+            assert any("the apply was refused" in line for line in run.lines)
+            assert run.summary.healed == 0
+            assert not run.task.done()
+            await run.stop()

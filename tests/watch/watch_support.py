@@ -35,7 +35,11 @@ LIMIT = 60.0  # seconds before a wait gives up: bounds a hung test only
 
 
 def schedule_file(
-    tmp_path: Path, hook_url: str, campaigns: tuple[str, ...] = CAMPAIGNS
+    tmp_path: Path,
+    hook_url: str,
+    campaigns: tuple[str, ...] = CAMPAIGNS,
+    *,
+    max_change_fraction: float = 1.0,
 ) -> Path:
     """A file managing `campaigns` (weekday windows) with a drift webhook."""
     entries = "".join(
@@ -53,7 +57,8 @@ def schedule_file(
 project: watched
 policy:
   audience_conflicts: warn
-  max_change_fraction: 1.0
+  max_change_fraction: {max_change_fraction}
+  min_existing: 1
 schedules:
 {entries}webhooks:
   - url: {hook_url}

@@ -81,19 +81,19 @@ async def watch(
     conn.state.make()
     with Journal.open(conn.state.journal, lock=conn.state.lock) as journal:
 
-        async def heal(drift: Drift) -> str:
+        async def heal(drift: Drift) -> tuple[bool, str]:
             try:
                 outcome = await conn.apply(schedule_file)
             except RefusedError as exc:
-                return f"refused: {exc}"
+                return False, f"not healed, the apply was refused: {exc}"
             run = outcome.run
             if run is None:
-                return "nothing to apply"
+                return False, "nothing to apply (the org matches the file again)"
             stored = journal.get_run(run.run_id)
             journal.set_run_summary(
                 run.run_id, {**stored.summary, "reason": heal_reason(drift)}
             )
-            return f"run {run.run_id} {run.status}"
+            return True, f"run {run.run_id} {run.status}"
 
         watcher = Watcher(
             conn.client,

@@ -300,8 +300,8 @@ class WatchSummary:
         return out
 
 
-Heal = Callable[[Drift], Awaitable[str]]
-"""Re-applies the file for a drift; returns what it did (one line)."""
+Heal = Callable[[Drift], Awaitable[tuple[bool, str]]]
+"""Re-applies the file for a drift; returns whether it did, and what (one line)."""
 
 
 @dataclass(slots=True)
@@ -725,9 +725,12 @@ class Watcher:
             f"heal: re-applying the file: {drift.target.kind} "
             f"{drift.target.name!r} was {drift.change} outside gcsched"
         )
-        outcome = await heal(drift)
-        self.summary.healed += 1
-        self.drifted.pop(drift.target.key, None)
+        applied, outcome = await heal(drift)
+        if applied:
+            self.summary.healed += 1
+            self.drifted.pop(drift.target.key, None)
+        else:
+            self.summary.heal_skipped += 1
         self.report(f"heal: {outcome}")
 
     # ------------------------------------------------------------ webhooks
