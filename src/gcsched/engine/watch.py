@@ -336,7 +336,6 @@ class Watcher:
         heal: re-applies the file (with ``settings.heal``).
         metrics_file: the Prometheus text file to keep current.
         clock: monotonic seconds.
-        sleep: async sleep (backoff).
     """
 
     def __init__(
@@ -353,7 +352,6 @@ class Watcher:
         heal: Heal | None = None,
         metrics_file: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.org = org
         self.service = service
@@ -366,9 +364,8 @@ class Watcher:
         self.heal = heal
         self.metrics_file = metrics_file
         self.clock = clock
-        self.sleep = sleep
         self.summary = WatchSummary()
-        self.targets: dict[str, Target] = {}
+        self.targets: dict[Key, Target] = {}
         self.by_topic: dict[str, Target] = {}
         self.seen: set[str] = set()
         self.drifted: dict[Key, Drift] = {}
@@ -469,31 +466,32 @@ class Watcher:
     async def _connect(self, *, reuse: bool) -> None:
         _, _, targets = await self._plan()
         known = {t.key for t in targets}
-        names = {t.key: t.name for t in targets}
-        for record in self._records():
+        for record in self._records():  # owned, no longer in the file: still ours
             key = (Family(record.family), record.target_id)
             if key not in known:
-                targets.append(Target(key[0], key[1], names.get(key, record.target_id)))
-        self.targets = {t.target_id: t for t in targets}
+                targets.append(Target(key[0], key[1], record.target_id))
+        self.targets = {t.key: t for t in targets}
         self.by_topic = {topic: t for t in targets for topic in t.topics}
         topics = list(self.by_topic)
         size = self.settings.max_topics
         chunks = [topics[i : i + size] for i in range(0, len(topics), size)] or [[]]
-        old = self._open
-        self._open = []
-        for index, chunk in enumerate(chunks):
-            previous = old[index] if reuse and index < len(old) else None
-            channel = (
-                previous.channel
-                if previous is not None
-                else await self.service.create_channel()
-            )
-            expires = await self._subscribe(channel, chunk)
-            stream = await self.service.connect(channel.connect_uri)
-            self._open.append(_Open(channel, chunk, stream, expires, self.clock()))
-        for item in old:  # after the new sockets: a handover, not a gap
-            with contextlib.suppress(Exception):
-                await item.stream.close()
+        old, self._open = self._open, []
+        try:
+            for index, chunk in enumerate(chunks):
+                previous = old[index] if reuse and index < len(old) else None
+                channel = (
+                    previous.channel
+                    if previous is not None
+                    else await self.service.create_channel()
+                )
+                expires = await self._subscribe(channel, chunk)
+                stream = await self.service.connect(channel.connect_uri)
+                self._open.append(_Open(channel, chunk, stream, expires, self.clock()))
+        except BaseException:
+            await self._close(old)
+            await self._close_all()
+            raise
+        await self._close(old)  # after the new sockets: a handover, not a gap
         self.summary.channels = max(self.summary.channels, len(self._open))
         self.summary.topics = len(topics)
         self._renewals = self.service.token_renewals
@@ -525,10 +523,14 @@ class Watcher:
         more, bound to the current token."""
         return await self._subscribe(item.channel, item.topics)
 
-    async def _close_all(self) -> None:
-        for item in self._open:
+    @staticmethod
+    async def _close(items: list[_Open]) -> None:
+        for item in items:
             with contextlib.suppress(Exception):
                 await item.stream.close()
+
+    async def _close_all(self) -> None:
+        await self._close(self._open)
         self._open = []
 
     # ------------------------------------------------------------ listening
@@ -637,7 +639,7 @@ class Watcher:
         for key in sorted(wanted):
             record = by_key[key]
             body = live.get(key)
-            target = self.targets.get(key[1]) or Target(key[0], key[1], key[1])
+            target = self.targets.get(key) or Target(key[0], key[1], key[1])
             drift = self._drift(target, record, body, differs=key in changed)
             if drift is None:
                 self.drifted.pop(key, None)
