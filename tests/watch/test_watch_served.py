@@ -308,3 +308,54 @@ async def test_a_heal_the_plan_refuses_is_reported_and_the_watch_goes_on(
             assert run.summary.healed == 0
             assert not run.task.done()
             await run.stop()
+
+
+async def test_the_channel_is_resubscribed_before_it_expires(
+    tmp_path: Path, hooks: tuple[Hooks, str]
+) -> None:
+    """Channels of 2 s, resubscribed at half their life: changes keep arriving."""
+    _, hook_url = hooks
+    file = schedule_file(tmp_path, hook_url)
+    with sandbox(channel_ttl=2.0) as served:
+        await applied(served.url, tmp_path, file)
+        org = Org(served.url)
+        async with (
+            connection(served.url, tmp_path / "state") as conn,
+            running_watch(
+                conn, file, WatchSettings(debounce=0.05, resubscribe_margin=0.5)
+            ) as run,
+        ):
+            await run.connected()
+            await run.until(lambda: run.summary.resubscriptions >= 3, "renewals")
+            await org.edit("Win-back", "America/Denver")
+            await run.until(lambda: len(run.drift_lines()) == 1, "the drift")
+            await run.stop()
+
+
+async def test_a_check_waits_while_another_gcsched_applies(
+    tmp_path: Path, hooks: tuple[Hooks, str]
+) -> None:
+    """While another process holds the writer lock, its writes are not drift
+    yet (their records land after them): the check looks again later."""
+    _, hook_url = hooks
+    file = schedule_file(tmp_path, hook_url)
+    with sandbox() as served:
+        await applied(served.url, tmp_path, file)
+        org = Org(served.url)
+        async with (
+            connection(served.url, tmp_path / "state") as conn,
+            running_watch(conn, file, WatchSettings(debounce=0.05)) as run,
+        ):
+            await run.connected()
+            with Journal.open(tmp_path / "state" / "journal.sqlite") as other:
+                other.lock.acquire(command="apply elsewhere")
+                try:
+                    checks = run.summary.checks
+                    await org.edit("Win-back", "America/Denver")
+                    await run.until(lambda: run.summary.checks > checks, "a check")
+                    await run.until(lambda: bool(run.watcher._pending), "the requeue")
+                    assert run.drift_lines() == []
+                finally:
+                    other.lock.release()
+            await run.until(lambda: len(run.drift_lines()) == 1, "the drift")
+            await run.stop()
