@@ -38,12 +38,13 @@ def test_public_names() -> None:
 
 
 def test_event_types() -> None:
-    """The six event types of the contract, in order."""
+    """The seven event types of the contract, in order."""
     assert gcsched.webhooks.EVENT_TYPES == (
         "schedule.created",
         "schedule.updated",
         "schedule.deleted",
         "schedule.conflict",
+        "schedule.drifted",
         "run.completed",
         "run.failed",
     )

@@ -34,6 +34,7 @@ COMMAND_MODULES: Mapping[str, str] = {
     "report": "gcsched.cli.org_cmd",
     "doctor": "gcsched.cli.doctor_cmd",
     "drift": "gcsched.cli.drift_cmd",
+    "watch": "gcsched.cli.watch_cmd",
     "unlock": "gcsched.cli.local_cmd",
     "demo": "gcsched.cli.demo_cmd",
     "sandbox": "gcsched.cli.sandbox_cmd",

@@ -56,11 +56,34 @@ def serve_command(
             "see docs/sandbox.md)."
         ),
     ] = None,
+    heartbeat: Annotated[
+        float, typer.Option(help="Seconds between notification heartbeats.")
+    ] = 30.0,
+    channel_ttl: Annotated[
+        float,
+        typer.Option(help="Seconds a notification channel lives after subscribing."),
+    ] = 86400.0,
+    topic_limit: Annotated[
+        int, typer.Option(help="Topics one notification channel may hold.")
+    ] = 1000,
+    closing_grace: Annotated[
+        float,
+        typer.Option(
+            help="Seconds from v2.system.socket_closing to the close "
+            "(POST /sandbox/notifications/closing sends it)."
+        ),
+    ] = 60.0,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C (prints its URL and client id)."""
-    from gcsched.api.sandbox import Guesses, parse_fault, serve
+    from gcsched.api.sandbox import Guesses, NotificationSettings, parse_fault, serve
 
     try:
+        notifications = NotificationSettings(
+            heartbeat=heartbeat,
+            channel_ttl=channel_ttl,
+            topic_limit=topic_limit,
+            closing_grace=closing_grace,
+        )
         faults = [parse_fault(f) for f in fault or []]
         guesses = Guesses.parse(guess or [])
         serve(
@@ -75,6 +98,7 @@ def serve_command(
             state_path=state,
             token_mint_limit=token_mint_limit,
             guesses=guesses,
+            notifications=notifications,
         )
     except ValueError as exc:
         typer.echo(f"gcsched sandbox serve: {exc}", err=True)

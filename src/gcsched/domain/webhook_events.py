@@ -15,6 +15,7 @@ WebhookEvent = Literal[
     "schedule.updated",
     "schedule.deleted",
     "schedule.conflict",
+    "schedule.drifted",
     "run.completed",
     "run.failed",
 ]

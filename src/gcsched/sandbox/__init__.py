@@ -10,6 +10,7 @@ from gcsched.sandbox.app import create_app
 from gcsched.sandbox.clients import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from gcsched.sandbox.entities import entity_id
 from gcsched.sandbox.faults import FaultSpec, parse_fault
+from gcsched.sandbox.notifications import NotificationSettings
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.server import (
     SavingWrites,
@@ -26,6 +27,7 @@ __all__ = [
     "GUESS_VALUES",
     "FaultSpec",
     "Guesses",
+    "NotificationSettings",
     "SandboxState",
     "SavingWrites",
     "asgi_transport",

@@ -9,17 +9,19 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from gcsched.sandbox.families import FAMILIES
 from gcsched.sandbox.faults import FaultEngine, FaultSpec, parse_fault
 from gcsched.sandbox.gateway import Gateway
 from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
+from gcsched.sandbox.notifications import NotificationHub, NotificationSettings
 from gcsched.sandbox.problems import ApiProblem, OAuthProblem, error_body
 from gcsched.sandbox.ratelimit import RateLimiter
 from gcsched.sandbox.routes_audits import AuditRoutes
 from gcsched.sandbox.routes_auth import AuthRoutes
 from gcsched.sandbox.routes_contact_time import ContactTimeRoutes
+from gcsched.sandbox.routes_notifications import CHANNELS, NotificationRoutes
 from gcsched.sandbox.routes_outbound import OutboundRoutes
 from gcsched.sandbox.routes_schedules import ID_PARAMS, ScheduleRoutes
 from gcsched.sandbox.runtime import Runtime, json_response
@@ -146,6 +148,20 @@ def _table(rt: Runtime) -> list[tuple[str, str, Endpoint, tuple[str, ...]]]:
         ("GET", f"{query}/{{transactionId}}", audits.status, audit_view),
         ("GET", f"{query}/{{transactionId}}/results", audits.results, audit_view),
     ]
+    note = NotificationRoutes(rt, rt.hub)
+    one_channel = f"{CHANNELS}/{{channelId}}"
+    subscriptions = f"{one_channel}/subscriptions"
+    table += [
+        ("POST", CHANNELS, note.create_channel, ()),
+        ("GET", CHANNELS, note.list_channels, ()),
+        ("HEAD", one_channel, note.head_channel, ()),
+        ("GET", subscriptions, note.get_subscriptions, ()),
+        ("POST", subscriptions, note.post_subscriptions, ()),
+        ("PUT", subscriptions, note.put_subscriptions, ()),
+        ("DELETE", subscriptions, note.delete_subscriptions, ()),
+        ("POST", "/sandbox/notifications/closing", note.closing, ()),
+        ("POST", "/sandbox/notifications/drop", note.drop, ()),
+    ]
     for family in FAMILIES.values():
         base = f"{OUT}/schedules/{family.path}"
         one = f"{base}/{{{ID_PARAMS[family.path]}}}"
@@ -168,6 +184,7 @@ def create_app(
     fault_seed: int | None = None,
     token_mint_limit: int = TOKEN_MINT_LIMIT_PER_MINUTE,
     guesses: Guesses | Sequence[str] = (),
+    notifications: NotificationSettings | None = None,
 ) -> Starlette:
     """Build the sandbox application.
 
@@ -183,10 +200,13 @@ def create_app(
         token_mint_limit: tokens per client per minute; 0 turns it off.
         guesses: the answer to give where no source settles it, as
             `Guesses` or ``NAME=VALUE`` strings (docs/sandbox.md "Guesses").
+        notifications: heartbeat period, channel lifetime and the channel
+            and topic limits of the Notifications API (default: the real ones).
 
     Returns:
         A Starlette app; its state is ``app.state.sandbox``, its counters
-        ``app.state.stats``, its guesses ``app.state.guesses``.
+        ``app.state.stats``, its guesses ``app.state.guesses``, its
+        notification channels ``app.state.notifications``.
 
     Raises:
         ValueError: a fault or guess string does not parse, a bad number or
@@ -208,11 +228,15 @@ def create_app(
         token_ttl=token_ttl,
         mint_limit=token_mint_limit,
         guesses=chosen,
+        hub=NotificationHub(notifications or NotificationSettings(), sandbox.clock),
     )
     table = _table(rt)
     routes: list[BaseRoute] = [
         Route(path, endpoint, methods=[method]) for method, path, endpoint, _ in table
     ]
+    routes.append(
+        WebSocketRoute("/channels/{channelId}", NotificationRoutes(rt, rt.hub).socket)
+    )
     permissions = {(method, path): perms for method, path, _, perms in table}
 
     async def api_problem(request: Request, exc: Exception) -> Response:
@@ -257,4 +281,5 @@ def create_app(
     app.state.stats = rt.stats
     app.state.runtime = rt
     app.state.guesses = chosen
+    app.state.notifications = rt.hub
     return app

@@ -21,6 +21,7 @@ from gcsched.sandbox.guesses import (
     EXPIRED_TOKEN_CODE,
     EXPIRED_TOKEN_MESSAGE,
 )
+from gcsched.sandbox.notifications import event_body, schedule_topic
 from gcsched.sandbox.problems import error_body
 from gcsched.sandbox.ratelimit import RateDecision
 from gcsched.sandbox.runtime import CID_KEY, CLIENT_KEY, Runtime, new_correlation_id
@@ -216,6 +217,9 @@ class Gateway:
                         client_id="",
                         user=COLLEAGUE,
                     )
+                )
+                self.rt.hub.publish(
+                    schedule_topic(family, id_), event_body(stored), scope[CID_KEY]
                 )
 
     def _fault_body(

@@ -32,6 +32,7 @@ from gcsched.sandbox.guesses import (
     EMPTY_PAGE_STATUS,
     PATCH_STATUS,
 )
+from gcsched.sandbox.notifications import campaign_topic, event_body
 from gcsched.sandbox.paging import (
     allow_empty_result,
     filter_by_name,
@@ -143,6 +144,14 @@ class OutboundRoutes:
 
     def _store(self, name: str) -> dict[str, dict[str, Any]]:
         return self.rt.state.stores[name]
+
+    def _changed(self, request: Request, path: str, record: dict[str, Any]) -> None:
+        """Publish a campaign change to its topic (`NotificationHub`)."""
+        self.rt.hub.publish(
+            campaign_topic(path, record["id"]),
+            event_body(record),
+            Runtime.correlation_id(request),
+        )
 
     def _one(self, store: str, request: Request, key: str) -> dict[str, Any]:
         found = self._store(store).get(request.path_params[key])
@@ -290,6 +299,7 @@ class OutboundRoutes:
             }
             self._store("campaigns")[current["id"]] = updated
             self.rt.changed(request, "Campaign", current, updated)
+        self._changed(request, "campaigns", updated)
         return json_response(updated)
 
     async def patch_campaign(self, request: Request) -> Response:
@@ -322,6 +332,7 @@ class OutboundRoutes:
             current["version"] += 1
             current["dateModified"] = utc_stamp(state.clock())
             self.rt.changed(request, "Campaign", before, current)
+        self._changed(request, "campaigns", current)
         return Response(status_code=PATCH_STATUS)
 
     # ------------------------------------------------------------ contact lists
@@ -443,6 +454,7 @@ class OutboundRoutes:
             }
             self._store("messaging_campaigns")[current["id"]] = updated
             self.rt.changed(request, "MessagingCampaign", current, updated)
+        self._changed(request, "messagingcampaigns", updated)
         return json_response(updated)
 
     async def list_sequences(self, request: Request) -> Response:

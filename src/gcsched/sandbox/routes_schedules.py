@@ -11,6 +11,7 @@ from starlette.responses import Response
 from gcsched.sandbox.audit_trail import SCHEDULE_ENTITY_TYPES
 from gcsched.sandbox.families import FAMILIES, Family, build_schedule
 from gcsched.sandbox.guesses import DELETE_STATUS, FAMILY_CHANNEL, FIRST_VERSION
+from gcsched.sandbox.notifications import event_body, schedule_topic
 from gcsched.sandbox.paging import listing, page_params
 from gcsched.sandbox.problems import ApiProblem, Detail
 from gcsched.sandbox.routes_outbound import not_found, read_json, version_conflict
@@ -142,6 +143,7 @@ class ScheduleRoutes:
                 record,
                 name=target.get("name"),
             )
+        self._changed(request, family, oid, record)
         return json_response(record)
 
     async def delete_one(self, request: Request) -> Response:
@@ -161,4 +163,15 @@ class ScheduleRoutes:
                 None,
                 name=target.get("name"),
             )
+        self._changed(request, family, oid, gone)
         return Response(status_code=DELETE_STATUS)
+
+    def _changed(
+        self, request: Request, family: Family, oid: str, record: dict[str, Any]
+    ) -> None:
+        """Publish a change to the schedule's topic (a delete: its last body)."""
+        self.rt.hub.publish(
+            schedule_topic(family.path, oid),
+            event_body(self._shown(record)),
+            Runtime.correlation_id(request),
+        )

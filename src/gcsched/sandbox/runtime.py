@@ -14,6 +14,7 @@ from starlette.responses import Response
 from gcsched.sandbox.audit_trail import ACT_AS_USER_HEADER, StoreChange
 from gcsched.sandbox.clients import ClientRecord
 from gcsched.sandbox.faults import FaultEngine
+from gcsched.sandbox.notifications import NotificationHub
 from gcsched.sandbox.ratelimit import RateLimiter
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.stats import Stats
@@ -36,6 +37,7 @@ class Runtime:
     token_ttl: int
     mint_limit: int
     guesses: Guesses
+    hub: NotificationHub
 
     @staticmethod
     def client(request: Request) -> ClientRecord:

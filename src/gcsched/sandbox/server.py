@@ -19,6 +19,7 @@ from gcsched.sandbox.clients import DEFAULT_CLIENT_ID
 from gcsched.sandbox.faults import FaultSpec
 from gcsched.sandbox.gateway import DroppedConnection
 from gcsched.sandbox.guesses import TOKEN_MINT_LIMIT_PER_MINUTE
+from gcsched.sandbox.notifications import NotificationSettings
 from gcsched.sandbox.seed import load_seed
 from gcsched.sandbox.state import SandboxState
 from gcsched.sandbox.switches import Guesses
@@ -207,6 +208,7 @@ def serve(
     state_path: str | None = None,
     token_mint_limit: int = TOKEN_MINT_LIMIT_PER_MINUTE,
     guesses: Guesses | Sequence[str] = (),
+    notifications: NotificationSettings | None = None,
 ) -> None:
     """Serve the sandbox until SIGINT/SIGTERM (blocking).
 
@@ -226,6 +228,8 @@ def serve(
         state_path: JSON file to load from and save to.
         token_mint_limit: tokens per client per minute; 0 turns it off.
         guesses: `Guesses` or ``NAME=VALUE`` strings (docs/sandbox.md).
+        notifications: the Notifications API's heartbeat, channel lifetime
+            and limits (default: the real ones).
 
     Raises:
         ValueError: bad seed, state file, fault, guess or rate window.
@@ -241,6 +245,7 @@ def serve(
         fault_seed=fault_seed,
         token_mint_limit=token_mint_limit,
         guesses=guesses,
+        notifications=notifications,
     )
     sock = bind_listener(host, port)
     family = sock.family
@@ -250,6 +255,7 @@ def serve(
         log_level="warning",
         access_log=False,
         lifespan="off",
+        ws="websockets-sansio",  # the notification sockets (uvicorn's current one)
         timeout_graceful_shutdown=2,
     )
     _LOG.addFilter(_QuietDrops())
