@@ -45,6 +45,8 @@ READ_ONLY = [
     "outbound:emailCampaignSchedule:view",
     "outbound:messagingCampaignSchedule:view",
     "outbound:whatsAppCampaignSchedule:view",
+    "outbound:settings:view",
+    "outbound:campaignRule:view",
 ]
 
 FILE = """\

@@ -109,9 +109,11 @@ async def test_a_guard_provider_decides_guarded_or_violation(tmp_path: Path) -> 
         return _Guard(time(20))
 
     async with gcsched.connect(sandbox=True, state_dir=tmp_path / "s") as org:
-        offline = await org.plan(path, today=TODAY)
-        assert offline.plan.compliance is not None
-        assert [f.status for f in offline.plan.compliance.findings] == ["unverified"]
+        # the plan reads the org's guards: Retail Renewals maps time zones with
+        # the default 08:00-21:00 window, wider than Florida's 20:00
+        live = await org.plan(path, today=TODAY)
+        assert live.plan.compliance is not None
+        assert [f.status for f in live.plan.compliance.findings] == ["violation"]
         guarded = await org.plan(path, today=TODAY, guards=tight)
         assert guarded.plan.compliance is not None
         assert [f.status for f in guarded.plan.compliance.findings] == ["guarded"]
