@@ -18,6 +18,7 @@ from typing import Any
 from gcsched.domain import CheckResult, canonical_body, detect, render_body, resolve
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
 from gcsched.domain.compliance import ComplianceHook
+from gcsched.domain.effective import effective
 from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
 from gcsched.engine.facts import FactsLookup, render_facts
@@ -143,25 +144,40 @@ def _rendered_at(
     return at
 
 
+def starts_on_the_day(schedule: Schedule) -> bool:
+    """True when a window of `schedule` has no `from` (its own or the
+    schedule's): its recurrence starts on the day the body is rendered (until
+    the org holds a start to keep), so the body depends on the day and the
+    checksum must cover the change's basis instead."""
+    return any(effective(window, schedule).from_ is None for window in schedule.windows)
+
+
 def _with_bases(
     changes: Sequence[Change],
     resolved: Sequence[Resolved],
     result: CheckResult,
     schedules: Sequence[Schedule],
     render: Mapping[str, Any],
+    *,
+    only: Callable[[Schedule], bool] | None = None,
 ) -> tuple[Change, ...]:
     """The changes, each schedule create and update with its day-independent
     basis (`gcsched.plan.basis`), which the checksum covers in place of the
     body rendered for today. Only a trimmed schedule's body depends on its
     conflicts, so only its basis names them (a reported conflict whose
-    overlaps have all passed must not change the checksum of the others)."""
+    overlaps have all passed must not change the checksum of the others).
+    With `only`, just the changes of the schedules it picks get a basis."""
     by_key = {(r.family, r.target_id): r for r in resolved}
     partners = {s.label: s for s in schedules}
     out: list[Change] = []
     for change in changes:
         family = change.family
         item = None if family is None else by_key.get((family, change.target_id))
-        if item is None or change.action not in (Action.CREATE, Action.UPDATE):
+        if (
+            item is None
+            or change.action not in (Action.CREATE, Action.UPDATE)
+            or (only is not None and not only(item.schedule))
+        ):
             out.append(change)
             continue
         basis = change_basis(
@@ -445,9 +461,13 @@ async def build_plan(
         is_owned=lambda body: id(body) in ours_bodies,
     )
     changes = tuple(delta.changes)
+    render = {"project": project, "interval_time": adopted.interval_time}
     if limit is not None:
-        render = {"project": project, "interval_time": adopted.interval_time}
         changes = _with_bases(changes, resolved, result, schedules, render)
+    elif any(starts_on_the_day(item.schedule) for item in resolved):
+        changes = _with_bases(
+            changes, resolved, result, schedules, render, only=starts_on_the_day
+        )
     warnings = plan_warnings(
         resolved=resolved,
         snapshot=snap,
