@@ -186,8 +186,10 @@ class PgLock:
         return _row_info(row)
 
     def read(self) -> LockInfo | None:
-        """Who holds (or last held) the lock, from its row."""
-        org_id = self._org()
+        """Who holds (or last held) the lock, from its row (None without an org)."""
+        if self.org_id is None:
+            return None
+        org_id = self.org_id
         with contextlib.closing(connect_raw(self._url, self.where)) as conn:
             try:
                 return self._read(conn, org_id)
