@@ -225,3 +225,36 @@ def test_a_server_restart_stops_the_run_and_the_next_one_resumes(
         assert [s.status for s in again.steps(run.id)] == ["sent", "planned"]
         again.mark_confirmed(first.id, result={"version": 4}, version_new=4)
         assert again.step(second.id).status == "planned"
+
+
+def test_a_failing_statement_is_a_journal_error(pg_url: str) -> None:
+    with PostgresStore.connect(pg_url, org_id="org-1") as store:
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("DROP TABLE doctor_facts")
+        with pytest.raises(JournalError, match="cannot be used: relation"):
+            store.facts_for("org-1")
+        store.lock.release()  # not held: nothing to do
+        store.lock.set_run("r1")  # not held: nothing to record
+    with pytest.raises(JournalError, match="is closed"):
+        store.list_runs()
+
+
+def test_the_lock_row_of_an_ended_session_cannot_be_written(pg_url: str) -> None:
+    """The holder's lock session was ended (`unlock --force`): naming its run
+    fails clearly instead of writing a row nobody holds."""
+    with PostgresStore.connect(pg_url, org_id="org-1") as store:
+        store.lock.acquire(command="apply a.yaml")
+        unlock_postgres(pg_url, store.where, force=True)
+        time.sleep(0.5)
+        with pytest.raises(JournalError, match="cannot be reached"):
+            store.lock.set_run("r1")
+
+
+def test_a_password_in_the_query_is_registered_and_masked() -> None:
+    from gcsched.journal.postgres.url import register_url_secret
+    from gcsched.telemetry.redact import redact
+
+    register_url_secret("postgresql://u@h/db?password=Qx7-query-secret&sslmode=require")
+    assert "Qx7-query-secret" not in redact("login with Qx7-query-secret failed")
+    shown = display_url("postgresql://u@h/db?password=Qx7-query-secret&sslmode=require")
+    assert shown == "postgresql://u@h/db?password=[REDACTED]&sslmode=require"

@@ -170,11 +170,6 @@ class PgDatabase:
             raise
         return db
 
-    @property
-    def backend_pid(self) -> int:
-        """The server process of this connection (the owner of its claims)."""
-        return int(self._conn.info.backend_pid)
-
     def close(self) -> None:
         """Close the connection (idempotent)."""
         with self._mutex:
