@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import stamina
 from hypothesis import settings
+
 from pg_cluster import PgCluster, start_cluster
 
 # No timed assertions (these machines are noisy): hypothesis's per-example

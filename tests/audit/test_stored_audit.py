@@ -99,7 +99,8 @@ def test_concurrent_appends_never_fork_the_chain(pg_url: str) -> None:
         for thread in threads:
             thread.join()
         verdict = StoredAuditLog(stores[0], stores[0].where).verify()
-        assert verdict.ok and verdict.entries == 15
+        assert verdict.ok
+        assert verdict.entries == 15
     finally:
         for store in stores:
             store.close()
@@ -118,7 +119,8 @@ def test_audit_commands_read_the_database(pg_url: str, tmp_path: Path) -> None:
     assert len(out.getvalue().splitlines()) == 3
     _tamper(pg_url, "UPDATE audit_log SET line = line || ' ' WHERE seq = 3")
     verdict = audit_verify(state)
-    assert not verdict.ok and verdict.first_bad_line == 3
+    assert not verdict.ok
+    assert verdict.first_bad_line == 3
     assert not (tmp_path / "unused").exists()  # nothing local was created
     with pytest.raises(InputError, match="read through its store"):
         state.audit_log()

@@ -24,15 +24,18 @@ def test_apply_runs_audit_and_unlock_on_the_database(
         (only,) = store.list_runs()
         assert only.status == "succeeded"
     listed = run("runs", "list", "--state-url", pg_url, "--state-dir", str(state))
-    assert listed.exit_code == 0 and "succeeded" in listed.output
+    assert listed.exit_code == 0
+    assert "succeeded" in listed.output
     shown = run("runs", "show", only.id[:12], "--state-url", pg_url)
     assert shown.exit_code == 0, shown.output
     verified = run("audit", "verify", "--state-url", pg_url)
     assert verified.exit_code == 0, verified.output
     exported = run("audit", "export", "--state-url", pg_url)
-    assert exported.exit_code == 0 and exported.output.count("\n") >= 1
+    assert exported.exit_code == 0
+    assert exported.output.count("\n") >= 1
     unlocked = run("unlock", "--state-url", pg_url)
-    assert unlocked.exit_code == 0 and "No lock was held" in unlocked.output
+    assert unlocked.exit_code == 0
+    assert "No lock was held" in unlocked.output
     again = run("apply", str(EXAMPLE), "--yes", *sandbox)
     assert again.exit_code == 0, again.output
     with PostgresStore.connect(pg_url) as store:
@@ -65,12 +68,14 @@ def test_a_held_lock_refuses_apply_with_exit_3(pg_url: str, tmp_path: Path) -> N
         assert refused.exit_code == 3
         assert "apply other.yaml" in refused.output
         live = run("unlock", "--state-url", pg_url)
-        assert live.exit_code == 3 and "unlock --force" in live.output
+        assert live.exit_code == 3
+        assert "unlock --force" in live.output
 
 
 def test_bad_urls_are_usage_errors_without_their_password(tmp_path: Path) -> None:
     wrong = run("runs", "list", "--state-url", "mysql://u:hunter22@h/db")
-    assert wrong.exit_code == 2 and "postgresql://" in wrong.output
+    assert wrong.exit_code == 2
+    assert "postgresql://" in wrong.output
     assert "hunter22" not in wrong.output
     gone = run("runs", "list", "--state-url", "postgresql://u:hunter22@127.0.0.1:1/db")
     assert gone.exit_code == 1

@@ -27,6 +27,7 @@ from integration_support import (
     schedule_yaml,
     write_seed,
 )
+
 from served_sandbox import served_sandbox
 
 CAMPAIGNS = 6
