@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck contracts pytest chromium promtool bench clean
+.PHONY: install demo test lint typecheck contracts pytest chromium promtool postgresql bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,9 @@ contracts: install
 
 # Outside tools some tests need, from Debian, installed when missing (root only):
 # chromium drives the browser tests, promtool (package prometheus) checks the
-# metrics file. A policy-rc.d that exits 101 stands in place while apt runs, so
-# no service (the Prometheus server) is started; a policy-rc.d that was there is
+# metrics file, postgresql's server binaries run the throwaway cluster of the
+# PostgreSQL state backend's tests (tests/pg_cluster.py). A policy-rc.d that exits 101 stands in place while apt runs, so
+# no service (the Prometheus server, PostgreSQL's main cluster) is started; a policy-rc.d that was there is
 # put back. Not installable: the tests skip locally, but under CI=true the target
 # fails (and tests/required_tools.py turns the skip into an error too).
 # $(call debian_tool,PACKAGE,EXECUTABLE,WHAT NEEDS IT)
@@ -63,7 +64,12 @@ chromium:
 promtool:
 	$(call debian_tool,prometheus,/usr/bin/promtool,the promtool check of the metrics file)
 
-pytest: install chromium promtool
+# The server binaries live under /usr/lib/postgresql/VERSION/bin (not on PATH):
+# looked for again after the install, whichever version Debian has.
+postgresql:
+	$(call debian_tool,postgresql,"$$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -n 1)",the PostgreSQL state backend tests)
+
+pytest: install chromium promtool postgresql
 	$(VENV)/bin/pytest -q -p no:cacheprovider --cov --cov-report=term
 
 test: lint typecheck contracts pytest

@@ -9,6 +9,8 @@ import pytest
 import stamina
 from hypothesis import settings
 
+from pg_cluster import PgCluster, start_cluster
+
 # No timed assertions (these machines are noisy): hypothesis's per-example
 # deadline would be one, so it is off for every property test.
 settings.register_profile("gcsched", deadline=None)
@@ -44,3 +46,16 @@ def _no_retry_waits() -> Iterator[None]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A throwaway PostgreSQL cluster for the whole session (tests/pg_cluster.py)."""
+    with start_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> str:
+    """The URL (with its password) of a new, empty database of the cluster."""
+    return pg_cluster.create_database()

@@ -9,6 +9,7 @@ installs each tool (as root); add a tool here and there together.
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from dataclasses import dataclass
@@ -16,7 +17,13 @@ from typing import Final
 
 import pytest
 
-__all__ = ["REQUIRED_TOOLS", "Tool", "require_tool"]
+__all__ = ["REQUIRED_TOOLS", "Tool", "postgres_bindir", "require_tool"]
+
+
+def postgres_bindir() -> str:
+    """Where Debian's PostgreSQL server binaries are (the newest version's)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return os.path.dirname(found[-1]) if found else "/usr/lib/postgresql/15/bin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +40,10 @@ REQUIRED_TOOLS: Final[dict[str, Tool]] = {
     ),
     "promtool": Tool(
         "promtool", "`make promtool` (as root) installs Debian's prometheus package"
+    ),
+    "postgresql": Tool(
+        os.path.join(postgres_bindir(), "initdb"),
+        "`make postgresql` (as root) installs Debian's postgresql package",
     ),
 }
 

@@ -35,7 +35,7 @@ def test_missing_tool_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_tool_names_how_to_install_it() -> None:
-    """chromium and promtool are known, each with its make target."""
-    assert {"chromium", "promtool"} <= set(REQUIRED_TOOLS)
-    for name in ("chromium", "promtool"):
+    """chromium, promtool and postgresql are known, each with its make target."""
+    assert {"chromium", "promtool", "postgresql"} <= set(REQUIRED_TOOLS)
+    for name in ("chromium", "promtool", "postgresql"):
         assert f"make {name}" in REQUIRED_TOOLS[name].install

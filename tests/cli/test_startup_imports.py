@@ -23,6 +23,7 @@ HEAVY = (
     "uvicorn",
     "prometheus_client",
     "standardwebhooks",
+    "psycopg",
     "gcsched.client",
     "gcsched.sandbox",
     "gcsched.report",

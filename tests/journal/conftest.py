@@ -9,6 +9,7 @@ import pytest
 from journal_helpers import FakeClock, SpecFactory, make_spec
 
 from gcsched.journal import Journal
+from gcsched.journal.store import TableStore
 
 
 @pytest.fixture
@@ -16,8 +17,20 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def journal(tmp_path: Path, clock: FakeClock) -> Iterator[Journal]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def journal(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> Iterator[TableStore]:
+    """A fresh state store of each backend (tests of the protocol run on both);
+    `@pytest.mark.parametrize("journal", ["sqlite"], indirect=True)` keeps a
+    test that reads SQLite itself to the one backend."""
+    if request.param == "postgres":
+        from gcsched.journal.postgres import PostgresStore
+
+        url = request.getfixturevalue("pg_url")
+        with PostgresStore.connect(url, clock=clock) as store:
+            yield store
+        return
     with Journal.open(tmp_path / "state" / "journal.db", clock=clock) as j:
         yield j
 

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,15 @@ def test_lock_in_one_process(tmp_path: Path) -> None:
     assert StateLock(tmp_path / "none").holder_alive() is False
     path.write_text("garbage")
     assert StateLock(path).read() is None
+
+
+def test_lock_timeout_waits_for_the_holder_to_go(
+    tmp_path: Path, holder: subprocess.Popen[str]
+) -> None:
+    """With a timeout the lock is taken once the holder ends; without, refused."""
+    lock = StateLock(tmp_path / "lock")
+    with pytest.raises(LockHeldError):
+        lock.acquire(command="apply", timeout=0.3)
+    threading.Timer(1.0, holder.kill).start()
+    with lock.holding("apply", timeout=60) as info:
+        assert info.pid == os.getpid()

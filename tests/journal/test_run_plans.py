@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from journal_helpers import SpecFactory
 
 from gcsched.journal import Journal
@@ -59,6 +60,7 @@ def test_step_transitions_never_rewrite_the_plan(
         assert row["n"] == 2  # '{}': the run row stays small
 
 
+@pytest.mark.parametrize("journal", ["sqlite"], indirect=True)  # traces SQLite
 def test_lists_of_runs_never_read_plans(journal: Journal, spec: SpecFactory) -> None:
     """open_runs and list_runs read run rows only; get_run reads the plan."""
     run = journal.create_run(

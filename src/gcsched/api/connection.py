@@ -17,8 +17,8 @@ import httpx
 
 from gcsched.api.compliance import GuardProvider, compliance_hook
 from gcsched.api.export import LiveEntry, export_text
-from gcsched.api.state import StatePaths
-from gcsched.audit import AuditLog, ensure_appendable
+from gcsched.api.state import STATE_URL_VARIABLE, StatePaths
+from gcsched.audit import ensure_appendable
 from gcsched.client import (
     Credentials,
     GenesysClient,
@@ -51,7 +51,7 @@ from gcsched.genesys import (
     Family,
     TargetKind,
 )
-from gcsched.journal import Journal
+from gcsched.journal import StateStore
 from gcsched.plan import Plan
 from gcsched.plan.plan import policy_data
 from gcsched.telemetry import LoggingHook, get_hooks, hooks_installed
@@ -87,9 +87,11 @@ class Connection:
         environ: Mapping[str, str],
         actor: str,
         today: Callable[[], date] = _today,
+        lock_timeout: float = 0.0,
     ) -> None:
         self.client = client
         self.state = state
+        self._lock_timeout = lock_timeout
         self._environ = environ
         self._actor = actor
         self._today = today
@@ -136,17 +138,24 @@ class Connection:
             )
 
     @contextlib.contextmanager
-    def _ownership(self) -> Iterator[Journal | None]:
+    def _ownership(self) -> Iterator[StateStore | None]:
         """The journal, for a plan's ownership records and doctor facts, if it
         exists (opened once for both).
 
         A plan only reads: no state dir or journal is created for it.
         """
-        if not self.state.journal.exists():
+        if not self.state.has_journal():
             yield None
             return
-        with Journal.open(self.state.journal, lock=self.state.lock) as journal:
+        with self.state.open_store() as journal:
             yield journal
+
+    async def _locking_org(self) -> str | None:
+        """The org whose apply lock a state database's store takes (the
+        SQLite lock is the state dir's: no read for it)."""
+        if self.state.url is None:
+            return None
+        return str((await self.client.get_organization())["id"])
 
     async def adopt(
         self,
@@ -172,9 +181,12 @@ class Connection:
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         snapshot = await read_org(self.client)
         self.state.make()
+        org_id = await self._locking_org()
         with (
-            Journal.open(self.state.journal, lock=self.state.lock) as journal,
-            journal.lock.holding(f"adopt {schedule_file.path}"),
+            self.state.open_store(org_id=org_id) as journal,
+            journal.lock.holding(
+                f"adopt {schedule_file.path}", timeout=self._lock_timeout
+            ),
         ):
             found = adoptions(
                 snapshot,
@@ -228,12 +240,15 @@ class Connection:
             raise InputError("\n".join(problems))
         self.state.make()
         metrics = RunMetrics()
+        org_id = await self._locking_org()
         with (
-            Journal.open(self.state.journal, lock=self.state.lock) as journal,
-            journal.lock.holding(f"apply {schedule_file.path}"),
+            self.state.open_store(org_id=org_id) as journal,
+            journal.lock.holding(
+                f"apply {schedule_file.path}", timeout=self._lock_timeout
+            ),
             hooks_installed(metrics, *_logging_hook()),
         ):
-            audit = AuditLog(self.state.audit)
+            audit = self.state.audit_log(journal)
             ensure_appendable(audit, journal)
             runner = Runner(
                 self.client,
@@ -494,6 +509,8 @@ async def connect(
     rate_limit: int | None = None,
     today: Callable[[], date] | None = None,
     insecure_http: bool = False,
+    state_url: str | None = None,
+    lock_timeout: float = 0.0,
 ) -> AsyncIterator[Connection]:
     """Connect to an org (or the embedded sandbox) for planning and applying.
 
@@ -509,6 +526,12 @@ async def connect(
         transport: an httpx transport (tests; a sandbox app through ASGITransport).
         rate_limit: requests per minute to pace at (default: read from the org).
         today: the clock for "today" (tests).
+        state_url: keep the journal, outbox, audit chain, ownership records,
+            doctor facts and the apply lock in this PostgreSQL database
+            (``postgresql://...``; default ``GCSCHED_STATE_URL`` from `environ`,
+            else the state dir).
+        lock_timeout: how many seconds `apply` and `adopt` wait for another
+            writer's lock (default 0: refuse at once, naming the holder).
         insecure_http: accept a plain ``http://`` API URL to a host that is not
             loopback (the secret then travels in cleartext; CLI ``--insecure-http``).
             In-process transports (``ASGITransport``, ``MockTransport``) never
@@ -518,7 +541,10 @@ async def connect(
         A `Connection`.
     """
     env = dict(os.environ if environ is None else environ)
-    state = StatePaths.at(Path(state_dir) if state_dir is not None else None)
+    state = StatePaths.at(
+        Path(state_dir) if state_dir is not None else None,
+        state_url or env.get(STATE_URL_VARIABLE) or None,
+    )
     if sandbox:
         from gcsched.api.sandbox import (
             DEFAULT_CLIENT_ID,
@@ -570,4 +596,5 @@ async def connect(
             environ=env,
             actor=creds.client_id,
             today=today or _today,
+            lock_timeout=lock_timeout,
         )

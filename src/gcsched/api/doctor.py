@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from gcsched.engine.doctor import DoctorReport, run_doctor
 from gcsched.errors import GcSchedError
-from gcsched.journal import Journal
 
 if TYPE_CHECKING:
     from gcsched.api.state import StatePaths
@@ -44,10 +43,11 @@ async def doctor(
         now=now or datetime.now(UTC),
         probe=probe,
     )
-    where = state.root
+    where = state.where
     try:
         state.make()
-        with Journal.open(state.journal, lock=state.lock) as journal:
+        org_id = str(report.org["id"]) if report.org.get("id") else None
+        with state.open_store(org_id=org_id) as journal:
             holder = journal.lock.read()
             if report.org.get("id"):
                 journal.save_facts(

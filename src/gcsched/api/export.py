@@ -31,7 +31,7 @@ from gcsched.domain.model import (
 from gcsched.engine.steps import campaign_value
 from gcsched.errors import GcSchedError
 from gcsched.genesys import TARGET_KIND, Family
-from gcsched.journal import Journal
+from gcsched.journal import StateStore
 
 __all__ = ["LiveEntry", "export_text", "pacing_of_target"]
 
@@ -121,7 +121,7 @@ class _Sources:
     """The files the journal's runs applied, read once each (None: gone or
     changed since the run)."""
 
-    def __init__(self, journal: Journal) -> None:
+    def __init__(self, journal: StateStore) -> None:
         self._journal = journal
         self._files: dict[str, ScheduleFile | None] = {}
 
@@ -157,7 +157,7 @@ def _entry_in(source: ScheduleFile, entry: LiveEntry) -> Schedule | None:
 
 
 def _journal_names(
-    entries: Sequence[LiveEntry], journal: Journal | None, org_id: str
+    entries: Sequence[LiveEntry], journal: StateStore | None, org_id: str
 ) -> tuple[list[Schedule], dict[str, tuple[DayRange, ...]]]:
     """The entries' schedules with the names gcsched wrote them with, and the
     calendars of the files those names came from."""
@@ -221,7 +221,7 @@ def export_text(
     skipped: Sequence[str],
     *,
     org_id: str,
-    journal: Journal | None,
+    journal: StateStore | None,
 ) -> str:
     """The org's schedules as schedule-file YAML (`manage: owned`).
 

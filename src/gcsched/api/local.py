@@ -8,9 +8,9 @@ from datetime import timedelta
 from typing import Any, TextIO
 
 from gcsched.api.state import StatePaths
-from gcsched.audit import AuditLog, AuditVerification
+from gcsched.audit import AuditVerification
 from gcsched.errors import InputError
-from gcsched.journal import Journal, LockInfo, PruneResult, Run, Step, unlock
+from gcsched.journal import LockInfo, PruneResult, Run, Step
 from gcsched.webhooks import DeliveryReport, enable, flush
 
 __all__ = [
@@ -41,9 +41,9 @@ def runs_with_steps(
     (still applying, or interrupted) and a superseded one have no such
     summary, so their steps are counted as the journal holds them now.
     """
-    if not state.journal.exists():
+    if not state.has_journal():
         return []
-    with Journal.open(state.journal) as journal:
+    with state.open_store() as journal:
         out: list[tuple[Run, dict[str, int]]] = []
         for run in journal.list_runs(limit):
             summary = (
@@ -68,9 +68,9 @@ def _no_journal(state: StatePaths) -> InputError:
 
 def show_run(state: StatePaths, ref: str) -> tuple[Run, list[Step]]:
     """One run (by id or unique prefix) and its steps."""
-    if not state.journal.exists():
+    if not state.has_journal():
         raise _no_journal(state)
-    with Journal.open(state.journal) as journal:
+    with state.open_store() as journal:
         run = journal.get_run(ref)
         return run, journal.steps(run.id)
 
@@ -79,51 +79,56 @@ def prune_runs(
     state: StatePaths, older_than: timedelta, *, force: bool = False
 ) -> PruneResult:
     """Delete finished runs older than `older_than` (resumable ones if `force`)."""
-    if not state.journal.exists():
+    if not state.has_journal():
         return PruneResult(0)
-    with Journal.open(state.journal) as journal:
+    with state.open_store() as journal:
         return journal.prune(older_than, force=force)
 
 
 def clear_lock(state: StatePaths, *, force: bool) -> LockInfo | None:
-    """Remove a lock whose holder is gone (a live one only with `force`)."""
-    return unlock(state.lock, force=force)
+    """Remove a lock whose holder is gone (a live one only with `force`).
+
+    With a state database, every such lock row goes; the first is returned.
+    """
+    cleared = state.clear_lock(force=force)
+    return cleared[0] if cleared else None
 
 
 def audit_verify(state: StatePaths) -> AuditVerification:
     """Check the audit chain and that it reaches every hash the journal recorded."""
-    expected: list[str] = []
-    if state.journal.exists():
-        with Journal.open(state.journal) as journal:
-            expected = journal.audit_hashes()
-    return AuditLog(state.audit).verify(expected)
+    if not state.has_journal():
+        return state.audit_log().verify(())
+    with state.open_store() as journal:
+        return state.audit_log(journal).verify(journal.audit_hashes())
 
 
 def audit_entries(
     state: StatePaths, *, run_id: str | None = None
 ) -> list[dict[str, Any]]:
     """The audit entries (of one run)."""
-    return AuditLog(state.audit).entries(run_id=run_id)
+    with state.reading_audit() as log:
+        return log.entries(run_id=run_id)
 
 
 def audit_export(state: StatePaths, out: TextIO) -> None:
     """Write the audit log as JSON lines for a SIEM."""
-    AuditLog(state.audit).export(out)
+    with state.reading_audit() as log:
+        log.export(out)
 
 
 async def webhooks_flush(
     state: StatePaths, *, environ: Mapping[str, str] | None = None
 ) -> DeliveryReport:
     """Deliver every pending webhook event now (nothing to do without a journal)."""
-    if not state.journal.exists():
+    if not state.has_journal():
         return DeliveryReport(delivered=0, failed=0, pending=0, disabled=0)
-    with Journal.open(state.journal) as journal:
+    with state.open_store() as journal:
         return await flush(journal, environ=os.environ if environ is None else environ)
 
 
 def webhooks_enable(state: StatePaths, url: str) -> bool:
     """Re-enable an endpoint disabled by a 410; False if it was not disabled."""
-    if not state.journal.exists():
+    if not state.has_journal():
         return False
-    with Journal.open(state.journal) as journal:
+    with state.open_store() as journal:
         return enable(journal, url)

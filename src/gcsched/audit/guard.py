@@ -32,11 +32,11 @@ def ensure_appendable(log: AuditLog, store: StateStore) -> None:
     if verdict.ok:
         if not recorded and verdict.entries and not store.list_runs(1):
             msg = (
-                f"the journal records no audit entry, but the audit log {log.path} "
+                f"the journal records no audit entry, but the audit log {log.where} "
                 f"holds {verdict.entries}: the journal was emptied or replaced, and "
                 "applying would restart the history the log chains. Restore the "
                 "journal from a backup; or, to start a new history on purpose, move "
-                f"{log.path} aside (keep it as evidence) and apply again"
+                f"{log.where} aside (keep it as evidence) and apply again"
             )
             raise RefusedError(msg)
         return
@@ -49,7 +49,7 @@ def ensure_appendable(log: AuditLog, store: StateStore) -> None:
         else ""
     )
     msg = (
-        f"the audit log {log.path} does not verify{torn}: {verdict.problem}. "
+        f"the audit log {log.where} does not verify{torn}: {verdict.problem}. "
         "gcsched will not add to a broken chain. Run `gcsched audit verify` and "
         "investigate; restore the log from a backup, or move it aside (keep it as "
         "evidence) together with the journal to start a new history, then apply "

@@ -27,7 +27,7 @@ from gcsched.audit.chain import (
 from gcsched.errors import AuditError
 from gcsched.journal.files import check_state_dir, check_state_file, open_state_file
 
-__all__ = ["AuditLog", "AuditVerification"]
+__all__ = ["AuditLog", "AuditVerification", "check_entry"]
 
 _TAIL_BLOCK = 64 * 1024
 
@@ -74,6 +74,22 @@ class _Tail:
             self.recent[(run_id, step_id)] = str(entry["hash"])
 
 
+def check_entry(entry: Mapping[str, Any]) -> None:
+    """Refuse an entry to append that lacks a field or sets one the log sets.
+
+    Raises:
+        AuditError: a required field is missing, or `seq`/`prev`/`hash` is set.
+    """
+    missing = [name for name in REQUIRED_FIELDS if name not in entry]
+    if missing:
+        msg = f"audit entry lacks {', '.join(missing)}"
+        raise AuditError(msg)
+    reserved = [name for name in ("seq", "prev", "hash") if name in entry]
+    if reserved:
+        msg = f"audit entry must not set {', '.join(reserved)}: the log does"
+        raise AuditError(msg)
+
+
 class AuditLog:
     """Append-only JSON lines with a SHA-256 hash chain.
 
@@ -86,6 +102,8 @@ class AuditLog:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         """Args: path: the log file, e.g. ``.gcsched/audit.jsonl``."""
         self.path = Path(path)
+        #: Where the log is, for messages (the file; a database's rows).
+        self.where = str(self.path)
         self._mutex = threading.Lock()
         self._tail: _Tail | None = None
 
@@ -108,14 +126,7 @@ class AuditLog:
                 written.
             InputError: the log (or its directory) is a symlink or not ours.
         """
-        missing = [name for name in REQUIRED_FIELDS if name not in entry]
-        if missing:
-            msg = f"audit entry lacks {', '.join(missing)}"
-            raise AuditError(msg)
-        reserved = [name for name in ("seq", "prev", "hash") if name in entry]
-        if reserved:
-            msg = f"audit entry must not set {', '.join(reserved)}: the log does"
-            raise AuditError(msg)
+        check_entry(entry)
         with self._mutex:
             tail = self._current_tail()
             full: dict[str, Any] = {**entry, "seq": tail.seq + 1, "prev": tail.hash}
@@ -354,7 +365,7 @@ class AuditLog:
             entry, problem = parse_line(raw)
             if entry is None:
                 msg = (
-                    f"line {number} of the audit log {self.path} is {problem}; "
+                    f"line {number} of the audit log {self.where} is {problem}; "
                     "run `gcsched audit verify`"
                 )
                 raise AuditError(msg)

@@ -49,6 +49,20 @@ def _root(
     state_dir: str = typer.Option(
         ".gcsched", "--state-dir", help="Journal, audit log and lock live here."
     ),
+    state_url: str | None = typer.Option(
+        None,
+        "--state-url",
+        envvar="GCSCHED_STATE_URL",
+        show_envvar=False,
+        help="Keep journal, audit chain and lock in PostgreSQL "
+        "(postgresql://...; or GCSCHED_STATE_URL) instead of --state-dir.",
+    ),
+    lock_timeout: float = typer.Option(
+        0.0,
+        "--lock-timeout",
+        min=0.0,
+        help="Seconds to wait for another writer's lock (default 0: refuse).",
+    ),
     log_format: str = typer.Option("text", "--log-format", help="text or json."),
     insecure_http: bool = typer.Option(
         False,
@@ -74,6 +88,8 @@ def _root(
         log_format=log_format,
         verbose=verbose,
         insecure_http=insecure_http,
+        state_url=state_url or None,
+        lock_timeout=lock_timeout,
     )
 
 

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from rich.text import Text
 
 from gcsched.telemetry.printable import printable as _printable
 from gcsched.telemetry.printable import printable_lines
+
+if TYPE_CHECKING:
+    from gcsched.api.state import StatePaths
 
 __all__ = [
     "GLOBAL_FLAGS",
@@ -31,6 +34,7 @@ __all__ = [
     "plain",
     "printable",
     "run_async",
+    "state_of",
     "today",
 ]
 
@@ -42,7 +46,14 @@ out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 #: Global options that take a value, and flags; accepted before or after the command.
-GLOBAL_OPTIONS = ("--api-url", "--region", "--state-dir", "--log-format")
+GLOBAL_OPTIONS = (
+    "--api-url",
+    "--region",
+    "--state-dir",
+    "--state-url",
+    "--lock-timeout",
+    "--log-format",
+)
 GLOBAL_FLAGS = ("--sandbox", "--insecure-http", "-v", "-vv", "-vvv", "--verbose")
 
 
@@ -57,6 +68,8 @@ class Globals:
     log_format: str = "text"
     verbose: int = 0
     insecure_http: bool = False
+    state_url: str | None = None
+    lock_timeout: float = 0.0
 
 
 def globals_of(ctx: typer.Context) -> Globals:
@@ -66,6 +79,15 @@ def globals_of(ctx: typer.Context) -> Globals:
     if isinstance(obj, Globals):
         return obj
     return Globals()
+
+
+def state_of(ctx: typer.Context) -> StatePaths:
+    """The state of this invocation: `--state-dir`, or `--state-url` /
+    ``GCSCHED_STATE_URL`` (a PostgreSQL database)."""
+    from gcsched.api.state import StatePaths
+
+    g = globals_of(ctx)
+    return StatePaths.at(g.state_dir, g.state_url)
 
 
 def today() -> date:

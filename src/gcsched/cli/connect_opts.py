@@ -26,4 +26,6 @@ def open_connection(
         sandbox=g.sandbox,
         state_dir=g.state_dir,
         insecure_http=g.insecure_http,
+        state_url=g.state_url,
+        lock_timeout=g.lock_timeout,
     )

@@ -14,12 +14,12 @@ from rich.table import Table
 from gcsched.cli.common import (
     err,
     fail,
-    globals_of,
     handle_errors,
     out,
     plain,
     printable,
     run_async,
+    state_of,
 )
 
 __all__ = ["register"]
@@ -44,10 +44,9 @@ def parse_duration(text: str) -> timedelta:
 @handle_errors
 def runs_list(ctx: typer.Context) -> None:
     """The newest runs."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import runs_with_steps
 
-    runs = runs_with_steps(StatePaths.at(globals_of(ctx).state_dir))
+    runs = runs_with_steps(state_of(ctx))
     if not runs:
         out.print("No runs yet.")
         return
@@ -72,10 +71,9 @@ def runs_show(
     ctx: typer.Context, run: str = typer.Argument(..., help="Run id or prefix.")
 ) -> None:
     """One run: its steps, outcome and metrics."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import show_run
 
-    record, steps = show_run(StatePaths.at(globals_of(ctx).state_dir), run)
+    record, steps = show_run(state_of(ctx), run)
     out.print(
         f"[bold]{record.id}[/] {record.status} — "
         f"org {escape(printable(record.org_name))} "
@@ -119,11 +117,10 @@ def runs_prune(
     run stopped by the network) is resumed by the next apply of its file, so it
     is kept unless --force.
     """
-    from gcsched.api import StatePaths
     from gcsched.api.local import prune_runs
 
     result = prune_runs(
-        StatePaths.at(globals_of(ctx).state_dir),
+        state_of(ctx),
         parse_duration(older_than),
         force=force,
     )
@@ -142,10 +139,9 @@ def runs_prune(
 @handle_errors
 def audit_verify(ctx: typer.Context) -> None:
     """Check the chain and that it reaches every hash the journal recorded."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import audit_verify as verify
 
-    result = verify(StatePaths.at(globals_of(ctx).state_dir))
+    result = verify(state_of(ctx))
     if result.ok:
         out.print(
             f"[green]audit log verified:[/] {result.entries} entries, chain intact"
@@ -163,10 +159,9 @@ def audit_show(
     ctx: typer.Context, run: str | None = typer.Option(None, "--run", help="One run.")
 ) -> None:
     """The audit entries (of one run)."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import audit_entries
 
-    entries = audit_entries(StatePaths.at(globals_of(ctx).state_dir), run_id=run)
+    entries = audit_entries(state_of(ctx), run_id=run)
     table = Table()
     for column in ("seq", "time", "run", "actor", "action", "target", "hash"):
         table.add_column(column)
@@ -188,20 +183,18 @@ def audit_show(
 @handle_errors
 def audit_export(ctx: typer.Context) -> None:
     """The audit log as JSON lines on stdout (for a SIEM)."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import audit_export as export
 
-    export(StatePaths.at(globals_of(ctx).state_dir), sys.stdout)
+    export(state_of(ctx), sys.stdout)
 
 
 @webhooks_app.command("flush")
 @handle_errors
 def webhooks_flush(ctx: typer.Context) -> None:
     """Deliver every pending webhook event now (e.g. from cron)."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import webhooks_flush as flush
 
-    report = run_async(flush(StatePaths.at(globals_of(ctx).state_dir)))
+    report = run_async(flush(state_of(ctx)))
     for error in report.errors:
         err.print(plain(f"  {error}"))
     if report.pending < 0:
@@ -219,10 +212,9 @@ def webhooks_flush(ctx: typer.Context) -> None:
 @handle_errors
 def webhooks_enable(ctx: typer.Context, url: str = typer.Argument(...)) -> None:
     """Re-enable an endpoint disabled by a 410 answer."""
-    from gcsched.api import StatePaths
     from gcsched.api.local import webhooks_enable as enable
 
-    if enable(StatePaths.at(globals_of(ctx).state_dir), url):
+    if enable(state_of(ctx), url):
         out.print(plain(f"enabled {url}; pending events go out on the next flush"))
     else:
         out.print(plain(f"{url} was not disabled"))
@@ -243,10 +235,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Clear a lock whose holder is gone."""
-        from gcsched.api import StatePaths
         from gcsched.api.local import clear_lock
 
-        info = clear_lock(StatePaths.at(globals_of(ctx).state_dir), force=force)
+        info = clear_lock(state_of(ctx), force=force)
         if info is None:
             out.print("No lock was held.")
         else:

@@ -8,13 +8,13 @@ with sorted keys.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from gcsched.errors import JournalError
 from gcsched.genesys import ChangeSpec, parse_stored_kind
+from gcsched.journal.database import SqlRow
 from gcsched.journal.records import OutboxRow, Run, RunStatus, Step, StepStatus
 
 __all__ = [
@@ -66,7 +66,7 @@ def _mapping(text: str | None) -> Mapping[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def row_to_run(row: sqlite3.Row, *, plan: str | None = None) -> Run:
+def row_to_run(row: SqlRow, *, plan: str | None = None) -> Run:
     """A `Run` from a ``runs`` row and, when read, its ``run_plans`` text.
 
     Without `plan` the run's `plan` is empty: lists of runs never read plans.
@@ -86,7 +86,7 @@ def row_to_run(row: sqlite3.Row, *, plan: str | None = None) -> Run:
     )
 
 
-def row_to_step(row: sqlite3.Row) -> Step:
+def row_to_step(row: SqlRow) -> Step:
     """A `Step` from a ``steps`` row (its `kind` column is the change's stored kind).
 
     Raises:
@@ -121,7 +121,7 @@ def row_to_step(row: sqlite3.Row) -> Step:
     )
 
 
-def row_to_outbox(row: sqlite3.Row) -> OutboxRow:
+def row_to_outbox(row: SqlRow) -> OutboxRow:
     """An `OutboxRow` from an ``outbox`` row."""
     return OutboxRow(
         id=row["id"],

@@ -12,22 +12,63 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Protocol
 
 from gcsched.errors import JournalError
 from gcsched.journal.files import check_state_dir, check_state_file
 from gcsched.journal.migrations import migrate, refuse_foreign
 
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "connect", "guarded_update", "utc_now"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "Database",
+    "SqlConnection",
+    "SqlDatabase",
+    "SqlRow",
+    "connect",
+    "guarded_update",
+    "utc_now",
+]
 
 #: How long a writer waits for another connection's transaction (milliseconds).
 BUSY_TIMEOUT_MS: Final = 5000
 
 #: Files SQLite keeps next to the database (checked like the database itself).
 _SIDE_FILES: Final = ("-wal", "-shm", "-journal")
+
+
+class SqlRow(Protocol):
+    """A row read by column name (`sqlite3.Row`, or a psycopg dict row)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+class SqlConnection(Protocol):
+    """The connection of an open transaction, as the journal's tables use it.
+
+    `sqlite3.Connection` is one; the PostgreSQL backend hands an adapter that
+    takes the same portable SQL (``?`` placeholders, standard upserts).
+    """
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any: ...
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any: ...
+
+
+class SqlDatabase(Protocol):
+    """What the journal's tables need of a database (SQLite's `Database`, or
+    `gcsched.journal.postgres.PgDatabase`)."""
+
+    where: str
+
+    def transaction(self) -> AbstractContextManager[SqlConnection]: ...
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]: ...
+
+    def now(self) -> datetime: ...
 
 
 def utc_now() -> datetime:
@@ -190,15 +231,15 @@ class Database:
 
 
 def guarded_update(
-    conn: sqlite3.Connection,
+    conn: SqlConnection,
     table: str,
     key: object,
     *,
     missing: str,
-    refuse: Callable[[sqlite3.Row], str | None],
+    refuse: Callable[[Any], str | None],
     assignments: str,
     params: tuple[object, ...],
-) -> sqlite3.Row:
+) -> Any:
     """Read row `key` of `table`, let `refuse` veto it, then update it.
 
     The one way a journal row changes state, inside the caller's transaction.
@@ -218,7 +259,7 @@ def guarded_update(
     Raises:
         JournalError: no such row, or `refuse` gave a reason.
     """
-    row: sqlite3.Row | None = conn.execute(
+    row: SqlRow | None = conn.execute(
         f"SELECT * FROM {table} WHERE id = ?",  # noqa: S608 - table is a constant
         (key,),
     ).fetchone()

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from gcsched.errors import JournalError
-from gcsched.journal.database import Database
+from gcsched.journal.database import SqlDatabase
 
 __all__ = ["FactTable", "OrgFacts"]
 
@@ -44,7 +44,7 @@ class OrgFacts:
 class FactTable:
     """The ``doctor_facts`` table of the journal."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def save_facts(

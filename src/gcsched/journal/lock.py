@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import socket
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,10 @@ from gcsched.errors import InputError, JournalError, LockHeldError
 from gcsched.journal.files import check_state_dir, open_state_file
 from gcsched.journal.records import LockInfo
 
-__all__ = ["LockInfo", "StateLock", "unlock"]
+__all__ = ["LOCK_POLL_SECONDS", "LockInfo", "StateLock", "held_by", "unlock"]
+
+#: How often a writer waiting for the lock (``--lock-timeout``) tries again.
+LOCK_POLL_SECONDS = 0.2
 
 
 def _encode(info: LockInfo) -> bytes:
@@ -55,16 +59,20 @@ _FORCE_HINT = (
 )
 
 
-def _held_message(path: Path, info: LockInfo | None, hint: str = _HINT) -> str:
+def held_by(info: LockInfo | None) -> str:
+    """Who holds a lock, in words: pid, host, run id, since when, doing what."""
     if info is None:
-        who = "another process (it left no details)"
-    else:
-        what = f" ({info.command})" if info.command else ""
-        who = (
-            f"pid {info.pid} on host {info.host}, started "
-            f"{info.started_at.isoformat(timespec='seconds')}{what}"
-        )
-    return f"the state lock {path} is held by {who}; {hint}"
+        return "another process (it left no details)"
+    what = f" ({info.command})" if info.command else ""
+    run = f", run {info.run_id}" if info.run_id else ""
+    return (
+        f"pid {info.pid} on host {info.host}{run}, started "
+        f"{info.started_at.isoformat(timespec='seconds')}{what}"
+    )
+
+
+def _held_message(path: Path, info: LockInfo | None, hint: str = _HINT) -> str:
+    return f"the state lock {path} is held by {held_by(info)}; {hint}"
 
 
 class StateLock:
@@ -75,11 +83,12 @@ class StateLock:
         self.path = Path(path)
         self._fd: int | None = None
 
-    def acquire(self, *, command: str) -> LockInfo:
+    def acquire(self, *, command: str, timeout: float = 0.0) -> LockInfo:
         """Take the lock and record who holds it.
 
         Args:
             command: what the holder is doing, e.g. ``"apply schedules.yaml"``.
+            timeout: how many seconds to wait for a holder to let go (0: none).
 
         Returns:
             The info written into the lock file.
@@ -98,6 +107,7 @@ class StateLock:
             msg = f"cannot create the state dir {self.path.parent}: {exc.strerror}"
             raise JournalError(msg) from exc
         check_state_dir(self.path.parent)
+        give_up = time.monotonic() + max(0.0, timeout)
         while True:
             fd = self._open()
             try:
@@ -105,6 +115,9 @@ class StateLock:
             except BlockingIOError:
                 info = _read_fd(fd)
                 os.close(fd)
+                if time.monotonic() < give_up:
+                    time.sleep(min(LOCK_POLL_SECONDS, give_up - time.monotonic()))
+                    continue
                 raise LockHeldError(_held_message(self.path, info)) from None
             # `unlock --force` may have removed the file after we opened it: the
             # flock we hold would then be on an orphan; start again on the new one.
@@ -174,9 +187,9 @@ class StateLock:
         return False
 
     @contextlib.contextmanager
-    def holding(self, command: str) -> Iterator[LockInfo]:
+    def holding(self, command: str, *, timeout: float = 0.0) -> Iterator[LockInfo]:
         """Hold the lock for the `with` block (see `acquire`)."""
-        info = self.acquire(command=command)
+        info = self.acquire(command=command, timeout=timeout)
         try:
             yield info
         finally:

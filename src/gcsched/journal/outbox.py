@@ -9,13 +9,12 @@ resumed run that re-derives the same event id never enqueues it twice.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
 from gcsched.errors import JournalError
 from gcsched.journal.codec import dump_json, dump_time, row_to_outbox
-from gcsched.journal.database import Database, guarded_update
+from gcsched.journal.database import SqlConnection, SqlDatabase, guarded_update
 from gcsched.journal.records import OutboxEvent, OutboxRow
 from gcsched.telemetry.redact import redact
 
@@ -23,15 +22,16 @@ __all__ = ["OutboxTable", "insert_events"]
 
 
 def insert_events(
-    conn: sqlite3.Connection, events: Sequence[OutboxEvent], now: datetime
+    conn: SqlConnection, events: Sequence[OutboxEvent], now: datetime
 ) -> None:
     """Insert `events` as pending rows inside the caller's open transaction."""
     stamp = dump_time(now)
     for event in events:
         conn.execute(
-            "INSERT OR IGNORE INTO outbox (id, endpoint_url, secret_env, retry,"
+            "INSERT INTO outbox (id, endpoint_url, secret_env, retry,"
             " event_type, payload, run_id, step_id, created_at, next_attempt_at,"
-            " attempts, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')",
+            " attempts, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending')"
+            " ON CONFLICT (id) DO NOTHING",
             (
                 event.id,
                 event.endpoint_url,
@@ -50,7 +50,7 @@ def insert_events(
 class OutboxTable:
     """Outbox and endpoint bookkeeping of the journal, over its `Database`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def add_events(self, events: Sequence[OutboxEvent]) -> None:
@@ -201,8 +201,9 @@ class OutboxTable:
         """Stop delivering to `url` (e.g. after a 410) until `enable_endpoint`."""
         with self._db.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO disabled_endpoints (url, reason, disabled_at)"
-                " VALUES (?, ?, ?)",
+                "INSERT INTO disabled_endpoints (url, reason, disabled_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " reason = excluded.reason, disabled_at = excluded.disabled_at",
                 (url, reason, dump_time(self._db.now())),
             )
 
@@ -216,7 +217,7 @@ class OutboxTable:
             cursor = conn.execute(
                 "DELETE FROM disabled_endpoints WHERE url = ?", (url,)
             )
-            return cursor.rowcount > 0
+            return bool(cursor.rowcount > 0)
 
     def disabled_endpoints(self) -> dict[str, str]:
         """Disabled endpoint URLs, each with the reason it was disabled."""

@@ -16,7 +16,6 @@ those `gcsched adopt` asks for.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +24,7 @@ from typing import Any, Final
 from gcsched.domain import DEFAULT_PROJECT, marker_project
 from gcsched.genesys import FAMILIES, Action
 from gcsched.journal.codec import dump_time, load_json, load_time
-from gcsched.journal.database import Database
+from gcsched.journal.database import SqlConnection, SqlDatabase, SqlRow
 
 __all__ = [
     "DEFAULT_ENVIRONMENT",
@@ -79,7 +78,7 @@ _FORGET: Final = (
 )
 
 
-def _upsert(conn: sqlite3.Connection, record: OwnershipRecord, now: datetime) -> None:
+def _upsert(conn: SqlConnection, record: OwnershipRecord, now: datetime) -> None:
     conn.execute(
         _UPSERT,
         (
@@ -101,8 +100,8 @@ def _int(value: object) -> int | None:
 
 
 def record_confirmed_step(
-    conn: sqlite3.Connection,
-    step: sqlite3.Row,
+    conn: SqlConnection,
+    step: SqlRow,
     *,
     result: Mapping[str, Any] | None,
     version_new: int | None,
@@ -145,7 +144,7 @@ def record_confirmed_step(
     _upsert(conn, record, now)
 
 
-def _row_to_record(row: sqlite3.Row) -> OwnershipRecord:
+def _row_to_record(row: SqlRow) -> OwnershipRecord:
     return OwnershipRecord(
         org_id=row["org_id"],
         environment=row["environment"],
@@ -162,7 +161,7 @@ def _row_to_record(row: sqlite3.Row) -> OwnershipRecord:
 class OwnershipTable:
     """The ownership records of the journal, over its `Database`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def ownership(
@@ -189,4 +188,4 @@ class OwnershipTable:
         """Remove one record; False when there was none."""
         with self._db.transaction() as conn:
             cursor = conn.execute(_FORGET, (org_id, environment, family, target_id))
-            return cursor.rowcount > 0
+            return bool(cursor.rowcount > 0)

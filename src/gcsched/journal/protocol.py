@@ -16,6 +16,7 @@ outbox event that is not pending).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -192,6 +193,16 @@ class OutboxRecords(Protocol):
         """Pending events whose next attempt is due, oldest first."""
         ...
 
+    def claim_event(self, event_id: str) -> bool:
+        """Claim a pending event for one delivery attempt.
+
+        False when it is no longer pending, or another sender's claim on it is
+        live: a sender posts an event only after claiming it, so two senders
+        never post one event at once. The claim ends with `mark_delivered`,
+        `reschedule` or `mark_dead`, or when the claimer is gone (crashed).
+        """
+        ...
+
     def pending_events(self) -> list[OutboxRow]:
         """Every pending event, due or not."""
         ...
@@ -262,8 +273,15 @@ class OwnershipRecords(Protocol):
 class WriterLock(Protocol):
     """At most one writer per state: a file lock, or a PostgreSQL advisory lock."""
 
-    def acquire(self, *, command: str) -> LockInfo:
-        """Take the lock and record who holds it, or raise `LockHeldError`."""
+    def acquire(self, *, command: str, timeout: float = 0.0) -> LockInfo:
+        """Take the lock and record who holds it, waiting up to `timeout`
+        seconds for a holder to finish, or raise `LockHeldError`."""
+        ...
+
+    def holding(
+        self, command: str, *, timeout: float = 0.0
+    ) -> AbstractContextManager[LockInfo]:
+        """Hold the lock for a `with` block (see `acquire`)."""
         ...
 
     def release(self) -> None:

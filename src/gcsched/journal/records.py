@@ -142,9 +142,11 @@ class OutboxRow(OutboxEvent):
 
 @dataclass(frozen=True, slots=True)
 class LockInfo:
-    """Who holds the state lock: written into the lock file by its holder."""
+    """Who holds the state lock: written into the lock file (or, with
+    PostgreSQL, the lock row) by its holder; `run_id` once its run started."""
 
     pid: int
     host: str
     started_at: datetime
     command: str
+    run_id: str | None = None

@@ -10,7 +10,6 @@ touch it (``updated_at``) and the lists of runs cost the same for any plan.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 from gcsched.errors import JournalError
 from gcsched.genesys import ChangeSpec
 from gcsched.journal.codec import dump_json, dump_time, load_time, row_to_run
-from gcsched.journal.database import Database, guarded_update
+from gcsched.journal.database import SqlDatabase, SqlRow, guarded_update
 from gcsched.journal.outbox import insert_events
 from gcsched.journal.protocol import PruneResult
 from gcsched.journal.records import (
@@ -32,16 +31,18 @@ from gcsched.journal.records import (
 __all__ = ["RunTable", "json_or_none", "new_run_id"]
 
 
-#: Finished runs last updated before ?1 that may go: all of them when ?2 is
-#: true, else only those without steps still planned or sent (resumable).
+#: Finished runs last updated before the first parameter that may go: all of
+#: them when the second is true, else only those without steps still planned
+#: or sent (resumable).
 _PRUNABLE = (
-    "SELECT id FROM runs WHERE status != 'open' AND updated_at < ?1 AND (?2 OR NOT"
+    "SELECT id FROM runs WHERE status != 'open' AND updated_at < ? AND (? OR NOT"
     " EXISTS (SELECT 1 FROM steps WHERE steps.run_id = runs.id"
     " AND steps.status IN ('planned', 'sent')))"
 )
-#: Finished runs last updated before ?1 that a later apply would still resume.
+#: Finished runs last updated before the parameter that a later apply would
+#: still resume.
 _RESUMABLE = (
-    "SELECT id FROM runs WHERE status != 'open' AND updated_at < ?1 AND"
+    "SELECT id FROM runs WHERE status != 'open' AND updated_at < ? AND"
     " EXISTS (SELECT 1 FROM steps WHERE steps.run_id = runs.id"
     " AND steps.status IN ('planned', 'sent')) ORDER BY id"
 )
@@ -60,7 +61,7 @@ def json_or_none(value: Mapping[str, Any] | None, what: str) -> str | None:
 class RunTable:
     """The runs of the journal, over its `Database`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def create_run(
@@ -201,7 +202,7 @@ class RunTable:
         msg = f"run prefix {ref!r} is ambiguous: {names}{more}; give more of the id"
         raise JournalError(msg)
 
-    def _with_plan(self, row: sqlite3.Row) -> Run:
+    def _with_plan(self, row: SqlRow) -> Run:
         """The run of `row` with its plan (from ``run_plans``)."""
         found = self._db.query(
             "SELECT plan FROM run_plans WHERE run_id = ?", (row["id"],)

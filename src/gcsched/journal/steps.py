@@ -13,13 +13,12 @@ redactor (`gcsched.telemetry.redact`) before they are stored.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from gcsched.errors import JournalError
 from gcsched.journal.codec import dump_time, row_to_step
-from gcsched.journal.database import Database, guarded_update
+from gcsched.journal.database import SqlConnection, SqlDatabase, SqlRow, guarded_update
 from gcsched.journal.outbox import insert_events
 from gcsched.journal.records import OutboxEvent, Step
 from gcsched.journal.runs import json_or_none
@@ -44,7 +43,7 @@ ALLOWED_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = {
 class StepTable:
     """The steps of the journal's runs and their audit hashes, over its `Database`."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self._db = db
 
     def steps(self, run_id: str) -> list[Step]:
@@ -75,7 +74,7 @@ class StepTable:
         error: str | None = None,
         version_new: int | None = None,
         events: Sequence[OutboxEvent] = (),
-        also: Callable[[sqlite3.Connection, sqlite3.Row], None] | None = None,
+        also: Callable[[SqlConnection, SqlRow], None] | None = None,
     ) -> None:
         """Move `step_id` to status `to`, with its events, in one transaction.
 
@@ -131,7 +130,7 @@ class StepTable:
             JournalError: unknown step, not confirmed, or already has another hash.
         """
 
-        def refuse(row: sqlite3.Row) -> str | None:
+        def refuse(row: SqlRow) -> str | None:
             if row["status"] != "confirmed":
                 return (
                     f"step {step_id} is {row['status']}; "

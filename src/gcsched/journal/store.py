@@ -1,11 +1,11 @@
-"""The SQLite journal: runs, steps, the outbox and the lock of one state dir.
+"""The journal's state store, and the SQLite journal of one state dir.
 
-`Journal` implements the state-store protocol (`gcsched.journal.protocol`) by
-composition: a `RunTable`, a `StepTable`, an `OutboxTable` and an
-`OwnershipTable` over one
+`TableStore` implements the state-store protocol (`gcsched.journal.protocol`)
+over any `SqlDatabase` by composition: a `RunTable`, a `StepTable`, an
+`OutboxTable`, an `OwnershipTable` and a `FactTable`; each method hands its
+work to the table that owns it. `Journal` is that store on one SQLite
 `Database` (WAL, ``synchronous=FULL``: a committed transition survives a crash
-of the process and of the machine), and the `StateLock` file next to it. Each
-method hands its work to the store that owns the table.
+of the process and of the machine) with the `StateLock` file next to it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from gcsched.genesys import ChangeSpec
-from gcsched.journal.database import Database, utc_now
+from gcsched.journal.database import Database, SqlDatabase, utc_now
 from gcsched.journal.facts import FactTable, OrgFacts
 from gcsched.journal.lock import StateLock
 from gcsched.journal.outbox import OutboxTable
@@ -33,75 +33,33 @@ from gcsched.journal.records import OutboxEvent, OutboxRow, Run, Step
 from gcsched.journal.runs import RunTable, new_run_id
 from gcsched.journal.steps import ALLOWED_TRANSITIONS, StepTable
 
-__all__ = ["ALLOWED_TRANSITIONS", "Journal", "new_run_id"]
+__all__ = ["ALLOWED_TRANSITIONS", "Journal", "TableStore", "new_run_id"]
 
 
-class Journal:
-    """Runs, steps, audit bookkeeping, the webhook outbox and the writer lock.
+class TableStore:
+    """Runs, steps, audit bookkeeping, the webhook outbox, ownership and facts.
 
-    Open with `Journal.open(path)`; use as a context manager or call `close()`.
-    `db` is the SQLite database the stores share.
+    The state-store protocol over any `SqlDatabase`: `Journal` puts it on
+    SQLite, `gcsched.journal.postgres.PostgresStore` on PostgreSQL; both add
+    their writer lock. `db` is the database the tables share.
     """
 
-    def __init__(self, db: Database, lock: StateLock) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
-        self._lock = lock
         self._runs = RunTable(db)
         self._steps = StepTable(db)
         self._outbox = OutboxTable(db)
         self._ownership = OwnershipTable(db)
         self._facts = FactTable(db)
 
-    @classmethod
-    def open(
-        cls,
-        path: str | os.PathLike[str],
-        *,
-        clock: Callable[[], datetime] = utc_now,
-        lock: str | os.PathLike[str] | None = None,
-    ) -> Self:
-        """Open the journal at `path`, creating it (and its parents) if needed.
-
-        Args:
-            path: the SQLite file, e.g. ``.gcsched/journal.sqlite``.
-            clock: returns the current aware datetime (tests inject a fake).
-            lock: the writer lock file (default: ``lock`` next to `path`).
-
-        Returns:
-            The open journal, migrated to the current schema.
-
-        Raises:
-            JournalError: not a journal, corrupt, locked, or cannot be created.
-            InputError: the journal or the state dir is a symlink or not ours.
-        """
-        where = Path(path)
-        lock_path = Path(lock) if lock is not None else where.with_name("lock")
-        return cls(Database.open(where, clock), StateLock(lock_path))
-
-    def close(self) -> None:
-        """Close the database (idempotent); a held lock is released."""
-        self._lock.release()
-        self.db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def now(self) -> datetime:
         """The journal clock's current time."""
         return self.db.now()
 
-    @property
-    def lock(self) -> StateLock:
-        """The single-writer lock of this state dir."""
-        return self._lock
+    def claim_event(self, event_id: str) -> bool:
+        """See `OutboxRecords.claim_event`: here, whether it is still pending
+        (one writer at a time holds the state lock of a SQLite journal)."""
+        return self._outbox.outbox_event(event_id).status == "pending"
 
     # ------------------------------------------------------------------ facts
     def save_facts(
@@ -326,3 +284,63 @@ class Journal:
     ) -> bool:
         """See `OwnershipTable.forget_ownership`."""
         return self._ownership.forget_ownership(org_id, environment, family, target_id)
+
+
+class Journal(TableStore):
+    """The SQLite state store: `TableStore` on one file, and its lock file.
+
+    Open with `Journal.open(path)`; use as a context manager or call `close()`.
+    `db` is the SQLite database the stores share.
+    """
+
+    def __init__(self, db: Database, lock: StateLock) -> None:
+        super().__init__(db)
+        self._database = db
+        self._lock = lock
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        lock: str | os.PathLike[str] | None = None,
+    ) -> Self:
+        """Open the journal at `path`, creating it (and its parents) if needed.
+
+        Args:
+            path: the SQLite file, e.g. ``.gcsched/journal.sqlite``.
+            clock: returns the current aware datetime (tests inject a fake).
+            lock: the writer lock file (default: ``lock`` next to `path`).
+
+        Returns:
+            The open journal, migrated to the current schema.
+
+        Raises:
+            JournalError: not a journal, corrupt, locked, or cannot be created.
+            InputError: the journal or the state dir is a symlink or not ours.
+        """
+        where = Path(path)
+        lock_path = Path(lock) if lock is not None else where.with_name("lock")
+        return cls(Database.open(where, clock), StateLock(lock_path))
+
+    def close(self) -> None:
+        """Close the database (idempotent); a held lock is released."""
+        self._lock.release()
+        self._database.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def lock(self) -> StateLock:
+        """The single-writer lock of this state dir."""
+        return self._lock

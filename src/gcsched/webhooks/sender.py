@@ -208,6 +208,8 @@ class WebhookSender:
         for row in queue:
             if stop_at is not None and time.monotonic() >= stop_at:
                 return
+            if not self._claim(row, tally):
+                continue  # another sender has it now, or it is done
             now = self._clock()
             secret = self._environ.get(row.secret_env)
             if secret:
@@ -277,6 +279,15 @@ class WebhookSender:
                 f"webhook endpoint {endpoint_label(url)}: "
                 f"name resolution failed ({type(exc).__name__})"
             )
+
+    def _claim(self, row: OutboxRow, tally: Tally) -> bool:
+        """Claim `row` before attempting it: two senders never post one event
+        at once (a claim of a sender that crashed is void: at least once)."""
+        try:
+            return self._journal.claim_event(row.id)
+        except JournalError as exc:
+            tally.errors.append(str(exc))
+            return False
 
     def _record(
         self, tally: Tally, action: Callable[..., None], *args: object, **kw: object
