@@ -10,6 +10,7 @@ import pytest
 from served_app import serve_app
 from watch_support import Hooks, Org, connection, running_watch, schedule_file
 
+from gcsched.api.state import StatePaths
 from gcsched.engine.watch import HealCapReachedError, WatchGaveUpError, WatchSettings
 from gcsched.journal import Journal
 from gcsched.sandbox import SandboxState, create_app
@@ -117,6 +118,17 @@ async def test_reports_each_real_change_once_and_survives_sockets(
     assert "gcsched_watch_drifted_schedules 2.0" in text
     assert "gcsched_watch_reconnects_total 3.0" in text
     assert any("reconnecting" in line for line in run.lines)
+    # each drift is an external change in gcsched's own audit log, once
+    state = StatePaths.at(tmp_path / "state")
+    with state.open_store() as journal:
+        log = state.audit_log(journal)
+        external = [e for e in log.entries() if e["action"] == "external_change"]
+    assert [(e["target"]["name"], e["external"]["seen_by"]) for e in external] == [
+        ("Win-back", "watch"),
+        ("Collections 30", "watch"),
+        ("EMEA Prospecting", "watch"),
+    ]
+    assert all(e["external"]["authors"] == [] for e in external)
 
 
 async def test_survives_token_expiry_and_renews_the_channel(

@@ -6,11 +6,10 @@ import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from gcsched.audit import AuditLog, ensure_appendable
+from gcsched.audit import ensure_appendable
 from gcsched.audit.external import external_change_entry, record_external_changes
 from gcsched.engine.drift import Drifted, DriftReport, find_drift
 from gcsched.errors import GcSchedError
-from gcsched.journal import Journal
 
 if TYPE_CHECKING:
     from gcsched.api.state import StatePaths
@@ -47,7 +46,7 @@ async def drift(
         The report; its `recorded` counts the audit entries added.
     """
     moment = now or datetime.now(UTC)
-    if not state.journal.exists():
+    if not state.has_journal():
         # nothing was ever written from here, so nothing can have drifted
         return await find_drift(
             client,
@@ -58,7 +57,8 @@ async def drift(
             since=since,
             today=today,
         )
-    with Journal.open(state.journal, lock=state.lock) as journal:
+    org_id = None if state.url is None else str((await client.get_organization())["id"])
+    with state.open_store(org_id=org_id) as journal:
         report = await find_drift(
             client,
             file,
@@ -76,7 +76,7 @@ async def drift(
         ]
         try:
             with journal.lock.holding(f"drift {file.path}"):
-                audit = AuditLog(state.audit)
+                audit = state.audit_log(journal)
                 ensure_appendable(audit, journal)
                 added = record_external_changes(
                     audit, entries, record=journal.record_external_audit

@@ -8,9 +8,12 @@ import contextlib
 import os
 import signal
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from gcsched.api.connection import Connection
+from gcsched.audit import ensure_appendable
+from gcsched.audit.external import external_change_entry, record_external_changes
 from gcsched.client.notifications import Notifications
 from gcsched.config import load
 from gcsched.domain.model import ScheduleFile
@@ -21,8 +24,7 @@ from gcsched.engine.watch import (
     WatchSummary,
     heal_reason,
 )
-from gcsched.errors import InputError, RefusedError
-from gcsched.journal import Journal
+from gcsched.errors import GcSchedError, InputError, RefusedError
 from gcsched.webhooks import WebhookSender, check_endpoints
 
 __all__ = ["watch"]
@@ -79,7 +81,37 @@ async def watch(
     if problems:
         raise InputError("\n".join(problems))
     conn.state.make()
-    with Journal.open(conn.state.journal, lock=conn.state.lock) as journal:
+    org_id = await conn._locking_org()
+    with conn.state.open_store(org_id=org_id) as journal:
+
+        def log_drift(drift: Drift) -> None:
+            """An ``external_change`` entry in gcsched's audit log, once per change."""
+            entry = external_change_entry(
+                seen_at=datetime.now(UTC),
+                seen_by="watch",
+                observer=conn._actor,
+                family=drift.target.family.value,
+                target_kind=drift.target.kind,
+                target_id=drift.target.target_id,
+                target_name=drift.target.name,
+                how=drift.change,
+                version_written=drift.version_recorded,
+                body=drift.live,
+                authors=[],
+                platform_audit_ids=[],
+                fields=[],
+                note="watch does not read the platform audit trail: "
+                "`gcsched drift` names who changed it and what",
+            )
+            try:
+                with journal.lock.holding(f"watch {schedule_file.path}"):
+                    audit = conn.state.audit_log(journal)
+                    ensure_appendable(audit, journal)
+                    record_external_changes(
+                        audit, [entry], record=journal.record_external_audit
+                    )
+            except GcSchedError as exc:
+                report(f"the drift was not written to the audit log: {exc.message}")
 
         async def heal(drift: Drift) -> tuple[bool, str]:
             try:
@@ -106,6 +138,7 @@ async def watch(
             webhooks=WebhookSender(journal, environ=environ),
             heal=heal,
             metrics_file=metrics_file,
+            on_drift=log_drift,
         )
         if on_start is not None:
             on_start(watcher)

@@ -336,6 +336,7 @@ class Watcher:
         heal: re-applies the file (with ``settings.heal``).
         metrics_file: the Prometheus text file to keep current.
         clock: monotonic seconds.
+        on_drift: called with each drift once reported (the audit log entry).
     """
 
     def __init__(
@@ -352,6 +353,7 @@ class Watcher:
         heal: Heal | None = None,
         metrics_file: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_drift: Callable[[Drift], None] | None = None,
     ) -> None:
         self.org = org
         self.service = service
@@ -364,6 +366,7 @@ class Watcher:
         self.heal = heal
         self.metrics_file = metrics_file
         self.clock = clock
+        self.on_drift = on_drift
         self.summary = WatchSummary()
         self.targets: dict[Key, Target] = {}
         self.by_topic: dict[str, Target] = {}
@@ -681,6 +684,8 @@ class Watcher:
         self.drifted[drift.target.key] = drift
         self.summary.drifts += 1
         self.report(drift.line())
+        if self.on_drift is not None:
+            self.on_drift(drift)
         events = build_events(
             self.file.webhooks,
             "schedule.drifted",
