@@ -450,6 +450,8 @@ async def connect(
     api_url: str | None = None,
     region: str | None = None,
     file_region: str | None = None,
+    file_api_url: str | None = None,
+    environment: str | None = None,
     credentials: Credentials | None = None,
     environ: Mapping[str, str] | None = None,
     sandbox: bool = False,
@@ -464,7 +466,13 @@ async def connect(
     Args:
         api_url: the API base URL (wins over everything else).
         region: a Genesys region (`us-east-1`, `us_east_1` or a host).
-        file_region: the schedule file's `org.region` (the last resort).
+        file_region: the schedule file's `org.region`, or its environment's
+            `region` (the last resort).
+        file_api_url: the file's environment's `api_url` (wins over
+            `file_region`, never over `api_url`, `region` or their variables).
+        environment: the file's environment (``--env NAME``): its credentials
+            ``GENESYSCLOUD_OAUTHCLIENT_ID_<ENV>`` / ``..._SECRET_<ENV>`` come
+            first.
         credentials: the OAuth client; default from the environment
             (`GENESYSCLOUD_OAUTHCLIENT_ID` / `GENESYSCLOUD_OAUTHCLIENT_SECRET`).
         environ: the environment to read (default `os.environ`).
@@ -512,6 +520,9 @@ async def connect(
 
     else:
         in_process = isinstance(transport, httpx.ASGITransport | httpx.MockTransport)
+        spoken = api_url or region or env.get("GCSCHED_API_URL")
+        if not (spoken or env.get("GENESYSCLOUD_REGION")) and file_api_url:
+            api_url = file_api_url
         url = resolve_api_url(
             api_url=api_url,
             env=env,
@@ -519,7 +530,7 @@ async def connect(
             file_region=file_region,
             insecure_http=insecure_http or in_process,
         )
-        creds = credentials or credentials_from_env(env)
+        creds = credentials or credentials_from_env(env, environment=environment)
     client = GenesysClient(
         url,
         creds,

@@ -42,7 +42,7 @@ out = Console(highlight=False, soft_wrap=True, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 #: Global options that take a value, and flags; accepted before or after the command.
-GLOBAL_OPTIONS = ("--api-url", "--region", "--state-dir", "--log-format")
+GLOBAL_OPTIONS = ("--api-url", "--region", "--env", "--state-dir", "--log-format")
 GLOBAL_FLAGS = ("--sandbox", "--insecure-http", "-v", "-vv", "-vvv", "--verbose")
 
 
@@ -53,6 +53,7 @@ class Globals:
     sandbox: bool = False
     api_url: str | None = None
     region: str | None = None
+    env: str | None = None
     state_dir: str = ".gcsched"
     log_format: str = "text"
     verbose: int = 0

@@ -12,6 +12,7 @@ left out keeps its index, so every message still points at the right line.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ __all__ = [
     "ALL",
     "Selected",
     "check_envs",
+    "check_names",
     "env_names",
     "merged_policy",
     "run_key",
@@ -38,6 +40,32 @@ _FITS: dict[str, tuple[str, ...]] = {
     "messaging_campaign": ("messages_per_minute",),
     "sequence": (),
 }
+
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+
+
+def check_names(raw: Mapping[Any, Any], problems: Problems) -> None:
+    """Environment names are slugs, and `all` is reserved."""
+    found = raw.get("environments")
+    if not isinstance(found, Mapping):
+        return
+    for name in found:
+        if name == ALL:
+            problems.add(
+                ("environments", name),
+                "`all` is reserved (`plan --env all` plans every environment)",
+                key=True,
+                code="bad_environment",
+            )
+        elif isinstance(name, str) and not _NAME.fullmatch(name):
+            problems.add(
+                ("environments", name),
+                f"environment name {name!r}: use 1-40 lowercase letters, digits, "
+                "- and _, starting with a letter or digit",
+                key=True,
+                code="bad_environment",
+            )
 
 
 def env_names(raw: Mapping[Any, Any]) -> tuple[str, ...]:

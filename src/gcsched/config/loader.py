@@ -349,6 +349,7 @@ def _schedule_file(
             calendars={**more_holidays.calendars, **holidays.calendars}
         )
     include.check_duplicate_calendars(owners)
+    environments.check_names(raw, problems)
     selected = None if env is None else environments.select(raw, env, problems)
     policy_model = _policy_model(raw, head, selected, problems)
     policy = build.build_policy(policy_model)

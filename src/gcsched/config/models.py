@@ -276,6 +276,15 @@ class HolidayCalendarModel(_Model):
 _ENV_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 
 
+_ENV_NAME_SCHEMA: Schema = {
+    **_text(
+        _ENV_PATTERN,
+        "an environment name: lowercase letters, digits, - and _ (not all)",
+    ),
+    "not": {"const": "all"},
+}
+
+
 def _env_name(value: str) -> str:
     if value == "all":
         msg = "`all` is reserved (`--env all` plans every environment)"
@@ -287,16 +296,12 @@ EnvName = Annotated[
     str,
     Field(pattern=_ENV_PATTERN),
     AfterValidator(_env_name),
-    WithJsonSchema(
-        {
-            **_text(
-                _ENV_PATTERN,
-                "an environment name: lowercase letters, digits, - and _ (not all)",
-            ),
-            "not": {"const": "all"},
-        }
-    ),
+    WithJsonSchema(_ENV_NAME_SCHEMA),
 ]
+
+
+# Names are checked by `gcsched.config.environments` (a message of its own).
+EnvKey = Annotated[str, WithJsonSchema(_ENV_NAME_SCHEMA)]
 
 
 class OrgModel(_Model):
@@ -454,7 +459,7 @@ class FileModel(_Model):
         "calendars this file also holds: teams/*.yaml",
     )
     environments: (
-        Annotated[dict[EnvName, EnvironmentModel | None], Field(min_length=1)] | None
+        Annotated[dict[EnvKey, EnvironmentModel | None], Field(min_length=1)] | None
     ) = Field(
         None,
         description="the orgs the file is for, by name (`--env NAME` selects one)",

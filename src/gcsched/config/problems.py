@@ -78,6 +78,7 @@ CODES: dict[str, str] = {
     "duplicate_calendar": "one calendar name defined in two files",
     # environments
     "unknown_environment": "an `envs:` or `--env` name the file's environments lack",
+    "bad_environment": "an environment name that is not a slug, or `all`",
     "internal_error": "gcsched failed reading the file (please report it)",
 }
 
