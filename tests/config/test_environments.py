@@ -25,9 +25,12 @@ FILE = (
     "    policy: {horizon_days: 60}\n"
     "schedules:\n"
     "  - campaign: A\n    time_zone: Europe/Paris\n    count: 3\n"
-    "    pacing: {max_calls_per_agent: 2}\n" + WINDOW
-    + "  - campaign: B\n    envs: [eu-prod]\n    time_zone: Europe/Paris\n" + WINDOW
-    + "  - messaging_campaign: M\n    time_zone: Europe/Paris\n" + WINDOW
+    "    pacing: {max_calls_per_agent: 2}\n"
+    + WINDOW
+    + "  - campaign: B\n    envs: [eu-prod]\n    time_zone: Europe/Paris\n"
+    + WINDOW
+    + "  - messaging_campaign: M\n    time_zone: Europe/Paris\n"
+    + WINDOW
 )
 
 
@@ -109,7 +112,9 @@ def test_all_is_not_an_environment_name() -> None:
 
 
 def test_validate_checks_every_environment_overrides() -> None:
-    text = FILE.replace("    until: 2026-12-31\n", "    from: 2027-02-01\n    until: 2027-01-31\n")
+    text = FILE.replace(
+        "    until: 2026-12-31\n", "    from: 2027-02-01\n    until: 2027-01-31\n"
+    )
     reasons = _reasons(text)
     assert reasons, reasons
     assert all(r.endswith("(in environment dev)") for r in reasons), reasons

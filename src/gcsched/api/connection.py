@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from gcsched.api.export import LiveEntry, export_text
 from gcsched.api.compliance import GuardProvider, compliance_hook
+from gcsched.api.export import LiveEntry, export_text
 from gcsched.api.state import StatePaths
 from gcsched.audit import AuditLog, ensure_appendable
 from gcsched.client import (

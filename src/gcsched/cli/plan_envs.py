@@ -92,9 +92,7 @@ def plan_every_environment(
     """
     from gcsched.plan import render_markdown, render_text
 
-    results = run_async(
-        _plan_all(g, files, scoped=scoped, detailed=detailed_exitcode)
-    )
+    results = run_async(_plan_all(g, files, scoped=scoped, detailed=detailed_exitcode))
     code = max(result.code for result in results)
     document = {
         "exit_code": code,

@@ -124,7 +124,10 @@ def collect(
     seen: set[str] = {os.path.realpath(path)}
 
     def walk(
-        owner: str, owner_data: dict[Any, Any], owner_problems: Problems, chain: list[str]
+        owner: str,
+        owner_data: dict[Any, Any],
+        owner_problems: Problems,
+        chain: list[str],
     ) -> None:
         base = os.path.dirname(owner) or "."
         for index, pattern in _globs(owner_data, owner_problems):

@@ -110,9 +110,7 @@ def _read_raw(name: str) -> bytes:
     return raw
 
 
-def loads(
-    text: str, path: str = "<string>", *, env: str | None = None
-) -> ScheduleFile:
+def loads(text: str, path: str = "<string>", *, env: str | None = None) -> ScheduleFile:
     """Validate schedule-file text.
 
     Args:
@@ -279,10 +277,9 @@ def _entries(
         )
         entries = None
     schedules: list[tuple[Path, Schedule]] = []
-    for index, entry in enumerate(entries or ()):
+    for index, written in enumerate(entries or ()):
         where: Path = ("schedules", index)
-        if selected is not None:
-            entry = selected.entry(entry)
+        entry = written if selected is None else selected.entry(written)
         kind = rules.target_kind(entry, problems, where)
         try:
             model = ScheduleModel.model_validate(entry)

@@ -17,9 +17,9 @@ from typing import Any
 
 from gcsched.domain import CheckResult, canonical_body, detect, render_body, resolve
 from gcsched.domain.body_rules import EMPTY_SCHEDULE, body_problems
+from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import Schedule, ScheduleFile
 from gcsched.domain.past import from_instant, not_before
-from gcsched.domain.compliance import ComplianceHook
 from gcsched.engine.facts import FactsLookup, render_facts
 from gcsched.engine.live import (
     existing_schedules,
@@ -355,8 +355,9 @@ async def build_plan(
     policy = file.policy
     project = file.project
     existing_by_key = existing_schedules(snap)
-    environment = file.environment or DEFAULT_ENVIRONMENT
-    records = ownership.ownership(snap.org_id, environment) if ownership else ()
+    # Records are kept per org; runs do not record an environment yet, so
+    # every record is in DEFAULT_ENVIRONMENT (each environment is its own org).
+    records = ownership.ownership(snap.org_id, DEFAULT_ENVIRONMENT) if ownership else ()
     owner_map = owners(existing_by_key, records)
     ours = {key for key in existing_by_key if owner_map.owns(key, project)}
     kept = fixed_schedules(

@@ -252,14 +252,15 @@ class Plan:
         """The `plan --json` object (design.md "CLI").
 
         Returns:
-            ``{format_version, org {id, name}, checksum, summary, changes,
+            ``{format_version, org {id, name}, environment (only for a file
+            read for one), checksum, summary, changes,
             conflicts (one per pair, `pair_data`), fixed_conflicts, warnings,
             not_managed, facts}``.
         """
         return {
             "format_version": FORMAT_VERSION,
             "org": {"id": self.org_id, "name": self.org_name},
-            "environment": self.environment,
+            **({} if self.environment is None else {"environment": self.environment}),
             "checksum": self.checksum(),
             "summary": self.summary(),
             "changes": [change.data() for change in self.changes],

@@ -45,10 +45,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _HTML_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
-
 def _env(plan: Plan) -> str:
     """`, environment prod` for a plan of one environment (else nothing)."""
     return "" if plan.environment is None else f", environment {plan.environment}"
+
 
 def escape_markdown(text: str) -> str:
     """Text safe inside Markdown paragraphs, list items and table cells.
@@ -370,7 +370,10 @@ def render_markdown(
         sections.append(
             ("not-managed notes", ["### Not managed by gcsched", ""], items, [""])
         )
-    command = f"gcsched apply {shlex.quote(plan.file_path)} --checksum {checksum} --yes"
+    env = "" if plan.environment is None else f" --env {shlex.quote(plan.environment)}"
+    command = (
+        f"gcsched apply {shlex.quote(plan.file_path)}{env} --checksum {checksum} --yes"
+    )
     opening, closing = _fence([command])
     tail = [
         f"Checksum: `{checksum}`",
