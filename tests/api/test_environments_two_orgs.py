@@ -123,6 +123,8 @@ async def test_the_org_id_guard_refuses_another_org(tmp_path: Path) -> None:
             await org.plan(load(path, env="prod"))
         with pytest.raises(OrgMismatchError):
             await org.apply(load(path, env="prod"))
+        with pytest.raises(OrgMismatchError):
+            await org.adopt(load(path, env="prod"), ["Q4 Renewals"])
     assert caught.value.exit_code == 3
     assert f"environment prod is org {OTHER_ORG}" in caught.value.message
     assert DEMO_ORG_ID in caught.value.message

@@ -173,3 +173,63 @@ def test_plan_one_environment_connects_with_its_credentials(
         "plan", str(path), "--env", "eu-prod", "--state-dir", str(tmp_path), env=wrong
     )
     assert refused.exit_code == 1, refused.output  # its own (wrong) secret was used
+
+
+def test_plan_env_all_as_text_on_the_sandbox(tmp_path: Path) -> None:
+    """Every environment against the embedded sandbox: one section each."""
+    path = tmp_path / "envs.yaml"
+    path.write_text(
+        FILE.replace('{{api_url: "{dev}", org_id: {dev_org}}}', "{{}}")
+        .replace('{{api_url: "{prod}", org_id: {prod_org}}}', "{{until: 2027-01-15}}")
+        .format(),
+        encoding="utf-8",
+    )
+    out = tmp_path / "plans.json"
+    args = (
+        "plan",
+        str(path),
+        "--env",
+        "all",
+        "--sandbox",
+        "--state-dir",
+        str(tmp_path),
+    )
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Plan for org Acme Outbound (sandbox)") == 2
+    assert ", environment dev" in result.stdout
+    assert "environment eu-prod: exit code 0" in result.stdout
+    pending = run(*args, "--detailed-exitcode", "--out", str(out))
+    assert pending.exit_code == 4, pending.output
+    assert json.loads(out.read_text())["exit_code"] == 4
+
+
+@pytest.mark.parametrize("form", ["--json", "--markdown"])
+def test_plan_env_all_on_the_sandbox_one_refused(tmp_path: Path, form: str) -> None:
+    path = tmp_path / "envs.yaml"
+    path.write_text(
+        FILE.replace('{{api_url: "{dev}", org_id: {dev_org}}}', "{{}}")
+        .replace('{{api_url: "{prod}", org_id: {prod_org}}}', "{{org_id: elsewhere}}")
+        .format(),
+        encoding="utf-8",
+    )
+    result = run(
+        "plan",
+        str(path),
+        "--env",
+        "all",
+        form,
+        "--sandbox",
+        "--state-dir",
+        str(tmp_path),
+    )
+    assert result.exit_code == 3, result.output
+    if form == "--json":
+        codes = [e["exit_code"] for e in json.loads(result.stdout)["environments"]]
+        assert codes == [0, 3]
+    else:
+        assert "(sandbox\\) (`" in result.stdout
+        assert "environment eu-prod: error: environment eu-prod is org elsewhere" in (
+            result.stderr
+        )
+        assert "environment eu-prod: exit code 3" in result.stdout

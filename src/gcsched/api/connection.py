@@ -41,6 +41,7 @@ from gcsched.engine import (
 )
 from gcsched.engine.adopt import Adoption, adoptions
 from gcsched.engine.live import LiveCalendar, live_calendar
+from gcsched.engine.planner import check_org
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import InputError
 from gcsched.genesys import (
@@ -163,10 +164,12 @@ class Connection:
 
         Raises:
             InputError: a target names no scheduled object, or several.
-            RefusedError: the writer lock is held.
+            RefusedError: the writer lock is held, or the org is not the
+                file's environment's `org_id`.
         """
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         snapshot = await read_org(self.client)
+        check_org(schedule_file, snapshot)
         self.state.make()
         with (
             Journal.open(self.state.journal, lock=self.state.lock) as journal,
