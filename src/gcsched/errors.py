@@ -169,6 +169,10 @@ class ComplianceRefusedError(RefusedError):
     """Calling-hour violations under `policy.compliance.mode: enforce`."""
 
 
+class OrgMismatchError(RefusedError):
+    """The org connected to is not the environment's `org_id` (exit 3)."""
+
+
 class LockHeldError(RefusedError):
     """Another gcsched process holds the state lock."""
 

@@ -113,6 +113,8 @@ def test_json_schema_describes_the_file() -> None:
         "calendars",
         "schedules",
         "webhooks",
+        "include",
+        "environments",
     }
     schedule = schema["$defs"]["ScheduleModel"]
     assert {"from", "until", "except", "include", "time_zone"} <= set(

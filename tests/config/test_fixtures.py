@@ -104,8 +104,8 @@ def test_message_header_counts_problems() -> None:
     assert str(caught.value).splitlines() == [
         "2 problems in the schedule file:",
         "f.yaml:2:1: foo: unknown key 'foo'; known keys: version, project, org, "
-        "policy, calendars, schedules, webhooks",
+        "policy, calendars, schedules, webhooks, include, environments",
         "f.yaml:3:1: bar: unknown key 'bar'; known keys: version, project, org, "
-        "policy, calendars, schedules, webhooks",
+        "policy, calendars, schedules, webhooks, include, environments",
     ]
     assert caught.value.exit_code == 2

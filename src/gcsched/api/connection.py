@@ -42,6 +42,7 @@ from gcsched.engine import (
 from gcsched.engine.adopt import Adoption, adoptions
 from gcsched.engine.drift import DriftReport
 from gcsched.engine.live import LiveCalendar, live_calendar
+from gcsched.engine.planner import check_org
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.errors import InputError
 from gcsched.genesys import (
@@ -176,10 +177,12 @@ class Connection:
 
         Raises:
             InputError: a target names no scheduled object, or several.
-            RefusedError: the writer lock is held.
+            RefusedError: the writer lock is held, or the org is not the
+                file's environment's `org_id`.
         """
         schedule_file = file if isinstance(file, ScheduleFile) else load(file)
         snapshot = await read_org(self.client)
+        check_org(schedule_file, snapshot)
         self.state.make()
         org_id = await self._locking_org()
         with (
@@ -501,6 +504,8 @@ async def connect(
     api_url: str | None = None,
     region: str | None = None,
     file_region: str | None = None,
+    file_api_url: str | None = None,
+    environment: str | None = None,
     credentials: Credentials | None = None,
     environ: Mapping[str, str] | None = None,
     sandbox: bool = False,
@@ -517,7 +522,13 @@ async def connect(
     Args:
         api_url: the API base URL (wins over everything else).
         region: a Genesys region (`us-east-1`, `us_east_1` or a host).
-        file_region: the schedule file's `org.region` (the last resort).
+        file_region: the schedule file's `org.region`, or its environment's
+            `region` (the last resort).
+        file_api_url: the file's environment's `api_url` (wins over
+            `file_region`, never over `api_url`, `region` or their variables).
+        environment: the file's environment (``--env NAME``): its credentials
+            ``GENESYSCLOUD_OAUTHCLIENT_ID_<ENV>`` / ``..._SECRET_<ENV>`` come
+            first.
         credentials: the OAuth client; default from the environment
             (`GENESYSCLOUD_OAUTHCLIENT_ID` / `GENESYSCLOUD_OAUTHCLIENT_SECRET`).
         environ: the environment to read (default `os.environ`).
@@ -574,6 +585,9 @@ async def connect(
 
     else:
         in_process = isinstance(transport, httpx.ASGITransport | httpx.MockTransport)
+        spoken = api_url or region or env.get("GCSCHED_API_URL")
+        if not (spoken or env.get("GENESYSCLOUD_REGION")) and file_api_url:
+            api_url = file_api_url
         url = resolve_api_url(
             api_url=api_url,
             env=env,
@@ -581,7 +595,7 @@ async def connect(
             file_region=file_region,
             insecure_http=insecure_http or in_process,
         )
-        creds = credentials or credentials_from_env(env)
+        creds = credentials or credentials_from_env(env, environment=environment)
     client = GenesysClient(
         url,
         creds,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from gcsched.cli.common import fail, globals_of, handle_errors, out, plain, run_async
-from gcsched.cli.connect_opts import open_connection
+from gcsched.cli.connect_opts import load_file, open_connection
 
 if TYPE_CHECKING:
     from gcsched.engine.adopt import Adoption
@@ -45,11 +45,10 @@ def register(app: typer.Typer) -> None:
         yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask; adopt."),
     ) -> None:
         """Record existing schedules as owned by the file's project."""
-        from gcsched.api import load
         from gcsched.cli.common import is_interactive
 
         g = globals_of(ctx)
-        schedule_file = load(file)
+        schedule_file = load_file(g, file)
 
         def confirm(found: Sequence[Adoption]) -> bool:
             _show(found, schedule_file.project)
@@ -63,7 +62,7 @@ def register(app: typer.Typer) -> None:
             )
 
         async def go() -> tuple[Adoption, ...]:
-            async with open_connection(g, file_region=schedule_file.region) as conn:
+            async with open_connection(g, file=schedule_file) as conn:
                 return await conn.adopt(schedule_file, targets, confirm=confirm)
 
         adopted = run_async(go())

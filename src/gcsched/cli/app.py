@@ -46,6 +46,11 @@ def _root(
     region: str | None = typer.Option(
         None, "--region", help="Genesys region, e.g. us-east-1 or mypurecloud.ie."
     ),
+    env: str | None = typer.Option(
+        None,
+        "--env",
+        help="The file's environment to use (plan also takes `all`).",
+    ),
     state_dir: str = typer.Option(
         ".gcsched", "--state-dir", help="Journal, audit log and lock live here."
     ),
@@ -84,6 +89,7 @@ def _root(
         sandbox=sandbox,
         api_url=api_url,
         region=region,
+        env=env,
         state_dir=state_dir,
         log_format=log_format,
         verbose=verbose,

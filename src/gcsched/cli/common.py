@@ -49,6 +49,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 GLOBAL_OPTIONS = (
     "--api-url",
     "--region",
+    "--env",
     "--state-dir",
     "--state-url",
     "--lock-timeout",
@@ -64,6 +65,7 @@ class Globals:
     sandbox: bool = False
     api_url: str | None = None
     region: str | None = None
+    env: str | None = None
     state_dir: str = ".gcsched"
     log_format: str = "text"
     verbose: int = 0

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from gcsched.cli.common import err, fail, globals_of, handle_errors, out, run_async
-from gcsched.cli.connect_opts import open_connection
+from gcsched.cli.connect_opts import ALL, environments_of, load_file, open_connection
+from gcsched.cli.plan_envs import plan_every_environment
 from gcsched.cli.progress import RichProgress
 from gcsched.cli.render import print_plan, print_run
 
@@ -143,14 +144,24 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Show what apply would change in the org; changes nothing."""
-        from gcsched.api import load
-
         g = globals_of(ctx)
         scoped = scope == Scope.FILE
-        schedule_file = load(file)
+        if g.env == ALL:
+            code = plan_every_environment(
+                g,
+                environments_of(g, file),
+                scoped=scoped,
+                as_json=as_json,
+                markdown=markdown,
+                detailed_exitcode=detailed_exitcode,
+                out_file=out_file,
+                max_bytes=max_bytes,
+            )
+            raise typer.Exit(code)
+        schedule_file = load_file(g, file)
 
         async def go() -> Plan:
-            async with open_connection(g, file_region=schedule_file.region) as conn:
+            async with open_connection(g, file=schedule_file) as conn:
                 return (await conn.plan(schedule_file, scoped=scoped)).plan
 
         result = run_async(go())
@@ -207,18 +218,16 @@ def register(app: typer.Typer) -> None:
         scope: Scope = _scope_option(),
     ) -> None:
         """Plan, check safety, confirm, and apply; resumes an interrupted run."""
-        from gcsched.api import load
-
         g = globals_of(ctx)
         scoped = scope == Scope.FILE
-        schedule_file = load(file)
+        schedule_file = load_file(g, file)
 
         def confirm(plan: Plan) -> bool:
             _show_plan(plan, as_json=False, markdown=False)
             return True if yes else _confirm(plan)
 
         async def go() -> ApplyOutcome:
-            async with open_connection(g, file_region=schedule_file.region) as conn:
+            async with open_connection(g, file=schedule_file) as conn:
                 with RichProgress(err) as progress:
                     return await conn.apply(
                         schedule_file,

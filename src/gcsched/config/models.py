@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -272,6 +273,37 @@ class HolidayCalendarModel(_Model):
     dates: list[CalendarItem] | None = None
 
 
+_ENV_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+
+
+_ENV_NAME_SCHEMA: Schema = {
+    **_text(
+        _ENV_PATTERN,
+        "an environment name: lowercase letters, digits, - and _ (not all)",
+    ),
+    "not": {"const": "all"},
+}
+
+
+def _env_name(value: str) -> str:
+    if value == "all":
+        msg = "`all` is reserved (`--env all` plans every environment)"
+        raise ValueError(msg)
+    return value
+
+
+EnvName = Annotated[
+    str,
+    Field(pattern=_ENV_PATTERN),
+    AfterValidator(_env_name),
+    WithJsonSchema(_ENV_NAME_SCHEMA),
+]
+
+
+# Names are checked by `gcsched.config.environments` (a message of its own).
+EnvKey = Annotated[str, WithJsonSchema(_ENV_NAME_SCHEMA)]
+
+
 class OrgModel(_Model):
     """`org:` which Genesys Cloud org the file is for."""
 
@@ -366,6 +398,9 @@ class ScheduleModel(_Model):
     purpose: PurposeValue | None = None
     contacts: Contacts | None = None
     guarded_by: GuardedBy | None = None
+    envs: Annotated[list[EnvName], Field(min_length=1)] | None = Field(
+        None, description="the environments it applies in (default: every one)"
+    )
 
 
 class WebhookModel(_Model):
@@ -376,6 +411,30 @@ class WebhookModel(_Model):
     events: Annotated[list[WebhookEvent], Field(min_length=1)] | None = None
     allow_insecure_loopback: bool = False
     retry: Annotated[list[Duration], Field(min_length=1, max_length=20)] | None = None
+
+
+class EnvironmentModel(_Model):
+    """One `environments:` entry: where that org is, and what differs there."""
+
+    region: str | None = Field(
+        None, description="us-east-1, us_east_1 or a host like mypurecloud.ie"
+    )
+    api_url: str | None = Field(None, description="the API base URL (wins over region)")
+    org_id: str | None = Field(
+        None, description="refuse to plan or apply unless the org has this id"
+    )
+    policy: PolicyModel | None = Field(
+        None, description="policy keys that differ here (merged over `policy:`)"
+    )
+    from_: DateValue | None = Field(
+        None, alias="from", description="every schedule's `from` here"
+    )
+    until: DateValue | None = Field(
+        None, description="every schedule's `until` here (instead of its count)"
+    )
+    pacing: PacingModel | None = Field(
+        None, description="pacing keys that win over each schedule's here"
+    )
 
 
 class FileModel(_Model):
@@ -394,3 +453,14 @@ class FileModel(_Model):
     calendars: dict[str, list[CalendarItem] | HolidayCalendarModel | None] | None = None
     schedules: list[ScheduleModel] | None = None
     webhooks: list[WebhookModel] | None = None
+    include: list[str] | None = Field(
+        None,
+        description="globs of files (relative to this one) whose schedules and "
+        "calendars this file also holds: teams/*.yaml",
+    )
+    environments: (
+        Annotated[dict[EnvKey, EnvironmentModel | None], Field(min_length=1)] | None
+    ) = Field(
+        None,
+        description="the orgs the file is for, by name (`--env NAME` selects one)",
+    )

@@ -71,6 +71,14 @@ CODES: dict[str, str] = {
     "bad_holidays": "a `holidays:` code the holidays package does not know",
     "holiday_years": "bad `years:`, or a holiday calendar whose years are unknown",
     "bad_webhook_url": "a webhook URL that would be refused at send time",
+    # split files
+    "bad_include": "an `include` glob that matches no file, or is not text",
+    "include_key": "a key other than schedules/calendars/include in an included file",
+    "include_cycle": "a file that includes itself, directly or through others",
+    "duplicate_calendar": "one calendar name defined in two files",
+    # environments
+    "unknown_environment": "an `envs:` or `--env` name the file's environments lack",
+    "bad_environment": "an environment name that is not a slug, or `all`",
     "internal_error": "gcsched failed reading the file (please report it)",
 }
 

@@ -285,3 +285,14 @@ class ScheduleFile:
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """What loading found worth saying (a holiday calendar asked for years its
     package does not cover); `validate` and `plan` show them."""
+    includes: tuple[str, ...] = ()
+    """The files its `include:` globs matched, in order (`sha256` then hashes
+    this file and all of them)."""
+    environment: str | None = None
+    """The environment it was read for (`--env NAME`); None: none selected."""
+    environments: tuple[str, ...] = ()
+    """Every environment the file names (`environments:`), in order."""
+    org_id: str | None = None
+    """The selected environment's `org_id`: plans refuse any other org."""
+    api_url: str | None = None
+    """The selected environment's `api_url`."""

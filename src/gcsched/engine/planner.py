@@ -35,7 +35,7 @@ from gcsched.engine.resolve import Resolved, resolve_targets
 from gcsched.engine.snapshot import OrgSnapshot, read_org
 from gcsched.engine.steps import campaign_value
 from gcsched.engine.warnings import emptied_warning, plan_warnings
-from gcsched.errors import InputError
+from gcsched.errors import InputError, OrgMismatchError
 from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Action, Family
 from gcsched.journal import DEFAULT_ENVIRONMENT, OwnershipRecords
 from gcsched.plan import (
@@ -310,6 +310,23 @@ def _ownership_warnings(
     return out
 
 
+def check_org(file: ScheduleFile, snapshot: OrgSnapshot) -> None:
+    """Refuse an org other than the file's environment names (`org_id`).
+
+    Raises:
+        OrgMismatchError: the org connected to has another id.
+    """
+    if file.org_id is None or file.org_id == snapshot.org_id:
+        return
+    msg = (
+        f"environment {file.environment} is org {file.org_id}, but the "
+        f"credentials reach org {snapshot.org_name} ({snapshot.org_id}); "
+        "nothing was read further or changed (check --env, the region and the "
+        "OAuth client)"
+    )
+    raise OrgMismatchError(msg)
+
+
 async def build_plan(
     org: Org,
     file: ScheduleFile,
@@ -350,6 +367,7 @@ async def build_plan(
         ResolveError: names in the file that match nothing (or several things).
     """
     snap = snapshot or await read_org(org)
+    check_org(file, snap)
     adopted = render_facts(facts(snap.org_id) if facts else None)
     limit = not_before(_clock(now, today)) if adopted.past_refused else None
     resolved = resolve_targets(file.schedules, snap)
@@ -358,6 +376,8 @@ async def build_plan(
     policy = file.policy
     project = file.project
     existing_by_key = existing_schedules(snap)
+    # Records are kept per org; runs do not record an environment yet, so
+    # every record is in DEFAULT_ENVIRONMENT (each environment is its own org).
     records = ownership.ownership(snap.org_id, DEFAULT_ENVIRONMENT) if ownership else ()
     owner_map = owners(existing_by_key, records)
     ours = {key for key in existing_by_key if owner_map.owns(key, project)}
@@ -489,6 +509,7 @@ async def build_plan(
         org_name=snap.org_name,
         file_path=file.path,
         file_sha256=file.sha256,
+        environment=file.environment,
         policy=policy,
         changes=changes,
         unchanged=delta.unchanged,

@@ -20,7 +20,7 @@ from typing import Any
 from gcsched.audit import AuditLog
 from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import ScheduleFile
-from gcsched.engine.planner import build_plan
+from gcsched.engine.planner import build_plan, check_org
 from gcsched.engine.ports import Org
 from gcsched.engine.recovery import audit_unaudited, interrupted, recover
 from gcsched.engine.runner import Progress, Runner, RunResult
@@ -104,6 +104,7 @@ async def apply_file(
     # Recovery only reads the org back (it never writes), so one read of the
     # org serves both it and the plan.
     snapshot = await read_org(org)
+    check_org(file, snapshot)
     found = interrupted(journal, snapshot.org_id)
     resumed: Sequence[tuple[str, Sequence[ChangeSpec]]] = [
         (item.run.checksum, [step.change for step in item.steps])

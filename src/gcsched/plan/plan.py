@@ -168,6 +168,7 @@ class Plan:
         not_managed: listed targets whose schedules gcsched leaves alone.
         facts: the org's doctor facts in force, one line each (with when
             they were observed).
+        environment: the file's environment (``--env NAME``); None: none.
         past_refused: the org refuses starts in the past: apply renders each
             schedule body again at the instant it sends it
             (`gcsched.domain.past`), and the checksum covers each schedule
@@ -191,6 +192,7 @@ class Plan:
     past_refused: bool = False
     fixed_conflicts: int = 0
     compliance: ComplianceReport | None = None
+    environment: str | None = None
     """The calling-hour check (None: the file asks for none); its findings are
     in `data()` and the renderings, never in the checksum."""
 
@@ -250,13 +252,15 @@ class Plan:
         """The `plan --json` object (design.md "CLI").
 
         Returns:
-            ``{format_version, org {id, name}, checksum, summary, changes,
+            ``{format_version, org {id, name}, environment (only for a file
+            read for one), checksum, summary, changes,
             conflicts (one per pair, `pair_data`), fixed_conflicts, warnings,
             not_managed, facts}``.
         """
         return {
             "format_version": FORMAT_VERSION,
             "org": {"id": self.org_id, "name": self.org_name},
+            **({} if self.environment is None else {"environment": self.environment}),
             "checksum": self.checksum(),
             "summary": self.summary(),
             "changes": [change.data() for change in self.changes],

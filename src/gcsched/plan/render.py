@@ -45,6 +45,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _HTML_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
+def _env(plan: Plan) -> str:
+    """`, environment prod` for a plan of one environment (else nothing)."""
+    return "" if plan.environment is None else f", environment {plan.environment}"
+
+
 def escape_markdown(text: str) -> str:
     """Text safe inside Markdown paragraphs, list items and table cells.
 
@@ -187,7 +192,7 @@ def render_text(plan: Plan) -> list[tuple[str, str]]:
         U+FFFD, never a forged line or a terminal sequence.
     """
     lines: list[tuple[str, str]] = [
-        ("header", f"Plan for org {plan.org_name} ({plan.org_id})"),
+        ("header", f"Plan for org {plan.org_name} ({plan.org_id}){_env(plan)}"),
         ("dim", f"file {plan.file_path} (sha256 {plan.file_sha256[:12]})"),
         *(("dim", f"doctor fact in force: {fact}") for fact in plan.facts),
     ]
@@ -329,7 +334,7 @@ def render_markdown(
     checksum = plan.checksum()
     head: list[str] = [
         f"## gcsched plan for {escape_markdown(plan.org_name)} "
-        f"(`{plan.org_id.replace('`', '')}`)",
+        f"(`{plan.org_id.replace('`', '')}`){_env(plan)}",
         "",
         f"File {escape_markdown(plan.file_path)} (sha256 `{plan.file_sha256[:12]}`)",
         "",
@@ -365,7 +370,10 @@ def render_markdown(
         sections.append(
             ("not-managed notes", ["### Not managed by gcsched", ""], items, [""])
         )
-    command = f"gcsched apply {shlex.quote(plan.file_path)} --checksum {checksum} --yes"
+    env = "" if plan.environment is None else f" --env {shlex.quote(plan.environment)}"
+    command = (
+        f"gcsched apply {shlex.quote(plan.file_path)}{env} --checksum {checksum} --yes"
+    )
     opening, closing = _fence([command])
     tail = [
         f"Checksum: `{checksum}`",
