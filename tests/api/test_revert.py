@@ -125,8 +125,11 @@ async def _picture(org: Connection) -> dict[str, Any]:
     return {"schedules": schedules, "pacing": pacing}
 
 
-async def _edit_as(state: SandboxState, user: str, campaign: str) -> None:
-    """`user` moves `campaign`'s schedule "in the UI" (the sandbox audits who)."""
+async def _as_user(
+    state: SandboxState, user: str, campaign: str, body: dict[str, Any] | None
+) -> None:
+    """`user` PUTs `body` as `campaign`'s schedule "in the UI" (None: deletes
+    it); the sandbox's audit trail names the user."""
     transport = httpx.ASGITransport(app=create_app(state, rate_limit=0))
     async with httpx.AsyncClient(transport=transport, base_url=BASE) as raw:
         token = await raw.post(
@@ -136,11 +139,27 @@ async def _edit_as(state: SandboxState, user: str, campaign: str) -> None:
         )
         raw.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         raw.headers[ACT_AS_USER_HEADER] = user
-        url = f"/api/v2/outbound/schedules/campaigns/{entity_id('campaign', campaign)}"
-        body = (await raw.get(url)).json()
-        body["timeZone"] = "America/Denver"
-        answer = await raw.put(url, json=body)
+        oid = entity_id("campaign", campaign)
+        url = f"/api/v2/outbound/schedules/campaigns/{oid}"
+        if body is None:
+            assert (await raw.delete(url)).status_code == 204
+            return
+        answer = await raw.put(url, json={**body, "campaign": {"id": oid}})
         assert answer.status_code == 200, answer.text
+
+
+async def _edit_as(state: SandboxState, user: str, campaign: str) -> None:
+    """`user` moves `campaign`'s schedule to another time zone."""
+    body = state.schedule("campaigns", entity_id("campaign", campaign))
+    assert body is not None
+    await _as_user(state, user, campaign, {**body, "timeZone": "America/Denver"})
+
+
+HAND_MADE: dict[str, Any] = {
+    "name": "Hand-made",
+    "timeZone": "America/Chicago",
+    "intervals": [{"start": "2026-12-01T09:00:00", "end": "2026-12-01T10:00:00"}],
+}
 
 
 async def test_apply_then_revert_restores_the_org(tmp_path: Path) -> None:
@@ -261,3 +280,66 @@ async def test_declined_and_unknown_and_empty_reverts(tmp_path: Path) -> None:
         # revert finds them changed (same version, another dateCreated)
         with pytest.raises(RefusedError, match="version 1, made again since"):
             await org.revert(applied.run.run_id)
+
+
+async def test_forced_revert_over_deleted_and_recreated_schedules(
+    tmp_path: Path,
+) -> None:
+    """The run updated Win-back and deleted Q4 Renewals; since then someone
+    deleted Win-back and made Q4 Renewals again. Refused, naming both; forced,
+    the org is back as it was before the run."""
+    state = SandboxState.demo()
+    async with _org(state, tmp_path) as org:
+        await org.apply(_file(tmp_path, "first", FIRST), today=TODAY)
+        before = await _picture(org)
+        applied = await org.apply(_file(tmp_path, "second", SECOND), today=TODAY)
+        assert applied.run is not None
+    await _as_user(state, "Jane Admin", "Win-back", None)
+    await _as_user(state, "Sam Ops", "Q4 Renewals", HAND_MADE)
+    async with _org(state, tmp_path) as org:
+        with pytest.raises(RefusedError) as refused:
+            await org.revert(applied.run.run_id)
+        text = str(refused.value)
+        assert '"Win-back": the run left version 2, the org has none' in text
+        assert '"Q4 Renewals": the run left no schedule, the org has version 1' in text
+        assert "(changed by Sam Ops)" in text
+        forced = await org.revert(applied.run.run_id, force=True)
+        assert forced.run is not None
+        assert forced.run.status == "succeeded"
+        assert await _picture(org) == before
+
+
+async def test_nothing_to_revert_when_the_runs_schedules_are_gone(
+    tmp_path: Path,
+) -> None:
+    state = SandboxState.demo()
+    async with _org(state, tmp_path) as org:
+        applied = await org.apply(_file(tmp_path, "first", FIRST), today=TODAY)
+        assert applied.run is not None
+    for campaign in ("Win-back", "Q4 Renewals"):
+        await _as_user(state, "Jane Admin", campaign, None)
+    async with _org(state, tmp_path) as org:
+        outcome = await org.revert(applied.run.run_id)
+    assert outcome.run is None
+    assert not outcome.plan.has_changes
+    assert (
+        sum("already gone; nothing to delete" in w for w in outcome.plan.warnings) == 2
+    )
+
+
+async def test_a_run_of_another_org_is_refused(tmp_path: Path) -> None:
+    state = SandboxState.demo()
+    (tmp_path / "state").mkdir()
+    with Journal.open(tmp_path / "state" / "journal.sqlite") as journal:
+        other = journal.create_run(
+            org_id="another-org",
+            org_name="Elsewhere",
+            file_path="f.yaml",
+            file_sha256="a",
+            checksum="c",
+            plan={},
+            steps=[],
+        )
+    async with _org(state, tmp_path) as org:
+        with pytest.raises(RefusedError, match="wrote to org Elsewhere"):
+            await org.revert(other.id)
