@@ -343,3 +343,30 @@ async def test_a_run_of_another_org_is_refused(tmp_path: Path) -> None:
     async with _org(state, tmp_path) as org:
         with pytest.raises(RefusedError, match="wrote to org Elsewhere"):
             await org.revert(other.id)
+
+
+async def test_without_the_audit_trail_the_refusal_names_the_versions(
+    tmp_path: Path,
+) -> None:
+    """A client that may not read the platform audit trail: refused all the
+    same, naming the versions (nobody as the author)."""
+    state = SandboxState.demo()
+    async with _org(state, tmp_path) as org:
+        applied = await org.apply(_file(tmp_path, "first", FIRST), today=TODAY)
+        assert applied.run is not None
+    await _edit_as(state, "Jane Admin", "Win-back")
+    state.clients[DEFAULT_CLIENT_ID].permissions = frozenset(
+        {
+            "outbound:campaign:view",
+            "outbound:campaign:edit",
+            "outbound:schedule:view",
+            "outbound:schedule:edit",
+            "outbound:schedule:delete",
+        }
+    )
+    async with _org(state, tmp_path) as org:
+        with pytest.raises(RefusedError) as refused:
+            await org.revert(applied.run.run_id)
+    text = str(refused.value)
+    assert '"Win-back": the run left version 1, the org has version 2\n' in text
+    assert "changed by" not in text

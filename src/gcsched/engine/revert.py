@@ -124,9 +124,8 @@ def _sendable(step: Step) -> dict[str, Any]:
     """
     change = step.change
     body = dict(hashed_body(step.prior or change.before or {}))
-    family = Family(change.family) if change.family is not None else None
-    if family is not None:
-        body.setdefault(REFERENCE_FIELD[family], {"id": change.target_id})
+    family = Family(str(change.family))  # a schedule step: never None
+    body.setdefault(REFERENCE_FIELD[family], {"id": change.target_id})
     return body
 
 
@@ -211,27 +210,28 @@ async def _authors(
     start = run.created_at - CLOCK_SLACK
     end = datetime.now(UTC) + QUERY_LEAD
     found: dict[int, str] = {}
-    families = sorted({Family(s.change.family) for s, _ in changed if s.change.family})
-    for family in families:
+    wanted = {
+        (Family(str(s.change.family)), s.change.target_id): s.id
+        for s, _ in changed
+        if s.change.is_schedule
+    }
+    for family in sorted({f for f, _ in wanted}):
         try:
             entries = await query(
                 start, end, filters=[("EntityType", AUDIT_ENTITY_TYPES[family])]
             )
         except GcSchedError:
             return found  # no audit permission (or no trail): name the versions
-        for step, _ in changed:
-            if step.change.family != family:
+        for entry in entries:  # oldest first: the newest author wins
+            entity = entry.get("entity")
+            target = str(entity.get("id")) if isinstance(entity, Mapping) else ""
+            step_id = wanted.get((family, target))
+            author = author_of(entry)
+            if step_id is None or (
+                author.kind == "client" and author.id == own_client_id
+            ):
                 continue
-            for entry in entries:
-                entity = entry.get("entity")
-                if not isinstance(entity, Mapping):
-                    continue
-                if str(entity.get("id")) != step.change.target_id:
-                    continue
-                author = author_of(entry)
-                if author.kind == "client" and author.id == own_client_id:
-                    continue
-                found[step.id] = author.label()
+            found[step_id] = author.label()
     return found
 
 
