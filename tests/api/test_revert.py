@@ -257,6 +257,14 @@ async def test_revert_of_an_adopted_schedule_puts_its_own_body_back(
     assert back["name"] == "Manual survey schedule"
     assert canonical_body(back) == canonical_body(original)
     assert back["version"] == int(taken["version"]) + 1
+    # someone else's again: no ownership record, and a file that does not
+    # list it (manage: owned) leaves it alone instead of deleting it
+    with Journal.open(tmp_path / "state" / "journal.sqlite") as journal:
+        records = journal.ownership(str(state.org["id"]))
+    assert target not in {r.target_id for r in records}
+    async with _org(state, tmp_path) as org:
+        planned = await org.plan(_file(tmp_path, "first", FIRST), today=TODAY)
+    assert target not in {c.target_id for c in planned.plan.changes}
 
 
 async def test_declined_and_unknown_and_empty_reverts(tmp_path: Path) -> None:
