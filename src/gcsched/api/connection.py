@@ -280,6 +280,64 @@ class Connection:
                 compliance=compliance_hook(schedule_file, self.guard_provider),
             )
 
+    async def revert(
+        self,
+        run: str,
+        *,
+        force: bool = False,
+        confirm: Confirm | None = None,
+        concurrency: int | None = None,
+        progress: Progress | None = None,
+    ) -> ApplyOutcome:
+        """Undo run `run` (an id or unique prefix): plan its inverse, confirm, apply.
+
+        The inverse comes from the journal's before-bodies (see
+        `gcsched.engine.revert`) and runs as a run of its own, journaled and
+        audited like any apply.
+
+        Args:
+            run: the run id, or a unique prefix of one.
+            force: revert even targets changed since that run.
+            confirm: asked with the plan before anything is written; False aborts.
+            concurrency: how many API writes may be in flight at once.
+            progress: receives progress while the run goes.
+
+        Raises:
+            JournalError: no such run.
+            RefusedError: targets changed since the run (without `force`),
+                another org's run, or the lock is held.
+        """
+        from gcsched.engine.revert import apply_revert
+
+        self.state.make()
+        metrics = RunMetrics()
+        org_id = await self._locking_org()
+        with (
+            self.state.open_store(org_id=org_id) as journal,
+            journal.lock.holding(f"runs revert {run}", timeout=self._lock_timeout),
+            hooks_installed(metrics, *_logging_hook()),
+        ):
+            audit = self.state.audit_log(journal)
+            ensure_appendable(audit, journal)
+            runner = Runner(
+                self.client,
+                journal,
+                audit,
+                actor=self._actor,
+                concurrency=concurrency or DEFAULT_CONCURRENCY,
+            )
+            return await apply_revert(
+                self.client,
+                journal,
+                runner,
+                run,
+                metrics=metrics,
+                force=force,
+                confirm=confirm,
+                progress=progress,
+                own_client_id=self._actor,
+            )
+
     async def provision(
         self,
         *,

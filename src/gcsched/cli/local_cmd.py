@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -14,6 +15,7 @@ from rich.table import Table
 from gcsched.cli.common import (
     err,
     fail,
+    globals_of,
     handle_errors,
     out,
     plain,
@@ -21,6 +23,10 @@ from gcsched.cli.common import (
     run_async,
     state_of,
 )
+
+if TYPE_CHECKING:
+    from gcsched.api import ApplyOutcome
+    from gcsched.plan import Plan
 
 __all__ = ["register"]
 
@@ -133,6 +139,44 @@ def runs_prune(
                 f"them ({', '.join(result.kept)}). Pass --force to prune them too."
             )
         )
+
+
+@runs_app.command("revert")
+@handle_errors
+def runs_revert(
+    ctx: typer.Context,
+    run: str = typer.Argument(..., help="Run id or prefix."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask; apply."),
+    force: bool = typer.Option(
+        False, "--force", help="Also revert schedules changed since that run."
+    ),
+) -> None:
+    """Undo a run: plan its inverse from the journal, confirm, apply it.
+
+    Creates become deletes, deletes re-create the prior body, updates PUT the
+    prior body back. A schedule changed since that run is refused (exit 3)
+    unless --force. The revert is a run of its own (journal and audit).
+    """
+    # The apply command's own rendering, confirmation and ending: a revert
+    # reads (and exits) like any apply.
+    from gcsched.cli.connect_opts import open_connection
+    from gcsched.cli.plan_cmd import _confirm, _finish_apply, _show_plan
+    from gcsched.cli.progress import RichProgress
+
+    g = globals_of(ctx)
+
+    def confirm(plan: Plan) -> bool:
+        _show_plan(plan, as_json=False, markdown=False)
+        return True if yes else _confirm(plan)
+
+    async def go() -> ApplyOutcome:
+        async with open_connection(g) as conn:
+            with RichProgress(err) as progress:
+                return await conn.revert(
+                    run, force=force, confirm=confirm, progress=progress
+                )
+
+    _finish_apply(run_async(go()))
 
 
 @audit_app.command("verify")

@@ -143,6 +143,7 @@ class Runner:
         progress: Progress | None = None,
         resumed_from: Sequence[str] = (),
         metrics: Callable[[], Mapping[str, Any]] | None = None,
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
     ) -> RunResult:
         """Apply `plan` as a new run; deletes, then creates and updates, then pacing.
 
@@ -156,6 +157,9 @@ class Runner:
             resumed_from: notes of the interrupted runs this one continues.
             metrics: read once the steps are done; its value is stored as the
                 summary's ``metrics`` in the same write that closes the run.
+            priors: the full body of each schedule the plan changes as read
+                before it, by ``(kind, target_id)``: journaled with its step
+                (what `runs revert` restores).
         """
         started = time.monotonic()
         self._past_refused = plan.past_refused
@@ -167,6 +171,7 @@ class Runner:
             checksum=checksum,
             plan=plan.data(),
             steps=plan.changes,
+            priors=priors,
         )
         steps = self._journal.steps(run.id)
         emit(RunStarted(run_id=run.id, steps=len(steps), resumed=bool(resumed_from)))

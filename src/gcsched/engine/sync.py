@@ -20,6 +20,7 @@ from typing import Any
 from gcsched.audit import AuditLog
 from gcsched.domain.compliance import ComplianceHook
 from gcsched.domain.model import ScheduleFile
+from gcsched.engine.live import existing_schedules
 from gcsched.engine.planner import build_plan, check_org
 from gcsched.engine.ports import Org
 from gcsched.engine.recovery import audit_unaudited, interrupted, recover
@@ -148,6 +149,10 @@ async def apply_file(
         progress=progress,
         resumed_from=notes,
         metrics=metrics.summary,
+        priors={
+            (str(family), target_id): body
+            for (family, target_id), body in existing_schedules(snapshot).items()
+        },
     )
     if metrics_file is not None:
         write_textfile(metrics, metrics_file)

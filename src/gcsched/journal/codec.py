@@ -118,6 +118,7 @@ def row_to_step(row: SqlRow) -> Step:
         version_new=row["version_new"],
         audit_hash=row["audit_hash"],
         updated_at=load_time(row["updated_at"]),
+        prior=_mapping(row["prior"]),
     )
 
 

@@ -132,6 +132,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "INSERT INTO run_plans (run_id, plan) SELECT id, plan FROM runs",
         "UPDATE runs SET plan = '{}'",
     ),
+    # 5: the full body of each schedule a step changes, as read before the run
+    # (`steps.before` holds its canonical form for display): `runs revert`
+    # sends it back, so a schedule gcsched did not create can be restored.
+    ("ALTER TABLE steps ADD COLUMN prior TEXT",),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

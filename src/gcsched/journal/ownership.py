@@ -111,7 +111,9 @@ def record_confirmed_step(
 
     A confirmed create or update records the project its body's marker names,
     the version written and the ``dateCreated`` the API answered; a confirmed
-    delete removes the record. Pacing steps have none.
+    delete removes the record, and so does a write of a named body without the
+    marker (a revert putting back a schedule gcsched did not create). Pacing
+    steps have none.
 
     Args:
         conn: the connection of the transaction confirming the step.
@@ -130,6 +132,11 @@ def record_confirmed_step(
         return
     after = load_json(step["after"])
     name = after.get("name") if isinstance(after, dict) else None
+    if name is not None and marker_project(name) is None:
+        # A body without gcsched's marker was written back (`runs revert` of
+        # a run that adopted it): the schedule is someone else's again.
+        conn.execute(_FORGET, key)
+        return
     created = result.get("dateCreated") if result else None
     version = (
         _int((result or {}).get("version")) if version_new is None else version_new

@@ -70,6 +70,7 @@ class RunRecords(Protocol):
         checksum: str,
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
     ) -> Run:
         """Record a new open run, its plan and its planned steps at once.
 

@@ -69,7 +69,9 @@ class Step:
     sends what the journal holds). `result` holds the confirmed body (or the
     conflict detail); `error` the failure message (or the reason a step was
     skipped); `audit_hash` the hash of the audit entry written for the step, once
-    written.
+    written. `prior` is the full body of the step's schedule as read before the
+    run (None for a create, for pacing, and for steps journaled before gcsched
+    kept it).
     """
 
     change: ChangeSpec
@@ -82,6 +84,7 @@ class Step:
     version_new: int | None
     audit_hash: str | None
     updated_at: datetime
+    prior: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,8 +74,13 @@ class RunTable:
         checksum: str,
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
     ) -> Run:
         """Record a new open run and its planned steps in one transaction.
+
+        `priors` holds, by ``(stored_kind, target_id)``, the full body of each
+        schedule as read before the run (what `runs revert` restores); stored
+        with the step of that target as its `Step.prior`.
 
         Returns:
             The stored run.
@@ -105,6 +110,10 @@ class RunTable:
                 spec.version_seen,
                 json_or_none(spec.before, spec.target_name),
                 json_or_none(spec.after, spec.target_name),
+                json_or_none(
+                    (priors or {}).get((spec.stored_kind, spec.target_id)),
+                    spec.target_name,
+                ),
                 stamp,
             )
             for seq, spec in enumerate(steps, start=1)
@@ -130,8 +139,8 @@ class RunTable:
             )
             conn.executemany(
                 "INSERT INTO steps (run_id, seq, action, kind, target_id,"
-                " target_name, version_seen, before, after, status, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
+                " target_name, version_seen, before, after, prior, status,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
                 rows,
             )
         # What was just written, without reading (and parsing) the plan back.

@@ -90,6 +90,7 @@ class TableStore:
         checksum: str,
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
     ) -> Run:
         """See `RunTable.create_run`."""
         return self._runs.create_run(
@@ -100,6 +101,7 @@ class TableStore:
             checksum=checksum,
             plan=plan,
             steps=steps,
+            priors=priors,
         )
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:

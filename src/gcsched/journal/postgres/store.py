@@ -114,6 +114,7 @@ class PostgresStore(TableStore):
         checksum: str,
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
     ) -> Run:
         """See `RunTable.create_run`; the lock row then names the run."""
         run = super().create_run(
@@ -124,6 +125,7 @@ class PostgresStore(TableStore):
             checksum=checksum,
             plan=plan,
             steps=steps,
+            priors=priors,
         )
         if org_id == self._lock.org_id:
             self._lock.set_run(run.id)
