@@ -52,6 +52,21 @@ class TableStore:
         self._ownership = OwnershipTable(db)
         self._facts = FactTable(db)
 
+    def close(self) -> None:
+        """Close the store; a held lock is released (each backend closes its own)."""
+        raise NotImplementedError  # pragma: no cover - Journal and PostgresStore do
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
     def now(self) -> datetime:
         """The journal clock's current time."""
         return self.db.now()
@@ -330,17 +345,6 @@ class Journal(TableStore):
         """Close the database (idempotent); a held lock is released."""
         self._lock.release()
         self._database.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def lock(self) -> StateLock:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, Final, Self
 
 from gcsched.genesys import ChangeSpec
@@ -87,17 +86,6 @@ class PostgresStore(TableStore):
         """Close the connection (idempotent); a held lock is released."""
         self._lock.release()
         self._pg.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @property
     def lock(self) -> PgLock:
