@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from gcsched.engine.watch import HealCapReachedError, WatchGaveUpError, WatchSet
 from gcsched.journal import Journal
 from gcsched.sandbox import SandboxState, create_app
 from gcsched.sandbox.notifications import NotificationSettings
+from required_tools import require_tool
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -41,6 +43,18 @@ def sandbox(**kw: Any) -> Any:
         **kw,
     )
     return serve_app(app)
+
+
+def _promtool(text: str) -> subprocess.CompletedProcess[str]:
+    """``promtool check metrics`` on a metrics file's text (the watch has ended)."""
+    return subprocess.run(
+        [require_tool("promtool"), "check", "metrics"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 async def applied(url: str, tmp_path: Path, file: Path) -> None:
@@ -117,6 +131,9 @@ async def test_reports_each_real_change_once_and_survives_sockets(
     text = metrics.read_text()
     assert "gcsched_watch_drifted_schedules 2.0" in text
     assert "gcsched_watch_reconnects_total 3.0" in text
+    # Prometheus reads this file: its own checker must accept it
+    checked = _promtool(text)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     assert any("reconnecting" in line for line in run.lines)
     # each drift is an external change in gcsched's own audit log, once
     state = StatePaths.at(tmp_path / "state")
