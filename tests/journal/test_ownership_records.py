@@ -105,8 +105,8 @@ def test_adopted_records_and_forgetting(tmp_path: Path) -> None:
         assert stored.project == "team-b"
         assert stored.recorded_at is not None
         assert journal.ownership("org-2") == []
-        assert journal.forget_ownership("org-1", "default", "campaigns", "c1")
-        assert not journal.forget_ownership("org-1", "default", "campaigns", "c1")
+        assert journal.forget_ownership("org-1", "campaigns", "c1")
+        assert not journal.forget_ownership("org-1", "campaigns", "c1")
 
 
 def test_a_journal_of_schema_1_gains_the_table(tmp_path: Path) -> None:

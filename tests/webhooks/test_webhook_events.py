@@ -154,12 +154,40 @@ def test_run_event_data() -> None:
     assert done == {
         "run_id": "r1",
         "org": {"id": "o", "name": "O"},
+        "environment": None,
         "outcome": "partial",
         "counts": {"conflict": 1},
     }
-    failed = run_event_data(run_id="r1", org=org, outcome="failed", error="boom")
+    failed = run_event_data(
+        run_id="r1", org=org, outcome="failed", error="boom", environment="prod"
+    )
     assert (failed["outcome"], failed["error"]) == ("failed", "boom")
-    assert run_event_data(run_id="r1", org=org, error="boom") == failed
+    assert failed["environment"] == "prod"
+    assert run_event_data(run_id="r1", org=org, error="boom", environment="prod") == (
+        failed
+    )
+
+
+def test_schedule_events_name_the_environment() -> None:
+    """A step's event names the run's environment (null without one); the
+    payload trimmed to its identifying fields keeps it."""
+    assert _data()["environment"] is None
+    data = schedule_event_data(
+        run_id="r",
+        org={"id": "o", "name": "O"},
+        kind="campaign",
+        target_id="c",
+        target_name="x" * 30_000,
+        before=None,
+        after=None,
+        environment="eu-prod",
+    )
+    assert data["environment"] == "eu-prod"
+    (event,) = build_events(
+        [endpoint()], "schedule.created", data, key="k", now=NOW
+    )
+    assert event.payload["data"]["environment"] == "eu-prod"
+    assert "schedule" not in event.payload["data"]  # trimmed to the ids
 
 
 @pytest.mark.parametrize(

@@ -196,6 +196,7 @@ class Connection:
                 targets,
                 project=schedule_file.project,
                 records=journal.ownership(snapshot.org_id),
+                environment=schedule_file.environment,
             )
             if confirm is not None and not confirm(found):
                 return ()
@@ -302,11 +303,16 @@ class Connection:
             concurrency: how many API writes may be in flight at once.
             progress: receives progress while the run goes.
 
+        The revert notifies the webhook endpoints the reverted run notified
+        (their secrets read from `environ` as for an apply).
+
         Raises:
             JournalError: no such run.
+            InputError: a webhook secret variable is missing.
             RefusedError: targets changed since the run (without `force`),
                 another org's run, or the lock is held.
         """
+        from gcsched.engine.events import endpoints_of
         from gcsched.engine.revert import apply_revert
 
         self.state.make()
@@ -317,6 +323,11 @@ class Connection:
             journal.lock.holding(f"runs revert {run}", timeout=self._lock_timeout),
             hooks_installed(metrics, *_logging_hook()),
         ):
+            # The revert notifies the endpoints the reverted run notified.
+            endpoints = endpoints_of(journal.get_run(run).webhooks)
+            problems = check_endpoints(endpoints, self._environ)
+            if problems:
+                raise InputError("\n".join(problems))
             audit = self.state.audit_log(journal)
             ensure_appendable(audit, journal)
             runner = Runner(
@@ -324,6 +335,8 @@ class Connection:
                 journal,
                 audit,
                 actor=self._actor,
+                endpoints=endpoints,
+                webhooks=WebhookSender(journal, environ=self._environ),
                 concurrency=concurrency or DEFAULT_CONCURRENCY,
             )
             return await apply_revert(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from gcsched.audit.chain import GENESIS, canonical_json, digest, entry_hash
 from gcsched.audit.guard import ensure_appendable
 from gcsched.audit.log import AuditLog, AuditVerification
-from gcsched.audit.recorder import AuditableStep, entry_for, record_steps
+from gcsched.audit.recorder import AuditableRun, AuditableStep, entry_for, record_steps
 
 __all__ = [
     "GENESIS",
     "AuditLog",
     "AuditVerification",
+    "AuditableRun",
     "AuditableStep",
     "canonical_json",
     "digest",

@@ -57,13 +57,14 @@ def runs_list(ctx: typer.Context) -> None:
         out.print("No runs yet.")
         return
     table = Table()
-    for column in ("run", "started (UTC)", "org", "file", "status", "steps"):
+    for column in ("run", "started (UTC)", "org", "env", "file", "status", "steps"):
         table.add_column(column)
     for run, steps in runs:
         table.add_row(
             run.id,
             f"{run.created_at:%Y-%m-%d %H:%M:%S}",
             plain(run.org_name),
+            plain(run.environment or "-"),
             plain(run.file_path),
             run.status,
             ", ".join(f"{k} {v}" for k, v in sorted(steps.items())) or "-",
@@ -84,7 +85,13 @@ def runs_show(
         f"[bold]{record.id}[/] {record.status} — "
         f"org {escape(printable(record.org_name))} "
         f"({escape(printable(record.org_id))}), "
-        f"file {escape(printable(record.file_path))} "
+        + (
+            ""
+            if record.environment is None
+            else f"environment {escape(printable(record.environment))}, "
+        )
+        + (f"reverts {record.reverts}, " if record.reverts else "")
+        + f"file {escape(printable(record.file_path))} "
         f"(sha256 {record.file_sha256[:12]}), "
         f"checksum {record.checksum[:12]}"
     )

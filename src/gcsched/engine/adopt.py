@@ -55,8 +55,12 @@ def adoptions(
     *,
     project: str,
     records: Sequence[OwnershipRecord] = (),
+    environment: str | None = None,
 ) -> list[Adoption]:
     """The schedules `targets` name, each with the record adopting it writes.
+
+    The records name `environment` (the file's; `DEFAULT_ENVIRONMENT` for a
+    file without environments).
 
     Raises:
         InputError: a target names no scheduled object, or several.
@@ -89,7 +93,7 @@ def adoptions(
                 owner_before=owner_of(body, by_record.get(matches[0])).project,
                 record=OwnershipRecord(
                     org_id=snap.org_id,
-                    environment=DEFAULT_ENVIRONMENT,
+                    environment=environment or DEFAULT_ENVIRONMENT,
                     family=str(family),
                     target_id=target_id,
                     project=project,

@@ -26,7 +26,7 @@ from gcsched.engine.planner import build_plan
 from gcsched.engine.ports import Json, Org
 from gcsched.errors import PermissionDeniedError
 from gcsched.genesys import TARGET_KIND, Action, Family
-from gcsched.journal import DEFAULT_ENVIRONMENT, OwnershipRecord, OwnershipRecords
+from gcsched.journal import OwnershipRecord, OwnershipRecords
 from gcsched.plan.describe import describe_difference
 
 __all__ = [
@@ -337,7 +337,7 @@ async def find_drift(
     records = [
         r
         for r in (
-            ownership.ownership(snap.org_id, DEFAULT_ENVIRONMENT) if ownership else ()
+            ownership.ownership(snap.org_id) if ownership else ()
         )
         if r.project == file.project
     ]

@@ -1,20 +1,22 @@
 """The webhook events of a run and of its steps, as outbox rows.
 
 The runner and recovery both enqueue them (in the same journal transaction as
-the step or run they report), so both build them here.
+the step or run they report), so both build them here. A run keeps its
+endpoints in the journal (`endpoints_data`, `Run.webhooks`), so a revert of it
+notifies the same endpoints (`endpoints_of`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from gcsched.domain.model import WebhookEndpoint
 from gcsched.journal import OutboxEvent, Run, Step
 from gcsched.webhooks import build_events, change_event_data
 
-__all__ = ["EVENT_OF_ACTION", "RunEvents"]
+__all__ = ["EVENT_OF_ACTION", "RunEvents", "endpoints_data", "endpoints_of"]
 
 EVENT_OF_ACTION: Mapping[str, str] = {
     "create": "schedule.created",
@@ -22,6 +24,35 @@ EVENT_OF_ACTION: Mapping[str, str] = {
     "delete": "schedule.deleted",
 }
 """The event a confirmed step of each action sends (pacing sends none)."""
+
+
+def endpoints_data(endpoints: Iterable[WebhookEndpoint]) -> list[dict[str, Any]]:
+    """The endpoints as plain JSON, as a run keeps them (no secret: only the
+    name of its variable)."""
+    return [
+        {
+            "url": endpoint.url,
+            "secret_env": endpoint.secret_env,
+            "events": sorted(endpoint.events),
+            "allow_insecure_loopback": endpoint.allow_insecure_loopback,
+            "retry": [step.total_seconds() for step in endpoint.retry],
+        }
+        for endpoint in endpoints
+    ]
+
+
+def endpoints_of(data: Iterable[Mapping[str, Any]]) -> tuple[WebhookEndpoint, ...]:
+    """The endpoints `endpoints_data` stored."""
+    return tuple(
+        WebhookEndpoint(
+            url=str(item["url"]),
+            secret_env=str(item["secret_env"]),
+            events=frozenset(str(e) for e in item["events"]),
+            allow_insecure_loopback=item.get("allow_insecure_loopback") is True,
+            retry=tuple(timedelta(seconds=float(s)) for s in item["retry"]),
+        )
+        for item in data
+    )
 
 
 class RunEvents:
@@ -58,6 +89,7 @@ class RunEvents:
             change=step.change,
             step_id=step.id,
             conflict=conflict,
+            environment=run.environment,
         )
         return self.build(event_type, data, key=f"{run.id}:{step.id}:{event_type}")
 

@@ -37,7 +37,7 @@ from gcsched.engine.steps import campaign_value
 from gcsched.engine.warnings import emptied_warning, plan_warnings
 from gcsched.errors import InputError, OrgMismatchError
 from gcsched.genesys import REFERENCE_FIELD, TARGET_KIND, Action, Family
-from gcsched.journal import DEFAULT_ENVIRONMENT, OwnershipRecords
+from gcsched.journal import OwnershipRecords
 from gcsched.plan import (
     Change,
     Desired,
@@ -376,9 +376,8 @@ async def build_plan(
     policy = file.policy
     project = file.project
     existing_by_key = existing_schedules(snap)
-    # Records are kept per org; runs do not record an environment yet, so
-    # every record is in DEFAULT_ENVIRONMENT (each environment is its own org).
-    records = ownership.ownership(snap.org_id, DEFAULT_ENVIRONMENT) if ownership else ()
+    # Ownership belongs to the org, whichever environment wrote the record.
+    records = ownership.ownership(snap.org_id) if ownership else ()
     owner_map = owners(existing_by_key, records)
     ours = {key for key in existing_by_key if owner_map.owns(key, project)}
     kept = fixed_schedules(

@@ -118,6 +118,10 @@ def audit_unaudited(journal: StateStore, audit: AuditLog, *, actor: str) -> int:
     """
     return len(
         record_steps(
-            audit, journal.unaudited_steps(), actor=actor, record=journal.set_audit_hash
+            audit,
+            journal.unaudited_steps(),
+            actor=actor,
+            record=journal.set_audit_hash,
+            run_of=journal.get_run,
         )
     )

@@ -11,7 +11,10 @@ A schedule changed since the run (its version is not the one the run wrote,
 or one the run deleted exists again) is refused unless ``force``; the refusal
 names who changed it when the platform audit trail says so, else the versions.
 The inverse is a plain `Plan`: shown, confirmed and applied like any other,
-as a run of its own.
+as a run of its own, in the reverted run's environment, notifying the webhook
+endpoints that run notified. Each step puts back the ownership record its
+target had before the reverted run (an adopted schedule stays owned; one the
+run took over is released): `gcsched.journal.ownership.record_confirmed_step`.
 """
 
 from __future__ import annotations
@@ -317,6 +320,7 @@ async def plan_revert(
         org_name=str(info.get("name", "")),
         file_path=f"revert of {run.id}",
         file_sha256=revert_file_sha256(run.id),
+        environment=run.environment,
         policy=Policy(),
         changes=tuple(changes),
         unchanged=0,
@@ -362,5 +366,6 @@ async def apply_revert(
         progress=progress,
         metrics=metrics.summary,
         priors=planned.priors,
+        reverts=planned.run.id,
     )
     return ApplyOutcome(plan, result, metrics=metrics.summary())

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
 from gcsched.domain.past import not_before
-from gcsched.engine.events import RunEvents
+from gcsched.engine.events import RunEvents, endpoints_data
 from gcsched.engine.ports import Org
 from gcsched.engine.steps import (
     Landed,
@@ -125,13 +125,14 @@ class Runner:
         return self._events
 
     # ---------------------------------------------------------------- audit
-    def _audit_step(self, step_id: int) -> None:
+    def _audit_step(self, run: Run, step_id: int) -> None:
         """Write the audit entry of the one step just confirmed (and record it)."""
         record_steps(
             self._audit,
             [self._journal.step(step_id)],
             actor=self._actor,
             record=self._journal.set_audit_hash,
+            run_of=lambda _run_id: run,
         )
 
     # ---------------------------------------------------------------- apply
@@ -144,6 +145,7 @@ class Runner:
         resumed_from: Sequence[str] = (),
         metrics: Callable[[], Mapping[str, Any]] | None = None,
         priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        reverts: str | None = None,
     ) -> RunResult:
         """Apply `plan` as a new run; deletes, then creates and updates, then pacing.
 
@@ -160,6 +162,10 @@ class Runner:
             priors: the full body of each schedule the plan changes as read
                 before it, by ``(kind, target_id)``: journaled with its step
                 (what `runs revert` restores).
+            reverts: the run this one reverts (`runs revert`), journaled with it.
+
+        The run is journaled with the plan's environment and this runner's
+        webhook endpoints.
         """
         started = time.monotonic()
         self._past_refused = plan.past_refused
@@ -172,6 +178,9 @@ class Runner:
             plan=plan.data(),
             steps=plan.changes,
             priors=priors,
+            environment=plan.environment,
+            reverts=reverts,
+            webhooks=endpoints_data(self._endpoints),
         )
         steps = self._journal.steps(run.id)
         emit(RunStarted(run_id=run.id, steps=len(steps), resumed=bool(resumed_from)))
@@ -254,7 +263,7 @@ class Runner:
             version_new=landed.version,
             events=self._events.of_confirmed(run, step),
         )
-        self._audit_step(step.id)
+        self._audit_step(run, step.id)
         return self._done(
             run, step, "confirmed", started, _versions(step, landed.version)
         )
@@ -379,6 +388,7 @@ class Runner:
                 org=org,
                 outcome="partial" if bad else "succeeded",
                 counts=counts,
+                environment=run.environment,
             )
             events = self._events.build("run.completed", data, key=f"{run.id}:run")
         else:
@@ -388,6 +398,7 @@ class Runner:
                 outcome="failed",
                 counts=counts,
                 error=str(failure),
+                environment=run.environment,
             )
             events = self._events.build("run.failed", data, key=f"{run.id}:run")
         emit(

@@ -83,6 +83,11 @@ def row_to_run(row: SqlRow, *, plan: str | None = None) -> Run:
         updated_at=load_time(row["updated_at"]),
         summary=_mapping(row["summary"]) or {},
         plan=_mapping(plan) or {},
+        environment=row["environment"],
+        reverts=row["reverts"],
+        webhooks=tuple(
+            item for item in load_json(row["webhooks"]) or () if isinstance(item, dict)
+        ),
     )
 
 

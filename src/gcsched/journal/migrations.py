@@ -136,6 +136,43 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # (`steps.before` holds its canonical form for display): `runs revert`
     # sends it back, so a schedule gcsched did not create can be restored.
     ("ALTER TABLE steps ADD COLUMN prior TEXT",),
+    # 6: environments. A run names its environment (NULL: the file has none),
+    # the run it reverts and the webhook endpoints it notified (so its revert
+    # notifies them too); a step keeps the ownership record its target had when
+    # the run started (JSON; 'null': none), which its revert restores.
+    # Ownership belongs to the org: the table is rebuilt keyed by (org_id,
+    # family, target_id), `environment` now the environment that last wrote
+    # the record (docs/state.md "Environments"). Should an old journal hold
+    # one target under several environments, the newest record is kept.
+    (
+        "ALTER TABLE runs ADD COLUMN environment TEXT",
+        "ALTER TABLE runs ADD COLUMN reverts TEXT",
+        "ALTER TABLE runs ADD COLUMN webhooks TEXT",
+        "ALTER TABLE steps ADD COLUMN prior_owner TEXT",
+        """CREATE TABLE ownership_by_org (
+            org_id TEXT NOT NULL,
+            environment TEXT NOT NULL,
+            family TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            project TEXT NOT NULL,
+            version INTEGER,
+            date_created TEXT,
+            run_id TEXT,
+            recorded_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, family, target_id)
+        )""",
+        """INSERT INTO ownership_by_org (org_id, environment, family, target_id,
+            project, version, date_created, run_id, recorded_at)
+        SELECT o.org_id, o.environment, o.family, o.target_id, o.project,
+            o.version, o.date_created, o.run_id, o.recorded_at
+        FROM ownership AS o WHERE NOT EXISTS (
+            SELECT 1 FROM ownership AS n WHERE n.org_id = o.org_id
+            AND n.family = o.family AND n.target_id = o.target_id
+            AND (n.recorded_at > o.recorded_at OR (n.recorded_at = o.recorded_at
+                AND n.environment > o.environment)))""",
+        "DROP TABLE ownership",
+        "ALTER TABLE ownership_by_org RENAME TO ownership",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

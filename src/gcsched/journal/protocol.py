@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from gcsched.genesys import ChangeSpec
 from gcsched.journal.facts import OrgFacts
-from gcsched.journal.ownership import DEFAULT_ENVIRONMENT, OwnershipRecord
+from gcsched.journal.ownership import OwnershipRecord
 from gcsched.journal.records import (
     LockInfo,
     OutboxEvent,
@@ -71,6 +71,9 @@ class RunRecords(Protocol):
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
         priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        environment: str | None = None,
+        reverts: str | None = None,
+        webhooks: Sequence[Mapping[str, Any]] = (),
     ) -> Run:
         """Record a new open run, its plan and its planned steps at once.
 
@@ -254,19 +257,16 @@ class OwnershipRecords(Protocol):
     methods here read them (the plan) and add adopted ones (`gcsched adopt`).
     """
 
-    def ownership(
-        self, org_id: str, environment: str = DEFAULT_ENVIRONMENT
-    ) -> list[OwnershipRecord]:
-        """Every record of `org_id` in `environment`."""
+    def ownership(self, org_id: str) -> list[OwnershipRecord]:
+        """Every record of `org_id`: ownership belongs to the org, whichever
+        environment wrote the record (`OwnershipRecord.environment`)."""
         ...
 
     def record_ownership(self, records: Sequence[OwnershipRecord]) -> None:
         """Write (or replace) `records` at once."""
         ...
 
-    def forget_ownership(
-        self, org_id: str, environment: str, family: str, target_id: str
-    ) -> bool:
+    def forget_ownership(self, org_id: str, family: str, target_id: str) -> bool:
         """Remove one record; False when there was none."""
         ...
 

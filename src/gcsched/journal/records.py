@@ -95,6 +95,10 @@ class Run:
     the plan as stored, which `create_run` and `get_run` carry; the lists of
     runs (`open_run`, `open_runs`, `list_runs`) read the run rows only and
     leave it empty: a plan can be large, and only `runs show` reads it.
+    `environment` is the file's environment (``--env NAME``; None: the file
+    has none), `reverts` the run this one reverts (``runs revert``), and
+    `webhooks` the webhook endpoints the run notifies, as plain JSON (what a
+    revert of it notifies; empty for runs journaled before journal migration 6).
     """
 
     id: str
@@ -108,6 +112,9 @@ class Run:
     updated_at: datetime
     summary: Mapping[str, Any]
     plan: Mapping[str, Any]
+    environment: str | None = None
+    reverts: str | None = None
+    webhooks: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

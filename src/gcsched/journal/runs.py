@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gcsched.errors import JournalError
-from gcsched.genesys import ChangeSpec
+from gcsched.genesys import FAMILIES, ChangeSpec
 from gcsched.journal.codec import dump_json, dump_time, load_time, row_to_run
 from gcsched.journal.database import SqlDatabase, SqlRow, guarded_update
 from gcsched.journal.outbox import insert_events
+from gcsched.journal.ownership import NO_RECORD, owner_snapshot
 from gcsched.journal.protocol import PruneResult
 from gcsched.journal.records import (
     RUN_FINAL_STATUSES,
@@ -75,12 +76,18 @@ class RunTable:
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
         priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        environment: str | None = None,
+        reverts: str | None = None,
+        webhooks: Sequence[Mapping[str, Any]] = (),
     ) -> Run:
         """Record a new open run and its planned steps in one transaction.
 
         `priors` holds, by ``(stored_kind, target_id)``, the full body of each
         schedule as read before the run (what `runs revert` restores); stored
-        with the step of that target as its `Step.prior`.
+        with the step of that target as its `Step.prior`. Each schedule step
+        also keeps, read in the same transaction, the ownership record its
+        target has now (what a revert of the run restores). `environment`,
+        `reverts` and `webhooks` are stored as the run's (see `Run`).
 
         Returns:
             The stored run.
@@ -118,11 +125,13 @@ class RunTable:
             )
             for seq, spec in enumerate(steps, start=1)
         ]
+        hooks = tuple(dict(item) for item in webhooks)
         with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO runs (id, org_id, org_name, file_path, file_sha256,"
-                " checksum, status, created_at, updated_at, summary, plan)"
-                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, '{}', '{}')",
+                " checksum, status, created_at, updated_at, summary, plan,"
+                " environment, reverts, webhooks)"
+                " VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, '{}', '{}', ?, ?, ?)",
                 (
                     run_id,
                     org_id,
@@ -131,17 +140,31 @@ class RunTable:
                     file_sha256,
                     checksum,
                     *[stamp] * 2,
+                    environment,
+                    reverts,
+                    dump_json(list(hooks), "the webhook endpoints"),
                 ),
             )
+            owners = owner_snapshot(conn, org_id)
+            owned = [
+                (
+                    *row,
+                    owners.get((row[3], row[4]), NO_RECORD)
+                    if row[3] in FAMILIES
+                    else None,
+                )
+                for row in rows
+            ]
             conn.execute(
                 "INSERT INTO run_plans (run_id, plan) VALUES (?, ?)",
                 (run_id, plan_text),
             )
             conn.executemany(
                 "INSERT INTO steps (run_id, seq, action, kind, target_id,"
-                " target_name, version_seen, before, after, prior, status,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?)",
-                rows,
+                " target_name, version_seen, before, after, prior, updated_at,"
+                " prior_owner, status)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned')",
+                owned,
             )
         # What was just written, without reading (and parsing) the plan back.
         return Run(
@@ -156,6 +179,9 @@ class RunTable:
             updated_at=load_time(stamp),
             summary={},
             plan=dict(plan),
+            environment=environment,
+            reverts=reverts,
+            webhooks=hooks,
         )
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:

@@ -23,7 +23,6 @@ from gcsched.journal.facts import FactTable, OrgFacts
 from gcsched.journal.lock import StateLock
 from gcsched.journal.outbox import OutboxTable
 from gcsched.journal.ownership import (
-    DEFAULT_ENVIRONMENT,
     OwnershipRecord,
     OwnershipTable,
     record_confirmed_step,
@@ -106,6 +105,9 @@ class TableStore:
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
         priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        environment: str | None = None,
+        reverts: str | None = None,
+        webhooks: Sequence[Mapping[str, Any]] = (),
     ) -> Run:
         """See `RunTable.create_run`."""
         return self._runs.create_run(
@@ -117,6 +119,9 @@ class TableStore:
             plan=plan,
             steps=steps,
             priors=priors,
+            environment=environment,
+            reverts=reverts,
+            webhooks=webhooks,
         )
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:
@@ -286,21 +291,17 @@ class TableStore:
         return self._outbox.disabled_endpoints()
 
     # ------------------------------------------------------------- ownership
-    def ownership(
-        self, org_id: str, environment: str = DEFAULT_ENVIRONMENT
-    ) -> list[OwnershipRecord]:
+    def ownership(self, org_id: str) -> list[OwnershipRecord]:
         """See `OwnershipTable.ownership`."""
-        return self._ownership.ownership(org_id, environment)
+        return self._ownership.ownership(org_id)
 
     def record_ownership(self, records: Sequence[OwnershipRecord]) -> None:
         """See `OwnershipTable.record_ownership`."""
         self._ownership.record_ownership(records)
 
-    def forget_ownership(
-        self, org_id: str, environment: str, family: str, target_id: str
-    ) -> bool:
+    def forget_ownership(self, org_id: str, family: str, target_id: str) -> bool:
         """See `OwnershipTable.forget_ownership`."""
-        return self._ownership.forget_ownership(org_id, environment, family, target_id)
+        return self._ownership.forget_ownership(org_id, family, target_id)
 
 
 class Journal(TableStore):

@@ -130,7 +130,7 @@ def _fit(payload: dict[str, Any]) -> dict[str, Any]:
     if len(payload_bytes(payload)) < MAX_PAYLOAD_BYTES:
         return payload
     # Still too big (absurd names): keep only the identifying fields.
-    keep = ("run_id", "step_id", "org", "action", "outcome")
+    keep = ("run_id", "step_id", "org", "environment", "action", "outcome")
     slim = {name: data[name] for name in keep if name in data}
     return {**payload, "data": slim}
 
@@ -192,6 +192,7 @@ def schedule_event_data(
     action: str | None = None,
     step_id: int | None = None,
     conflict: Mapping[str, Any] | None = None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """The `data` of a `schedule.*` event.
 
@@ -209,9 +210,11 @@ def schedule_event_data(
         conflict: for `schedule.conflict`, flat facts such as
             ``{"version_seen": 3, "version_now": 4}``; only scalar values are
             kept, text is capped.
+        environment: the run's environment (None: the file has none).
 
     Returns:
-        A JSON-able dict: ``run_id``, ``org``, ``schedule`` {kind, id, name},
+        A JSON-able dict: ``run_id``, ``org``, ``environment``, ``schedule``
+        {kind, id, name},
         ``before`` / ``after`` summaries (see `summarize_schedule`), and
         ``action``, ``step_id``, ``conflict`` when given. Bodies are summarized,
         never copied.
@@ -219,6 +222,7 @@ def schedule_event_data(
     data: dict[str, Any] = {
         "run_id": run_id,
         "org": _org(org),
+        "environment": environment,
         "schedule": {"kind": kind, "id": target_id, "name": target_name},
         "before": summarize_schedule(before),
         "after": summarize_schedule(after),
@@ -239,6 +243,7 @@ def change_event_data(
     change: ChangeSpec,
     step_id: int | None = None,
     conflict: Mapping[str, Any] | None = None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """The `data` of the `schedule.*` event of one change (a journal step's).
 
@@ -248,6 +253,7 @@ def change_event_data(
         change: the change; its target kind is the payload's `schedule.kind`.
         step_id: the journal step, when there is one.
         conflict: for `schedule.conflict`, flat facts (see `schedule_event_data`).
+        environment: the run's environment (None: the file has none).
 
     Returns:
         What `schedule_event_data` returns for the change.
@@ -263,6 +269,7 @@ def change_event_data(
         action=str(change.action),
         step_id=step_id,
         conflict=conflict,
+        environment=environment,
     )
 
 
@@ -273,6 +280,7 @@ def run_event_data(
     outcome: str | None = None,
     error: str | None = None,
     counts: Mapping[str, int] | None = None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """The `data` of a `run.completed` or `run.failed` event.
 
@@ -286,9 +294,11 @@ def run_event_data(
         error: why the run stopped (a gcsched error message, never a secret).
         counts: per-status or per-action numbers, e.g. ``{"created": 2,
             "conflict": 1}``; only integers are kept.
+        environment: the run's environment (None: the file has none).
 
     Returns:
-        A JSON-able dict: ``run_id``, ``org``, ``outcome``, and ``error`` and
+        A JSON-able dict: ``run_id``, ``org``, ``environment``, ``outcome``,
+        and ``error`` and
         ``counts`` when given.
 
     Raises:
@@ -303,7 +313,12 @@ def run_event_data(
     if (outcome == "failed") != (error is not None):
         msg = "outcome 'failed' goes with an error, and only it"
         raise ValueError(msg)
-    data: dict[str, Any] = {"run_id": run_id, "org": _org(org), "outcome": outcome}
+    data: dict[str, Any] = {
+        "run_id": run_id,
+        "org": _org(org),
+        "environment": environment,
+        "outcome": outcome,
+    }
     if error is not None:
         data["error"] = _text(error)
     if counts:

@@ -103,6 +103,9 @@ class PostgresStore(TableStore):
         plan: Mapping[str, Any],
         steps: Sequence[ChangeSpec],
         priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
+        environment: str | None = None,
+        reverts: str | None = None,
+        webhooks: Sequence[Mapping[str, Any]] = (),
     ) -> Run:
         """See `RunTable.create_run`; the lock row then names the run."""
         run = super().create_run(
@@ -114,6 +117,9 @@ class PostgresStore(TableStore):
             plan=plan,
             steps=steps,
             priors=priors,
+            environment=environment,
+            reverts=reverts,
+            webhooks=webhooks,
         )
         if org_id == self._lock.org_id:
             self._lock.set_run(run.id)
