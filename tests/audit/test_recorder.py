@@ -16,7 +16,7 @@ from gcsched.audit import (
     record_steps,
 )
 from gcsched.genesys import ChangeSpec, Family
-from gcsched.journal import Journal
+from gcsched.journal import Journal, Run
 
 
 def _journal_with_confirmed(path: Path, n: int) -> Journal:
@@ -138,3 +138,59 @@ def test_crash_entry_is_found_at_the_end_of_a_long_log(tmp_path: Path) -> None:
             again, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
         ) == [written]
     assert len(AuditLog(path).entries()) == 2_001
+
+
+def _one_run(journal: Journal, name: str, environment: str | None) -> str:
+    spec = ChangeSpec(
+        "update", Family.CAMPAIGNS, "campaign", name, name, 3, {"v": 3}, {"v": 4}
+    )
+    run = journal.create_run(
+        org_id="o", org_name="O", file_path="f", file_sha256=name, checksum="c",
+        plan={}, steps=[spec], environment=environment,
+    )  # fmt: skip
+    (step,) = journal.steps(run.id)
+    journal.mark_confirmed(step.id, result={"v": 4}, version_new=4)
+    return run.id
+
+
+def test_entries_name_org_and_environment_and_old_ones_still_verify(
+    tmp_path: Path,
+) -> None:
+    """An entry written with its run names the org and the environment (None
+    for a file without environments); a log holding entries without them
+    (written before 0.3) and entries with them verifies, and an edit of the
+    environment is caught."""
+    log = AuditLog(tmp_path / "audit.jsonl")
+    with Journal.open(tmp_path / "j.db") as journal:
+        _one_run(journal, "old", "prod")
+        record_steps(
+            log, journal.unaudited_steps(), actor="c", record=journal.set_audit_hash
+        )
+        _one_run(journal, "plain", None)
+        prod = _one_run(journal, "new", "prod")
+        runs_read: list[str] = []
+
+        def run_of(run_id: str) -> Run:
+            runs_read.append(run_id)
+            return journal.get_run(run_id)
+
+        record_steps(
+            log,
+            journal.unaudited_steps(),
+            actor="c",
+            record=journal.set_audit_hash,
+            run_of=run_of,
+        )
+        assert len(runs_read) == 2  # once per run
+        old, plain, new = log.entries()
+        assert "environment" not in old
+        assert "org" not in old
+        assert (plain["org"], plain["environment"]) == ({"id": "o", "name": "O"}, None)
+        assert (new["run_id"], new["environment"]) == (prod, "prod")
+        assert log.verify(journal.audit_hashes()).ok
+        lines = log.path.read_bytes().splitlines(keepends=True)
+        lines[2] = lines[2].replace(b'"environment":"prod"', b'"environment":"dev"')
+        log.path.write_bytes(b"".join(lines))
+        broken = AuditLog(log.path).verify(journal.audit_hashes())
+    assert not broken.ok
+    assert broken.first_bad_line == 3

@@ -46,7 +46,7 @@ def test_open_and_superseded_runs_count_their_steps(tmp_path: Path) -> None:
     listed = run("--state-dir", str(tmp_path), "runs", "list", env={"COLUMNS": "200"})
     assert listed.exit_code == 0, listed.output
     rows = {
-        line.split("│")[4].strip(): line
+        line.split("│")[5].strip(): line
         for line in listed.output.splitlines()
         if "│" in line and ".yaml" in line
     }

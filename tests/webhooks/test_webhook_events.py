@@ -183,9 +183,7 @@ def test_schedule_events_name_the_environment() -> None:
         environment="eu-prod",
     )
     assert data["environment"] == "eu-prod"
-    (event,) = build_events(
-        [endpoint()], "schedule.created", data, key="k", now=NOW
-    )
+    (event,) = build_events([endpoint()], "schedule.created", data, key="k", now=NOW)
     assert event.payload["data"]["environment"] == "eu-prod"
     assert "schedule" not in event.payload["data"]  # trimmed to the ids
 

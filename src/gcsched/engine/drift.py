@@ -336,9 +336,7 @@ async def find_drift(
         wanted[key] = change.after if change.action != Action.DELETE else None
     records = [
         r
-        for r in (
-            ownership.ownership(snap.org_id) if ownership else ()
-        )
+        for r in (ownership.ownership(snap.org_id) if ownership else ())
         if r.project == file.project
     ]
     suspects: list[tuple[OwnershipRecord, How]] = []

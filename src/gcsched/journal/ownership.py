@@ -5,11 +5,11 @@ what gcsched last saw of it: the version it wrote, the schedule's
 ``dateCreated``, the run that wrote it and that run's environment. Ownership
 belongs to the org (records are keyed and looked up by org, family and
 target): two environment names for one org, or a file that gains
-``environments:``, see the same records (docs/state.md "Environments"). The engine compares them
-with what the org holds to tell a schedule gcsched owns from one someone else
-recreated (a new ``dateCreated``, a lower version) and from one edited outside
-gcsched since (a higher version). The name marker is the other signal; the
-record is what remains when the API drops ``name``.
+``environments:``, see the same records (docs/state.md "Environments"). The
+engine compares them with what the org holds to tell a schedule gcsched owns
+from one someone else recreated (a new ``dateCreated``, a lower version) and
+from one edited outside gcsched since (a higher version). The name marker is
+the other signal; the record is what remains when the API drops ``name``.
 
 Records are written by `record_confirmed_step` inside the transaction that
 marks a schedule step confirmed (a crash cannot lose one) and removed in the
@@ -115,13 +115,12 @@ def owner_snapshot(conn: SqlConnection, org_id: str) -> dict[tuple[str, str], st
     JSON a step keeps (`steps.prior_owner`; a target without a record keeps
     `NO_RECORD`)."""
     rows = conn.execute("SELECT * FROM ownership WHERE org_id = ?", (org_id,))
-    found = {
+    return {
         (str(row["family"]), str(row["target_id"])): dump_json(
             {name: row[name] for name in _KEPT}, "an ownership record"
         )
         for row in rows
     }
-    return found
 
 
 def _reverted_owner(conn: SqlConnection, reverts: str, step: SqlRow) -> Any:
