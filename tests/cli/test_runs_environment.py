@@ -10,6 +10,9 @@ from cli_support import run
 from gcsched.api import StatePaths
 from gcsched.genesys import ChangeSpec, Family
 from gcsched.journal import Journal
+from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from gcsched.sandbox.demo import DEMO_ORG_ID
+from served_sandbox import served_sandbox
 
 
 def test_runs_list_and_show_name_the_environment(tmp_path: Path) -> None:
@@ -51,3 +54,46 @@ def test_runs_list_and_show_name_the_environment(tmp_path: Path) -> None:
     bare = run("--state-dir", str(tmp_path), "runs", "show", plain.id)
     assert "environment" not in bare.output
     assert "reverts" not in bare.output
+
+
+ENV_FILE = f"""version: 1
+policy: {{min_existing: 0, max_change_fraction: 1, audience_conflicts: warn}}
+environments:
+  prod: {{org_id: {DEMO_ORG_ID}}}
+schedules:
+  - campaign: Win-back
+    time_zone: America/New_York
+    windows: [{{days: [mon-fri], start: "16:00", end: "20:00"}}]
+    from: 2026-12-01
+    until: 2027-02-26
+"""
+
+
+def test_a_revert_uses_the_credentials_of_the_runs_environment(
+    tmp_path: Path,
+) -> None:
+    """Only prod's credentials are set (`..._ID_PROD`): the revert of a prod
+    run finds them without a file; another --env is a usage error."""
+    file = tmp_path / "s.yaml"
+    file.write_text(ENV_FILE)
+    state = str(tmp_path / "state")
+    creds = {
+        "GENESYSCLOUD_OAUTHCLIENT_ID_PROD": DEFAULT_CLIENT_ID,
+        "GENESYSCLOUD_OAUTHCLIENT_SECRET_PROD": DEFAULT_CLIENT_SECRET,
+    }
+    with served_sandbox("--rate-limit", "0") as url:
+        where = ("--api-url", url, "--insecure-http", "--state-dir", state)
+        applied = run("apply", str(file), "--env", "prod", "--yes", *where, env=creds)
+        assert applied.exit_code == 0, applied.output
+        with Journal.open(Path(state) / "journal.sqlite") as journal:
+            (first,) = journal.list_runs()
+        assert first.environment == "prod"
+        wrong = run("runs", "revert", first.id, "--env", "dev", "--yes", *where)
+        assert wrong.exit_code == 2, wrong.output
+        assert "applied in environment prod, not dev" in " ".join(wrong.output.split())
+        done = run("runs", "revert", first.id, "--yes", *where, env=creds)
+        assert done.exit_code == 0, done.output
+        with Journal.open(Path(state) / "journal.sqlite") as journal:
+            latest = journal.list_runs()[0]
+    assert (latest.reverts, latest.environment) == (first.id, "prod")
+    assert latest.status == "succeeded"

@@ -60,12 +60,14 @@ def open_connection(
     *,
     file: ScheduleFile | None = None,
     file_region: str | None = None,
+    environment: str | None = None,
 ) -> AbstractAsyncContextManager[Connection]:
     """`gcsched.connect(...)` with the global options and the process environment.
 
     With `file`, its region (or its environment's `region`/`api_url`) is the
     last resort for where to connect, and its environment picks the
-    credentials (`..._ID_<ENV>` first).
+    credentials (`..._ID_<ENV>` first); without one, `environment` does (a
+    revert: the reverted run's).
     """
     from gcsched.api import connect
 
@@ -74,7 +76,7 @@ def open_connection(
         region=g.region,
         file_region=file.region if file is not None else file_region,
         file_api_url=file.api_url if file is not None else None,
-        environment=file.environment if file is not None else None,
+        environment=file.environment if file is not None else environment,
         sandbox=g.sandbox,
         state_dir=g.state_dir,
         insecure_http=g.insecure_http,

@@ -162,22 +162,40 @@ def runs_revert(
 
     Creates become deletes, deletes re-create the prior body, updates PUT the
     prior body back. A schedule changed since that run is refused (exit 3)
-    unless --force. The revert is a run of its own (journal and audit).
+    unless --force. The revert is a run of its own (journal and audit), in
+    the reverted run's environment (its credentials, `..._ID_<ENV>` first).
     """
     # The apply command's own rendering, confirmation and ending: a revert
     # reads (and exits) like any apply.
+    from gcsched.api.local import show_run
     from gcsched.cli.connect_opts import open_connection
     from gcsched.cli.plan_cmd import _confirm, _finish_apply, _show_plan
     from gcsched.cli.progress import RichProgress
 
     g = globals_of(ctx)
+    reverted, _ = show_run(state_of(ctx), run)
+    if g.env is not None and g.env != reverted.environment:
+        where = (
+            f"in environment {reverted.environment}"
+            if reverted.environment
+            else "with a file without environments"
+        )
+        fail(
+            f"run {reverted.id} was applied {where}, not {g.env}: "
+            + (
+                f"pass --env {reverted.environment} or no --env"
+                if reverted.environment
+                else "drop --env"
+            ),
+            2,
+        )
 
     def confirm(plan: Plan) -> bool:
         _show_plan(plan, as_json=False, markdown=False)
         return True if yes else _confirm(plan)
 
     async def go() -> ApplyOutcome:
-        async with open_connection(g) as conn:
+        async with open_connection(g, environment=reverted.environment) as conn:
             with RichProgress(err) as progress:
                 return await conn.revert(
                     run, force=force, confirm=confirm, progress=progress
