@@ -56,17 +56,18 @@ def test_runs_list_and_show_name_the_environment(tmp_path: Path) -> None:
     assert "reverts" not in bare.output
 
 
-ENV_FILE = f"""version: 1
-policy: {{min_existing: 0, max_change_fraction: 1, audience_conflicts: warn}}
-environments:
-  prod: {{org_id: {DEMO_ORG_ID}}}
+PLAIN_FILE = """version: 1
+policy: {min_existing: 0, max_change_fraction: 1, audience_conflicts: warn}
 schedules:
   - campaign: Win-back
     time_zone: America/New_York
-    windows: [{{days: [mon-fri], start: "16:00", end: "20:00"}}]
+    windows: [{days: [mon-fri], start: "16:00", end: "20:00"}]
     from: 2026-12-01
     until: 2027-02-26
 """
+ENV_FILE = PLAIN_FILE.replace(
+    "schedules:", f"environments:\n  prod: {{org_id: {DEMO_ORG_ID}}}\nschedules:"
+)
 
 
 def test_a_revert_uses_the_credentials_of_the_runs_environment(
@@ -97,3 +98,28 @@ def test_a_revert_uses_the_credentials_of_the_runs_environment(
             latest = journal.list_runs()[0]
     assert (latest.reverts, latest.environment) == (first.id, "prod")
     assert latest.status == "succeeded"
+
+
+def test_a_revert_of_a_run_without_environment_takes_no_env(tmp_path: Path) -> None:
+    file = tmp_path / "s.yaml"
+    file.write_text(PLAIN_FILE)
+    state = str(tmp_path / "state")
+    applied = run("apply", str(file), "--yes", "--sandbox", "--state-dir", state)
+    assert applied.exit_code == 0, applied.output
+    with Journal.open(Path(state) / "journal.sqlite") as journal:
+        (first,) = journal.list_runs()
+    assert first.environment is None
+    wrong = run(
+        "runs",
+        "revert",
+        first.id,
+        "--env",
+        "prod",
+        "--yes",
+        "--sandbox",
+        "--state-dir",
+        state,
+    )
+    assert wrong.exit_code == 2, wrong.output
+    text = " ".join(wrong.output.split())
+    assert "applied with a file without environments, not prod: drop --env" in text
