@@ -331,7 +331,9 @@ def test_live_targets_without_a_preview_keep_the_declared() -> None:
 
 
 def test_live_targets_that_cover_every_declared_zone_say_nothing() -> None:
-    seen = ListAudience("contact list 'L'", {"America/New_York": 1, "America/Chicago": 2})
+    seen = ListAudience(
+        "contact list 'L'", {"America/New_York": 1, "America/Chicago": 2}
+    )
     targets, notes = live_targets("S", FL, seen, _regions)
     assert [t.contacts for t in targets] == [2, 1]
     assert notes == ()
