@@ -204,3 +204,36 @@ async def test_an_unknown_purpose_and_mode_off(tmp_path: Path) -> None:
 async def _calendar_without_guards(tmp_path: Path) -> Any:
     async with gcsched.connect(sandbox=True, state_dir=tmp_path / "bare") as org:
         return await org.live_calendar()
+
+
+async def test_guard_warnings_and_a_zone_of_no_country(tmp_path: Path) -> None:
+    """Win-back in UTC: no contacts, no preview, no country: a note, no finding;
+    the campaign rule that turns Win-back off is a warning of the report."""
+    text = """\
+version: 1
+policy: {audience_conflicts: warn}
+schedules:
+  - campaign: Win-back
+    time_zone: Etc/UTC
+    windows: [{days: [mon-fri], start: "13:00", end: "23:00"}]
+    from: 2026-12-07
+    until: 2026-12-11
+"""
+    async with gcsched.connect(sandbox=True, state_dir=tmp_path) as org:
+        assert (await org.apply(loads(text, str(tmp_path / "w.yaml")))).ok
+        calendar = await org.live_calendar(guards=True)
+    value = build_report(
+        calendar.schedules,
+        Policy(audience_conflicts="warn"),
+        today=date(2026, 12, 7),
+        start=date(2026, 12, 7),
+        end=date(2026, 12, 13),
+    )
+    checked = live_report_compliance(value, calendar, purpose="telemarketing")
+    assert checked.compliance is not None
+    assert not [f for f in checked.compliance.findings if f.schedule == "Win-back"]
+    assert (
+        "Win-back: no contacts, and Etc/UTC belongs to no country: not checked; "
+        "add contacts: [REGION, ...]"
+    ) in checked.compliance.notes
+    assert [w for w in checked.warnings if w.startswith("campaign rule 'Win-back")]
