@@ -20,8 +20,8 @@ from gcsched.api.compliance import compliance_hook
 from gcsched.api.validation import validate
 from gcsched.client import Credentials, GenesysClient
 from gcsched.config import loads
-from gcsched.domain.compliance import ComplianceReport, ContactTarget
-from gcsched.domain.list_audience import ListAudience, live_targets
+from gcsched.domain.compliance import ComplianceReport, ContactTarget, ListAudience
+from gcsched.domain.list_audience import live_targets
 from gcsched.engine import build_plan
 from gcsched.engine.guard_reads import read_guards
 from gcsched.engine.resolve import resolve_targets

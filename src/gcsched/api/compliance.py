@@ -25,6 +25,8 @@ from gcsched.domain.compliance import (
     ContactTarget,
     Finding,
     GuardLookup,
+    ListAudience,
+    ZoneLookup,
     calendar_gaps,
     check_schedule,
     no_call_spans,
@@ -32,7 +34,7 @@ from gcsched.domain.compliance import (
 from gcsched.domain.dst import zone as load_zone
 from gcsched.domain.expansion import Expansion
 from gcsched.domain.legal_hours import HolidayCalendar, LegalRule
-from gcsched.domain.list_audience import ListAudience, ZoneLookup, live_targets
+from gcsched.domain.list_audience import live_targets
 from gcsched.domain.model import DayRange, Schedule, ScheduleFile
 
 if TYPE_CHECKING:

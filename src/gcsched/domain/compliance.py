@@ -25,7 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from gcsched.domain.dst import zone as load_zone
 from gcsched.domain.expansion import Expansion
@@ -39,9 +39,6 @@ from gcsched.domain.legal_hours import (
     hours_text,
 )
 
-if TYPE_CHECKING:
-    from gcsched.domain.list_audience import ZoneLookup
-
 __all__ = [
     "ComplianceHook",
     "ComplianceReport",
@@ -49,7 +46,9 @@ __all__ = [
     "ContactTarget",
     "Finding",
     "GuardLookup",
+    "ListAudience",
     "Status",
+    "ZoneLookup",
     "allowed_part",
     "calendar_gaps",
     "check_schedule",
@@ -107,6 +106,28 @@ class ContactTarget:
     region: str
     zone: str
     contacts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListAudience:
+    """The zones a campaign's contact lists span, as the org previews them.
+
+    Attributes:
+        lists: the lists in words, for notes (``contact list 'Retail Renewals'``).
+        counts: IANA zone → contacts (``contactsPerTimeZone``, summed over the
+            lists); None when a list has no preview (`missing` says why).
+        unmapped: contacts no zone was found for (``contactsInDefaultWindow``).
+        missing: why there is no preview (with `counts` None).
+    """
+
+    lists: str
+    counts: Mapping[str, int] | None
+    unmapped: int = 0
+    missing: str = ""
+
+
+ZoneLookup = Callable[[str], "ListAudience | None"]
+"""Campaign (target) id → where its contacts are; None: not read (offline)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,34 +24,14 @@ engine reads the previews, the API maps zones to regions.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from gcsched.domain.compliance import ContactTarget
+from gcsched.domain.compliance import ContactTarget, ListAudience
 
-__all__ = ["ListAudience", "ZoneLookup", "ZoneRegions", "live_targets"]
-
-
-@dataclass(frozen=True, slots=True)
-class ListAudience:
-    """The zones a campaign's contact lists span, as the org previews them.
-
-    Attributes:
-        lists: the lists in words, for notes (``contact list 'Retail Renewals'``).
-        counts: IANA zone → contacts (``contactsPerTimeZone``, summed over the
-            lists); None when a list has no preview (`missing` says why).
-        unmapped: contacts no zone was found for (``contactsInDefaultWindow``).
-        missing: why there is no preview (with `counts` None).
-    """
-
-    lists: str
-    counts: Mapping[str, int] | None
-    unmapped: int = 0
-    missing: str = ""
+__all__ = ["ZoneRegions", "live_targets"]
 
 
-ZoneLookup = Callable[[str], "ListAudience | None"]
-"""Campaign (target) id → where its contacts are; None: not read (offline)."""
 ZoneRegions = Callable[[str], tuple[str, ...]]
 """IANA zone → the known regions that span it (empty: none)."""
 

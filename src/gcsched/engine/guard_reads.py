@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Final, TypeVar
 
 from gcsched.domain.campaign_rules import competing_rules
+from gcsched.domain.compliance import ListAudience
 from gcsched.domain.guards import (
     ContactLocalGuard,
     ListZones,
@@ -36,7 +37,6 @@ from gcsched.domain.guards import (
     time_set_guard,
     zone_columns,
 )
-from gcsched.domain.list_audience import ListAudience
 from gcsched.engine.ports import Json, Org
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot, gather_or_cancel
