@@ -395,3 +395,72 @@ def test_the_audience_banner_is_visible_offline(page: tuple[Page, Report]) -> No
     assert "Conflicts may be missing." in banner.inner_text()
     assert report.audience_warning.replace("`", "") in banner.inner_text()
     assert banner.locator("code").first.inner_text() == "audience:"
+
+
+def test_a_live_report_shades_no_call_hours_and_lists_findings(
+    browser: Any, tmp_path: Path
+) -> None:
+    """`report --live --file`: the Florida campaign's row is shaded where its
+    contacts may not be called, and the panel lists the org-checked findings."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    import gcsched
+    from gcsched.api.compliance import live_report_compliance
+    from gcsched.config import loads
+
+    text = """\
+version: 1
+policy: {purpose: telemarketing, compliance: {mode: warn}}
+schedules:
+  - campaign: Q4 Renewals
+    contacts: [US-FL]
+    time_zone: America/New_York
+    windows: [{days: [mon-fri], start: "09:00", end: "21:00"}]
+    from: 2026-12-07
+    until: 2026-12-11
+"""
+    file = loads(text, str(tmp_path / "hours.yaml"))
+
+    async def read() -> Any:
+        async with gcsched.connect(sandbox=True, state_dir=tmp_path) as org:
+            assert (await org.apply(file)).ok
+            return await org.live_calendar(guards=True)
+
+    with ThreadPoolExecutor(1) as pool:  # playwright's loop runs in this thread
+        calendar = pool.submit(asyncio.run, read()).result()
+    report = live_report_compliance(
+        build_report(
+            calendar.schedules,
+            Policy(audience_conflicts="warn"),
+            today=date(2026, 12, 7),
+            start=date(2026, 12, 7),
+            end=date(2026, 12, 13),
+            title="live",
+            source="live org",
+            audiences=calendar.audiences,
+            sizes=calendar.sizes,
+            list_names=calendar.list_names,
+        ),
+        calendar,
+        file=file,
+    )
+    assert report.compliance is not None
+    row = next(i for i, r in enumerate(report.rows) if r.label == "Q4 Renewals")
+    p = Page(
+        browser, report, "timeline-live-hours", fragment="#view=week&week=2026-12-07"
+    )
+    try:
+        assert p.errors == []
+        shaded = p.page.locator(f"#rows g.row[data-row='{row}'] rect.nocall")
+        assert shaded.count() > 0
+        findings = p.page.locator("table.findings tbody tr.finding")
+        assert findings.count() == len(report.compliance.findings)
+        first = findings.first.inner_text()
+        assert "Q4 Renewals" in first
+        assert "America/New_York (41,200 contacts)" in first
+        assert "violation" in first
+        p.page.screenshot(path=str(OUTPUT / "timeline-live-hours.png"), full_page=True)
+    finally:
+        p.close()

@@ -405,13 +405,34 @@ class Connection:
         schedules, _ = await self._live()
         return schedules
 
-    async def live_calendar(self) -> LiveCalendar:
+    async def live_calendar(self, *, guards: bool = False) -> LiveCalendar:
         """The org's schedules with the audiences the plan would check them by
         (a sequence: its campaigns' contact lists) and the sizes of shared lists,
-        for `report --live`."""
+        for `report --live`; with `guards`, also their contact-local guards and
+        the zones their lists span, read as a plan reads them."""
+        from gcsched.engine.guard_reads import read_guards
+        from gcsched.engine.resolve import Resolved
+
         snapshot = await read_org(self.client)
-        schedules, skipped = await self._live(snapshot)
-        return await live_calendar(self.client, snapshot, schedules, skipped)
+        entries, skipped = _live_entries(snapshot)
+        schedules = tuple(entry.schedule for entry in entries)
+        calendar = await live_calendar(self.client, snapshot, schedules, skipped)
+        if not guards:
+            return calendar
+        resolved = [
+            Resolved(
+                schedule=e.schedule,
+                family=e.family,
+                target_id=e.target_id,
+                target_name=str(e.target.get("name") or e.target_id),
+                entity=e.target,
+                audience=calendar.audiences.get(e.schedule.label, frozenset()),
+                voice=e.family == Family.CAMPAIGNS,
+            )
+            for e in entries
+        ]
+        read = await read_guards(self.client, snapshot, resolved)
+        return dataclasses.replace(calendar, guards=read)
 
     async def _live(
         self, snapshot: OrgSnapshot | None = None

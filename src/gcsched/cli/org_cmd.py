@@ -73,6 +73,18 @@ def register(app: typer.Typer) -> None:
         output: Path | None = typer.Option(
             None, "-o", "--output", help="Write here instead of stdout."
         ),
+        rules_file: Path | None = typer.Option(
+            None,
+            "--file",
+            help="With --live: check calling hours with the purposes, contacts "
+            "and policy.compliance of this schedule file's campaigns.",
+        ),
+        purpose: str | None = typer.Option(
+            None,
+            "--purpose",
+            help="With --live: check calling hours for this purpose (the "
+            "campaigns --file does not give one).",
+        ),
     ) -> None:
         """The calendar of a file, or with --live of the org (stdout without -o)."""
         from gcsched.api import load, render_report
@@ -81,6 +93,8 @@ def register(app: typer.Typer) -> None:
 
         if (file is None) == (not live):
             fail("give a schedule FILE or --live (not both)", 2)
+        if not live and (rules_file is not None or purpose is not None):
+            fail("--file and --purpose go with --live (a FILE has its own)", 2)
         if fmt not in _FORMATS:
             fail(f"--format {fmt!r} is not one of {', '.join(_FORMATS)}", 2)
         first = _date(start, "--from")
@@ -107,9 +121,12 @@ def register(app: typer.Typer) -> None:
 
             g = globals_of(ctx)
 
+            checked = rules_file is not None or purpose is not None
+            rules = None if rules_file is None else load(rules_file)
+
             async def go() -> LiveCalendar:
                 async with open_connection(g) as conn:
-                    return await conn.live_calendar()
+                    return await conn.live_calendar(guards=checked)
 
             calendar = run_async(go())
             for note in calendar.skipped:
@@ -128,6 +145,12 @@ def register(app: typer.Typer) -> None:
                 sizes=calendar.sizes,
                 list_names=calendar.list_names,
             )
+            if checked:
+                from gcsched.api.compliance import live_report_compliance
+
+                value = live_report_compliance(
+                    value, calendar, file=rules, purpose=purpose
+                )
         if value.audience_warning:
             err.print(plain(f"warning: {value.audience_warning}", style="yellow"))
         _write(render_report(value, fmt), output)

@@ -46,7 +46,9 @@ __all__ = [
     "ContactTarget",
     "Finding",
     "GuardLookup",
+    "ListAudience",
     "Status",
+    "ZoneLookup",
     "allowed_part",
     "calendar_gaps",
     "check_schedule",
@@ -59,12 +61,13 @@ Status = Literal["violation", "guarded", "unverified"]
 GuardLookup = Callable[[str], "ContactLocalGuard | None"]
 """Campaign (target) id → the org's contact-local guard for it, or None."""
 ComplianceHook = Callable[
-    [Sequence[Expansion], Mapping[str, str], "GuardLookup | None"],
+    [Sequence[Expansion], Mapping[str, str], "GuardLookup | None", "ZoneLookup | None"],
     "ComplianceReport | None",
 ]
 """How the engine asks for the check: the plan's expansions, each schedule
-label's campaign id and the guards the plan read from the org (None: offline)
-in, the report (None: the file asks for none) out."""
+label's campaign id, the guards the plan read from the org and the zones each
+campaign's contacts are in (both None: offline) in, the report (None: the file
+asks for none) out."""
 AllowedOn = Callable[[dt.date], tuple[MinuteSpan, ...]]
 
 EVERYWHERE = "*"
@@ -95,11 +98,36 @@ class ContactTarget:
             when the rule covers all of it, else the subdivision.
         region: the ISO 3166 region rules are matched against (``US-FL``).
         zone: one IANA zone the region spans.
+        contacts: how many of the campaign's contacts are in `zone`, from the
+            org's time-zone mapping preview (None: not known).
     """
 
     label: str
     region: str
     zone: str
+    contacts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListAudience:
+    """The zones a campaign's contact lists span, as the org previews them.
+
+    Attributes:
+        lists: the lists in words, for notes (``contact list 'Retail Renewals'``).
+        counts: IANA zone → contacts (``contactsPerTimeZone``, summed over the
+            lists); None when a list has no preview (`missing` says why).
+        unmapped: contacts no zone was found for (``contactsInDefaultWindow``).
+        missing: why there is no preview (with `counts` None).
+    """
+
+    lists: str
+    counts: Mapping[str, int] | None
+    unmapped: int = 0
+    missing: str = ""
+
+
+ZoneLookup = Callable[[str], "ListAudience | None"]
+"""Campaign (target) id → where its contacts are; None: not read (offline)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +151,8 @@ class Finding:
         status: violation, guarded or unverified.
         sample: the first exposure in contact-local wall time.
         tier: the source tier of the rule.
+        contacts: the contacts in `zone` (the list's time-zone mapping
+            preview, read at plan time; None: not known).
     """
 
     schedule: str
@@ -139,6 +169,7 @@ class Finding:
     status: Status
     sample: str
     tier: str = ""
+    contacts: int | None = None
 
     def message(self) -> str:
         """One line for terminals, plans and warnings."""
@@ -148,8 +179,11 @@ class Finding:
             "guarded": "would dial (held back by the org's guard)",
             "unverified": "dials unless the org's guard holds it back",
         }[self.status]
+        where = self.zone
+        if self.contacts is not None:
+            where += f", {self.contacts:,} contacts"
         return (
-            f"{self.schedule}: {word} {self.region} contacts ({self.zone}) outside "
+            f"{self.schedule}: {word} {self.region} contacts ({where}) outside "
             f"legal hours: {self.sample}{more}, up to {self.minutes_per_week} "
             f"min/week; allowed {self.allowed} ({self.rule_id}: {self.citation})"
         )
@@ -171,6 +205,7 @@ class Finding:
             "days": self.days,
             "status": self.status,
             "sample": self.sample,
+            "contacts": self.contacts,
         }
 
 
@@ -345,6 +380,7 @@ def _group(
         status=status,
         sample=sample,
         tier=rule.tier,
+        contacts=target.contacts,
     )
 
 

@@ -8,7 +8,9 @@ campaigns), the plan reads:
 * the org's outbound settings (ATZM windows), only when one of those lists
   has automatic time-zone mapping on;
 * the time-zone mapping preview of each such list (``contactsPerTimeZone``:
-  the zones the list really spans); other lists' zones come from the file;
+  the zones the list really spans); `LiveGuards.zones_for` gives them per
+  campaign (a sequence: its members' lists summed), or says why a list has
+  none (its zones then come from the file);
 * the campaign rules, once (a rule with time conditions that turns a managed
   campaign on or off is a competing scheduler: a plan warning).
 
@@ -26,6 +28,7 @@ from importlib import resources
 from typing import Final, TypeVar
 
 from gcsched.domain.campaign_rules import competing_rules
+from gcsched.domain.compliance import ListAudience
 from gcsched.domain.guards import (
     ContactLocalGuard,
     ListZones,
@@ -97,6 +100,7 @@ class LiveGuards:
     guards: Mapping[str, ContactLocalGuard] = field(default_factory=dict)
     zones: Mapping[str, ListZones] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    audiences: Mapping[str, ListAudience] = field(default_factory=dict)
 
     def guard_for(self, campaign_id: str) -> ContactLocalGuard | None:
         """The guard Genesys applies to a campaign's contacts; None: no guard
@@ -106,6 +110,11 @@ class LiveGuards:
     def zones_of(self, contact_list_id: str) -> ListZones | None:
         """The zones a contact list spans (ATZM lists); None when not read."""
         return self.zones.get(contact_list_id)
+
+    def zones_for(self, target_id: str) -> ListAudience | None:
+        """Where a scheduled target's contacts are (the compliance check's
+        `ZoneLookup`); None when it has no contact list."""
+        return self.audiences.get(target_id)
 
 
 def _campaigns(snap: OrgSnapshot, resolved: Sequence[Resolved]) -> dict[str, Json]:
@@ -128,6 +137,71 @@ def _list_id(campaign: Mapping[str, object]) -> str | None:
     if isinstance(ref, Mapping) and ref.get("id"):
         return str(ref["id"])
     return None
+
+
+def _members(item: Resolved, campaigns: Mapping[str, Json]) -> list[Json]:
+    """The campaigns of one scheduled target (a sequence: its members)."""
+    if item.family == Family.SEQUENCES:
+        ids = [str(ref.get("id")) for ref in item.entity.get("campaigns") or []]
+        return [campaigns[i] for i in ids if i in campaigns]
+    return [campaigns[item.target_id]]
+
+
+def _audiences(
+    resolved: Sequence[Resolved],
+    campaigns: Mapping[str, Json],
+    lists: Mapping[str, Json] | None,
+    zones: Mapping[str, ListZones],
+) -> dict[str, ListAudience]:
+    """Target id → where its contacts are (`ListAudience`), for targets with
+    contact lists; `lists` None: the lists could not be read."""
+    out: dict[str, ListAudience] = {}
+    for item in resolved:
+        refs: dict[str, str] = {}
+        for campaign in _members(item, campaigns):
+            list_id = _list_id(campaign)
+            if list_id is not None:
+                ref = campaign.get("contactList")
+                named = ref.get("name") if isinstance(ref, Mapping) else None
+                refs[list_id] = str(named or list_id)
+        if not refs:
+            continue
+        names = {
+            i: str((lists or {}).get(i, {}).get("name") or n) for i, n in refs.items()
+        }
+        quoted = ", ".join(repr(n) for n in names.values())
+        words = f"contact list{'s' if len(names) > 1 else ''} {quoted}"
+        missing: list[str] = []
+        counts: dict[str, int] = {}
+        unmapped = 0
+        for list_id, name in names.items():
+            body = None if lists is None else lists.get(list_id)
+            seen = zones.get(list_id)
+            if lists is None:
+                missing.append("the contact lists could not be read")
+            elif body is None:
+                missing.append(f"contact list {name!r} was not found")
+            elif not body.get("automaticTimeZoneMapping"):
+                missing.append(
+                    f"contact list {name!r} has automatic time-zone mapping off, "
+                    "so the org gives no time-zone mapping preview"
+                )
+            elif seen is None:
+                missing.append(
+                    f"the time-zone mapping preview of contact list {name!r} "
+                    "could not be read"
+                )
+            else:
+                for zone, count in seen.counts.items():
+                    counts[zone] = counts.get(zone, 0) + count
+                unmapped += seen.in_default_window
+        out[item.target_id] = ListAudience(
+            lists=words,
+            counts=None if missing else counts,
+            unmapped=unmapped,
+            missing="; ".join(dict.fromkeys(missing)),
+        )
+    return out
 
 
 class _Reader:
@@ -236,4 +310,7 @@ async def read_guards(
         guards=guards,
         zones=zones,
         warnings=(*reader.warnings, *competing_rules(rules or [], managed)),
+        audiences=_audiences(
+            resolved, campaigns, None if listed is None else lists, zones
+        ),
     )

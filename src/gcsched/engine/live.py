@@ -21,11 +21,12 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gcsched.domain import FixedSet, LiveSchedule, fixed_participants
 from gcsched.domain.model import DEFAULT_PROJECT, Schedule
+from gcsched.engine.guard_reads import LiveGuards
 from gcsched.engine.ownership import OwnerMap, owners
 from gcsched.engine.ports import Json, Org
 from gcsched.engine.resolve import Resolved
@@ -139,7 +140,10 @@ class LiveCalendar:
 
     `audiences` maps each label to its contact list ids (a sequence: its member
     campaigns' lists); `sizes` holds the size of every list two schedules share
-    (only those can decide a conflict); `list_names` names the lists.
+    (only those can decide a conflict); `list_names` names the lists;
+    `target_ids` maps each label to its target's id; `guards` holds the
+    contact-local guards and list zones when they were read (``report --live``
+    with a calling-hour check).
     """
 
     schedules: tuple[Schedule, ...]
@@ -148,6 +152,8 @@ class LiveCalendar:
     list_names: Mapping[str, str]
     org_name: str
     skipped: tuple[str, ...] = ()
+    target_ids: Mapping[str, str] = field(default_factory=dict)
+    guards: LiveGuards | None = None
 
 
 async def live_calendar(
@@ -164,6 +170,7 @@ async def live_calendar(
         "messaging_campaign": (Family.MESSAGING_CAMPAIGNS, snap.messaging_campaigns),
     }
     audiences: dict[str, frozenset[str]] = {}
+    target_ids: dict[str, str] = {}
     for schedule in schedules:
         family, pool = pools[schedule.target.kind]
         ref = schedule.target.ref
@@ -172,6 +179,7 @@ async def live_calendar(
         )
         if entity is not None:
             audiences[schedule.label] = _live_audience(family, entity, snap)
+            target_ids[schedule.label] = str(entity.get("id"))
     shared = Counter(i for ids in audiences.values() for i in ids)
     wanted = sorted(i for i, n in shared.items() if n > 1)
 
@@ -188,4 +196,5 @@ async def live_calendar(
         list_names=list_names(snap),
         org_name=snap.org_name,
         skipped=tuple(skipped),
+        target_ids=target_ids,
     )

@@ -501,6 +501,7 @@ async def build_plan(
             result.expansions,
             {item.label: item.target_id for item in resolved},
             guards.guard_for,
+            guards.zones_for,
         )
     )
     plan = Plan(

@@ -70,7 +70,7 @@ def findings_panel(report: Report) -> str:
                 status,
                 f.schedule,
                 f.region,
-                f.zone,
+                f.zone if f.contacts is None else f"{f.zone} ({f.contacts:,} contacts)",
                 f.sample + more,
                 str(f.minutes_per_week),
                 f.allowed,
