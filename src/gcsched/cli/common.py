@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -178,6 +177,8 @@ def report_failure(exc: BaseException) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print_error(REDACTOR.redact(f"{exc.strerror or exc}{where}"))
         return 1
+    import logging
+
     logging.getLogger("gcsched").debug("unexpected error", exc_info=exc)
     text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")
     print_error(f"unexpected error ({text}); re-run with -v for details")
