@@ -8,6 +8,7 @@ would, and compares stdout, stderr and the exit code.
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gcsched.cli.app import main
 from gcsched.cli.common import report_failure
 from gcsched.cli.fast import answer, validate_arguments, version_text
 
@@ -200,3 +202,24 @@ def test_failures_are_reported_as_the_commands_report_them(
         "error: unexpected error (ValueError: [red]boom[/]); "
         "re-run with -v for details\n"
     )
+
+
+def test_main_answers_fast_then_falls_back_to_typer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The entry point in process: `--version` here, an unknown flag to typer."""
+    threshold = gc.get_threshold()
+    try:
+        monkeypatch.setattr(sys, "argv", ["gcsched", "--version"])
+        with pytest.raises(SystemExit) as info:
+            main()
+        assert info.value.code == 0
+        assert capsys.readouterr().out == f"{version_text()}\n"
+        monkeypatch.setattr(sys, "argv", ["gcsched", "validate", "--bogus", "x.yaml"])
+        with pytest.raises(SystemExit) as info:
+            main()
+        assert info.value.code == 2
+        assert "--bogus" in capsys.readouterr().err
+    finally:  # main tunes the collector for a short process, not for pytest's
+        gc.set_threshold(*threshold)
+        gc.unfreeze()

@@ -320,5 +320,6 @@ def test_an_unknown_name_of_a_face_is_an_attribute_error() -> None:
     """The faces answer unknown names as modules do."""
     import gcsched.domain
 
+    assert {"check", "expand", "parse_body"} <= set(dir(gcsched.domain))
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         gcsched.domain.nothing  # noqa: B018

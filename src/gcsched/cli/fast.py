@@ -34,17 +34,11 @@ def validate_arguments(argv: list[str]) -> tuple[str, bool] | None:
     if len(rest) - len(files) > 1 or len(files) != 1:
         return None
     file = files[0]
-    if file.startswith("-") or not file.isprintable() or not _encodable(file):
+    # Not printable: control characters, or an undecodable byte of argv (a
+    # surrogate escape); typer has its own ways with those.
+    if file.startswith("-") or not file.isprintable():
         return None
     return file, as_json
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # an undecodable byte of argv (surrogateescape)
-        return False
-    return True
 
 
 def answer(argv: list[str]) -> int | None:
