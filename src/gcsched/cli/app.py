@@ -54,8 +54,9 @@ def tune_gc() -> None:
 
     Expanding a year of 1,000 schedules allocates ~10^6 objects that all stay
     alive; with the default thresholds the collector traverses them again and
-    again (about a quarter of `gcsched validate`'s CPU time). The objects made
-    by the imports are frozen out of every collection, and the youngest
+    again (about a quarter of `gcsched validate`'s CPU time). The objects alive
+    when it runs (the interpreter's and the entry point's; the commands import
+    the rest later) are frozen out of every collection, and the youngest
     generation is collected every 100,000 allocations instead of 700, as mypy
     does for the same reason. Nothing gcsched does relies on prompt collection.
     """
