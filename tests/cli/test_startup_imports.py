@@ -145,6 +145,62 @@ def test_holidays_load_only_for_a_public_holiday_calendar(tmp_path: Path) -> Non
     assert _heavy(modules) == ["holidays", *package]
 
 
+#: What the fast path (`gcsched.cli.fast`) answers without: typer and its
+#: pydantic option adapters, rich on a pipe, and the parts of gcsched a
+#: conflict-free `validate` has no use for.
+FAST_ABSENT = (
+    "typer",
+    "rich",
+    "gcsched.cli.root",
+    "gcsched.config.dump",
+    "gcsched.config.schema",
+    "gcsched.domain.fixed",
+    "gcsched.domain.genesys_parse",
+    "gcsched.plan",
+    "gcsched.telemetry.events",
+    "gcsched.telemetry.hooks",
+    "gcsched.telemetry.logs",
+    "gcsched.telemetry.metrics",
+)
+
+
+def _present(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(
+        m for m in modules if any(m == n or m.startswith(n + ".") for n in names)
+    )
+
+
+def test_validate_on_a_pipe_needs_no_typer_and_no_rich(tmp_path: Path) -> None:
+    """`gcsched validate FILE` (and `--json`) of a conflict-free file: none of them."""
+    path = tmp_path / "q.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    for argv in (["validate", str(path)], ["validate", str(path), "--json"]):
+        code, modules = _imported(*argv)
+        assert code in (0, None)
+        assert "gcsched.cli.validate_cmd" in modules  # the probe really validated
+        assert _present(modules, FAST_ABSENT) == []
+
+
+def test_version_imports_neither_typer_nor_the_config() -> None:
+    """`gcsched --version` needs no typer, rich, pydantic or YAML."""
+    code, modules = _imported("--version")
+    assert code in (0, None)
+    assert _present(modules, (*FAST_ABSENT, "pydantic", "yaml", "gcsched.config")) == []
+
+
+def test_conflicts_bring_their_table_not_typer(tmp_path: Path) -> None:
+    """A file with audience conflicts prints rich's table, still without typer."""
+    path = tmp_path / "q.yaml"
+    clash = _FILE.replace("    time_zone:", "    audience: a\n    time_zone:")
+    second = clash.split("schedules:\n", 1)[1].replace("Q4 Renewals", "Other")
+    path.write_text(clash + second, encoding="utf-8")
+    code, modules = _imported("validate", str(path))
+    assert code == 3  # the default policy rejects the overlap
+    assert "rich.table" in modules
+    assert "gcsched.plan" in modules  # the conflicts were grouped
+    assert _present(modules, ("typer", "gcsched.cli.root")) == []
+
+
 #: The modules of commands `validate` does not run.
 OTHER_COMMANDS = (
     "gcsched.cli.plan_cmd",
@@ -224,3 +280,46 @@ def test_the_cli_collects_cycles_less_often() -> None:
     threshold, frozen = json.loads(done.stdout.strip().splitlines()[-1])
     assert threshold == [100_000, 50, 100]
     assert frozen > 1_000  # the imports' objects
+
+
+def test_a_submodule_never_shadows_a_lazy_name() -> None:
+    """`gcsched.config.dump` and `gcsched.telemetry.redact` stay the functions.
+
+    Importing the submodule first binds it on the package; the faces keep the
+    public function of the same name, as the eager packages did.
+    """
+    probe = (
+        "import json, types\n"
+        "import gcsched.config.dump, gcsched.telemetry.redact\n"
+        "from gcsched.config import dump\n"
+        "from gcsched.telemetry import redact\n"
+        "import gcsched.config, gcsched.domain\n"
+        "print(json.dumps([isinstance(dump, types.ModuleType),\n"
+        "    isinstance(redact, types.ModuleType), dump.__module__,\n"
+        "    redact.__module__, 'check' in dir(gcsched.domain),\n"
+        "    gcsched.config.load.__name__]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout) == [
+        False,
+        False,
+        "gcsched.config.dump",
+        "gcsched.telemetry.redact",
+        True,
+        "load",
+    ]
+
+
+def test_an_unknown_name_of_a_face_is_an_attribute_error() -> None:
+    """The faces answer unknown names as modules do."""
+    import gcsched.domain
+
+    assert {"check", "expand", "parse_body"} <= set(dir(gcsched.domain))
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        gcsched.domain.nothing  # noqa: B018

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from gcsched.config import load
-from gcsched.domain import CheckResult, check
+from gcsched.config.loader import load
 from gcsched.domain.audience_note import audience_note
+from gcsched.domain.conflicts import CheckResult, check
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
 
 if TYPE_CHECKING:

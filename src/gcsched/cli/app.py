@@ -1,102 +1,28 @@
 """The gcsched command line: a thin layer over `gcsched.api`.
 
+`main` is the console entry point. The commonest commands (`gcsched validate
+FILE [--json]`, `gcsched --version`) are answered by `gcsched.cli.fast`
+without importing typer; everything else goes to the typer app
+(`gcsched.cli.root`, here as `app`, imported on first use), which prints the
+same bytes and exit codes for those commands too.
+
 Global options may come before or after the command (`gcsched plan f.yaml
---sandbox` works like `gcsched --sandbox plan f.yaml`). The commands are
-imported only when asked for (`gcsched.cli.lazy_group`): `gcsched validate`
-never imports the modules of `plan`, `apply` or the sandbox.
+--sandbox` works like `gcsched --sandbox plan f.yaml`).
 """
 
 from __future__ import annotations
 
 import gc
 import sys
+from typing import TYPE_CHECKING
 
-import typer
+from gcsched._lazy import lazy_attributes
+from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS
 
-from gcsched._version import __version__
-from gcsched.cli.common import GLOBAL_FLAGS, GLOBAL_OPTIONS, Globals
-from gcsched.cli.lazy_group import LazyGroup
+if TYPE_CHECKING:
+    from gcsched.cli.root import app
 
-app = typer.Typer(
-    name="gcsched",
-    help="Schedules-as-code for Genesys Cloud outbound.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    cls=LazyGroup,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"gcsched {__version__}")
-        raise typer.Exit
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Show the version."
-    ),
-    sandbox: bool = typer.Option(
-        False, "--sandbox", help="Use the embedded sandbox org (state in --state-dir)."
-    ),
-    api_url: str | None = typer.Option(None, "--api-url", help="The API base URL."),
-    region: str | None = typer.Option(
-        None, "--region", help="Genesys region, e.g. us-east-1 or mypurecloud.ie."
-    ),
-    env: str | None = typer.Option(
-        None,
-        "--env",
-        help="The file's environment to use (plan also takes `all`).",
-    ),
-    state_dir: str = typer.Option(
-        ".gcsched", "--state-dir", help="Journal, audit log and lock live here."
-    ),
-    state_url: str | None = typer.Option(
-        None,
-        "--state-url",
-        envvar="GCSCHED_STATE_URL",
-        show_envvar=False,
-        help="Keep journal, audit chain and lock in PostgreSQL "
-        "(postgresql://...; or GCSCHED_STATE_URL) instead of --state-dir.",
-    ),
-    lock_timeout: float = typer.Option(
-        0.0,
-        "--lock-timeout",
-        min=0.0,
-        help="Seconds to wait for another writer's lock (default 0: refuse).",
-    ),
-    log_format: str = typer.Option("text", "--log-format", help="text or json."),
-    insecure_http: bool = typer.Option(
-        False,
-        "--insecure-http",
-        help="Accept a plain http:// API URL to a host that is not loopback "
-        "(the client secret then travels in cleartext).",
-    ),
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More logs."),
-) -> None:
-    """Schedules-as-code for Genesys Cloud outbound."""
-    del version
-    if log_format not in ("text", "json"):
-        msg = "use text or json"
-        raise typer.BadParameter(msg, param_hint="--log-format")
-    from gcsched.telemetry.logs import configure_logging
-
-    configure_logging(fmt=log_format, verbosity=verbose, stream=sys.stderr)  # type: ignore[arg-type]
-    ctx.obj = Globals(
-        sandbox=sandbox,
-        api_url=api_url,
-        region=region,
-        env=env,
-        state_dir=state_dir,
-        log_format=log_format,
-        verbose=verbose,
-        insecure_http=insecure_http,
-        state_url=state_url or None,
-        lock_timeout=lock_timeout,
-    )
+__all__ = ["app", "hoist_globals", "main", "tune_gc"]
 
 
 def hoist_globals(argv: list[str]) -> list[str]:
@@ -128,8 +54,9 @@ def tune_gc() -> None:
 
     Expanding a year of 1,000 schedules allocates ~10^6 objects that all stay
     alive; with the default thresholds the collector traverses them again and
-    again (about a quarter of `gcsched validate`'s CPU time). The objects made
-    by the imports are frozen out of every collection, and the youngest
+    again (about a quarter of `gcsched validate`'s CPU time). The objects alive
+    when it runs (the interpreter's and the entry point's; the commands import
+    the rest later) are frozen out of every collection, and the youngest
     generation is collected every 100,000 allocations instead of 700, as mypy
     does for the same reason. Nothing gcsched does relies on prompt collection.
     """
@@ -140,7 +67,20 @@ def tune_gc() -> None:
 def main() -> None:
     """Console-script entry point."""
     tune_gc()
-    app(args=hoist_globals(sys.argv[1:]), prog_name="gcsched")
+    argv = sys.argv[1:]
+    from gcsched.cli.fast import answer
+
+    code = answer(argv)
+    if code is not None:
+        sys.exit(code)
+    from gcsched.cli.root import app
+
+    app(args=hoist_globals(argv), prog_name="gcsched")
+
+
+__getattr__, __dir__ = lazy_attributes(
+    "gcsched.cli.app", {"app": "gcsched.cli.root"}, globals()
+)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -11,16 +10,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
-import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.text import Text
-
+from gcsched.cli.plain_console import PlainConsole, escape
 from gcsched.telemetry.printable import printable as _printable
 from gcsched.telemetry.printable import printable_lines
 
 if TYPE_CHECKING:
+    import typer
+    from rich.console import Console
+    from rich.text import Text
+
     from gcsched.api.state import StatePaths
+
+    out: Console
+    err: Console
 
 __all__ = [
     "GLOBAL_FLAGS",
@@ -32,7 +34,11 @@ __all__ = [
     "handle_errors",
     "out",
     "plain",
+    "plain_err",
+    "plain_out",
+    "print_error",
     "printable",
+    "report_failure",
     "run_async",
     "state_of",
     "today",
@@ -41,9 +47,34 @@ __all__ = [
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# No emoji codes: text such as `a:x:b` from a file or the org prints as written.
-out = Console(highlight=False, soft_wrap=True, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+_CONSOLES: dict[str, Console] = {}
+
+
+def _console(name: str) -> Console:
+    """The rich console `out` or `err`, made on first use (rich is slow to import)."""
+    console = _CONSOLES.get(name)
+    if console is None:
+        from rich.console import Console
+
+        # No emoji codes: text such as `a:x:b` from a file or the org prints as written.
+        console = Console(
+            stderr=name == "err", highlight=False, soft_wrap=True, emoji=False
+        )
+        _CONSOLES[name] = console
+    return console
+
+
+def __getattr__(name: str) -> Console:
+    """`out` and `err`, the rich consoles of stdout and stderr (PEP 562)."""
+    if name in ("out", "err"):
+        return _console(name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+#: `out` and `err` as plain text when they are not terminals, without rich.
+plain_out = PlainConsole(stderr=False, rich=lambda: _console("out"))
+plain_err = PlainConsole(stderr=True, rich=lambda: _console("err"))
 
 #: Global options that take a value, and flags; accepted before or after the command.
 GLOBAL_OPTIONS = (
@@ -108,13 +139,50 @@ def printable(text: str) -> str:
 
 def plain(text: str, style: str = "") -> Text:
     """User or org text as a rich `Text`: never markup, never control codes."""
+    from rich.text import Text
+
     return Text(printable(text), style=style)
+
+
+def print_error(message: str) -> None:
+    """Print `message` (plain text, never markup) to stderr as an error."""
+    plain_err.print(f"[bold red]error:[/] {escape(printable_lines(message))}")
 
 
 def fail(message: str, code: int) -> NoReturn:
     """Print `message` (plain text, never markup) to stderr and exit with `code`."""
-    err.print(f"[bold red]error:[/] {escape(printable_lines(message))}")
+    import typer
+
+    print_error(message)
     raise typer.Exit(code)
+
+
+def report_failure(exc: BaseException) -> int:
+    """Say why a command failed, on stderr, and return design.md's exit code.
+
+    Never a traceback: unexpected errors say so and exit 1 (with `-v` the
+    traceback goes to the log). The typer commands (`handle_errors`) and the
+    fast path (`gcsched.cli.fast`) both answer through here.
+    """
+    from gcsched.errors import GcSchedError
+    from gcsched.telemetry.redact import REDACTOR
+
+    if isinstance(exc, GcSchedError):
+        print_error(REDACTOR.redact(exc.message))
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        plain_err.print("interrupted; re-run the same command to resume")
+        return 130
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        print_error(REDACTOR.redact(f"{exc.strerror or exc}{where}"))
+        return 1
+    import logging
+
+    logging.getLogger("gcsched").debug("unexpected error", exc_info=exc)
+    text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")
+    print_error(f"unexpected error ({text}); re-run with -v for details")
+    return 1
 
 
 def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
@@ -126,30 +194,19 @@ def handle_errors(fn: Callable[P, T]) -> Callable[P, T]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        from gcsched.errors import GcSchedError
-        from gcsched.telemetry.redact import REDACTOR
+        import typer
 
         try:
             return fn(*args, **kwargs)
         except typer.Exit:
             raise
-        except GcSchedError as exc:
-            fail(REDACTOR.redact(exc.message), exc.exit_code)
-        except KeyboardInterrupt:
-            err.print("interrupted; re-run the same command to resume")
-            raise typer.Exit(130) from None
         except typer.Abort:
             # Ctrl-C or end of input at a prompt (the apply confirmation):
             # typer's own Abort, not click's (typer no longer uses click).
-            err.print("aborted at the prompt; nothing was changed")
+            plain_err.print("aborted at the prompt; nothing was changed")
             raise typer.Exit(130) from None
-        except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            fail(REDACTOR.redact(f"{exc.strerror or exc}{where}"), 1)
-        except Exception as exc:
-            logging.getLogger("gcsched").debug("unexpected error", exc_info=True)
-            text = REDACTOR.redact(f"{type(exc).__name__}: {exc}")
-            fail(f"unexpected error ({text}); re-run with -v for details", 1)
+        except (Exception, KeyboardInterrupt) as exc:
+            raise typer.Exit(report_failure(exc)) from None
 
     return wrapper
 

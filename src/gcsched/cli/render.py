@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich.table import Table
-
-from gcsched.cli.common import out, plain
+from gcsched.cli import common
+from gcsched.cli.common import plain, plain_out, printable
+from gcsched.cli.plain_console import escape
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict
@@ -30,7 +30,7 @@ _STYLES = {
 def print_plan(lines: Sequence[tuple[str, str]]) -> None:
     """Print `render_text(plan)` lines with their styles."""
     for style, line in lines:
-        out.print(plain(line, style=_STYLES.get(style, "")))
+        common.out.print(plain(line, style=_STYLES.get(style, "")))
 
 
 def print_conflicts(
@@ -39,6 +39,8 @@ def print_conflicts(
     """A table of conflicts, one row per pair and outcome."""
     if not conflicts:
         return
+    from rich.table import Table
+
     table = Table(title="Conflicts", title_justify="left", show_lines=False)
     for column in (
         "schedules",
@@ -62,13 +64,18 @@ def print_conflicts(
             plain(g.resolution, style=style),
             plain(f"{g.winner} ({g.reason})" if g.winner else "-"),
         )
-    out.print(table)
+    common.out.print(table)
+
+
+def _styled(text: str, style: str) -> str:
+    """`text` (from the file or the org) as console markup in `style`."""
+    return f"[{style}]{escape(printable(text))}[/]"
 
 
 def print_warnings(warnings: Sequence[str]) -> None:
     """Warnings, one per line."""
     for warning in warnings:
-        out.print(plain(f"warning: {warning}", style="yellow"))
+        plain_out.print(_styled(f"warning: {warning}", "yellow"))
 
 
 def print_compliance(report: Any) -> None:
@@ -80,14 +87,16 @@ def print_compliance(report: Any) -> None:
     if report is None:
         return
     for finding in report.errors:
-        out.print(plain(f"error: calling hours: {finding.message()}", style="red"))
+        plain_out.print(_styled(f"error: calling hours: {finding.message()}", "red"))
     for finding in report.findings:
         if finding.status == "guarded":
-            out.print(plain(f"guarded: {finding.message()}", style="dim"))
+            plain_out.print(_styled(f"guarded: {finding.message()}", "dim"))
 
 
 def print_run(result: Any) -> None:
     """The end-of-run summary of an apply."""
+    from rich.table import Table
+
     table = Table(title=f"Run {result.run_id}: {result.status}", title_justify="left")
     for column in ("step", "action", "target", "status", "detail"):
         table.add_column(column)
@@ -100,4 +109,4 @@ def print_run(result: Any) -> None:
             plain(o.status, style=colours.get(o.status, "")),
             plain(o.detail),
         )
-    out.print(table)
+    common.out.print(table)

@@ -1,4 +1,9 @@
-"""`gcsched validate FILE [--json]` and `gcsched schema`."""
+"""`gcsched validate FILE [--json]` and `gcsched schema`.
+
+`validate_file` is the command: the typer command and the fast path of the
+console entry point (`gcsched.cli.fast`) both run it, so neither typer nor, on
+a pipe, rich is imported at the top of this module.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,17 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-from rich.markup import escape
-
-from gcsched.cli.common import handle_errors, out, printable, today
+from gcsched.cli.common import handle_errors, plain_out, printable, today
+from gcsched.cli.plain_console import escape
 from gcsched.cli.render import print_compliance, print_conflicts, print_warnings
 
 if TYPE_CHECKING:
-    from gcsched.domain import Conflict
+    import typer
+
+    from gcsched.domain.conflicts import Conflict
     from gcsched.errors import ConfigError
 
-__all__ = ["register"]
+__all__ = ["register", "validate_file"]
 
 
 def _conflict_data(c: Conflict) -> dict[str, object]:
@@ -41,8 +46,87 @@ def _problems_data(file: Path, error: ConfigError) -> dict[str, object]:
     }
 
 
+def validate_file(file: Path, *, as_json: bool) -> int:
+    """Check `file` offline and print the outcome; return the exit code.
+
+    0 valid, 3 refused by the policy, a `ConfigError`'s code for an invalid
+    file with ``--json`` (without it the error propagates, for the caller's
+    error handling to print).
+    """
+    from gcsched.api.validation import validate as run_validate
+    from gcsched.errors import ConfigError
+
+    out = plain_out
+    try:
+        result = run_validate(file, today=today())
+    except ConfigError as exc:
+        if not as_json:
+            raise
+        out.print_json(json.dumps(_problems_data(file, exc)))
+        return exc.exit_code
+    rejected = result.rejected
+    hours = result.compliance
+    refused = result.compliance_errors
+    if as_json:
+        data = {
+            "file": str(file),
+            "valid": not rejected and not refused,
+            "schedules": len(result.file.schedules),
+            "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
+            "conflicts": [_conflict_data(c) for c in result.check.conflicts],
+            "warnings": list(result.warnings),
+            "audiences": "file",
+            "audience_warning": result.audience_warning,
+            "compliance": [] if hours is None else hours.data(),
+            "compliance_mode": "off" if hours is None else hours.mode,
+        }
+        out.print_json(json.dumps(data))
+    else:
+        count = len(result.file.schedules)
+        occurrences = sum(len(e.occurrences) for e in result.check.expansions)
+        print_conflicts(result.check.conflicts)
+        pairs = 0
+        if result.check.conflicts:
+            from gcsched.plan.conflict_groups import group_conflicts
+
+            pairs = len(group_conflicts(result.check.conflicts))
+        print_warnings(result.warnings)
+        print_compliance(hours)
+        if result.audience_warning:
+            out.print(
+                "[bold yellow]Conflicts may be missing:[/] "
+                + escape(result.audience_warning)
+            )
+        status = "[red]refused[/]" if rejected or refused else "[green]valid[/]"
+        out.print(
+            f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
+            f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
+            f"({len(result.check.conflicts)} overlaps), "
+            f"{len(result.warnings)} warning(s)"
+        )
+    if rejected:
+        if not as_json:
+            out.print(
+                f"{len(rejected)} conflict(s) rejected by "
+                "policy.audience_conflicts: "
+                "reject — change the windows, or set trim or warn"
+            )
+        return 3
+    if refused:
+        if not as_json:
+            out.print(
+                f"{len(refused)} calling-hour violation(s) refused by "
+                "policy.compliance.mode: enforce — narrow the windows, say "
+                "guarded_by: genesys if the org's guards hold contacts back, "
+                "or set mode: warn"
+            )
+        return 3
+    return 0
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands of this module to `app`."""
+    import typer
 
     @app.command()
     @handle_errors
@@ -51,71 +135,9 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Check a schedule file offline: schema, zones, DST, overlaps, conflicts."""
-        from gcsched.api import validate as run_validate
-        from gcsched.errors import ConfigError
-
-        try:
-            result = run_validate(file, today=today())
-        except ConfigError as exc:
-            if not as_json:
-                raise
-            out.print_json(json.dumps(_problems_data(file, exc)))
-            raise typer.Exit(exc.exit_code) from None
-        rejected = result.rejected
-        hours = result.compliance
-        refused = result.compliance_errors
-        if as_json:
-            data = {
-                "file": str(file),
-                "valid": not rejected and not refused,
-                "schedules": len(result.file.schedules),
-                "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
-                "conflicts": [_conflict_data(c) for c in result.check.conflicts],
-                "warnings": list(result.warnings),
-                "audiences": "file",
-                "audience_warning": result.audience_warning,
-                "compliance": [] if hours is None else hours.data(),
-                "compliance_mode": "off" if hours is None else hours.mode,
-            }
-            out.print_json(json.dumps(data))
-        else:
-            count = len(result.file.schedules)
-            occurrences = sum(len(e.occurrences) for e in result.check.expansions)
-            print_conflicts(result.check.conflicts)
-            from gcsched.plan import group_conflicts
-
-            pairs = len(group_conflicts(result.check.conflicts))
-            print_warnings(result.warnings)
-            print_compliance(hours)
-            if result.audience_warning:
-                out.print(
-                    "[bold yellow]Conflicts may be missing:[/] "
-                    + escape(result.audience_warning)
-                )
-            status = "[red]refused[/]" if rejected or refused else "[green]valid[/]"
-            out.print(
-                f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
-                f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
-                f"({len(result.check.conflicts)} overlaps), "
-                f"{len(result.warnings)} warning(s)"
-            )
-        if rejected:
-            if not as_json:
-                out.print(
-                    f"{len(rejected)} conflict(s) rejected by "
-                    "policy.audience_conflicts: "
-                    "reject — change the windows, or set trim or warn"
-                )
-            raise typer.Exit(3)
-        if refused:
-            if not as_json:
-                out.print(
-                    f"{len(refused)} calling-hour violation(s) refused by "
-                    "policy.compliance.mode: enforce — narrow the windows, say "
-                    "guarded_by: genesys if the org's guards hold contacts back, "
-                    "or set mode: warn"
-                )
-            raise typer.Exit(3)
+        code = validate_file(file, as_json=as_json)
+        if code:
+            raise typer.Exit(code)
 
     @app.command()
     @handle_errors
@@ -123,4 +145,4 @@ def register(app: typer.Typer) -> None:
         """Print the JSON Schema of the schedule file (for editors)."""
         from gcsched.api import json_schema
 
-        out.print_json(json.dumps(json_schema()))
+        plain_out.print_json(json.dumps(json_schema()))
