@@ -110,3 +110,15 @@ def test_the_link_table_is_tzdata_backward_without_country_zones() -> None:
     assert LINKS["Asia/Calcutta"] == "Asia/Kolkata"
     assert "Europe/Amsterdam" not in LINKS  # still the Netherlands' zone.tab entry
     assert all("/" in target or target == "Etc/UTC" for target in LINKS.values())
+
+
+def test_the_shipped_zone_list_is_a_subset_of_every_known_zone() -> None:
+    """The quick check (tzdata's own list) may only ever accept what the full
+    walk of the zone directories accepts, and it must not be empty (else every
+    file pays for the walk)."""
+    from gcsched.config.values import _shipped_zone_names, zone_names
+
+    shipped = _shipped_zone_names()
+    assert "America/Chicago" in shipped
+    assert shipped <= zone_names()
+    assert not shipped & {"localtime", "posixrules", "Factory"}
