@@ -73,7 +73,7 @@ def _hand_made(target: str, n: int, first: date) -> dict[str, object]:
 
 
 def write_seed(folder: Path, args: argparse.Namespace, first: date) -> Path:
-    """The org: campaigns on `args.lists` lists, hand-made schedules on the last ones."""
+    """The org: campaigns over `args.lists` lists, hand-made schedules on the last."""
     lists = [
         {"name": f"List {n:04d}", "size": 2_000 + 37 * n}
         for n in range(1, args.lists + 1)
