@@ -185,10 +185,12 @@ def _say(what: str, m: Measured) -> None:
 
 
 def _conflict_line(m: Measured) -> str:
-    """The plan's own summary of its conflicts (the line that names them)."""
+    """How many conflict lines the plan printed, and its line on the fixed pairs."""
     lines = m.stdout.decode(errors="replace").splitlines()
-    found = [s.strip() for s in lines if "conflict" in s.lower()]
-    return found[0] if found else "(no conflict line)"
+    shown = sum(1 for s in lines if "audience conflict" in s)
+    fixed = [s.strip() for s in lines if "this run does not change" in s]
+    tail = fixed[0] if fixed else "no line on conflicts between fixed schedules"
+    return f"{shown:,} conflict lines printed; {tail}"
 
 
 def table(f: Figures) -> str:
