@@ -23,11 +23,12 @@ its first write (its GET requests, taken as serial) and n = 1 + k + writes its
 requests: S + (1 + k + ceil(writes / c)) x R, plus 60 s for each further
 budget (0.95 x limit) that n needs. Beside each wall time: the process's CPU
 time (user + system, from `os.wait4`), which hardly moves when other work
-loads the machine.
+loads the machine. `--repeat N` runs the gcsched flow N times per size, each on
+a fresh sandbox, and shows the run of median wall time.
 
     .venv/bin/python bench/apply_throughput.py [--sizes 10,40,100,350,1000]
         [--rate-limit 300] [--latency-ms 80] [--tutorial-max 100] [--skip FLOW]
-        [--no-compile]
+        [--no-compile] [--repeat N]
 """
 
 from __future__ import annotations
@@ -321,6 +322,9 @@ def main() -> None:
     parser.add_argument("--tutorial-max", type=int, default=100)
     parser.add_argument("--skip", action="append", default=[], help="flow to skip")
     parser.add_argument("--no-compile", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="gcsched runs per size (median shown)"
+    )
     parser.add_argument("--run-flow", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--bodies", help=argparse.SUPPRESS)
@@ -351,7 +355,11 @@ def main() -> None:
     for count in sizes:
         with tempfile.TemporaryDirectory() as folder:
             seed, file = write_inputs(Path(folder), count)
-            gc_result, reads, bodies = run_gcsched(seed, file, count, args)
+            runs = sorted(
+                (run_gcsched(seed, file, count, args) for _ in range(args.repeat)),
+                key=lambda run: run[0].seconds,
+            )
+            gc_result, reads, bodies = runs[len(runs) // 2]  # the median run
             floor = floor_seconds(start, reads, count, args)
             rows.append((gc_result, floor))
             print(
