@@ -11,13 +11,14 @@ so every list the file uses also carries hand-made schedules:
 * small: 50 schedules over a quarter (weekdays, two windows);
 * five-year: 1,000 schedules over five years (weekdays, two windows).
 
-Each command runs on a fresh `gcsched sandbox serve` (no rate limit unless
---rate-limit: the apply measures gcsched's own work) and is timed from outside
-as a whole process: wall and CPU seconds and peak RSS from `os.wait4`
-(`conflicts_scale.measure`). Rows: `plan` of the small file, `plan` and
-`apply --yes` of the five-year file, then the journal's size (its SQLite
-side files included) and a second `plan --detailed-exitcode` that must find
-nothing to do. The last lines say what the five-year apply's requests imply at
+The commands run in turn against one fresh `gcsched sandbox serve` (no rate
+limit unless --rate-limit: the apply measures gcsched's own work), each timed
+from outside as a whole process: wall and CPU seconds and peak RSS from
+`os.wait4` (`conflicts_scale.measure`). Rows: `plan` of the small file, `plan`
+and `apply --yes` of the five-year file, then the journal's size (its SQLite
+side files included) and a second `plan --detailed-exitcode`, whose summary
+line is printed ("No changes: ..." when the apply landed everything). The last
+lines say what the five-year apply's requests imply at
 --budget-limit per minute (300: the real org's default).
 
     .venv/bin/python bench/big_org.py [--campaigns 5000] [--lists 250]
@@ -193,6 +194,13 @@ def _conflict_line(m: Measured) -> str:
     return f"{shown:,} conflict lines printed; {tail}"
 
 
+def _summary_line(m: Measured) -> str:
+    """The plan's one-sentence summary ("No changes: ..." or "Plan: ...")."""
+    lines = m.stdout.decode(errors="replace").splitlines()
+    found = [s.strip() for s in lines if s.startswith(("No changes", "Plan:"))]
+    return found[-1] if found else "(no summary line)"
+
+
 def table(f: Figures) -> str:
     """The Markdown table of the figures."""
     rows = [
@@ -249,6 +257,7 @@ def main() -> None:
         f"journal after: {figures.journal_mib:.1f} MiB; load at the end "
         f"{os.getloadavg()[0]:.1f}"
     )
+    print(f"re-plan after the apply: {_summary_line(figures.replan)}")
     print(budget_note(figures.apply_requests, args.budget_limit))
     print(table(figures))
 
