@@ -6,7 +6,10 @@ rate window; a real org is 50-150 ms away) and is timed from outside as a whole
 process: the interpreter start and imports included. Requests and 429s come
 from the server's `GET /sandbox/stats`.
 
-* gcsched: `gcsched apply FILE --yes` (default concurrency).
+* gcsched: `gcsched apply FILE --yes` (default concurrency). gcsched's modules
+  are byte-compiled first, as an installed package's are (`--no-compile`
+  measures the editable install under PYTHONDONTWRITEBYTECODE=1, which
+  compiles every module at every start; `plan_scale.compile_gcsched`).
 * sdk: a process that imports `PureCloudPlatformClientV2` and PUTs the schedules
   one by one (`put_outbound_schedules_campaign`; urllib3 honours Retry-After).
 * tutorial: the original tutorial's flow in a process: per schedule list the
@@ -18,10 +21,14 @@ The floor of a size, with c the default concurrency, R the latency, S the wall
 time of `gcsched --version` measured in the same run, k gcsched's reads before
 its first write (its GET requests, taken as serial) and n = 1 + k + writes its
 requests: S + (1 + k + ceil(writes / c)) x R, plus 60 s for each further
-budget (0.95 x limit) that n needs.
+budget (0.95 x limit) that n needs. Beside each wall time: the process's CPU
+time (user + system, from `os.wait4`), which hardly moves when other work
+loads the machine. `--repeat N` runs the gcsched flow N times per size, each on
+a fresh sandbox, and shows the run of median wall time.
 
     .venv/bin/python bench/apply_throughput.py [--sizes 10,40,100,350,1000]
         [--rate-limit 300] [--latency-ms 80] [--tutorial-max 100] [--skip FLOW]
+        [--no-compile] [--repeat N]
 """
 
 from __future__ import annotations
@@ -50,6 +57,9 @@ import httpx
 from gcsched.client.pacing import BUDGET_SHARE, DEFAULT_CONCURRENCY
 from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, entity_id
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plan_scale import compile_gcsched
+
 GCSCHED = str(Path(sys.executable).with_name("gcsched"))
 SCHEDULES = "/api/v2/outbound/schedules/campaigns"
 READ_ONLY = ("id", "version", "dateCreated", "dateModified", "selfUri")
@@ -62,6 +72,7 @@ class Result:
     flow: str
     schedules: int
     seconds: float
+    cpu: float
     requests: int
     rate_limited: int
 
@@ -155,18 +166,23 @@ def _cli_env() -> dict[str, str]:
     }
 
 
-def _timed(argv: list[str], env: dict[str, str] | None = None) -> float:
-    began = time.monotonic()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    seconds = time.monotonic() - began
-    if done.returncode != 0:
-        raise RuntimeError(f"{argv[:3]} failed: {done.stderr[-2000:]}")
-    return seconds
+def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run `argv` to its end: its wall and CPU seconds (user + system)."""
+    with tempfile.TemporaryFile() as err:
+        began = time.monotonic()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.monotonic() - began
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            text = err.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"{argv[:3]} failed: {text}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def version_seconds(repeat: int = 3) -> float:
     """S: the median wall time of `gcsched --version`."""
-    return statistics.median(_timed([GCSCHED, "--version"]) for _ in range(repeat))
+    return statistics.median(_timed([GCSCHED, "--version"])[0] for _ in range(repeat))
 
 
 def run_gcsched(
@@ -178,7 +194,7 @@ def run_gcsched(
         tempfile.TemporaryDirectory() as state,
     ):
         argv = [GCSCHED, "apply", str(file), "--yes", "--api-url", url]
-        seconds = _timed([*argv, "--state-dir", state], env=_cli_env())
+        seconds, cpu = _timed([*argv, "--state-dir", state], env=_cli_env())
         figures = stats(url)
         with _token_client(url) as http:
             bodies = list(http.get(SCHEDULES).json())
@@ -189,7 +205,12 @@ def run_gcsched(
         for n in by_status.values()
     )
     result = Result(
-        "gcsched", count, seconds, figures["requests_total"], figures["rate_limited"]
+        "gcsched",
+        count,
+        seconds,
+        cpu,
+        figures["requests_total"],
+        figures["rate_limited"],
     )
     return result, reads, bodies
 
@@ -216,10 +237,10 @@ def run_flow(
     """The SDK loop or the tutorial flow, as a process of its own."""
     with served(seed, args.rate_limit, args.latency_ms) as url:
         argv = [sys.executable, __file__, "--run-flow", flow, "--url", url]
-        seconds = _timed([*argv, "--bodies", str(bodies_file)])
+        seconds, cpu = _timed([*argv, "--bodies", str(bodies_file)])
         figures = stats(url)
     return Result(
-        flow, count, seconds, figures["requests_total"], figures["rate_limited"]
+        flow, count, seconds, cpu, figures["requests_total"], figures["rate_limited"]
     )
 
 
@@ -279,13 +300,15 @@ def floor_seconds(
 def table(rows: list[tuple[Result, float]]) -> str:
     """The results as a Markdown table."""
     out = [
-        "| schedules | flow | wall s | requests | 429s | floor s | wall / floor |",
-        "|---|---|---|---|---|---|---|",
+        "| schedules | flow | wall s | CPU s | requests | 429s | floor s "
+        "| wall / floor |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r, floor in rows:
         out.append(
-            f"| {r.schedules} | {r.flow} | {r.seconds:.1f} | {r.requests} | "
-            f"{r.rate_limited} | {floor:.1f} | {r.seconds / floor:.2f} |"
+            f"| {r.schedules} | {r.flow} | {r.seconds:.1f} | {r.cpu:.1f} | "
+            f"{r.requests} | {r.rate_limited} | {floor:.1f} | "
+            f"{r.seconds / floor:.2f} |"
         )
     return "\n".join(out)
 
@@ -298,6 +321,10 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=int, default=80)
     parser.add_argument("--tutorial-max", type=int, default=100)
     parser.add_argument("--skip", action="append", default=[], help="flow to skip")
+    parser.add_argument("--no-compile", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="gcsched runs per size (median shown)"
+    )
     parser.add_argument("--run-flow", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--bodies", help=argparse.SUPPRESS)
@@ -313,6 +340,9 @@ def main() -> None:
         f", {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
     print("command: " + " ".join([Path(sys.executable).name, *sys.argv]))
+    if not args.no_compile:
+        compile_gcsched()
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}", flush=True)
     start = version_seconds()
     print(
         f"S (gcsched --version, median of 3): {start:.2f} s; "
@@ -325,7 +355,11 @@ def main() -> None:
     for count in sizes:
         with tempfile.TemporaryDirectory() as folder:
             seed, file = write_inputs(Path(folder), count)
-            gc_result, reads, bodies = run_gcsched(seed, file, count, args)
+            runs = sorted(
+                (run_gcsched(seed, file, count, args) for _ in range(args.repeat)),
+                key=lambda run: run[0].seconds,
+            )
+            gc_result, reads, bodies = runs[len(runs) // 2]  # the median run
             floor = floor_seconds(start, reads, count, args)
             rows.append((gc_result, floor))
             print(
@@ -343,6 +377,7 @@ def main() -> None:
                 result = run_flow(flow, seed, bodies_file, count, args)
                 rows.append((result, floor))
                 print(f"  {count}: {flow} {result.seconds:.1f} s", flush=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print(table(rows))
 
 

@@ -61,6 +61,8 @@ class CountingOrg:
             self.calls[name] += 1
             if name == "get_contact_list":
                 self.lists.append(str(args[0]))
+            if name == "list_contact_lists" and kwargs.get("include_size"):
+                self.lists.extend(sorted(args[0]))
             return await method(*args, **kwargs)
 
         return counted
@@ -229,10 +231,37 @@ async def test_fixed_schedules_add_no_requests(client: GenesysClient) -> None:
             entity_id("contactList", "Retail Renewals"),
         ]
     )
+    assert example.calls["get_contact_list"] == 0  # both sizes in one listing
     # org reads, schedule lists, sizes; then the time-zone guards: the lists
     # (one request), the campaign rules, and for Retail Renewals (ATZM on) the
     # org's outbound settings and its time-zone mapping preview
-    assert sum(example.calls.values()) == 5 + 5 + 2 + 4
+    assert sum(example.calls.values()) == 5 + 5 + 1 + 4
+
+
+class ListingLeavesOut(CountingOrg):
+    """An org whose sized listing leaves `hidden` out (as a division might)."""
+
+    def __init__(self, client: GenesysClient, hidden: str) -> None:
+        super().__init__(client)
+        self._hidden = hidden
+
+    async def list_contact_lists(self, ids: Any, *, include_size: bool = False) -> Any:
+        self.calls["list_contact_lists"] += 1
+        listed = await self._client.list_contact_lists(ids, include_size=include_size)
+        return [body for body in listed if body["id"] != self._hidden]
+
+
+async def test_a_list_the_sized_listing_leaves_out_is_read_on_its_own(
+    client: GenesysClient,
+) -> None:
+    """Its own GET gives its size (or the error a plan always reported)."""
+    hidden = entity_id("contactList", "Retail Renewals")
+    org = ListingLeavesOut(client, hidden)
+    planned = await build_plan(org, load(EXAMPLE), today=TODAY)  # type: ignore[arg-type]
+    baseline = await build_plan(client, load(EXAMPLE), today=TODAY)
+    assert org.lists == [hidden]  # read alone, after the listing
+    assert org.calls["get_contact_list"] == 1
+    assert planned.plan.checksum() == baseline.plan.checksum()
 
 
 async def test_example_win_back_loses_its_overlap_with_the_manual_survey(

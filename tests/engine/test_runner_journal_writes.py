@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 
 import pytest
 from engine_support import EXAMPLE, TODAY
@@ -48,3 +49,32 @@ async def test_the_plan_is_written_once_and_each_step_writes_only_itself(
     stored = journal.get_run(result.run_id).plan
     assert stored["format_version"] == 2
     assert stored["checksum"] == planned.plan.checksum()
+
+
+async def test_step_writes_leave_the_event_loop_free(
+    client: GenesysClient, journal: Journal, audit: AuditLog
+) -> None:
+    """Each step's commits run on one store thread, never on the event loop's.
+
+    The loop keeps serving the other steps' requests while SQLite commits; one
+    thread keeps the writes (and the audit chain) in order. The run's first
+    and last writes stay on the loop: nothing else runs then.
+    """
+    planned = await build_plan(client, load(EXAMPLE), today=TODAY)
+    loop_thread = threading.get_ident()
+    seen: list[tuple[int, str]] = []
+    journal.db._conn.set_trace_callback(
+        lambda sql: seen.append((threading.get_ident(), sql))
+    )
+    runner = Runner(client, journal, audit, actor="sandbox-client-id")
+    result = await runner.apply(planned.plan, checksum=planned.plan.checksum())
+    journal.db._conn.set_trace_callback(None)
+    assert result.status == "succeeded", result.outcomes
+    begins = [thread for thread, sql in seen if sql == "BEGIN IMMEDIATE"]
+    assert begins[0] == loop_thread  # create_run
+    assert begins[-1] == loop_thread  # finish_run
+    step_threads = set(begins[1:-1])
+    assert len(step_threads) == 1
+    assert loop_thread not in step_threads
+    appended = [line for line in audit.path.read_text().splitlines() if line]
+    assert len(appended) == len(planned.plan.changes)

@@ -264,8 +264,11 @@ class GenesysClient(AuditReads):
             raise self._with_division_hint(exc) from None
         return data
 
-    async def list_contact_lists(self, ids: Collection[str]) -> list[dict[str, Any]]:
-        """The contact lists with these ids (without sizes), 100 ids a request.
+    async def list_contact_lists(
+        self, ids: Collection[str], *, include_size: bool = False
+    ) -> list[dict[str, Any]]:
+        """The contact lists with these ids, 100 ids a request; with ``size``
+        when `include_size`.
 
         The ids go comma-joined in ``id``, as the official SDK sends them; an
         id the org does not have is simply not in the answer.
@@ -276,7 +279,7 @@ class GenesysClient(AuditReads):
             chunk = wanted[start : start + PAGE_SIZE]
             params = {
                 **ALLOW_EMPTY_RESULT,
-                "includeSize": "false",
+                "includeSize": "true" if include_size else "false",
                 "id": ",".join(chunk),
             }
             out += await self._all_pages(_CONTACT_LISTS, wire.ContactList, params)

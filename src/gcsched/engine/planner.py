@@ -8,7 +8,6 @@ state store's ownership records or else the name marker.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from gcsched.engine.live import (
     existing_schedules,
     fixed_schedules,
     list_names,
+    list_sizes,
     target_names,
 )
 from gcsched.engine.ownership import OwnerMap, owners
@@ -230,16 +230,6 @@ def pacing_of(resolved: Resolved, *, map_priority: bool) -> PacingDesired | None
     )
 
 
-async def _sizes(org: Org, list_ids: set[str]) -> dict[str, int]:
-    async def one(list_id: str) -> tuple[str, int]:
-        body = await org.get_contact_list(list_id, include_size=True)
-        size = body.get("size")
-        return list_id, int(size) if isinstance(size, int) else 0
-
-    pairs = await asyncio.gather(*(one(i) for i in sorted(list_ids)))
-    return dict(pairs)
-
-
 def _check_duplicates(resolved: Sequence[Resolved]) -> None:
     index_targets(
         resolved,
@@ -409,7 +399,7 @@ async def build_plan(
         label for pair in found.pair_labels() if not fixed & set(pair) for label in pair
     }
     contested = {i for label in involved for i in audiences.get(label, ())}
-    sizes = await _sizes(org, contested) if contested else None
+    sizes = await list_sizes(org, contested) if contested else None
     result = resolve(found, policy, sizes=sizes)
     desired: list[Desired] = []
     pacing: list[PacingDesired] = []

@@ -9,9 +9,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from gcsched.audit import AuditLog, record_steps
 from gcsched.domain.model import WebhookEndpoint
@@ -43,6 +44,8 @@ __all__ = ["Progress", "RunResult", "Runner", "StepOutcome"]
 logger = logging.getLogger(__name__)
 
 _PHASES: tuple[tuple[str, ...], ...] = (("delete",), ("create", "update"), ("pacing",))
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +121,38 @@ class Runner:
         self._past_refused = False
         self._webhook_wait = webhook_wait
         self._events = RunEvents(self._endpoints, clock)
+        self._store_thread: ThreadPoolExecutor | None = None
 
     @property
     def events(self) -> RunEvents:
         """The webhook events of this runner's endpoints (recovery sends them too)."""
         return self._events
 
-    # ---------------------------------------------------------------- audit
-    def _audit_step(self, run: Run, step_id: int) -> None:
-        """Write the audit entry of the one step just confirmed (and record it)."""
+    # ---------------------------------------------------------------- store
+    async def _stored(self, work: Callable[[], _T]) -> _T:
+        """Run a step's journal and audit writes on the run's store thread.
+
+        One thread, so the writes keep their order (the audit chain appends one
+        entry after the other) and never interleave; the event loop meanwhile
+        serves the other steps' requests instead of waiting for each commit's
+        fsync. The calling step still waits for its commit: its intent is
+        durable before its request goes out, its result before it goes on.
+        """
+        thread = self._store_thread
+        assert thread is not None, "steps run inside `apply` only"
+        return await asyncio.get_running_loop().run_in_executor(thread, work)
+
+    def _confirm_and_audit(self, run: Run, step: Step, landed: Landed) -> None:
+        """Confirm `step` with its events and ownership, then audit it."""
+        self._journal.mark_confirmed(
+            step.id,
+            result=landed.body,
+            version_new=landed.version,
+            events=self._events.of_confirmed(run, step),
+        )
         record_steps(
             self._audit,
-            [self._journal.step(step_id)],
+            [self._journal.step(step.id)],
             actor=self._actor,
             record=self._journal.set_audit_hash,
             run_of=lambda _run_id: run,
@@ -169,6 +192,36 @@ class Runner:
         """
         started = time.monotonic()
         self._past_refused = plan.past_refused
+        self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="gcsched-store")
+        try:
+            return await self._apply(
+                plan,
+                started,
+                checksum=checksum,
+                progress=progress,
+                resumed_from=resumed_from,
+                metrics=metrics,
+                priors=priors,
+                reverts=reverts,
+            )
+        finally:
+            # Nothing queued may run once the run is over (or interrupted): a
+            # write already on the thread finishes, the rest are dropped.
+            self._store_thread.shutdown(wait=True, cancel_futures=True)
+            self._store_thread = None
+
+    async def _apply(
+        self,
+        plan: Plan,
+        started: float,
+        *,
+        checksum: str,
+        progress: Progress | None,
+        resumed_from: Sequence[str],
+        metrics: Callable[[], Mapping[str, Any]] | None,
+        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None,
+        reverts: str | None,
+    ) -> RunResult:
         run = self._journal.create_run(
             org_id=plan.org_id,
             org_name=plan.org_name,
@@ -235,8 +288,9 @@ class Runner:
         except ApiError as exc:
             # The pacing pre-read or a conflict's re-read failed (e.g. a 404):
             # this step fails, the others go on and the run still finishes.
-            self._journal.mark_failed(step.id, error=str(exc))
-            return self._done(run, step, "failed", started, str(exc))
+            error = str(exc)
+            await self._stored(lambda: self._journal.mark_failed(step.id, error=error))
+            return self._done(run, step, "failed", started, error)
 
     async def _attempt(self, run: Run, step: Step, started: float) -> StepOutcome:
         fresh = None
@@ -244,26 +298,20 @@ class Runner:
             fresh = await current_of(self._org, step)
             why = stale_reason(step, fresh)
             if why is not None:
-                return self._conflict(run, step, fresh, started, why)
-        self._journal.mark_sent(step.id)
+                return await self._conflict(run, step, fresh, started, why)
+        await self._stored(lambda: self._journal.mark_sent(step.id))
         try:
             landed = await execute(
                 self._org, step, fresh=fresh, not_before=self._not_before()
             )
         except VersionConflictError:
             current = await current_of(self._org, step)
-            return self._conflict(run, step, current, started, "version changed")
+            return await self._conflict(run, step, current, started, "version changed")
         except (ApiError, NetworkError) as exc:
             if not _ambiguous(exc):
                 raise
             landed = await self._read_back_now(step, exc)
-        self._journal.mark_confirmed(
-            step.id,
-            result=landed.body,
-            version_new=landed.version,
-            events=self._events.of_confirmed(run, step),
-        )
-        self._audit_step(run, step.id)
+        await self._stored(lambda: self._confirm_and_audit(run, step, landed))
         return self._done(
             run, step, "confirmed", started, _versions(step, landed.version)
         )
@@ -296,7 +344,7 @@ class Runner:
             return landed
         raise exc
 
-    def _conflict(
+    async def _conflict(
         self,
         run: Run,
         step: Step,
@@ -316,7 +364,9 @@ class Runner:
         events = self._events.of_step(
             run, step, "schedule.conflict", conflict={"version_now": version_now}
         )
-        self._journal.mark_conflict(step.id, detail=detail, events=events)
+        await self._stored(
+            lambda: self._journal.mark_conflict(step.id, detail=detail, events=events)
+        )
         text = (
             f"{why}: plan saw version {seen}, the org has {version_now}; "
             "nothing was sent — re-run `gcsched plan` to see the new state"
