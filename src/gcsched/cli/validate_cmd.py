@@ -69,7 +69,7 @@ def register(app: typer.Typer) -> None:
                 "file": str(file),
                 "valid": not rejected and not refused,
                 "schedules": len(result.file.schedules),
-                "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
+                "occurrences": sum(e.occurrence_count for e in result.check.expansions),
                 "conflicts": [_conflict_data(c) for c in result.check.conflicts],
                 "warnings": list(result.warnings),
                 "audiences": "file",
@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
             out.print_json(json.dumps(data))
         else:
             count = len(result.file.schedules)
-            occurrences = sum(len(e.occurrences) for e in result.check.expansions)
+            occurrences = sum(e.occurrence_count for e in result.check.expansions)
             print_conflicts(result.check.conflicts)
             from gcsched.plan import group_conflicts
 

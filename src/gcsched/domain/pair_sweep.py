@@ -11,9 +11,9 @@ Two fixed schedules (neither changed by this run) are never tallied: a bit mask
 of the fixed schedules running says which fixed ones a fixed occurrence meets,
 so such pairs are only counted (`fixed_meets`), at the cost of an integer OR.
 
-Times are POSIX seconds (floats) inside the sweep: comparing and subtracting
-floats is several times cheaper than datetimes, and occurrence bounds are whole
-seconds, which floats hold exactly.
+Times are whole microseconds since the POSIX epoch (integers, as
+`Expansion.micro_spans` gives them) inside the sweep: comparing and subtracting
+them is several times cheaper than datetimes, and exact.
 """
 
 from __future__ import annotations
@@ -21,52 +21,47 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from gcsched.domain.intervals import Span
+from gcsched.domain.intervals import Span, from_micros
 
-__all__ = ["PairTally", "fixed_pair_count", "sweep_list", "to_time"]
+__all__ = ["PairTally", "fixed_pair_count", "sweep_list"]
 
 Pair = tuple[int, int]
 
 
 @dataclass(slots=True)
 class PairTally:
-    """What one pair's overlaps add up to (times in POSIX seconds).
+    """What one pair's overlaps add up to (times in epoch microseconds).
 
     `count` counts overlaps merged where they touch (as `intervals.merge`
-    does), `total` is their summed length in seconds, `key` the contact list
+    does), `total` is their summed length in microseconds, `key` the contact list
     (or None for a sequence and its campaign) the pair is counted under, and
     `spans` the merged overlaps when they were asked for.
     """
 
     key: str | None
-    first: float
-    last: float
+    first: int
+    last: int
     count: int
-    total: float
-    spans: list[tuple[float, float]] | None = None
+    total: int
+    spans: list[tuple[int, int]] | None = None
 
     def span_times(self) -> tuple[Span, ...]:
         """The merged overlaps as datetimes (empty unless spans were kept)."""
-        return tuple((to_time(s), to_time(e)) for s, e in self.spans or ())
+        return tuple((from_micros(s), from_micros(e)) for s, e in self.spans or ())
 
     @property
     def length(self) -> timedelta:
         """The total overlap."""
-        return timedelta(seconds=self.total)
-
-
-def to_time(seconds: float) -> datetime:
-    """POSIX seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, tz=UTC)
+        return timedelta(microseconds=self.total)
 
 
 def sweep_list(
     key: str | None,
     group: Sequence[int],
-    occurrences: Sequence[Sequence[tuple[float, float]]],
+    occurrences: Sequence[Sequence[tuple[int, int]]],
     fixed: Sequence[bool],
     tallies: MutableMapping[Pair, PairTally],
     *,
@@ -78,7 +73,7 @@ def sweep_list(
     Args:
         key: the contact list (stored in new tallies).
         group: indices of the schedules on the list.
-        occurrences: per schedule index, its ``(start, end)`` POSIX seconds,
+        occurrences: per schedule index, its ``(start, end)`` epoch microseconds,
             disjoint (each schedule's own overlaps are merged already).
         fixed: per schedule index, whether this run leaves it alone.
         tallies: (low index, high index) → tally; a pair already tallied (under
@@ -95,9 +90,9 @@ def sweep_list(
     # low × n + high → [first, last, count, total, spans]: an int key and a
     # list are the cheapest things to touch once per overlap.
     found: dict[int, list[Any]] = {}
-    ends: list[tuple[float, int]] = []
-    running: dict[int, float] = {}  # schedules this run may change
-    pinned: dict[int, float] = {}  # fixed ones
+    ends: list[tuple[int, int]] = []
+    running: dict[int, int] = {}  # schedules this run may change
+    pinned: dict[int, int] = {}  # fixed ones
     pinned_mask = 0
     for start, end, i in events:
         while ends and ends[0][0] <= start:
@@ -111,7 +106,7 @@ def sweep_list(
             met = pinned_mask & ~(1 << i)
             if fixed_meets is not None and met:
                 fixed_meets[i] = fixed_meets.get(i, 0) | met
-            others: tuple[dict[int, float], ...] = (running,)
+            others: tuple[dict[int, int], ...] = (running,)
         else:
             others = (running, pinned)
         for table in others:
