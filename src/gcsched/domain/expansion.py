@@ -100,6 +100,46 @@ def _occurrence(
     return occurrence
 
 
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """The rows of one window on the days DST does not change, not yet made.
+
+    One row per midnight in `bases` (epoch microseconds, ascending):
+    ``(base + start, index, base + end, zone, index)``.
+    """
+
+    bases: list[int]
+    start: int
+    end: int
+    zone: str
+    index: int
+
+    def rows(self) -> list[_Row]:
+        start, end, zone_name, index = self.start, self.end, self.zone, self.index
+        return [
+            (base + start, index, base + end, zone_name, index) for base in self.bases
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """An expansion's rows that are known to be disjoint, made when first read."""
+
+    blocks: tuple[_Block, ...]
+    late: tuple[_Row, ...]
+
+    def __len__(self) -> int:
+        return sum(len(block.bases) for block in self.blocks) + len(self.late)
+
+    def rows(self) -> tuple[_Row, ...]:
+        if len(self.blocks) == 1 and not self.late:
+            return tuple(self.blocks[0].rows())
+        rows = [row for block in self.blocks for row in block.rows()]
+        rows.extend(self.late)
+        rows.sort()  # every row has a window: equal starts, windows, ends are equal
+        return tuple(rows)
+
+
 class Expansion:
     """A schedule's occurrences over a date range, with what was adjusted.
 
@@ -115,7 +155,7 @@ class Expansion:
     schedule: Schedule
     warnings: tuple[str, ...]
     excluded: tuple[date, ...]
-    _rows: tuple[_Row, ...] | None
+    _rows: tuple[_Row, ...] | _Deferred | None
     _occurrences: tuple[Occurrence, ...] | None
 
     def __init__(
@@ -125,7 +165,7 @@ class Expansion:
         warnings: tuple[str, ...] = (),
         excluded: tuple[date, ...] = (),
         *,
-        rows: tuple[_Row, ...] | None = None,
+        rows: tuple[_Row, ...] | _Deferred | None = None,
     ) -> None:
         if (occurrences is None) == (rows is None):
             message = "Expansion takes either occurrences or rows"
@@ -150,7 +190,7 @@ class Expansion:
         """The occurrences, sorted by start then window (made once, then kept)."""
         made = self._occurrences
         if made is None:
-            rows = self._rows or ()
+            rows = self._made_rows() or ()
             made = tuple(
                 [
                     _occurrence(from_micros(s), from_micros(e), z, w)
@@ -159,6 +199,13 @@ class Expansion:
             )
             object.__setattr__(self, "_occurrences", made)
         return made
+
+    def _made_rows(self) -> tuple[_Row, ...] | None:
+        rows = self._rows
+        if isinstance(rows, _Deferred):
+            rows = rows.rows()
+            object.__setattr__(self, "_rows", rows)
+        return rows
 
     @property
     def occurrence_count(self) -> int:
@@ -169,8 +216,9 @@ class Expansion:
 
     def micro_spans(self) -> list[tuple[int, int]]:
         """Each occurrence's ``(start, end)`` in microseconds since the epoch."""
-        if self._rows is not None:
-            return [(row[0], row[2]) for row in self._rows]
+        rows = self._made_rows()
+        if rows is not None:
+            return [(row[0], row[2]) for row in rows]
         return [(to_micros(o.start), to_micros(o.end)) for o in self.occurrences]
 
     def _key(self) -> tuple[Any, ...]:
@@ -377,6 +425,8 @@ def expand(
     excluded: set[int] = set()
     timed_inclusions: dict[tuple[datetime, datetime, str], None] = {}
     late: list[_Row] = []  # rows of DST days, out of their window's order
+    blocks: list[_Block] = []  # the rows of each window on the other days
+    block_days: list[frozenset[int]] = []
     for index, window in enumerate(schedule.windows):
         eff = effective(window, schedule)
         low = max(start, eff.from_) if eff.from_ else start
@@ -432,12 +482,10 @@ def expand(
                     )
                     if row is not None:  # None: the window lies in the gap
                         late.append(row)
-            raw.extend(
-                [
-                    (base + start_us, index, base + end_us, zone_name, index)
-                    for base in cast("list[int]", bases)
-                ]
+            blocks.append(
+                _Block(cast("list[int]", bases), start_us, end_us, zone_name, index)
             )
+            block_days.append(plan.wanted_set)
             continue
         plain = not holes_timed and not skip
         for ordinal in plan.days:
@@ -485,17 +533,26 @@ def expand(
             span = out.convert(interval.start, interval.end, schedule.time_zone)
             if span is not None:
                 out.add(span, schedule.time_zone, None)
-    if late:
-        out.raw.extend(late)
     windowed = not timed_inclusions and not schedule.intervals
+    kept = tuple(date.fromordinal(o) for o in sorted(excluded))
+    if windowed and not out.raw and _apart(blocks, block_days):
+        # Nothing can overlap: each row lies inside its local day, and no two
+        # windows (of one zone) share a day. The rows are made when read.
+        deferred = _Deferred(tuple(blocks), tuple(late))
+        return Expansion(schedule, rows=deferred, warnings=out.warnings, excluded=kept)
+    for block in blocks:
+        out.raw.extend(block.rows())
+    out.raw.extend(late)
     presorted = windowed and len(schedule.windows) <= 1 and not late
     merged = _merge_own(out, presorted=presorted, windowed=windowed)
-    return Expansion(
-        schedule,
-        rows=merged,
-        warnings=out.warnings,
-        excluded=tuple(date.fromordinal(o) for o in sorted(excluded)),
-    )
+    return Expansion(schedule, rows=merged, warnings=out.warnings, excluded=kept)
+
+
+def _apart(blocks: Sequence[_Block], days: Sequence[frozenset[int]]) -> bool:
+    """Whether the windows of `blocks` never run on one day in one zone."""
+    if len({block.zone for block in blocks}) > 1:
+        return False
+    return all(a.isdisjoint(b) for a, b in itertools.combinations(days, 2))
 
 
 def _converted(
@@ -563,6 +620,7 @@ class _Days:
     wanted: tuple[int, ...]
     skip: frozenset[int]
     excluded: frozenset[int]
+    wanted_set: frozenset[int]
 
 
 _DAYS: dict[tuple[Any, ...], _Days] = {}
@@ -598,9 +656,11 @@ def _window_days(
     days = _pattern_ordinals(window, low, high, eff.anchor)
     days.update(o for o in included if first <= o <= last)
     ordered = tuple(sorted(days))
+    wanted = tuple(o for o in ordered if o not in skip)
     found = _Days(
         days=ordered,
-        wanted=tuple(o for o in ordered if o not in skip),
+        wanted=wanted,
+        wanted_set=frozenset(wanted),
         skip=frozenset(skip),
         excluded=frozenset(o for o in skip if first <= o <= last),
     )
