@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 Resolution = Literal["reject", "trim", "warn", "allowed"]
+ConflictType = Literal["overlap", "audience"]
 SIZE_UNKNOWN_WARNING = (
     "contact list sizes are unknown offline: conflicts are ranked by priority "
     "(then name) only"
@@ -355,7 +356,9 @@ def resolve(
     rank = {i: position for position, i in enumerate(order)}
 
     pairs: list[ConflictPair] = []
-    conflicts: list[Conflict] = []
+    # Each overlap as (start, end, campaigns, type, which pair) in epoch
+    # microseconds: sorted as integers, then made into `Conflict`s in order.
+    overlaps: list[tuple[int, int, tuple[str, str], ConflictType, int]] = []
     beaten: dict[int, set[int]] = defaultdict(set)
     allowed = policy.allow_overlap
     for pair, tally in found.tallies.items():
@@ -369,9 +372,7 @@ def resolve(
         reason = _describe(
             (scores[win], schedules[win]), (scores[lose], schedules[lose]), pinned
         )
-        kind: Literal["overlap", "audience"] = (
-            "overlap" if pair in found.dialer_pairs else "audience"
-        )
+        kind: ConflictType = "overlap" if pair in found.dialer_pairs else "audience"
         entry = ConflictPair(
             type=kind,
             campaigns=names,
@@ -384,22 +385,24 @@ def resolve(
             winner=names[0],
             reason=reason,
         )
+        which = len(pairs)
         pairs.append(entry)
-        conflicts.extend(
-            Conflict(
-                type=kind,
-                campaigns=names,
-                contact_list=tally.key,
-                start=start,
-                end=end,
-                resolution=resolution,
-                winner=names[0],
-                reason=reason,
-            )
-            for start, end in tally.span_times()
+        overlaps.extend((s, e, names, kind, which) for s, e in tally.spans or ())
+    overlaps.sort()  # `which` last: equal overlaps keep the order they came in
+    conflicts = [
+        Conflict(
+            type=kind,
+            campaigns=names,
+            contact_list=pairs[which].contact_list,
+            start=from_micros(start),
+            end=from_micros(end),
+            resolution=pairs[which].resolution,
+            winner=names[0],
+            reason=pairs[which].reason,
         )
+        for start, end, names, kind, which in overlaps
+    ]
     pairs.sort(key=lambda c: (c.first, c.last, c.campaigns, c.type))
-    conflicts.sort(key=lambda c: (c.start, c.end, c.campaigns, c.type))
     if any(
         c.type == "audience"
         and unsized & set(c.campaigns)

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from gcsched.domain.intervals import Span, from_micros
-
 __all__ = ["PairTally", "fixed_pair_count", "sweep_list"]
 
 Pair = tuple[int, int]
@@ -47,10 +45,6 @@ class PairTally:
     count: int
     total: int
     spans: list[tuple[int, int]] | None = None
-
-    def span_times(self) -> tuple[Span, ...]:
-        """The merged overlaps as datetimes (empty unless spans were kept)."""
-        return tuple((from_micros(s), from_micros(e)) for s, e in self.spans or ())
 
     @property
     def length(self) -> timedelta:
@@ -90,52 +84,66 @@ def sweep_list(
     # low × n + high → [first, last, count, total, spans]: an int key and a
     # list are the cheapest things to touch once per overlap.
     found: dict[int, list[Any]] = {}
-    ends: list[tuple[int, int]] = []
-    running: dict[int, int] = {}  # schedules this run may change
-    pinned: dict[int, int] = {}  # fixed ones
+
+    def meet(i: int, j: int, start: int, stop: int) -> None:
+        """Add the overlap [start, stop) of schedules i and j to their tally."""
+        code = i * n + j if i < j else j * n + i
+        tally = found.get(code)
+        if tally is None:
+            found[code] = [
+                start,
+                stop,
+                1,
+                stop - start,
+                [(start, stop)] if spans else None,
+            ]
+            return
+        if start > tally[1]:
+            tally[2] += 1
+            if spans:
+                tally[4].append((start, stop))
+        elif spans:
+            tally[4][-1] = (tally[4][-1][0], max(tally[4][-1][1], stop))
+        # A pair's overlaps arrive in start order and are disjoint (each
+        # schedule's own occurrences are): this one ends last.
+        tally[1] = stop
+        tally[3] += stop - start
+
+    # The schedules running, by index → the end of their occurrence. Those
+    # this run may change are dropped when the scan that finds their overlaps
+    # sees they have ended (no heap: each entry is dropped once); the fixed
+    # ones leave by a heap of ends, so the mask of those running stays exact
+    # without visiting them.
+    running: dict[int, int] = {}
+    pinned: dict[int, int] = {}
+    pinned_ends: list[tuple[int, int]] = []
     pinned_mask = 0
     for start, end, i in events:
-        while ends and ends[0][0] <= start:
-            stop, j = heapq.heappop(ends)
-            table = pinned if fixed[j] else running
-            if table.get(j) == stop:
-                del table[j]
-                if fixed[j]:
-                    pinned_mask &= ~(1 << j)
+        while pinned_ends and pinned_ends[0][0] <= start:
+            stop, j = heapq.heappop(pinned_ends)
+            if pinned.get(j) == stop:
+                del pinned[j]
+                pinned_mask &= ~(1 << j)
+        if running:
+            gone = []
+            for j, other_end in running.items():
+                if other_end <= start:
+                    gone.append(j)
+                elif j != i:
+                    meet(i, j, start, other_end if other_end < end else end)
+            for j in gone:
+                del running[j]
         if fixed[i]:
             met = pinned_mask & ~(1 << i)
             if fixed_meets is not None and met:
                 fixed_meets[i] = fixed_meets.get(i, 0) | met
-            others: tuple[dict[int, int], ...] = (running,)
-        else:
-            others = (running, pinned)
-        for table in others:
-            for j, other_end in table.items():
-                if j == i:
-                    continue
-                stop = other_end if other_end < end else end
-                code = i * n + j if i < j else j * n + i
-                tally = found.get(code)
-                if tally is None:
-                    found[code] = [start, stop, 1, stop - start, [] if spans else None]
-                    if spans:
-                        found[code][4].append((start, stop))
-                    continue
-                if start > tally[1]:
-                    tally[2] += 1
-                    if spans:
-                        tally[4].append((start, stop))
-                elif spans:
-                    tally[4][-1] = (tally[4][-1][0], max(tally[4][-1][1], stop))
-                # A pair's overlaps arrive in start order and are disjoint
-                # (each schedule's own occurrences are): this one ends last.
-                tally[1] = stop
-                tally[3] += stop - start
-        table = pinned if fixed[i] else running
-        table[i] = max(end, table.get(i, end))
-        if fixed[i]:
+            pinned[i] = end
             pinned_mask |= 1 << i
-        heapq.heappush(ends, (table[i], i))
+            heapq.heappush(pinned_ends, (end, i))
+        else:
+            for j, other_end in pinned.items():
+                meet(i, j, start, other_end if other_end < end else end)
+            running[i] = end
     for code, (first, last, count, total, kept) in found.items():
         pair = divmod(code, n)
         if pair not in tallies:
