@@ -168,10 +168,14 @@ def test_the_day_caches_are_bounded_and_refill_the_same() -> None:
     expansion_module._DAYS.clear()
     for n in range(expansion_module._DAYS_LIMIT):
         expansion_module._DAYS.setdefault(("filler", n), before_days(n))
+    expansion_module._INSTANTS.clear()
+    for n in range(expansion_module._INSTANTS_LIMIT):
+        expansion_module._INSTANTS[-n - 1] = datetime(2000, 1, 1, tzinfo=UTC)
     after = expand(s, start=date(2026, 1, 1), end=date(2026, 12, 31))
     assert after == before
     assert len(expansion_module._BASES["America/New_York"]) < 1000
     assert len(expansion_module._DAYS) == 1
+    assert len(expansion_module._INSTANTS) == 2 * len(after.occurrences)
 
 
 def before_days(n: int) -> expansion_module._Days:

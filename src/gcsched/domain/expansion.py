@@ -140,6 +140,21 @@ class _Deferred:
         return tuple(rows)
 
 
+#: epoch microseconds → the aware UTC datetime: the schedules of a file start
+#: and end on the same instants again and again, and a datetime is immutable,
+#: so occurrences share them (made once, read from C by a dict lookup).
+_INSTANTS: dict[int, datetime] = {}
+_INSTANTS_LIMIT = 1 << 18
+
+
+def _instant(micros: int) -> datetime:
+    """`from_micros(micros)`, kept in `_INSTANTS`."""
+    if len(_INSTANTS) >= _INSTANTS_LIMIT:
+        _INSTANTS.clear()
+    found = _INSTANTS[micros] = from_micros(micros)
+    return found
+
+
 class Expansion:
     """A schedule's occurrences over a date range, with what was adjusted.
 
@@ -191,9 +206,10 @@ class Expansion:
         made = self._occurrences
         if made is None:
             rows = self._made_rows() or ()
+            known = _INSTANTS.get
             made = tuple(
                 [
-                    _occurrence(from_micros(s), from_micros(e), z, w)
+                    _occurrence(known(s) or _instant(s), known(e) or _instant(e), z, w)
                     for s, _key, e, z, w in rows
                 ]
             )
