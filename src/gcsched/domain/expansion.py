@@ -139,6 +139,22 @@ class _Deferred:
         rows.sort()  # every row has a window: equal starts, windows, ends are equal
         return tuple(rows)
 
+    def spans(self) -> list[tuple[int, int]]:
+        """Each row's ``(start, end)``, in row order, without making the rows.
+
+        The rows are disjoint and not empty, so their starts differ: sorting by
+        (start, end) gives the rows' order.
+        """
+        spans = [
+            (base + block.start, base + block.end)
+            for block in self.blocks
+            for base in block.bases
+        ]
+        spans.extend((row[0], row[2]) for row in self.late)
+        if len(self.blocks) > 1 or self.late:
+            spans.sort()
+        return spans
+
 
 #: epoch microseconds → the aware UTC datetime: the schedules of a file start
 #: and end on the same instants again and again, and a datetime is immutable,
@@ -232,7 +248,9 @@ class Expansion:
 
     def micro_spans(self) -> list[tuple[int, int]]:
         """Each occurrence's ``(start, end)`` in microseconds since the epoch."""
-        rows = self._made_rows()
+        rows = self._rows
+        if isinstance(rows, _Deferred):
+            return rows.spans()
         if rows is not None:
             return [(row[0], row[2]) for row in rows]
         return [(to_micros(o.start), to_micros(o.end)) for o in self.occurrences]
