@@ -1,6 +1,11 @@
 """Benchmark: expansion + conflict detection for 1,000 and 5,000 schedules x 1 year.
 
 Not a test. Run: ``.venv/bin/python bench/plan_scale.py [--sizes 1000 5000]``.
+``--interleave N [--before SRC]`` instead runs every command once per round for
+N rounds (the SDK's import included) and keeps each one's minimum CPU time: on
+a shared machine the rounds see the same load; ``--before`` also times the
+gcsched source tree SRC (e.g. ``git archive BASE src | tar -x -C /tmp/base``,
+then ``--before /tmp/base/src``) in the same rounds.
 
 Two parts. The domain part times expansion and the conflict check in process.
 The whole-process part times ``gcsched validate FILE`` as a user runs it (start-up,
@@ -15,7 +20,8 @@ contact list; every tenth one shares the list of the previous campaign, and ever
 fiftieth also dials one of ten big shared lists (so conflicts exist, as in a file
 that needs fixing, without every pair of campaigns colliding). Timed:
 
-- expansion alone (occurrences per second);
+- expansion alone (occurrences per second; as the check expands, without
+  making `Occurrence` objects);
 - `gcsched.domain.check` (expansion + sweep-line conflict detection + ranking);
 - the naive pairwise baseline (every pair of occurrences compared, as a check
   without the sweep would do) timed on a 2,500-interval sample in the same run and
@@ -123,7 +129,7 @@ def run(n: int) -> dict[str, float]:
     occurrences = 0
     for s in schedules:
         first, last = expansion_range(s, today=TODAY, horizon_days=365)
-        occurrences += len(expand(s, start=first, end=last).occurrences)
+        occurrences += expand(s, start=first, end=last).occurrence_count
     t_expand = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -261,7 +267,7 @@ def whole_process(sizes: list[int], *, compile_first: bool = True) -> None:
     if compile_first:
         compile_gcsched()
         print("\n(gcsched's modules byte-compiled first, as an installed package)")
-    sdk = _median_seconds([sys.executable, "-c", "import PureCloudPlatformClientV2"])
+    sdk = _median_seconds([sys.executable, "-c", SDK_IMPORT])
     print("\n== whole process: gcsched validate FILE (median of 5) ==")
     print(
         f"official SDK import       wall {sdk.wall:6.3f} s         cpu {sdk.cpu:6.3f} s"
@@ -291,6 +297,63 @@ def whole_process(sizes: list[int], *, compile_first: bool = True) -> None:
             print(f"target 5,000 <= 6 x 1,000 (wall): {'PASS' if ok else 'FAIL'}")
 
 
+def _cpu_seconds(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """The CPU time (user + system) of one run of `argv`, output discarded."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(
+        argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def interleaved(sizes: list[int], rounds: int, before: Path | None) -> None:
+    """Minimum CPU time of each command over `rounds` rounds of all of them.
+
+    Each round runs the SDK's import, then `gcsched --version` and `gcsched
+    validate` of each file, for this tree and (with `before`) for the source
+    tree `before`, in that order: every command sees the same load.
+    """
+    import compileall
+
+    compile_gcsched()
+    gcsched = str(Path(sys.executable).with_name("gcsched"))
+    sides: dict[str, dict[str, str] | None] = {"after": None}
+    if before is not None:
+        compileall.compile_dir(before, quiet=1)
+        sides = {"before": {**os.environ, "PYTHONPATH": str(before)}, **sides}
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {n: Path(tmp, f"s{n}.yaml") for n in [1, *sizes]}
+        for n, file in files.items():
+            file.write_text(schedule_file(n), encoding="utf-8")
+        commands = {"version": [gcsched, "--version"]} | {
+            f"validate {n:,}": [gcsched, "validate", str(file)]
+            for n, file in files.items()
+        }
+        best: dict[tuple[str, str], float] = {}
+        sdk = float("inf")
+        for _ in range(rounds):
+            sdk = min(sdk, _cpu_seconds([sys.executable, "-c", SDK_IMPORT]))
+            for side, env in sides.items():
+                for name, argv in commands.items():
+                    cpu = _cpu_seconds(argv, env)
+                    best[side, name] = min(best.get((side, name), cpu), cpu)
+    print(f"\n== minimum CPU time of {rounds} interleaved rounds ==")
+    print(f"official SDK import          {sdk:6.3f} s")
+    for name in commands:
+        cells = [
+            f"{side} {best[side, name]:6.3f} s ({best[side, name] / sdk:4.0%})"
+            for side in sides
+        ]
+        print(f"gcsched {name:<20} " + "   ".join(cells))
+    if 1000 in sizes and 5000 in sizes:
+        ratio = best["after", "validate 5,000"] / best["after", "validate 1,000"]
+        print(f"5,000 / 1,000 (after): x{ratio:.2f}")
+
+
+SDK_IMPORT = "import PureCloudPlatformClientV2"
+
+
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min; {os.cpu_count()} CPUs)"
@@ -308,6 +371,18 @@ def main() -> None:
         action="store_true",
         help="do not byte-compile gcsched before the whole-process part",
     )
+    parser.add_argument(
+        "--interleave",
+        type=int,
+        metavar="N",
+        help="only the whole-process part: minimum CPU of N interleaved rounds",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        metavar="SRC",
+        help="with --interleave: also time the gcsched source tree SRC",
+    )
     args = parser.parse_args()
     print("command  ", " ".join([sys.executable, *sys.argv]))
     print(
@@ -318,6 +393,10 @@ def main() -> None:
     )
     print("cpus     ", os.cpu_count(), "| python", platform.python_version())
     print("load     ", _load())
+    if args.interleave:
+        interleaved(args.sizes, args.interleave, args.before)
+        print("\nload at the end", _load())
+        return
     figures = [run(n) for n in args.sizes]
     if len(figures) >= 2:
         import math

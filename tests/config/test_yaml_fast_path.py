@@ -114,3 +114,45 @@ def test_generated_documents_read_the_same(doc: object, flow: bool) -> None:
     fast = yaml_source._read_fast(text)
     assert fast is not None
     assert fast == _slow(text)
+
+
+def test_repeated_plain_scalars_keep_their_tags() -> None:
+    """The per-loader tag cache: a text repeated, quoted or not, reads the same."""
+    text = (
+        "a: [1, '1', 1, 17:00, '17:00', 17:00, 2026-12-24, 2026-12-24, "
+        "yes, 'yes', yes, null, ~, null, 0x1f, 0x1f]\n"
+        "b: {1: 1, '1': x}\n"
+    )
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)
+    assert fast[0]["a"][:3] == [1, "1", 1]
+
+
+def test_depth_without_anchors_is_checked_while_building() -> None:
+    """No anchor, no merge key: the builder refuses what the loader refuses."""
+    depth = yaml_source.MAX_DEPTH - 1  # the mapping and its key: two levels
+    at_limit = "a: " + "[" * depth + "]" * depth + "\n"
+    assert yaml_source._read_fast(at_limit) is not None
+    deeper = "a: " + "[" * depth + "1" + "]" * depth + "\n"
+    assert yaml_source._read_fast(deeper) is None
+    with pytest.raises(yaml_source.YamlFatalError) as caught:
+        read_document(deeper)
+    assert caught.value.problem.message == "nested deeper than 50 levels"
+    assert caught.value.problem.line == 0
+
+
+def test_an_inline_merge_counts_its_own_level() -> None:
+    """`<<: {...}` adds a level the data path does not show: still refused."""
+    depth = yaml_source.MAX_DEPTH - 3  # root, a, the merged mapping; then 1
+    inner = "[" * depth + "1" + "]" * depth
+    text = f"a: {{<<: {{b: {inner}}}}}\n"
+    assert yaml_source._read_fast(text) is None
+    with pytest.raises(yaml_source.YamlFatalError) as caught:
+        read_document(text)
+    assert "nested deeper than 50 levels" in caught.value.problem.message
+    shallower = "[" * (depth - 1) + "1" + "]" * (depth - 1)
+    text = f"a: {{<<: {{b: {shallower}}}}}\n"
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)

@@ -32,6 +32,13 @@ def reference_expand(
 ) -> Expansion:
     """`expand`, the slow and obvious way."""
     out = _Collector(schedule.label)
+    raw: list[tuple[datetime, int, datetime, str, int | None]] = []
+
+    def add(span: Span, zone_name: str, window: int | None) -> None:
+        raw.append(
+            (span[0], -1 if window is None else window, span[1], zone_name, window)
+        )
+
     first_ord, last_ord = start.toordinal(), end.toordinal()
     excluded: set[int] = set()
     timed_inclusions: dict[tuple[datetime, datetime, str], None] = {}
@@ -86,17 +93,17 @@ def reference_expand(
             if overnight and ordinal + 1 in skip:
                 holes.append(_day_span(ordinal + 1, eff.zone))
             for piece in subtract(span, holes):
-                out.add(piece, eff.zone, index)
+                add(piece, eff.zone, index)
     for start_local, end_local, zone_name in timed_inclusions:
         span = out.convert(start_local, end_local, zone_name)
         if span is not None:
-            out.add(span, zone_name, None)
+            add(span, zone_name, None)
     for interval in schedule.intervals:
         if first_ord <= interval.start.toordinal() <= last_ord:
             span = out.convert(interval.start, interval.end, schedule.time_zone)
             if span is not None:
-                out.add(span, schedule.time_zone, None)
-    rows = sorted(out.raw, key=lambda r: (r[0], r[1], r[2]))  # start, key, end
+                add(span, schedule.time_zone, None)
+    rows = sorted(raw, key=lambda r: (r[0], r[1], r[2]))  # start, key, end
     merged: list[Occurrence] = []
     for begin, _key, finish, zone_name, window_index in rows:
         if merged and begin < merged[-1].end:

@@ -12,11 +12,11 @@ from gcsched.domain.intervals import find_overlaps, merge
 from gcsched.domain.model import Policy, Schedule
 from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list
 
-BASE = datetime(2026, 1, 5, tzinfo=UTC).timestamp()
+BASE = int(datetime(2026, 1, 5, tzinfo=UTC).timestamp())
 
 
-def _schedule_spans(rng: random.Random, count: int) -> list[list[tuple[float, float]]]:
-    """Per schedule, disjoint sorted (start, end) seconds; some touch."""
+def _schedule_spans(rng: random.Random, count: int) -> list[list[tuple[int, int]]]:
+    """Per schedule, disjoint sorted (start, end) seconds (as ints); some touch."""
     out = []
     for _ in range(count):
         spans, cursor = [], BASE + rng.randrange(0, 7200, 600)
@@ -29,11 +29,11 @@ def _schedule_spans(rng: random.Random, count: int) -> list[list[tuple[float, fl
 
 
 def _expected(
-    occurrences: list[list[tuple[float, float]]], group: list[int]
-) -> dict[tuple[int, int], tuple[float, float, int, float, list[tuple[float, float]]]]:
+    occurrences: list[list[tuple[int, int]]], group: list[int]
+) -> dict[tuple[int, int], tuple[int, int, int, int, list[tuple[int, int]]]]:
     """The old way: every overlap, merged per pair."""
     items = [(i, s, e) for i in group for s, e in occurrences[i]]
-    spans: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for a, b, s, e in find_overlaps(items):
         spans.setdefault((min(a, b), max(a, b)), []).append((s, e))
     out = {}

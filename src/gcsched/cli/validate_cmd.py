@@ -72,7 +72,7 @@ def validate_file(file: Path, *, as_json: bool) -> int:
             "file": str(file),
             "valid": not rejected and not refused,
             "schedules": len(result.file.schedules),
-            "occurrences": sum(len(e.occurrences) for e in result.check.expansions),
+            "occurrences": sum(e.occurrence_count for e in result.check.expansions),
             "conflicts": [_conflict_data(c) for c in result.check.conflicts],
             "warnings": list(result.warnings),
             "audiences": "file",
@@ -83,7 +83,7 @@ def validate_file(file: Path, *, as_json: bool) -> int:
         out.print_json(json.dumps(data))
     else:
         count = len(result.file.schedules)
-        occurrences = sum(len(e.occurrences) for e in result.check.expansions)
+        occurrences = sum(e.occurrence_count for e in result.check.expansions)
         print_conflicts(result.check.conflicts)
         pairs = 0
         if result.check.conflicts:

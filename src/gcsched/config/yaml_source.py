@@ -300,10 +300,11 @@ class _Constructs(Protocol):
 class _Builder:
     """Turns composed nodes into plain data, recording marks and problems."""
 
-    def __init__(self, loader: _Constructs) -> None:
+    def __init__(self, loader: _Constructs, *, check_depth: bool = False) -> None:
         self.loader = loader
         self.marks = Marks()
         self.problems: list[YamlProblem] = []
+        self.check_depth = check_depth
 
     def problem(
         self, node: Node, path: Path, message: str, code: str = "yaml_tag"
@@ -313,9 +314,15 @@ class _Builder:
         return INVALID
 
     def build(self, node: Node, path: Path) -> Any:
+        if self.check_depth and len(path) >= MAX_DEPTH:  # the node's depth > MAX
+            raise YamlFatalError(
+                YamlProblem(f"nested deeper than {MAX_DEPTH} levels", code="yaml_limit")
+            )
         mark = node.start_mark
         self.marks.values.setdefault(path, (mark.line, mark.column))
         if isinstance(node, ScalarNode):
+            if node.tag == _STR_TAG:  # most values: `scalar` inlined
+                return node.value
             return self.scalar(node, path)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
@@ -380,8 +387,10 @@ class _Builder:
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
-        explicit = {id(k) for k, _ in node.value}
-        for key_node, value_node in self.merged_pairs(node, path):
+        merges = any(k.tag == _MERGE_TAG for k, _ in node.value)
+        pairs = self.merged_pairs(node, path) if merges else node.value
+        explicit = {id(k) for k, _ in node.value} if merges else None
+        for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode):
                 self.problem(
                     key_node, path, "mapping keys must be plain values", "yaml_key"
@@ -394,7 +403,7 @@ class _Builder:
                 key = str(key)
             child = (*path, key) if isinstance(key, str | int) else (*path, str(key))
             kmark = key_node.start_mark
-            if key in first_line and id(key_node) in explicit:
+            if key in first_line and (explicit is None or id(key_node) in explicit):
                 self.problem(
                     key_node,
                     child,
@@ -439,11 +448,40 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
 
 
 def _fast_loader() -> type[Any] | None:
-    """libyaml's C loader with the same resolvers as `MarkedLoader`, if built."""
+    """libyaml's C loader with the same resolvers as `MarkedLoader`, if built.
+
+    libyaml asks the resolver for the tag of every scalar; a plain scalar's tag
+    depends only on its text (no path resolvers are registered), so each
+    loader remembers the tags of the texts it has seen: a schedule file
+    repeats the same keys and values hundreds of times.
+    """
     base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     if base is None:  # pragma: no cover - PyYAML built without libyaml
         return None
-    return type("FastLoader", (base,), {"yaml_implicit_resolvers": _resolvers()})
+    resolve = base.resolve
+
+    def __init__(self: Any, stream: str) -> None:  # noqa: N807 - a method
+        base.__init__(self, stream)
+        self.plain_tags = {}
+
+    def cached_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            tags: dict[str, str] = self.plain_tags
+            tag = tags.get(value)
+            if tag is None:
+                tag = tags[value] = resolve(self, kind, value, implicit)
+            return tag
+        return resolve(self, kind, value, implicit)
+
+    return type(
+        "FastLoader",
+        (base,),
+        {
+            "yaml_implicit_resolvers": _resolvers(),
+            "__init__": __init__,
+            "resolve": cached_resolve,
+        },
+    )
 
 
 _FastLoader = _fast_loader()
@@ -457,9 +495,15 @@ def _read_fast(text: str) -> tuple[Any, Marks, list[YamlProblem]] | None:
         loader = _FastLoader(text)
         try:
             node = loader.get_single_node()
-            if node is None or _measure(node) > MAX_ALIASES:
+            if node is None:
                 return None
-            builder = _Builder(loader)
+            # Without an anchor (&) there is no alias, and without a merge key
+            # (<<) every node's depth is its data path's length + 1: the node
+            # graph is a tree whose depth the builder checks as it goes.
+            graph = "&" in text or "<<" in text
+            if graph and _measure(node) > MAX_ALIASES:
+                return None
+            builder = _Builder(loader, check_depth=not graph)
             return builder.build(node, ()), builder.marks, builder.problems
         finally:
             loader.dispose()

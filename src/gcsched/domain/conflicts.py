@@ -49,9 +49,9 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from gcsched.domain.expansion import Expansion, expand, expansion_range
-from gcsched.domain.intervals import Span, merge, subtract_all
+from gcsched.domain.intervals import Span, from_micros, merge, subtract_all
 from gcsched.domain.model import Policy, Schedule
-from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list, to_time
+from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list
 
 __all__ = [
     "CheckResult",
@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 Resolution = Literal["reject", "trim", "warn", "allowed"]
+ConflictType = Literal["overlap", "audience"]
 SIZE_UNKNOWN_WARNING = (
     "contact list sizes are unknown offline: conflicts are ranked by priority "
     "(then name) only"
@@ -276,14 +277,17 @@ def detect(
                 dialer_pairs.add((min(a, b), max(a, b)))
 
     is_fixed = [s.label in pinned for s in schedules]
-    seconds = [
-        [(o.start.timestamp(), o.end.timestamp()) for o in e.occurrences]
-        for e in expansions
-    ]
     by_key: dict[str, list[int]] = defaultdict(list)
     for i, own in enumerate(keys):
         for key in own:
             by_key[key].append(i)
+    # Only schedules that share a list (or a dialer) are swept: the others'
+    # occurrences are never compared, so their spans are not even listed.
+    swept = {i for group in by_key.values() if len(group) > 1 for i in group}
+    swept.update(i for pair in dialer_pairs for i in pair)
+    micros: list[list[tuple[int, int]]] = [
+        e.micro_spans() if i in swept else [] for i, e in enumerate(expansions)
+    ]
     tallies: dict[tuple[int, int], PairTally] = {}
     fixed_meets: dict[int, int] = {}
     for key in sorted(by_key):
@@ -292,7 +296,7 @@ def detect(
             sweep_list(
                 key,
                 group,
-                seconds,
+                micros,
                 is_fixed,
                 tallies,
                 spans=spans,
@@ -302,7 +306,7 @@ def detect(
         tallies.pop(pair, None)
         if all(is_fixed[i] for i in pair):
             continue  # two fixed schedules: counted by their lists, if shared
-        sweep_list(None, pair, seconds, is_fixed, tallies, spans=spans)
+        sweep_list(None, pair, micros, is_fixed, tallies, spans=spans)
     return Detection(
         schedules=tuple(schedules),
         pinned=pinned,
@@ -352,7 +356,9 @@ def resolve(
     rank = {i: position for position, i in enumerate(order)}
 
     pairs: list[ConflictPair] = []
-    conflicts: list[Conflict] = []
+    # Each overlap as (start, end, campaigns, type, which pair) in epoch
+    # microseconds: sorted as integers, then made into `Conflict`s in order.
+    overlaps: list[tuple[int, int, tuple[str, str], ConflictType, int]] = []
     beaten: dict[int, set[int]] = defaultdict(set)
     allowed = policy.allow_overlap
     for pair, tally in found.tallies.items():
@@ -366,37 +372,37 @@ def resolve(
         reason = _describe(
             (scores[win], schedules[win]), (scores[lose], schedules[lose]), pinned
         )
-        kind: Literal["overlap", "audience"] = (
-            "overlap" if pair in found.dialer_pairs else "audience"
-        )
+        kind: ConflictType = "overlap" if pair in found.dialer_pairs else "audience"
         entry = ConflictPair(
             type=kind,
             campaigns=names,
             contact_list=tally.key,
-            first=to_time(tally.first),
-            last=to_time(tally.last),
+            first=from_micros(tally.first),
+            last=from_micros(tally.last),
             count=tally.count,
             total=tally.length,
             resolution=resolution,
             winner=names[0],
             reason=reason,
         )
+        which = len(pairs)
         pairs.append(entry)
-        conflicts.extend(
-            Conflict(
-                type=kind,
-                campaigns=names,
-                contact_list=tally.key,
-                start=start,
-                end=end,
-                resolution=resolution,
-                winner=names[0],
-                reason=reason,
-            )
-            for start, end in tally.span_times()
+        overlaps.extend((s, e, names, kind, which) for s, e in tally.spans or ())
+    overlaps.sort()  # `which` last: equal overlaps keep the order they came in
+    conflicts = [
+        Conflict(
+            type=kind,
+            campaigns=names,
+            contact_list=pairs[which].contact_list,
+            start=from_micros(start),
+            end=from_micros(end),
+            resolution=pairs[which].resolution,
+            winner=names[0],
+            reason=pairs[which].reason,
         )
+        for start, end, names, kind, which in overlaps
+    ]
     pairs.sort(key=lambda c: (c.first, c.last, c.campaigns, c.type))
-    conflicts.sort(key=lambda c: (c.start, c.end, c.campaigns, c.type))
     if any(
         c.type == "audience"
         and unsized & set(c.campaigns)
@@ -461,7 +467,10 @@ def _trim(
     """Each loser's remaining time, highest rank first (winners already trimmed)."""
     remaining: dict[int, tuple[Span, ...]] = {}
     trimmed: dict[str, tuple[Span, ...]] = {}
+    involved = set(beaten).union(*beaten.values())
     for i in order:
+        if i not in involved:
+            continue  # neither loses time nor takes it from anyone
         own = tuple((o.start, o.end) for o in expansions[i].occurrences)
         if i in beaten:
             holes = merge(

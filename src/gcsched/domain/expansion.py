@@ -17,6 +17,10 @@ Decisions (also in docs):
 - One-off `intervals` are occurrences (window None); alterations do not touch them
   (in Genesys, alterations belong to recurrences).
 - Occurrences of one schedule that overlap are merged, with a warning.
+- Speed: occurrences are computed as whole microseconds since the epoch (one
+  integer addition per bound on a day without a DST change) and become
+  `Occurrence` objects only when `Expansion.occurrences` is first read; the
+  conflict sweep and `Expansion.occurrence_count` never need them.
 - Warnings of one kind (overlaps; spring-forward and fall-back shifts of starts,
   and of ends; windows dropped in a gap) are grouped per schedule: the first
   message, with how many there were and the first and last date.
@@ -25,24 +29,28 @@ Decisions (also in docs):
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
-from typing import cast
+from functools import lru_cache
+from operator import ge, itemgetter
+from typing import Any, cast
 
 from gcsched.domain.days import day_extent, day_ordinals, nth_match, pattern_dates
 from gcsched.domain.dst import Shift, day_base, local_to_utc, utc_offset_label, zone
-from gcsched.domain.effective import effective
-from gcsched.domain.intervals import Span, subtract
+from gcsched.domain.effective import Effective, effective
+from gcsched.domain.intervals import Span, from_micros, subtract, to_micros
 from gcsched.domain.model import Schedule, TimedRange, Window
 
 __all__ = ["MAX_SPAN_DAYS", "Expansion", "Occurrence", "expand", "expansion_range"]
 
 MAX_SPAN_DAYS = 3660
-#: A raw occurrence: (start, window key, end, zone, window); the key (-1 for no
-#: window) sorts occurrences with one start in window order, then by end.
-_Row = tuple[datetime, int, datetime, str, int | None]
+#: A raw occurrence: (start, window key, end, zone, window), start and end in
+#: microseconds since the epoch; the key (-1 for no window) sorts occurrences
+#: with one start in window order, then by end.
+_Row = tuple[int, int, int, str, int | None]
 _DAY = timedelta(days=1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,17 +101,177 @@ def _occurrence(
 
 
 @dataclass(frozen=True, slots=True)
+class _Block:
+    """The rows of one window on the days DST does not change, not yet made.
+
+    One row per midnight in `bases` (epoch microseconds, ascending):
+    ``(base + start, index, base + end, zone, index)``.
+    """
+
+    bases: list[int]
+    start: int
+    end: int
+    zone: str
+    index: int
+
+    def rows(self) -> list[_Row]:
+        start, end, zone_name, index = self.start, self.end, self.zone, self.index
+        return [
+            (base + start, index, base + end, zone_name, index) for base in self.bases
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Deferred:
+    """An expansion's rows that are known to be disjoint, made when first read."""
+
+    blocks: tuple[_Block, ...]
+    late: tuple[_Row, ...]
+
+    def __len__(self) -> int:
+        return sum(len(block.bases) for block in self.blocks) + len(self.late)
+
+    def rows(self) -> tuple[_Row, ...]:
+        if len(self.blocks) == 1 and not self.late:
+            return tuple(self.blocks[0].rows())
+        rows = [row for block in self.blocks for row in block.rows()]
+        rows.extend(self.late)
+        rows.sort()  # every row has a window: equal starts, windows, ends are equal
+        return tuple(rows)
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Each row's ``(start, end)``, in row order, without making the rows.
+
+        The rows are disjoint and not empty, so their starts differ: sorting by
+        (start, end) gives the rows' order.
+        """
+        spans = [
+            (base + block.start, base + block.end)
+            for block in self.blocks
+            for base in block.bases
+        ]
+        spans.extend((row[0], row[2]) for row in self.late)
+        if len(self.blocks) > 1 or self.late:
+            spans.sort()
+        return spans
+
+
+#: epoch microseconds → the aware UTC datetime: the schedules of a file start
+#: and end on the same instants again and again, and a datetime is immutable,
+#: so occurrences share them (made once, read from C by a dict lookup).
+_INSTANTS: dict[int, datetime] = {}
+_INSTANTS_LIMIT = 1 << 18
+
+
+def _instant(micros: int) -> datetime:
+    """`from_micros(micros)`, kept in `_INSTANTS`."""
+    if len(_INSTANTS) >= _INSTANTS_LIMIT:
+        _INSTANTS.clear()
+    found = _INSTANTS[micros] = from_micros(micros)
+    return found
+
+
 class Expansion:
     """A schedule's occurrences over a date range, with what was adjusted.
 
     `occurrences` are sorted by start, then window; `excluded` holds the local
-    dates of the range that `except` removed.
+    dates of the range that `except` removed. Immutable, and equal to another
+    expansion of the same schedule with the same occurrences, warnings and
+    excluded dates. `expand` keeps the occurrences as microsecond rows and makes
+    the `Occurrence` objects on the first read of `occurrences`.
     """
 
+    __slots__ = ("_occurrences", "_rows", "excluded", "schedule", "warnings")
+
     schedule: Schedule
-    occurrences: tuple[Occurrence, ...]
     warnings: tuple[str, ...]
     excluded: tuple[date, ...]
+    _rows: tuple[_Row, ...] | _Deferred | None
+    _occurrences: tuple[Occurrence, ...] | None
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        occurrences: tuple[Occurrence, ...] | None = None,
+        warnings: tuple[str, ...] = (),
+        excluded: tuple[date, ...] = (),
+        *,
+        rows: tuple[_Row, ...] | _Deferred | None = None,
+    ) -> None:
+        if (occurrences is None) == (rows is None):
+            message = "Expansion takes either occurrences or rows"
+            raise TypeError(message)
+        init = object.__setattr__
+        init(self, "schedule", schedule)
+        init(self, "warnings", warnings)
+        init(self, "excluded", excluded)
+        init(self, "_rows", rows)
+        init(self, "_occurrences", occurrences)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        message = f"Expansion is immutable: cannot set {name}"
+        raise AttributeError(message)
+
+    def __delattr__(self, name: str) -> None:
+        message = f"Expansion is immutable: cannot delete {name}"
+        raise AttributeError(message)
+
+    @property
+    def occurrences(self) -> tuple[Occurrence, ...]:
+        """The occurrences, sorted by start then window (made once, then kept)."""
+        made = self._occurrences
+        if made is None:
+            rows = self._made_rows() or ()
+            known = _INSTANTS.get
+            made = tuple(
+                [
+                    _occurrence(known(s) or _instant(s), known(e) or _instant(e), z, w)
+                    for s, _key, e, z, w in rows
+                ]
+            )
+            object.__setattr__(self, "_occurrences", made)
+        return made
+
+    def _made_rows(self) -> tuple[_Row, ...] | None:
+        rows = self._rows
+        if isinstance(rows, _Deferred):
+            rows = rows.rows()
+            object.__setattr__(self, "_rows", rows)
+        return rows
+
+    @property
+    def occurrence_count(self) -> int:
+        """How many occurrences there are (without making them)."""
+        if self._rows is not None:
+            return len(self._rows)
+        return len(self.occurrences)
+
+    def micro_spans(self) -> list[tuple[int, int]]:
+        """Each occurrence's ``(start, end)`` in microseconds since the epoch."""
+        rows = self._rows
+        if isinstance(rows, _Deferred):
+            return rows.spans()
+        if rows is not None:
+            return [(row[0], row[2]) for row in rows]
+        return [(to_micros(o.start), to_micros(o.end)) for o in self.occurrences]
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.schedule, self.occurrences, self.warnings, self.excluded)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expansion):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Expansion(schedule={self.schedule!r}, "
+            f"occurrences={self.occurrences!r}, warnings={self.warnings!r}, "
+            f"excluded={self.excluded!r})"
+        )
 
 
 def expansion_range(
@@ -216,7 +384,9 @@ class _Collector:
 
     def add(self, span: Span, zone_name: str, window: int | None) -> None:
         key = -1 if window is None else window
-        self.raw.append((span[0], key, span[1], zone_name, window))
+        self.raw.append(
+            (to_micros(span[0]), key, to_micros(span[1]), zone_name, window)
+        )
 
     def convert(self, start: datetime, end: datetime, zone_name: str) -> Span | None:
         """Local [start, end) to UTC with warnings; None when nothing is left."""
@@ -288,6 +458,9 @@ def expand(
     first_ord, last_ord = start.toordinal(), end.toordinal()
     excluded: set[int] = set()
     timed_inclusions: dict[tuple[datetime, datetime, str], None] = {}
+    late: list[_Row] = []  # rows of DST days, out of their window's order
+    blocks: list[_Block] = []  # the rows of each window on the other days
+    block_days: list[frozenset[int]] = []
     for index, window in enumerate(schedule.windows):
         eff = effective(window, schedule)
         low = max(start, eff.from_) if eff.from_ else start
@@ -297,10 +470,9 @@ def expand(
             low = max(low, origin)
             nth = nth_match(window, origin, eff.anchor, eff.count)
             high = min(high, nth) if nth is not None else low - _DAY
-        # Clipped to the range (and the day after it, for overnight windows).
-        included = day_ordinals(eff.include, low=first_ord, high=last_ord + 1)
-        skip = day_ordinals(eff.except_, low=first_ord, high=last_ord + 1) - included
-        excluded.update(o for o in skip if first_ord <= o <= last_ord)
+        plan = _window_days(window, eff, low, high, first=first_ord, last=last_ord)
+        skip = plan.skip
+        excluded.update(plan.excluded)
         holes_timed: list[Span] = []
         for alteration in eff.except_:
             if isinstance(alteration, TimedRange):
@@ -315,46 +487,59 @@ def expand(
                 key = (alteration.start, alteration.end, eff.zone)
                 if first_ord <= alteration.start.toordinal() <= last_ord:
                     timed_inclusions.setdefault(key, None)
-        days = _pattern_ordinals(window, low, high, eff.anchor)
-        days.update(o for o in included if first_ord <= o <= last_ord)
         overnight = window.end_of_day or window.end <= window.start
         start_at = _since_midnight(window.start)
         end_at = _since_midnight(window.end)
+        start_us = start_at // _MICROSECOND
+        end_us = end_at // _MICROSECOND
         end_shift = 1 if overnight else 0
         raw = out.raw
         zone_name = eff.zone
         if not holes_timed and not overnight:
             # Each day not excluded gives exactly its window: one row per day,
-            # by midnight's UTC instant (cached per zone and day) where DST
-            # does not change that day.
-            wanted = [o for o in sorted(days) if o not in skip]
-            bases = [day_base(zone_name, o) for o in wanted]
-            rows = [
-                (base + start_at, index, base + end_at, zone_name, index)
-                if base is not None
-                else _converted(
-                    out,
-                    ordinal,
-                    start_at=start_at,
-                    end_at=end_at,
-                    zone_name=zone_name,
-                    index=index,
-                )
-                for ordinal, base in zip(wanted, bases, strict=True)
-            ]
-            if None in bases:  # a DST day: its row may be None (in the gap)
-                raw.extend([row for row in rows if row is not None])
-            else:
-                raw.extend(cast("list[_Row]", rows))
+            # midnight's UTC instant (cached per zone and day) plus the
+            # window's offsets; a day DST changes is converted on its own and
+            # its row sorted in at the end.
+            wanted = plan.wanted
+            bases = _bases(zone_name, wanted)
+            if None in bases:
+                changed = [o for o, b in zip(wanted, bases, strict=True) if b is None]
+                bases = [b for b in bases if b is not None]
+                for ordinal in changed:
+                    row = _converted(
+                        out,
+                        ordinal,
+                        start_at=start_at,
+                        end_at=end_at,
+                        zone_name=zone_name,
+                        index=index,
+                    )
+                    if row is not None:  # None: the window lies in the gap
+                        late.append(row)
+            blocks.append(
+                _Block(cast("list[int]", bases), start_us, end_us, zone_name, index)
+            )
+            block_days.append(plan.wanted_set)
             continue
         plain = not holes_timed and not skip
-        for ordinal in sorted(days):
+        for ordinal in plan.days:
             if not plain and ordinal in skip and not overnight:
                 continue
-            base = day_base(zone_name, ordinal)
-            base_end = day_base(zone_name, ordinal + 1) if overnight else base
+            whole = plain or (
+                not holes_timed and ordinal not in skip and ordinal + 1 not in skip
+            )
+            base = _base_micros(zone_name, ordinal)
+            base_end = _base_micros(zone_name, ordinal + 1) if overnight else base
             if base is not None and base_end is not None:
-                span: Span | None = (base + start_at, base_end + end_at)
+                if whole:
+                    raw.append(
+                        (base + start_us, index, base_end + end_us, zone_name, index)
+                    )
+                    continue
+                span: Span | None = (
+                    from_micros(base + start_us),
+                    from_micros(base_end + end_us),
+                )
             else:
                 span = out.convert(
                     datetime.fromordinal(ordinal) + start_at,
@@ -363,10 +548,8 @@ def expand(
                 )
             if span is None:
                 continue
-            if plain or (
-                not holes_timed and ordinal not in skip and ordinal + 1 not in skip
-            ):
-                raw.append((span[0], index, span[1], zone_name, index))
+            if whole:
+                out.add(span, zone_name, index)
                 continue
             holes = list(holes_timed)
             if ordinal in skip:
@@ -384,16 +567,26 @@ def expand(
             span = out.convert(interval.start, interval.end, schedule.time_zone)
             if span is not None:
                 out.add(span, schedule.time_zone, None)
-    presorted = (
-        len(schedule.windows) <= 1 and not timed_inclusions and not schedule.intervals
-    )
-    occurrences = _merge_own(out, presorted=presorted)
-    return Expansion(
-        schedule=schedule,
-        occurrences=occurrences,
-        warnings=out.warnings,
-        excluded=tuple(date.fromordinal(o) for o in sorted(excluded)),
-    )
+    windowed = not timed_inclusions and not schedule.intervals
+    kept = tuple(date.fromordinal(o) for o in sorted(excluded))
+    if windowed and not out.raw and _apart(blocks, block_days):
+        # Nothing can overlap: each row lies inside its local day, and no two
+        # windows (of one zone) share a day. The rows are made when read.
+        deferred = _Deferred(tuple(blocks), tuple(late))
+        return Expansion(schedule, rows=deferred, warnings=out.warnings, excluded=kept)
+    for block in blocks:
+        out.raw.extend(block.rows())
+    out.raw.extend(late)
+    presorted = windowed and len(schedule.windows) <= 1 and not late
+    merged = _merge_own(out, presorted=presorted, windowed=windowed)
+    return Expansion(schedule, rows=merged, warnings=out.warnings, excluded=kept)
+
+
+def _apart(blocks: Sequence[_Block], days: Sequence[frozenset[int]]) -> bool:
+    """Whether the windows of `blocks` never run on one day in one zone."""
+    if len({block.zone for block in blocks}) > 1:
+        return False
+    return all(a.isdisjoint(b) for a, b in itertools.combinations(days, 2))
 
 
 def _converted(
@@ -408,7 +601,35 @@ def _converted(
     """The row of a same-day window on a day DST changes (None: in the gap)."""
     midnight = datetime.fromordinal(ordinal)
     span = out.convert(midnight + start_at, midnight + end_at, zone_name)
-    return None if span is None else (span[0], index, span[1], zone_name, index)
+    if span is None:
+        return None
+    return (to_micros(span[0]), index, to_micros(span[1]), zone_name, index)
+
+
+@lru_cache(maxsize=1 << 18)
+def _base_micros(zone_name: str, ordinal: int) -> int | None:
+    """`day_base` in microseconds since the epoch (None on a DST day)."""
+    base = day_base(zone_name, ordinal)
+    return None if base is None else to_micros(base)
+
+
+#: zone → local date ordinal → `_base_micros` (read in C by `_bases`).
+_BASES: dict[str, dict[int, int | None]] = {}
+_BASES_LIMIT = 1 << 16
+
+
+def _bases(zone_name: str, ordinals: Sequence[int]) -> list[int | None]:
+    """`_base_micros` of each ordinal, from a per-zone table (filled as needed)."""
+    table = _BASES.get(zone_name)
+    if table is None or len(table) > _BASES_LIMIT:
+        table = _BASES[zone_name] = {}
+    try:
+        return list(map(table.__getitem__, ordinals))
+    except KeyError:
+        for ordinal in ordinals:
+            if ordinal not in table:
+                table[ordinal] = _base_micros(zone_name, ordinal)
+        return list(map(table.__getitem__, ordinals))
 
 
 def _since_midnight(clock: time) -> timedelta:
@@ -417,6 +638,70 @@ def _since_midnight(clock: time) -> timedelta:
 
 def _name(window: int | None) -> str:
     return "a one-off interval" if window is None else f"window {window}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """The days one window runs on over an expansion's range (local ordinals).
+
+    `days`: the pattern's days and the included ones, sorted; `skip`: the
+    excluded days not also included (the range and the day after it, for
+    overnight windows); `excluded`: those of `skip` inside the range;
+    `wanted`: `days` without `skip`.
+    """
+
+    days: tuple[int, ...]
+    wanted: tuple[int, ...]
+    skip: frozenset[int]
+    excluded: frozenset[int]
+    wanted_set: frozenset[int]
+
+
+_DAYS: dict[tuple[Any, ...], _Days] = {}
+_DAYS_LIMIT = 4096
+
+
+def _window_days(
+    window: Window, eff: Effective, low: date, high: date, *, first: int, last: int
+) -> _Days:
+    """The `_Days` of a window between `low` and `high`, in a range first..last.
+
+    Schedules of one file mostly share their day patterns and calendars, so
+    the result is kept per pattern (days, every), bounds, anchor and
+    alterations: everything it is computed from.
+    """
+    key = (
+        window.days,
+        window.every,
+        low,
+        high,
+        eff.anchor,
+        eff.except_,
+        eff.include,
+        first,
+        last,
+    )
+    found = _DAYS.get(key)
+    if found is not None:
+        return found
+    # Clipped to the range (and the day after it, for overnight windows).
+    included = day_ordinals(eff.include, low=first, high=last + 1)
+    skip = day_ordinals(eff.except_, low=first, high=last + 1) - included
+    days = _pattern_ordinals(window, low, high, eff.anchor)
+    days.update(o for o in included if first <= o <= last)
+    ordered = tuple(sorted(days))
+    wanted = tuple(o for o in ordered if o not in skip)
+    found = _Days(
+        days=ordered,
+        wanted=wanted,
+        wanted_set=frozenset(wanted),
+        skip=frozenset(skip),
+        excluded=frozenset(o for o in skip if first <= o <= last),
+    )
+    if len(_DAYS) >= _DAYS_LIMIT:
+        _DAYS.clear()
+    _DAYS[key] = found
+    return found
 
 
 def _pattern_ordinals(window: Window, low: date, high: date, anchor: date) -> set[int]:
@@ -439,28 +724,35 @@ def _pattern_ordinals(window: Window, low: date, high: date, anchor: date) -> se
 
 #: Occurrences of one expansion sort by start, window key, then end.
 _RAW_ORDER = itemgetter(0, 1, 2)
+_STARTS = itemgetter(0)
+_ENDS = itemgetter(2)
 
 
-def _merge_own(out: _Collector, *, presorted: bool) -> tuple[Occurrence, ...]:
-    """Sort one schedule's occurrences and merge those that overlap (warning).
+def _merge_own(out: _Collector, *, presorted: bool, windowed: bool) -> tuple[_Row, ...]:
+    """Sort one schedule's rows and merge those that overlap (warning).
 
-    Each window's occurrences come in start order, so the sort only interleaves
-    already sorted runs (linear for Python's sort); merging keeps the open
-    occurrence in locals and builds each `Occurrence` once.
+    Each window's rows come in start order, so the sort only interleaves
+    already sorted runs (linear for Python's sort); rows that are already
+    disjoint (the common case, checked in C) are kept as they are. When every
+    row belongs to a window (`windowed`), rows equal in start, window and end
+    are equal in zone too, so the rows sort as they are, without a key.
     """
     raw = out.raw
     if not raw:
         return ()
     if not presorted:
-        raw.sort(key=_RAW_ORDER)
-    if all(b[0] >= a[2] for a, b in itertools.pairwise(raw)):
-        return tuple([_occurrence(s, e, z, w) for s, _key, e, z, w in raw])
-    merged: list[Occurrence] = []
+        if windowed:
+            raw.sort()
+        else:
+            raw.sort(key=_RAW_ORDER)
+    if all(map(ge, map(_STARTS, itertools.islice(raw, 1, None)), map(_ENDS, raw))):
+        return tuple(raw)
+    merged: list[_Row] = []
     append = merged.append
-    cur_start, _key, cur_end, cur_zone, cur_window = raw[0]
-    for start, _key, end, zone_name, window in itertools.islice(raw, 1, None):
+    cur_start, cur_key, cur_end, cur_zone, cur_window = raw[0]
+    for start, key, end, zone_name, window in itertools.islice(raw, 1, None):
         if start < cur_end:
-            local_day = start.astimezone(zone(zone_name)).date()
+            local_day = from_micros(start).astimezone(zone(zone_name)).date()
             day = local_day.isoformat()
             if cur_window is not None and window is not None:
                 if cur_window != window:
@@ -472,7 +764,13 @@ def _merge_own(out: _Collector, *, presorted: bool) -> tuple[Occurrence, ...]:
             out.warn("overlap", local_day, message + "; merged")
             cur_end = max(cur_end, end)
             continue
-        append(_occurrence(cur_start, cur_end, cur_zone, cur_window))
-        cur_start, cur_end, cur_zone, cur_window = start, end, zone_name, window
-    append(_occurrence(cur_start, cur_end, cur_zone, cur_window))
+        append((cur_start, cur_key, cur_end, cur_zone, cur_window))
+        cur_start, cur_key, cur_end, cur_zone, cur_window = (
+            start,
+            key,
+            end,
+            zone_name,
+            window,
+        )
+    append((cur_start, cur_key, cur_end, cur_zone, cur_window))
     return tuple(merged)

@@ -11,9 +11,9 @@ Two fixed schedules (neither changed by this run) are never tallied: a bit mask
 of the fixed schedules running says which fixed ones a fixed occurrence meets,
 so such pairs are only counted (`fixed_meets`), at the cost of an integer OR.
 
-Times are POSIX seconds (floats) inside the sweep: comparing and subtracting
-floats is several times cheaper than datetimes, and occurrence bounds are whole
-seconds, which floats hold exactly.
+Times are whole microseconds since the POSIX epoch (integers, as
+`Expansion.micro_spans` gives them) inside the sweep: comparing and subtracting
+them is several times cheaper than datetimes, and exact.
 """
 
 from __future__ import annotations
@@ -21,52 +21,41 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from gcsched.domain.intervals import Span
-
-__all__ = ["PairTally", "fixed_pair_count", "sweep_list", "to_time"]
+__all__ = ["PairTally", "fixed_pair_count", "sweep_list"]
 
 Pair = tuple[int, int]
 
 
 @dataclass(slots=True)
 class PairTally:
-    """What one pair's overlaps add up to (times in POSIX seconds).
+    """What one pair's overlaps add up to (times in epoch microseconds).
 
     `count` counts overlaps merged where they touch (as `intervals.merge`
-    does), `total` is their summed length in seconds, `key` the contact list
+    does), `total` is their summed length in microseconds, `key` the contact list
     (or None for a sequence and its campaign) the pair is counted under, and
     `spans` the merged overlaps when they were asked for.
     """
 
     key: str | None
-    first: float
-    last: float
+    first: int
+    last: int
     count: int
-    total: float
-    spans: list[tuple[float, float]] | None = None
-
-    def span_times(self) -> tuple[Span, ...]:
-        """The merged overlaps as datetimes (empty unless spans were kept)."""
-        return tuple((to_time(s), to_time(e)) for s, e in self.spans or ())
+    total: int
+    spans: list[tuple[int, int]] | None = None
 
     @property
     def length(self) -> timedelta:
         """The total overlap."""
-        return timedelta(seconds=self.total)
-
-
-def to_time(seconds: float) -> datetime:
-    """POSIX seconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(seconds, tz=UTC)
+        return timedelta(microseconds=self.total)
 
 
 def sweep_list(
     key: str | None,
     group: Sequence[int],
-    occurrences: Sequence[Sequence[tuple[float, float]]],
+    occurrences: Sequence[Sequence[tuple[int, int]]],
     fixed: Sequence[bool],
     tallies: MutableMapping[Pair, PairTally],
     *,
@@ -78,7 +67,7 @@ def sweep_list(
     Args:
         key: the contact list (stored in new tallies).
         group: indices of the schedules on the list.
-        occurrences: per schedule index, its ``(start, end)`` POSIX seconds,
+        occurrences: per schedule index, its ``(start, end)`` epoch microseconds,
             disjoint (each schedule's own overlaps are merged already).
         fixed: per schedule index, whether this run leaves it alone.
         tallies: (low index, high index) → tally; a pair already tallied (under
@@ -95,52 +84,66 @@ def sweep_list(
     # low × n + high → [first, last, count, total, spans]: an int key and a
     # list are the cheapest things to touch once per overlap.
     found: dict[int, list[Any]] = {}
-    ends: list[tuple[float, int]] = []
-    running: dict[int, float] = {}  # schedules this run may change
-    pinned: dict[int, float] = {}  # fixed ones
+
+    def meet(i: int, j: int, start: int, stop: int) -> None:
+        """Add the overlap [start, stop) of schedules i and j to their tally."""
+        code = i * n + j if i < j else j * n + i
+        tally = found.get(code)
+        if tally is None:
+            found[code] = [
+                start,
+                stop,
+                1,
+                stop - start,
+                [(start, stop)] if spans else None,
+            ]
+            return
+        if start > tally[1]:
+            tally[2] += 1
+            if spans:
+                tally[4].append((start, stop))
+        elif spans:
+            tally[4][-1] = (tally[4][-1][0], max(tally[4][-1][1], stop))
+        # A pair's overlaps arrive in start order and are disjoint (each
+        # schedule's own occurrences are): this one ends last.
+        tally[1] = stop
+        tally[3] += stop - start
+
+    # The schedules running, by index → the end of their occurrence. Those
+    # this run may change are dropped when the scan that finds their overlaps
+    # sees they have ended (no heap: each entry is dropped once); the fixed
+    # ones leave by a heap of ends, so the mask of those running stays exact
+    # without visiting them.
+    running: dict[int, int] = {}
+    pinned: dict[int, int] = {}
+    pinned_ends: list[tuple[int, int]] = []
     pinned_mask = 0
     for start, end, i in events:
-        while ends and ends[0][0] <= start:
-            stop, j = heapq.heappop(ends)
-            table = pinned if fixed[j] else running
-            if table.get(j) == stop:
-                del table[j]
-                if fixed[j]:
-                    pinned_mask &= ~(1 << j)
+        while pinned_ends and pinned_ends[0][0] <= start:
+            stop, j = heapq.heappop(pinned_ends)
+            if pinned.get(j) == stop:
+                del pinned[j]
+                pinned_mask &= ~(1 << j)
+        if running:
+            gone = []
+            for j, other_end in running.items():
+                if other_end <= start:
+                    gone.append(j)
+                elif j != i:
+                    meet(i, j, start, other_end if other_end < end else end)
+            for j in gone:
+                del running[j]
         if fixed[i]:
             met = pinned_mask & ~(1 << i)
             if fixed_meets is not None and met:
                 fixed_meets[i] = fixed_meets.get(i, 0) | met
-            others: tuple[dict[int, float], ...] = (running,)
-        else:
-            others = (running, pinned)
-        for table in others:
-            for j, other_end in table.items():
-                if j == i:
-                    continue
-                stop = other_end if other_end < end else end
-                code = i * n + j if i < j else j * n + i
-                tally = found.get(code)
-                if tally is None:
-                    found[code] = [start, stop, 1, stop - start, [] if spans else None]
-                    if spans:
-                        found[code][4].append((start, stop))
-                    continue
-                if start > tally[1]:
-                    tally[2] += 1
-                    if spans:
-                        tally[4].append((start, stop))
-                elif spans:
-                    tally[4][-1] = (tally[4][-1][0], max(tally[4][-1][1], stop))
-                # A pair's overlaps arrive in start order and are disjoint
-                # (each schedule's own occurrences are): this one ends last.
-                tally[1] = stop
-                tally[3] += stop - start
-        table = pinned if fixed[i] else running
-        table[i] = max(end, table.get(i, end))
-        if fixed[i]:
+            pinned[i] = end
             pinned_mask |= 1 << i
-        heapq.heappush(ends, (table[i], i))
+            heapq.heappush(pinned_ends, (end, i))
+        else:
+            for j, other_end in pinned.items():
+                meet(i, j, start, other_end if other_end < end else end)
+            running[i] = end
     for code, (first, last, count, total, kept) in found.items():
         pair = divmod(code, n)
         if pair not in tallies:
