@@ -200,6 +200,8 @@ async def test_an_edit_as_a_named_user_names_the_user_and_the_fields(
     assert entry["actor"] == "Jane Admin"
     assert entry["external"]["platform_audit_ids"] == [found.changes[0].audit_id]
     assert entry["external"]["fields"] == list(found.fields)
+    assert entry["org"] == {"id": report.org_id, "name": report.org_name}
+    assert entry["environment"] is None
     with Journal.open(tmp_path / "state" / "journal.sqlite") as journal:
         hashes = journal.audit_hashes()
     assert entry["hash"] in hashes

@@ -57,3 +57,35 @@ def test_entries_name_every_author_and_chain(tmp_path: Path) -> None:
     assert record_external_changes(log, [nobody], record=recorded.append) == []
     assert log.verify(recorded).ok
     assert [e["seq"] for e in log.entries(run_id="external")] == [1, 2]
+
+
+def test_entries_name_the_org_and_environment_they_were_seen_in(
+    tmp_path: Path,
+) -> None:
+    """As run entries do: an audit line says which org and environment."""
+    log = AuditLog(tmp_path / "audit.jsonl")
+    recorded: list[str] = []
+    entry = external_change_entry(
+        seen_at=SEEN,
+        seen_by="drift",
+        observer="gcsched-ci",
+        family="campaigns",
+        target_kind="campaign",
+        target_id="c-1",
+        target_name="Win-back",
+        how="deleted",
+        version_written=3,
+        body=None,
+        authors=[],
+        platform_audit_ids=[],
+        fields=[],
+        org={"id": "org-prod", "name": "Prod Org", "extra": "dropped"},
+        environment="prod",
+    )
+    assert entry["org"] == {"id": "org-prod", "name": "Prod Org"}
+    assert entry["environment"] == "prod"
+    assert _entry(4, [])["org"] is None  # a caller that knows no org says so
+    record_external_changes(log, [entry], record=recorded.append)
+    (stored,) = log.entries()
+    assert (stored["org"]["id"], stored["environment"]) == ("org-prod", "prod")
+    assert log.verify(recorded).ok

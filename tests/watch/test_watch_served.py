@@ -96,6 +96,7 @@ async def test_reports_each_real_change_once_and_survives_sockets(
             outcome = await conn.apply(file)
             assert outcome.ok
             assert outcome.run is not None
+            org_id = str((await conn.client.get_organization())["id"])
             await run.until(lambda: run.summary.events > events, "the apply's event")
             await run.settled()
             assert len(run.drift_lines()) == 1
@@ -127,6 +128,9 @@ async def test_reports_each_real_change_once_and_survives_sockets(
     names = [p["data"]["schedule"]["name"] for _, p in drifted]
     assert names == ["Win-back", "Collections 30", "EMEA Prospecting"]
     assert drifted[0][1]["data"]["change"] == "edited"
+    # where it was seen, as run events say it: the org, and no environment
+    assert drifted[0][1]["data"]["org"]["id"] == org_id
+    assert drifted[0][1]["data"]["environment"] is None
     assert summary.stopped_by == "the test"
     text = metrics.read_text()
     assert "gcsched_watch_drifted_schedules 2.0" in text
@@ -146,6 +150,8 @@ async def test_reports_each_real_change_once_and_survives_sockets(
         ("EMEA Prospecting", "watch"),
     ]
     assert all(e["external"]["authors"] == [] for e in external)
+    assert {e["org"]["id"] for e in external} == {org_id}
+    assert {e["environment"] for e in external} == {None}
 
 
 async def test_survives_token_expiry_and_renews_the_channel(

@@ -72,7 +72,14 @@ async def drift(
         if not record or not report.drifted:
             return report
         entries = [
-            _entry(d, seen_at=moment, observer=own_client_id) for d in report.drifted
+            _entry(
+                d,
+                seen_at=moment,
+                observer=own_client_id,
+                org={"id": report.org_id, "name": report.org_name},
+                environment=file.environment,
+            )
+            for d in report.drifted
         ]
         try:
             with journal.lock.holding(f"drift {file.path}"):
@@ -87,7 +94,14 @@ async def drift(
     return dataclasses.replace(report, recorded=len(added))
 
 
-def _entry(found: Drifted, *, seen_at: datetime, observer: str) -> dict[str, object]:
+def _entry(
+    found: Drifted,
+    *,
+    seen_at: datetime,
+    observer: str,
+    org: dict[str, str],
+    environment: str | None,
+) -> dict[str, object]:
     return external_change_entry(
         seen_at=seen_at,
         seen_by="drift",
@@ -103,4 +117,6 @@ def _entry(found: Drifted, *, seen_at: datetime, observer: str) -> dict[str, obj
         platform_audit_ids=[c.audit_id for c in found.changes],
         fields=found.fields,
         note=found.note,
+        org=org,
+        environment=environment,
     )

@@ -102,6 +102,8 @@ async def watch(
                 fields=[],
                 note="watch does not read the platform audit trail: "
                 "`gcsched drift` names who changed it and what",
+                org=watcher.org_info,
+                environment=schedule_file.environment,
             )
             try:
                 with journal.lock.holding(f"watch {schedule_file.path}"):

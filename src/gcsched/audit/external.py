@@ -63,6 +63,8 @@ def external_change_entry(
     platform_audit_ids: Sequence[str],
     fields: Sequence[str],
     note: str | None = None,
+    org: Mapping[str, Any] | None = None,
+    environment: str | None = None,
 ) -> dict[str, Any]:
     """The audit entry of one schedule changed outside gcsched.
 
@@ -81,6 +83,9 @@ def external_change_entry(
         platform_audit_ids: the ids of the platform's audit entries.
         fields: what differs, in the file's terms.
         note: why the author is unknown, if it is.
+        org: ``{id, name}`` of the org the change was seen in.
+        environment: the file's environment it was seen through (None: the
+            file has none), as run entries name theirs.
 
     Returns:
         An entry for `AuditLog.append` (`REQUIRED_FIELDS` and the
@@ -97,6 +102,8 @@ def external_change_entry(
         "actor": ", ".join(labels),
         "action": EXTERNAL_ACTION,
         "target": {"kind": target_kind, "id": target_id, "name": target_name},
+        "org": None if org is None else {"id": org.get("id"), "name": org.get("name")},
+        "environment": environment,
         "before_digest": None,
         "after_digest": None if body is None else digest(dict(body)),
         "external": {

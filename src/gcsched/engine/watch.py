@@ -217,10 +217,12 @@ class Drift:
             f"({self.target.target_id}): {what}; {file_says}"
         )
 
-    def data(self, org: Mapping[str, Any]) -> Json:
-        """The ``data`` of its ``schedule.drifted`` webhook."""
+    def data(self, org: Mapping[str, Any], environment: str | None = None) -> Json:
+        """The ``data`` of its ``schedule.drifted`` webhook (`environment`: the
+        file's, None when it has none, as run events name theirs)."""
         return {
             "org": {"id": org.get("id"), "name": org.get("name")},
+            "environment": environment,
             "schedule": {
                 "kind": self.target.kind,
                 "id": self.target.target_id,
@@ -689,7 +691,7 @@ class Watcher:
         events = build_events(
             self.file.webhooks,
             "schedule.drifted",
-            drift.data(self.org_info),
+            drift.data(self.org_info, self.file.environment),
             key=f"drift:{drift.id}",
             now=datetime.now(UTC),
         )
