@@ -76,3 +76,18 @@ async def test_without_the_org_the_same_file_is_all_violations(
     assert report is not None
     statuses = {f.status for f in report.findings if f.schedule == "Win-back"}
     assert statuses == {"violation"}
+
+
+async def test_only_the_files_schedules_are_checked(client: GenesysClient) -> None:
+    """The demo org's own Lapsed Survey shares Q4 Renewals's list, so the plan
+    expands it for the conflict check; it holds none of the file's purposes or
+    contacts and the run cannot change it, so it gets no calling-hour finding."""
+    file = loads(FILE, "guards.yaml")
+    planned = await build_plan(
+        client, file, today=TODAY, compliance=compliance_hook(file, None)
+    )
+    report = planned.plan.compliance
+    assert report is not None
+    labels = {e.schedule.label for e in planned.check.expansions}
+    assert "Lapsed Survey" in labels  # expanded for the conflict check
+    assert {f.schedule for f in report.findings} <= {"Q4 Renewals", "Win-back"}

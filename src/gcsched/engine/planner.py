@@ -484,12 +484,17 @@ async def build_plan(
         changes=delta.changes,
         today=today,
     )
+    # The calling-hour check covers the file's schedules only: the org's own
+    # schedules that share a list with them are there for the conflict check,
+    # hold no purpose or contacts of the file's, and this run cannot change
+    # them (`report --live --purpose` checks those).
+    file_targets = {item.label: item.target_id for item in resolved}
     hours = (
         None
         if compliance is None
         else compliance(
-            result.expansions,
-            {item.label: item.target_id for item in resolved},
+            [e for e in result.expansions if e.schedule.label in file_targets],
+            file_targets,
             guards.guard_for,
             guards.zones_for,
         )
