@@ -258,5 +258,22 @@ def test_micro_spans_read_like_a_list_of_pairs() -> None:
         spans[1:3]
         == expand(s, start=date(2026, 3, 2), end=date(2026, 3, 3)).micro_spans()[1:3]
     )
-    assert spans != "spans"
+    assert spans != 42
     assert repr(spans[:1]) == f"MicroSpans([({day}, {day + 3 * hour})])"
+
+
+def test_many_windows_keep_their_indices() -> None:
+    """130 windows on one day: window indices past one byte's range survive."""
+    windows = tuple(
+        Window(
+            start=time(i * 10 // 60, i * 10 % 60),
+            end=time(i * 10 // 60, i * 10 % 60 + 5),
+            days=frozenset({Weekday.MONDAY}),
+        )
+        for i in range(130)
+    )
+    s = _year(*windows)
+    found = expand(s, start=date(2026, 3, 2), end=date(2026, 3, 8))
+    assert isinstance(found._rows, expansion_module._Packed)
+    assert [o.window for o in found.occurrences] == list(range(130))
+    assert found == reference_expand(s, start=date(2026, 3, 2), end=date(2026, 3, 8))

@@ -173,7 +173,7 @@ class MicroSpans(Sequence[tuple[int, int]]):
             return len(other) == len(self) and all(map(eq, self, other))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # mutable-free but list-like
+    __hash__ = None  # type: ignore[assignment]  # equal to lists: unhashable too
 
     def __repr__(self) -> str:
         return f"MicroSpans({list(self)!r})"
@@ -207,10 +207,13 @@ class _Packed:
         if len(zones) > 1:
             number = {name: i for i, name in enumerate(zones)}
             zone_at = array("H", map(number.__getitem__, map(_ZONE, rows)))
+        keys = array("i", map(_KEYS, rows))
+        if not keys or max(keys) < 128:  # the common case: one byte a key
+            keys = array("b", keys)
         return cls(
             array("q", map(_STARTS, rows)),
             array("q", map(_ENDS, rows)),
-            array("i", map(_KEYS, rows)),
+            keys,
             zones,
             zone_at,
         )
