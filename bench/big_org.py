@@ -21,9 +21,15 @@ line is printed ("No changes: ..." when the apply landed everything). The last
 lines say what the five-year apply's requests imply at
 --budget-limit per minute (300: the real org's default).
 
+`--memory-top N` measures instead where the memory of `plan` of the
+five-year file goes: the plan runs in this process under `tracemalloc`, a
+thread keeps a snapshot whenever the traced memory grows by 5 %, and the N
+source lines holding the most at the largest snapshot are printed (slow:
+tracemalloc costs several times the plan's own time).
+
     .venv/bin/python bench/big_org.py [--campaigns 5000] [--lists 250]
         [--hand-made 2000] [--small 50] [--big 1000] [--years 5]
-        [--rate-limit 0] [--budget-limit 300]
+        [--rate-limit 0] [--budget-limit 300] [--memory-top N]
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ import os
 import platform
 import sys
 import tempfile
+import threading
+import time
+import tracemalloc
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -44,6 +53,7 @@ from apply_throughput import served, stats
 from conflicts_scale import GCSCHED, Measured, measure
 
 from gcsched.client.pacing import BUDGET_SHARE
+from gcsched.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 
 _ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix")
 _WINDOWS = '[{days: [mon-fri], start: "09:00", end: "12:00"}, ' + (
@@ -177,6 +187,61 @@ def run(args: argparse.Namespace) -> Figures:
         )
 
 
+def memory_top(args: argparse.Namespace, top: int) -> str:
+    """The `top` source lines holding the most memory at the plan's peak."""
+    from gcsched.cli.app import main as gcsched_main  # only this mode runs it here
+
+    first = datetime.now(UTC).date() + timedelta(days=7)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seed = write_seed(folder, args, first)
+        until = first.replace(year=first.year + args.years)
+        big = write_file(folder, "big.yaml", args.big, until, first)
+        os.environ["GENESYSCLOUD_OAUTHCLIENT_ID"] = DEFAULT_CLIENT_ID
+        os.environ["GENESYSCLOUD_OAUTHCLIENT_SECRET"] = DEFAULT_CLIENT_SECRET
+        os.environ["NO_COLOR"] = "1"
+        kept: list[tracemalloc.Snapshot] = []
+        done = threading.Event()
+
+        def sample() -> None:
+            largest = 0
+            while not done.wait(0.3):
+                now = tracemalloc.get_traced_memory()[0]
+                if now > largest * 1.05:
+                    largest = now
+                    kept[:] = [tracemalloc.take_snapshot()]
+
+        with served(seed, args.rate_limit, 0) as url:
+            sys.argv = ["gcsched", "plan", str(big), "--api-url", url]
+            sys.argv += ["--state-dir", str(folder / "state")]
+            out = sys.stdout
+            tracemalloc.start()
+            watcher = threading.Thread(target=sample, daemon=True)
+            watcher.start()
+            try:
+                with open(os.devnull, "w") as sys.stdout:
+                    gcsched_main()
+            except SystemExit:
+                pass
+            finally:
+                sys.stdout = out
+                done.set()
+                watcher.join()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    ignore = tracemalloc.Filter(False, tracemalloc.__file__)
+    stats = kept[0].filter_traces([ignore]).statistics("lineno")
+    lines = [f"traced peak {peak / 2**20:.0f} MiB; at the largest snapshot:"]
+    for stat in stats[:top]:
+        frame = stat.traceback[0]
+        where = frame.filename.split("/src/")[-1]
+        lines.append(
+            f"{stat.size / 2**20:8.1f} MiB {stat.count:>10,} blocks  "
+            f"{where}:{frame.lineno}"
+        )
+    return "\n".join(lines)
+
+
 def _say(what: str, m: Measured) -> None:
     print(
         f"  {what}: {m.seconds:.1f} s wall, {m.cpu:.1f} s CPU, {m.rss_mib:.0f} MiB",
@@ -238,9 +303,15 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--rate-limit", type=int, default=0)
     parser.add_argument("--budget-limit", type=int, default=300)
+    parser.add_argument("--memory-top", type=int, default=0, metavar="N")
     args = parser.parse_args()
     if args.big + args.hand_made > args.campaigns:
         parser.error("--big and --hand-made must fit in --campaigns")
+    if args.memory_top:
+        began = time.monotonic()
+        print(memory_top(args, args.memory_top))
+        print(f"({time.monotonic() - began:.0f} s, load {os.getloadavg()[0]:.1f})")
+        return
     print(
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "

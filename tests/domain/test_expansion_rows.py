@@ -9,6 +9,7 @@ value whichever form it holds.
 
 from __future__ import annotations
 
+import tracemalloc
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -95,7 +96,9 @@ def test_weekdays_and_saturday_are_left_unmade_until_read() -> None:
     ]
     assert isinstance(found._rows, expansion_module._Deferred)
     assert found.occurrences == want.occurrences
-    assert not isinstance(found._rows, expansion_module._Deferred)
+    # The occurrences are kept once made; the rows stay unmade (no second copy).
+    assert found.occurrences is found.occurrences
+    assert isinstance(found._rows, expansion_module._Deferred)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +123,7 @@ def test_windows_that_may_meet_are_made_and_merged_at_once(
         )
     s = _year(Window(start=time(9), end=time(17), days=WEEKDAYS), second)
     found = expand(s, start=date(2026, 1, 1), end=date(2026, 12, 31))
-    assert isinstance(found._rows, tuple)
+    assert isinstance(found._rows, expansion_module._Packed)
     assert found == reference_expand(s, start=date(2026, 1, 1), end=date(2026, 12, 31))
 
 
@@ -193,3 +196,84 @@ def test_microseconds_round_trip_exactly() -> None:
     ):
         assert from_micros(to_micros(instant)) == instant
         assert from_micros(to_micros(instant)).tzinfo is UTC
+
+
+def test_a_merged_expansion_holds_its_occurrences_packed() -> None:
+    """Two windows a weekday for five years: ~20 bytes an occurrence, not ~150.
+
+    The rows of windows that share days are merged, then kept in arrays; the
+    spans read them in place, and no `Occurrence` is made until asked for.
+    """
+    s = Schedule(
+        target=Target("campaign", "Q4 Renewals"),
+        time_zone="America/Chicago",
+        windows=(
+            Window(start=time(9), end=time(12), days=WEEKDAYS),
+            Window(start=time(13), end=time(17), days=WEEKDAYS),
+        ),
+        from_=date(2027, 1, 1),
+        until=date(2031, 12, 31),
+    )
+    first, last = date(2027, 1, 1), date(2031, 12, 31)
+    expand(s, start=first, end=last)  # warm the per-zone and per-pattern caches
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        found = expand(s, start=first, end=last)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert isinstance(found._rows, expansion_module._Packed)
+    count = found.occurrence_count
+    assert count == 2 * 1304  # weekdays of 2027-2031, two windows each
+    assert held < 40 * count, held
+    spans = found.micro_spans()
+    assert found._occurrences is None
+    assert spans == [(to_micros(o.start), to_micros(o.end)) for o in found.occurrences]
+
+
+def test_micro_spans_read_like_a_list_of_pairs() -> None:
+    """Index, slice, iterate, compare with lists and with each other."""
+    s = _year(
+        Window(start=time(9), end=time(12), days=WEEKDAYS),
+        Window(start=time(13), end=time(17), days=WEEKDAYS),
+    )
+    spans = expand(s, start=date(2026, 3, 2), end=date(2026, 3, 3)).micro_spans()
+    day = to_micros(datetime(2026, 3, 2, 14, tzinfo=UTC))
+    hour = 3600 * 10**6
+    pairs = [
+        (day, day + 3 * hour),
+        (day + 4 * hour, day + 8 * hour),
+        (day + 24 * hour, day + 27 * hour),
+        (day + 28 * hour, day + 32 * hour),
+    ]
+    assert len(spans) == 4
+    assert spans[1] == pairs[1]
+    assert spans[-1] == pairs[-1]
+    assert list(spans) == pairs
+    assert spans == pairs
+    assert spans != pairs[:3]
+    assert spans[1:3] == pairs[1:3]
+    assert (
+        spans[1:3]
+        == expand(s, start=date(2026, 3, 2), end=date(2026, 3, 3)).micro_spans()[1:3]
+    )
+    assert spans != 42
+    assert repr(spans[:1]) == f"MicroSpans([({day}, {day + 3 * hour})])"
+
+
+def test_many_windows_keep_their_indices() -> None:
+    """130 windows on one day: window indices past one byte's range survive."""
+    windows = tuple(
+        Window(
+            start=time(i * 10 // 60, i * 10 % 60),
+            end=time(i * 10 // 60, i * 10 % 60 + 5),
+            days=frozenset({Weekday.MONDAY}),
+        )
+        for i in range(130)
+    )
+    s = _year(*windows)
+    found = expand(s, start=date(2026, 3, 2), end=date(2026, 3, 8))
+    assert isinstance(found._rows, expansion_module._Packed)
+    assert [o.window for o in found.occurrences] == list(range(130))
+    assert found == reference_expand(s, start=date(2026, 3, 2), end=date(2026, 3, 8))

@@ -285,7 +285,7 @@ def detect(
     # occurrences are never compared, so their spans are not even listed.
     swept = {i for group in by_key.values() if len(group) > 1 for i in group}
     swept.update(i for pair in dialer_pairs for i in pair)
-    micros: list[list[tuple[int, int]]] = [
+    micros: list[Sequence[tuple[int, int]]] = [
         e.micro_spans() if i in swept else [] for i, e in enumerate(expansions)
     ]
     tallies: dict[tuple[int, int], PairTally] = {}

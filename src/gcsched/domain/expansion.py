@@ -21,6 +21,11 @@ Decisions (also in docs):
   integer addition per bound on a day without a DST change) and become
   `Occurrence` objects only when `Expansion.occurrences` is first read; the
   conflict sweep and `Expansion.occurrence_count` never need them.
+- Memory: an expansion keeps its merged occurrences packed in arrays (start,
+  end, window, zone: about 20 bytes an occurrence, where a row of Python
+  objects takes about 150 and an `Occurrence` with its datetimes more), and
+  `Expansion.micro_spans` reads them in place (`MicroSpans`): a plan of
+  millions of occurrences holds only those arrays.
 - Warnings of one kind (overlaps; spring-forward and fall-back shifts of starts,
   and of ends; windows dropped in a gap) are grouped per schedule: the first
   message, with how many there were and the first and last date.
@@ -29,12 +34,13 @@ Decisions (also in docs):
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from operator import ge, itemgetter
-from typing import Any, cast
+from operator import eq, ge, itemgetter
+from typing import Any, cast, overload
 
 from gcsched.domain.days import day_extent, day_ordinals, nth_match, pattern_dates
 from gcsched.domain.dst import Shift, day_base, local_to_utc, utc_offset_label, zone
@@ -42,7 +48,14 @@ from gcsched.domain.effective import Effective, effective
 from gcsched.domain.intervals import Span, from_micros, subtract, to_micros
 from gcsched.domain.model import Schedule, TimedRange, Window
 
-__all__ = ["MAX_SPAN_DAYS", "Expansion", "Occurrence", "expand", "expansion_range"]
+__all__ = [
+    "MAX_SPAN_DAYS",
+    "Expansion",
+    "MicroSpans",
+    "Occurrence",
+    "expand",
+    "expansion_range",
+]
 
 MAX_SPAN_DAYS = 3660
 #: A raw occurrence: (start, window key, end, zone, window), start and end in
@@ -121,6 +134,107 @@ class _Block:
         ]
 
 
+class MicroSpans(Sequence[tuple[int, int]]):
+    """Occurrences' ``(start, end)`` in microseconds since the epoch.
+
+    A read-only sequence over two arrays of integers (8 bytes a bound): each
+    pair is made as it is read, so a sweep over millions of occurrences holds
+    the arrays, not a tuple and two integer objects per occurrence. Equal to
+    any sequence of the same pairs (a list of tuples included).
+    """
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, starts: array[int], ends: array[int]) -> None:
+        self._starts = starts
+        self._ends = ends
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> MicroSpans: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | MicroSpans:
+        if isinstance(index, slice):
+            return MicroSpans(self._starts[index], self._ends[index])
+        return self._starts[index], self._ends[index]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._starts, self._ends, strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, MicroSpans):
+            return self._starts == other._starts and self._ends == other._ends
+        if isinstance(other, Sequence):
+            return len(other) == len(self) and all(map(eq, self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists: unhashable too
+
+    def __repr__(self) -> str:
+        return f"MicroSpans({list(self)!r})"
+
+
+def _spans_of(pairs: Sequence[tuple[int, int]]) -> MicroSpans:
+    """`MicroSpans` holding `pairs`."""
+    return MicroSpans(array("q", map(_FIRST, pairs)), array("q", map(_SECOND, pairs)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Packed:
+    """An expansion's merged rows, packed in arrays (see the module doc).
+
+    Row i is ``(starts[i], keys[i], ends[i], zone, window)``, where `zone` is
+    ``zones[zone_at[i]]`` (``zones[0]`` when `zone_at` is None: one zone) and
+    `window` is ``keys[i]``, or None where the key is -1.
+    """
+
+    starts: array[int]
+    ends: array[int]
+    keys: array[int]
+    zones: tuple[str, ...]
+    zone_at: array[int] | None
+
+    @classmethod
+    def of(cls, rows: Sequence[_Row]) -> _Packed:
+        """The rows (sorted, merged) packed."""
+        zones = tuple(dict.fromkeys(map(_ZONE, rows)))
+        zone_at = None
+        if len(zones) > 1:
+            number = {name: i for i, name in enumerate(zones)}
+            zone_at = array("H", map(number.__getitem__, map(_ZONE, rows)))
+        keys = array("i", map(_KEYS, rows))
+        if not keys or max(keys) < 128:  # the common case: one byte a key
+            keys = array("b", keys)
+        return cls(
+            array("q", map(_STARTS, rows)),
+            array("q", map(_ENDS, rows)),
+            keys,
+            zones,
+            zone_at,
+        )
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def rows(self) -> Iterator[_Row]:
+        """The rows, made one by one."""
+        zones = self.zones
+        names = (
+            itertools.repeat(zones[0] if zones else "")
+            if self.zone_at is None
+            else map(zones.__getitem__, self.zone_at)
+        )
+        for start, key, end, zone_name in zip(
+            self.starts, self.keys, self.ends, names, strict=False
+        ):  # `names` repeats one zone without end
+            yield start, key, end, zone_name, None if key < 0 else key
+
+
 @dataclass(frozen=True, slots=True)
 class _Deferred:
     """An expansion's rows that are known to be disjoint, made when first read."""
@@ -139,21 +253,27 @@ class _Deferred:
         rows.sort()  # every row has a window: equal starts, windows, ends are equal
         return tuple(rows)
 
-    def spans(self) -> list[tuple[int, int]]:
+    def spans(self) -> MicroSpans:
         """Each row's ``(start, end)``, in row order, without making the rows.
 
         The rows are disjoint and not empty, so their starts differ: sorting by
         (start, end) gives the rows' order.
         """
+        if len(self.blocks) == 1 and not self.late:
+            block = self.blocks[0]
+            start, end = block.start, block.end
+            return MicroSpans(
+                array("q", [base + start for base in block.bases]),
+                array("q", [base + end for base in block.bases]),
+            )
         spans = [
             (base + block.start, base + block.end)
             for block in self.blocks
             for base in block.bases
         ]
         spans.extend((row[0], row[2]) for row in self.late)
-        if len(self.blocks) > 1 or self.late:
-            spans.sort()
-        return spans
+        spans.sort()
+        return _spans_of(spans)
 
 
 #: epoch microseconds → the aware UTC datetime: the schedules of a file start
@@ -186,7 +306,7 @@ class Expansion:
     schedule: Schedule
     warnings: tuple[str, ...]
     excluded: tuple[date, ...]
-    _rows: tuple[_Row, ...] | _Deferred | None
+    _rows: _Packed | _Deferred | None
     _occurrences: tuple[Occurrence, ...] | None
 
     def __init__(
@@ -196,7 +316,7 @@ class Expansion:
         warnings: tuple[str, ...] = (),
         excluded: tuple[date, ...] = (),
         *,
-        rows: tuple[_Row, ...] | _Deferred | None = None,
+        rows: _Packed | _Deferred | None = None,
     ) -> None:
         if (occurrences is None) == (rows is None):
             message = "Expansion takes either occurrences or rows"
@@ -221,23 +341,16 @@ class Expansion:
         """The occurrences, sorted by start then window (made once, then kept)."""
         made = self._occurrences
         if made is None:
-            rows = self._made_rows() or ()
+            rows = self._rows
             known = _INSTANTS.get
             made = tuple(
                 [
                     _occurrence(known(s) or _instant(s), known(e) or _instant(e), z, w)
-                    for s, _key, e, z, w in rows
+                    for s, _key, e, z, w in (() if rows is None else rows.rows())
                 ]
             )
             object.__setattr__(self, "_occurrences", made)
         return made
-
-    def _made_rows(self) -> tuple[_Row, ...] | None:
-        rows = self._rows
-        if isinstance(rows, _Deferred):
-            rows = rows.rows()
-            object.__setattr__(self, "_rows", rows)
-        return rows
 
     @property
     def occurrence_count(self) -> int:
@@ -246,14 +359,17 @@ class Expansion:
             return len(self._rows)
         return len(self.occurrences)
 
-    def micro_spans(self) -> list[tuple[int, int]]:
-        """Each occurrence's ``(start, end)`` in microseconds since the epoch."""
+    def micro_spans(self) -> MicroSpans:
+        """Each occurrence's ``(start, end)`` in microseconds since the epoch,
+        in order, read from the packed rows (no `Occurrence` is made)."""
         rows = self._rows
         if isinstance(rows, _Deferred):
             return rows.spans()
         if rows is not None:
-            return [(row[0], row[2]) for row in rows]
-        return [(to_micros(o.start), to_micros(o.end)) for o in self.occurrences]
+            return MicroSpans(rows.starts, rows.ends)
+        return _spans_of(
+            [(to_micros(o.start), to_micros(o.end)) for o in self.occurrences]
+        )
 
     def _key(self) -> tuple[Any, ...]:
         return (self.schedule, self.occurrences, self.warnings, self.excluded)
@@ -578,7 +694,7 @@ def expand(
         out.raw.extend(block.rows())
     out.raw.extend(late)
     presorted = windowed and len(schedule.windows) <= 1 and not late
-    merged = _merge_own(out, presorted=presorted, windowed=windowed)
+    merged = _Packed.of(_merge_own(out, presorted=presorted, windowed=windowed))
     return Expansion(schedule, rows=merged, warnings=out.warnings, excluded=kept)
 
 
@@ -725,10 +841,14 @@ def _pattern_ordinals(window: Window, low: date, high: date, anchor: date) -> se
 #: Occurrences of one expansion sort by start, window key, then end.
 _RAW_ORDER = itemgetter(0, 1, 2)
 _STARTS = itemgetter(0)
+_KEYS = itemgetter(1)
 _ENDS = itemgetter(2)
+_ZONE = itemgetter(3)
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 
-def _merge_own(out: _Collector, *, presorted: bool, windowed: bool) -> tuple[_Row, ...]:
+def _merge_own(out: _Collector, *, presorted: bool, windowed: bool) -> Sequence[_Row]:
     """Sort one schedule's rows and merge those that overlap (warning).
 
     Each window's rows come in start order, so the sort only interleaves
@@ -746,7 +866,7 @@ def _merge_own(out: _Collector, *, presorted: bool, windowed: bool) -> tuple[_Ro
         else:
             raw.sort(key=_RAW_ORDER)
     if all(map(ge, map(_STARTS, itertools.islice(raw, 1, None)), map(_ENDS, raw))):
-        return tuple(raw)
+        return raw
     merged: list[_Row] = []
     append = merged.append
     cur_start, cur_key, cur_end, cur_zone, cur_window = raw[0]
@@ -773,4 +893,4 @@ def _merge_own(out: _Collector, *, presorted: bool, windowed: bool) -> tuple[_Ro
             window,
         )
     append((cur_start, cur_key, cur_end, cur_zone, cur_window))
-    return tuple(merged)
+    return merged

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from gcsched.domain import CheckResult, Expansion, owned
+from gcsched.domain.intervals import from_micros
 from gcsched.engine.resolve import Resolved
 from gcsched.engine.snapshot import OrgSnapshot
 from gcsched.plan import Change
@@ -15,12 +18,16 @@ from gcsched.plan import Change
 __all__ = [
     "MAX_LIVE_VOICE",
     "emptied_warning",
+    "live_peak",
     "plan_warnings",
     "sequence_member_warnings",
 ]
 
 #: Genesys runs at most 50 voice campaigns at once per org (reliability.md [R4]).
 MAX_LIVE_VOICE = 50
+
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
 
 _STATUS_NOTES = {
     "on": "is running now; Genesys ignores a scheduled start while it is on",
@@ -194,26 +201,40 @@ def _callable_warnings(
     return out
 
 
+def live_peak(spans: Iterable[Sequence[tuple[int, int]]]) -> tuple[int, int | None]:
+    """The most spans running at once, and the first instant it is reached.
+
+    `spans`: per schedule, its ``(start, end)`` in epoch microseconds. An end
+    and a start at one instant do not overlap. The starts and ends are counted
+    per instant (schedules of a file share their instants: a few per zone and
+    day), so memory follows the distinct instants, not the occurrences.
+    """
+    starts: Counter[int] = Counter()
+    ends: Counter[int] = Counter()
+    for own in spans:
+        starts.update(map(_FIRST, own))
+        ends.update(map(_SECOND, own))
+    live = peak = 0
+    peak_at: int | None = None
+    for instant in sorted(starts.keys() | ends.keys()):
+        live += starts[instant] - ends[instant]
+        if live > peak:
+            peak, peak_at = live, instant
+    return peak, peak_at
+
+
 def _live_voice_warning(
     resolved: Sequence[Resolved], expansions: Mapping[str, Expansion]
 ) -> list[str]:
-    points: list[tuple[datetime, int]] = []
-    for item in resolved:
-        if not item.voice or item.label not in expansions:
-            continue
-        for occ in expansions[item.label].occurrences:
-            points.append((occ.start, 1))
-            points.append((occ.end, -1))
-    points.sort(key=lambda p: (p[0], p[1]))
-    live = peak = 0
-    peak_at: datetime | None = None
-    for instant, delta in points:
-        live += delta
-        if live > peak:
-            peak, peak_at = live, instant
+    peak, peak_at = live_peak(
+        expansions[item.label].micro_spans()
+        for item in resolved
+        if item.voice and item.label in expansions
+    )
     if peak > MAX_LIVE_VOICE and peak_at is not None:
         return [
-            f"{peak} voice campaigns would be live at once at {peak_at.isoformat()}; "
+            f"{peak} voice campaigns would be live at once at "
+            f"{from_micros(peak_at).isoformat()}; "
             f"Genesys runs at most {MAX_LIVE_VOICE} per org"
         ]
     return []
