@@ -84,12 +84,7 @@ def validate_file(file: Path, *, as_json: bool) -> int:
     else:
         count = len(result.file.schedules)
         occurrences = sum(e.occurrence_count for e in result.check.expansions)
-        print_conflicts(result.check.conflicts)
-        pairs = 0
-        if result.check.conflicts:
-            from gcsched.plan.conflict_groups import group_conflicts
-
-            pairs = len(group_conflicts(result.check.conflicts))
+        pairs = print_conflicts(result.check.conflicts)
         print_warnings(result.warnings)
         print_compliance(hours)
         if result.audience_warning:
