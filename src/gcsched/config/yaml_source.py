@@ -300,11 +300,18 @@ class _Constructs(Protocol):
 class _Builder:
     """Turns composed nodes into plain data, recording marks and problems."""
 
-    def __init__(self, loader: _Constructs, *, check_depth: bool = False) -> None:
+    def __init__(
+        self, loader: _Constructs, *, check_depth: bool = False, merges: bool = True
+    ) -> None:
         self.loader = loader
         self.marks = Marks()
         self.problems: list[YamlProblem] = []
         self.check_depth = check_depth
+        #: False when the text cannot hold a merge key (see `_read_fast`).
+        self.merges = merges
+        #: Scalars other than text and null, by tag and text: a file repeats
+        #: its dates and numbers, and each is immutable.
+        self.constructed: dict[tuple[str, str], Any] = {}
 
     def problem(
         self, node: Node, path: Path, message: str, code: str = "yaml_tag"
@@ -349,8 +356,13 @@ class _Builder:
             return None
         if node.tag not in _SCALAR_TAGS:
             return self.problem(node, path, self.bad_tag(node.tag))
+        known = (node.tag, node.value)
+        if known in self.constructed:
+            return self.constructed[known]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.constructed[known] = self.loader.construct_object(
+                node, deep=True
+            )
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             kind = _KIND_NAMES.get(node.tag, "a value")
             reason = str(exc).split(":", 1)[0] if "limit" in str(exc) else str(exc)
@@ -360,6 +372,7 @@ class _Builder:
                 f"cannot read {node.value[:40]!r} as {kind}: {reason}",
                 "bad_scalar",
             )
+        return value
 
     def merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
         """Mapping pairs with `<<` merge keys expanded (explicit keys win)."""
@@ -387,20 +400,26 @@ class _Builder:
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
-        merges = any(k.tag == _MERGE_TAG for k, _ in node.value)
+        merges = self.merges and any(k.tag == _MERGE_TAG for k, _ in node.value)
         pairs = self.merged_pairs(node, path) if merges else node.value
         explicit = {id(k) for k, _ in node.value} if merges else None
+        key_marks, value_marks = self.marks.keys, self.marks.values
+        # A text value below the depth limit is built here, as `build` would.
+        inline = not self.check_depth or len(path) + 1 < MAX_DEPTH
         for key_node, value_node in pairs:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR_TAG:
+                key = key_node.value  # most keys: what `scalar` returns
+            elif not isinstance(key_node, ScalarNode):
                 self.problem(
                     key_node, path, "mapping keys must be plain values", "yaml_key"
                 )
                 continue
-            key = self.scalar(key_node, path)
-            if isinstance(key, Invalid):
-                continue
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
+            else:
+                key = self.scalar(key_node, path)
+                if isinstance(key, Invalid):
+                    continue
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
             child = (*path, key) if isinstance(key, str | int) else (*path, str(key))
             kmark = key_node.start_mark
             if key in first_line and (explicit is None or id(key_node) in explicit):
@@ -412,8 +431,17 @@ class _Builder:
                 )
                 continue
             first_line.setdefault(key, kmark.line + 1)
-            self.marks.keys.setdefault(child, (kmark.line, kmark.column))
-            result[key] = self.build(value_node, child)
+            key_marks.setdefault(child, (kmark.line, kmark.column))
+            if (
+                inline
+                and value_node.__class__ is ScalarNode
+                and value_node.tag == _STR_TAG
+            ):
+                vmark = value_node.start_mark
+                value_marks.setdefault(child, (vmark.line, vmark.column))
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child)
         return result
 
 
@@ -503,7 +531,10 @@ def _read_fast(text: str) -> tuple[Any, Marks, list[YamlProblem]] | None:
             graph = "&" in text or "<<" in text
             if graph and _measure(node) > MAX_ALIASES:
                 return None
-            builder = _Builder(loader, check_depth=not graph)
+            # A merge key is `<<`, or a tag that names merge (`!!merge`, or
+            # percent-escaped in a tag: `!!%6Derge`).
+            merges = "<<" in text or "merge" in text or "%" in text
+            builder = _Builder(loader, check_depth=not graph, merges=merges)
             return builder.build(node, ()), builder.marks, builder.problems
         finally:
             loader.dispose()
