@@ -226,3 +226,41 @@ def test_print_conflicts_leaves_terminals_and_notebooks_to_rich(
     assert capsys.readouterr().out.startswith("Conflicts\n┏")
     assert called == []
     assert render.print_conflicts(()) == 0
+
+
+def _shared_lists(policy: str) -> str:
+    """Twelve schedules on three lists, windows that overlap in many ways."""
+    lines = ["version: 1", "policy:", f"  audience_conflicts: {policy}", "schedules:"]
+    for i in range(12):
+        start = 7 + i % 5
+        lines += [
+            f"  - campaign: C{i:02d}",
+            f"    time_zone: {('America/Chicago', 'Europe/Berlin', 'UTC')[i % 3]}",
+            f"    priority: {1 + i % 4}",
+            f"    audience: list-{i % 3}",
+            "    windows:",
+            f'      - {{days: [mon-fri], start: "{start:02d}:00", '
+            f'end: "{start + 5}:30"}}',
+            '      - {days: [sat], start: "10:00", end: "14:00"}',
+            "    from: 2026-03-01",
+            "    until: 2026-04-30",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("policy", ["warn", "trim", "reject"])
+def test_pairs_group_as_their_overlaps_do(
+    policy: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Grouping the check's pairs prints what grouping every overlap printed."""
+    from gcsched.api.validation import validate
+
+    path = tmp_path / "shared.yaml"
+    path.write_text(_shared_lists(policy), encoding="utf-8")
+    for file in (path, EXAMPLE):
+        check = validate(file, today=date(2026, 1, 1)).check
+        assert len(check.conflicts) > len(check.pairs) > 1
+        rows = render.print_conflicts(check.conflicts)
+        by_overlap = capsys.readouterr().out
+        assert render.print_conflicts(check.conflicts, pairs=check.pairs) == rows
+        assert capsys.readouterr().out == by_overlap

@@ -197,8 +197,9 @@ def test_conflicts_bring_their_table_not_rich(tmp_path: Path) -> None:
     code, modules = _imported("validate", str(path))
     assert code == 3  # the default policy rejects the overlap
     assert "gcsched.cli.plain_table" in modules  # the conflicts were tabled
-    assert "gcsched.plan" in modules  # the conflicts were grouped
-    assert _present(modules, ("typer", "rich", "gcsched.cli.root")) == []
+    assert "gcsched.plan.conflict_groups" in modules  # the conflicts were grouped
+    plan_parts = ("gcsched.plan.diff", "gcsched.plan.plan", "gcsched.plan.render")
+    assert _present(modules, ("typer", "rich", "gcsched.cli.root", *plan_parts)) == []
 
 
 #: The modules of commands `validate` does not run.

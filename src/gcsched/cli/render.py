@@ -12,7 +12,7 @@ from gcsched.cli.plain_console import escape, rich_prints_plain
 from gcsched.cli.plain_table import console_width, table_text
 
 if TYPE_CHECKING:
-    from gcsched.domain import Conflict
+    from gcsched.domain import Conflict, ConflictPair
 
 __all__ = ["print_conflicts", "print_plan", "print_run", "print_warnings"]
 
@@ -46,18 +46,27 @@ _CONFLICT_COLUMNS = (
 
 
 def print_conflicts(
-    conflicts: Sequence[Conflict], names: Mapping[str, str] | None = None
+    conflicts: Sequence[Conflict],
+    names: Mapping[str, str] | None = None,
+    *,
+    pairs: Sequence[ConflictPair] | None = None,
 ) -> int:
     """A table of conflicts, one row per pair and outcome; returns the rows.
 
-    On a pipe or a file the table is laid out without rich when
+    `pairs`, when given, are the same conflicts summed per pair (the
+    `CheckResult` that listed them): grouped without a pass over every
+    overlap. On a pipe or a file the table is laid out without rich when
     `gcsched.cli.plain_table` can (the same bytes); else rich draws it.
     """
     if not conflicts:
         return 0
-    from gcsched.plan.conflict_groups import group_conflicts
+    from gcsched.plan.conflict_groups import group_conflicts, group_pairs
 
-    groups = group_conflicts(conflicts, names)
+    groups = (
+        group_conflicts(conflicts, names)
+        if pairs is None
+        else group_pairs(pairs, names)
+    )
     rows = [
         (
             " × ".join(g.campaigns),

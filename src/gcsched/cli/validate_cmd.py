@@ -84,7 +84,7 @@ def validate_file(file: Path, *, as_json: bool) -> int:
     else:
         count = len(result.file.schedules)
         occurrences = sum(e.occurrence_count for e in result.check.expansions)
-        pairs = print_conflicts(result.check.conflicts)
+        pairs = print_conflicts(result.check.conflicts, pairs=result.check.pairs)
         print_warnings(result.warnings)
         print_compliance(hours)
         if result.audience_warning:
