@@ -166,11 +166,13 @@ def test_an_inline_merge_counts_its_own_level() -> None:
         "a: !!str [1]\nb: !!str {c: d}\nc: !!str x\n",  # text tags on collections
         "d: [2026-01-01, 2026-01-01, 2026-02-30, 2026-02-30]\nn: [1, 1, 0x1f]\n",
         "a: {2026-01-01: x, 1.5: y, '1.5': z}\n",
+        "a: ! 123\nb: ! [1, '2', \"3\"]\nc: ! {d: 1}\ne: '17:00'\n",  # no tag: `!`
     ],
 )
 def test_merge_tags_collections_and_repeated_scalars(text: str) -> None:
-    """Merge keys however written, `!!str` on a collection, repeated scalars:
-    the same data, marks and problems as the pure-Python loader's."""
+    """Merge keys however written, `!!str` on a collection, repeated scalars,
+    the non-specific tag `!`: the same data, marks and problems as the
+    pure-Python loader's."""
     fast = yaml_source._read_fast(text)
     assert fast is not None
     assert fast == _slow(text)

@@ -22,6 +22,7 @@ Decisions (documented in docs/schedule-file.md):
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -478,10 +479,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
 def _fast_loader() -> type[Any] | None:
     """libyaml's C loader with the same resolvers as `MarkedLoader`, if built.
 
-    libyaml asks the resolver for the tag of every scalar; a plain scalar's tag
-    depends only on its text (no path resolvers are registered), so each
-    loader remembers the tags of the texts it has seen: a schedule file
-    repeats the same keys and values hundreds of times.
+    libyaml asks the resolver for the tag of every node it composes, and
+    tells it each step into and out of a collection (for path resolvers).
+    This loader has no path resolvers (its own empty table, so none can be
+    added from outside), so a collection's tag is the default one and the
+    steps need no bookkeeping; a plain scalar's tag depends only on its
+    text, so each loader remembers the tags of the texts it has seen: a
+    schedule file repeats the same keys and values hundreds of times.
     """
     base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     if base is None:  # pragma: no cover - PyYAML built without libyaml
@@ -493,21 +497,28 @@ def _fast_loader() -> type[Any] | None:
         self.plain_tags = {}
 
     def cached_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0]:
+        if kind is ScalarNode:
+            if not implicit[0]:  # quoted: text, as BaseResolver.resolve says
+                return _STR_TAG
             tags: dict[str, str] = self.plain_tags
             tag = tags.get(value)
             if tag is None:
                 tag = tags[value] = resolve(self, kind, value, implicit)
             return tag
-        return resolve(self, kind, value, implicit)
+        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
     return type(
         "FastLoader",
         (base,),
         {
             "yaml_implicit_resolvers": _resolvers(),
+            "yaml_path_resolvers": {},
             "__init__": __init__,
             "resolve": cached_resolve,
+            # Called with (parent, index) and () around every child: C
+            # builtins that accept those and do nothing, not Python frames.
+            "descend_resolver": staticmethod(operator.is_),
+            "ascend_resolver": tuple,
         },
     )
 
