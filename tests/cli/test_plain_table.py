@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import io
 import random
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_support import EXAMPLE, shared_lists
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from gcsched.cli import common, render
+from gcsched.cli import common, plain_table, render
 from gcsched.cli.plain_table import console_width, table_text
 from gcsched.domain.conflicts import Conflict
-
-EXAMPLE = Path(__file__).parents[2] / "examples" / "q4.yaml"
 
 WORDS = [
     "Campaign",
@@ -198,11 +196,9 @@ def test_print_conflicts_on_a_pipe_is_riches_table(
     monkeypatch.setenv("COLUMNS", columns)
     monkeypatch.setattr(common, "_CONSOLES", {})  # rich reads COLUMNS when made
     conflicts = _conflicts()
-    modules = set(sys.modules)
     rows = render.print_conflicts(conflicts)
     fast = capsys.readouterr().out
-    assert "rich.table" not in set(sys.modules) - modules or "rich.table" in modules
-    monkeypatch.setattr(render, "table_text", lambda *a, **k: None)
+    monkeypatch.setattr(plain_table, "table_text", lambda *a, **k: None)
     assert render.print_conflicts(conflicts) == rows
     assert capsys.readouterr().out == fast
     assert fast.startswith("Conflicts\n┏")
@@ -214,7 +210,7 @@ def test_print_conflicts_leaves_terminals_and_notebooks_to_rich(
     """A terminal gets rich's colours; IPython's width is rich's to choose."""
     conflicts = _conflicts()
     called: list[object] = []
-    monkeypatch.setattr(render, "table_text", lambda *a, **k: called.append(a))
+    monkeypatch.setattr(plain_table, "table_text", lambda *a, **k: called.append(a))
     monkeypatch.setenv("TTY_COMPATIBLE", "1")
     monkeypatch.setattr(common, "_CONSOLES", {})
     render.print_conflicts(conflicts)
@@ -228,26 +224,6 @@ def test_print_conflicts_leaves_terminals_and_notebooks_to_rich(
     assert render.print_conflicts(()) == 0
 
 
-def _shared_lists(policy: str) -> str:
-    """Twelve schedules on three lists, windows that overlap in many ways."""
-    lines = ["version: 1", "policy:", f"  audience_conflicts: {policy}", "schedules:"]
-    for i in range(12):
-        start = 7 + i % 5
-        lines += [
-            f"  - campaign: C{i:02d}",
-            f"    time_zone: {('America/Chicago', 'Europe/Berlin', 'UTC')[i % 3]}",
-            f"    priority: {1 + i % 4}",
-            f"    audience: list-{i % 3}",
-            "    windows:",
-            f'      - {{days: [mon-fri], start: "{start:02d}:00", '
-            f'end: "{start + 5}:30"}}',
-            '      - {days: [sat], start: "10:00", end: "14:00"}',
-            "    from: 2026-03-01",
-            "    until: 2026-04-30",
-        ]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize("policy", ["warn", "trim", "reject"])
 def test_pairs_group_as_their_overlaps_do(
     policy: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -256,7 +232,7 @@ def test_pairs_group_as_their_overlaps_do(
     from gcsched.api.validation import validate
 
     path = tmp_path / "shared.yaml"
-    path.write_text(_shared_lists(policy), encoding="utf-8")
+    path.write_text(shared_lists(policy), encoding="utf-8")
     for file in (path, EXAMPLE):
         check = validate(file, today=date(2026, 1, 1)).check
         assert len(check.conflicts) > len(check.pairs) > 1

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from gcsched.cli import common
 from gcsched.cli.common import plain, plain_out, printable
 from gcsched.cli.plain_console import escape, rich_prints_plain
-from gcsched.cli.plain_table import console_width, table_text
 
 if TYPE_CHECKING:
     from gcsched.domain import Conflict, ConflictPair
@@ -53,12 +52,13 @@ def print_conflicts(
 ) -> int:
     """A table of conflicts, one row per pair and outcome; returns the rows.
 
-    `pairs`, when given, are the same conflicts summed per pair (the
-    `CheckResult` that listed them): grouped without a pass over every
-    overlap. On a pipe or a file the table is laid out without rich when
-    `gcsched.cli.plain_table` can (the same bytes); else rich draws it.
+    `pairs`, when given, are the conflicts summed per pair (a
+    `CheckResult`'s), read instead of `conflicts`: the same rows without a
+    pass over every overlap. On a pipe or a file the table is laid out
+    without rich when `gcsched.cli.plain_table` can (the same bytes); else
+    rich draws it.
     """
-    if not conflicts:
+    if not (conflicts if pairs is None else pairs):
         return 0
     from gcsched.plan.conflict_groups import group_conflicts, group_pairs
 
@@ -111,6 +111,8 @@ def _print_plain_table(
     file = sys.stdout
     if not rich_prints_plain(file):
         return False
+    from gcsched.cli.plain_table import console_width, table_text
+
     width = console_width()
     if width is None:
         return False
