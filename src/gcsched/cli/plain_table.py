@@ -9,12 +9,13 @@ header aligned to the bottom, a left-justified title) by rich's own rules:
 each column's width from its cells' longest word and longest line, the widest
 columns shrunk in turn while the table is wider than the console
 (`rich.table.Table._calculate_column_widths`), and each cell
-wrapped word by word (`rich._wrap.divide_line`).
+wrapped word by word (`rich._wrap.divide_line`, no folding).
 
 It answers only where its bytes are rich's for certain: text of single-width
-characters without control codes (`SAFE`), a UTF-8 stream, and no word wider
-than its column (rich would then cut it with an ellipsis). Anything else is
-None, and the caller hands the table to rich. `console_width` is the width a
+characters without control codes (`SAFE`), a UTF-8 stream, and room for the
+borders and a cell of one character. Anything else is None, and the caller
+hands the table to rich. A word wider than its column is cut with an
+ellipsis, as rich cuts it. `console_width` is the width a
 rich console would take (`rich.console.Console.size`).
 """
 
@@ -132,21 +133,29 @@ def _reduce(
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of `width` cells, padded with spaces (rich's left wrap)."""
+    """`text` in lines of `width` cells, padded with spaces (rich's left wrap).
+
+    A word wider than `width` takes a line of its own, cut to fit with an
+    ellipsis (rich's default overflow for a table cell).
+    """
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group()
-        if width - offset >= len(word.rstrip()):
+        length = len(word.rstrip(" "))
+        if width - offset >= length:
             offset += len(word)
-        elif offset and start:
+            continue
+        if start and (offset or length > width):
             breaks.append(start)
-            offset = len(word)
+        offset = len(word)
     lines: list[str] = []
     for begin, end in zip([0, *breaks], [*breaks, len(text)], strict=True):
         line = text[begin:end]
         if len(line) > width:  # rich drops trailing spaces past the width only
             line = line[: max(width, len(line.rstrip(" ")))]
+        if len(line) > width:
+            line = line[: width - 1] + "…"
         lines.append(line.ljust(width))
     return lines
 
@@ -188,12 +197,6 @@ def table_text(
     out.append(_line(_TOP, widths))
     for index, row in enumerate([headers, *rows]):
         wrapped = [_wrap(text, w - 2) for text, w in zip(row, widths, strict=True)]
-        if any(
-            len(line) != w - 2
-            for lines, w in zip(wrapped, widths, strict=True)
-            for line in lines
-        ):
-            return None  # a word wider than its column: rich cuts it with an ellipsis
         height = max(len(lines) for lines in wrapped)
         edges = _HEAD if index == 0 else _BODY
         for i, lines in enumerate(wrapped):
