@@ -188,17 +188,18 @@ def test_version_imports_neither_typer_nor_the_config() -> None:
     assert _present(modules, (*FAST_ABSENT, "pydantic", "yaml", "gcsched.config")) == []
 
 
-def test_conflicts_bring_their_table_not_typer(tmp_path: Path) -> None:
-    """A file with audience conflicts prints rich's table, still without typer."""
+def test_conflicts_bring_their_table_not_rich(tmp_path: Path) -> None:
+    """A file with audience conflicts prints its table on a pipe without rich."""
     path = tmp_path / "q.yaml"
     clash = _FILE.replace("    time_zone:", "    audience: a\n    time_zone:")
     second = clash.split("schedules:\n", 1)[1].replace("Q4 Renewals", "Other")
     path.write_text(clash + second, encoding="utf-8")
     code, modules = _imported("validate", str(path))
     assert code == 3  # the default policy rejects the overlap
-    assert "rich.table" in modules
-    assert "gcsched.plan" in modules  # the conflicts were grouped
-    assert _present(modules, ("typer", "gcsched.cli.root")) == []
+    assert "gcsched.cli.plain_table" in modules  # the conflicts were tabled
+    assert "gcsched.plan.conflict_groups" in modules  # the conflicts were grouped
+    plan_parts = ("gcsched.plan.diff", "gcsched.plan.plan", "gcsched.plan.render")
+    assert _present(modules, ("typer", "rich", "gcsched.cli.root", *plan_parts)) == []
 
 
 #: The modules of commands `validate` does not run.

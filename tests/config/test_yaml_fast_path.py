@@ -156,3 +156,37 @@ def test_an_inline_merge_counts_its_own_level() -> None:
     fast = yaml_source._read_fast(text)
     assert fast is not None
     assert fast == _slow(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "b: &x {c: 1}\nd:\n  !!%6Derge : *x\n  e: 2\n",  # a percent-escaped merge
+        "b: &x {c: 1}\nd:\n  !!merge : *x\n  e: 2\n",
+        "a: !!str [1]\nb: !!str {c: d}\nc: !!str x\n",  # text tags on collections
+        "d: [2026-01-01, 2026-01-01, 2026-02-30, 2026-02-30]\nn: [1, 1, 0x1f]\n",
+        "a: {2026-01-01: x, 1.5: y, '1.5': z}\n",
+        "a: ! 123\nb: ! [1, '2', \"3\"]\nc: ! {d: 1}\ne: '17:00'\n",  # no tag: `!`
+    ],
+)
+def test_merge_tags_collections_and_repeated_scalars(text: str) -> None:
+    """Merge keys however written, `!!str` on a collection, repeated scalars,
+    the non-specific tag `!`: the same data, marks and problems as the
+    pure-Python loader's."""
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)
+
+
+def test_a_percent_escaped_merge_key_merges() -> None:
+    """`!!%6Derge` is the merge tag: the text may not skip the merge check."""
+    data, _, problems = read_document("b: &x {c: 1}\nd:\n  !!%6Derge : *x\n  e: 2\n")
+    assert data == {"b": {"c": 1}, "d": {"c": 1, "e": 2}}
+    assert problems == []
+
+
+def test_a_repeated_bad_date_is_reported_where_each_is_written() -> None:
+    """Only good scalars are remembered: each bad one keeps its own position."""
+    _, marks, problems = read_document("a: 2026-02-30\nb: 2026-02-30\nc: 2026-01-01\n")
+    assert [(p.line, p.path) for p in problems] == [(0, ("a",)), (1, ("b",))]
+    assert marks.values[("c",)] == (2, 3)

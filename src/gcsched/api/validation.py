@@ -51,15 +51,22 @@ def validate(
     *,
     today: date,
     environ: Mapping[str, str] | None = None,
+    spans: bool = True,
 ) -> Validation:
     """Validate a schedule file offline: schema, zones, DST, overlaps, conflicts.
+
+    `spans=False` keeps only each conflicting pair's sums (`check.pairs`),
+    not every overlap (`check.conflicts`, then empty): what a reader of the
+    pairs alone needs, without an object per overlap.
 
     Raises:
         ConfigError: every problem in the file at once.
     """
     schedule_file = file if isinstance(file, ScheduleFile) else load(file)
     env = os.environ if environ is None else environ
-    result = check(schedule_file.schedules, schedule_file.policy, today=today)
+    result = check(
+        schedule_file.schedules, schedule_file.policy, today=today, spans=spans
+    )
     warnings = [
         f"webhook {endpoint.url}: the environment variable {endpoint.secret_env} "
         "is not set; `gcsched apply` will refuse to run without it"

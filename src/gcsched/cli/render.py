@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gcsched.cli import common
 from gcsched.cli.common import plain, plain_out, printable
-from gcsched.cli.plain_console import escape
+from gcsched.cli.plain_console import escape, rich_prints_plain
 
 if TYPE_CHECKING:
-    from gcsched.domain import Conflict
+    from gcsched.domain import Conflict, ConflictPair
 
 __all__ = ["print_conflicts", "print_plan", "print_run", "print_warnings"]
 
@@ -33,38 +34,101 @@ def print_plan(lines: Sequence[tuple[str, str]]) -> None:
         common.out.print(plain(line, style=_STYLES.get(style, "")))
 
 
+_CONFLICT_COLUMNS = (
+    "schedules",
+    "audience",
+    "overlaps",
+    "first → last (UTC)",
+    "resolution",
+    "winner",
+)
+
+
 def print_conflicts(
-    conflicts: Sequence[Conflict], names: Mapping[str, str] | None = None
-) -> None:
-    """A table of conflicts, one row per pair and outcome."""
-    if not conflicts:
-        return
+    conflicts: Sequence[Conflict],
+    names: Mapping[str, str] | None = None,
+    *,
+    pairs: Sequence[ConflictPair] | None = None,
+) -> int:
+    """A table of conflicts, one row per pair and outcome; returns the rows.
+
+    `pairs`, when given, are the conflicts summed per pair (a
+    `CheckResult`'s), read instead of `conflicts`: the same rows without a
+    pass over every overlap. On a pipe or a file the table is laid out
+    without rich when `gcsched.cli.plain_table` can (the same bytes); else
+    rich draws it.
+    """
+    if not (conflicts if pairs is None else pairs):
+        return 0
+    from gcsched.plan.conflict_groups import group_conflicts, group_pairs
+
+    groups = (
+        group_conflicts(conflicts, names)
+        if pairs is None
+        else group_pairs(pairs, names)
+    )
+    rows = [
+        (
+            " × ".join(g.campaigns),
+            g.audience,
+            f"{g.count} ({g.hours()})",
+            f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}",
+            g.resolution,
+            f"{g.winner} ({g.reason})" if g.winner else "-",
+        )
+        for g in groups
+    ]
+    if _print_plain_table("Conflicts", _CONFLICT_COLUMNS, rows):
+        return len(groups)
     from rich.table import Table
 
     table = Table(title="Conflicts", title_justify="left", show_lines=False)
-    for column in (
-        "schedules",
-        "audience",
-        "overlaps",
-        "first → last (UTC)",
-        "resolution",
-        "winner",
-    ):
+    for column in _CONFLICT_COLUMNS:
         table.add_column(column)
-    from gcsched.plan import group_conflicts
-
-    for g in group_conflicts(conflicts, names):
-        span = f"{g.first:%Y-%m-%d %H:%M} → {g.last:%Y-%m-%d %H:%M}"
+    for (pair, audience, count, span, resolution, winner), g in zip(
+        rows, groups, strict=True
+    ):
         style = "red" if g.resolution == "reject" else ""
         table.add_row(
-            plain(" × ".join(g.campaigns)),
-            plain(g.audience),
-            f"{g.count} ({g.hours()})",
+            plain(pair),
+            plain(audience),
+            count,
             span,
-            plain(g.resolution, style=style),
-            plain(f"{g.winner} ({g.reason})" if g.winner else "-"),
+            plain(resolution, style=style),
+            plain(winner),
         )
     common.out.print(table)
+    return len(groups)
+
+
+def _print_plain_table(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]
+) -> bool:
+    """Print the table without rich if that gives rich's bytes; whether it did.
+
+    `rows` are as the file and the org wrote them (made printable here).
+    """
+    file = sys.stdout
+    if not rich_prints_plain(file):
+        return False
+    from gcsched.cli.plain_table import console_width, table_text
+
+    width = console_width()
+    if width is None:
+        return False
+    cells = [[printable(cell) for cell in row] for row in rows]
+    text = table_text(
+        title,
+        headers,
+        cells,
+        width,
+        encoding=getattr(file, "encoding", None) or "utf-8",
+    )
+    if text is None:
+        return False
+    file.write(text)
+    file.flush()
+    return True
 
 
 def _styled(text: str, style: str) -> str:

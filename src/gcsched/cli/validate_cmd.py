@@ -58,13 +58,18 @@ def validate_file(file: Path, *, as_json: bool) -> int:
 
     out = plain_out
     try:
-        result = run_validate(file, today=today())
+        # The text reads the pairs only: no object per overlap (--json lists them).
+        result = run_validate(file, today=today(), spans=as_json)
     except ConfigError as exc:
         if not as_json:
             raise
         out.print_json(json.dumps(_problems_data(file, exc)))
         return exc.exit_code
-    rejected = result.rejected
+    pairs = result.check.pairs
+    # A conflict is an overlap: a pair counts its own (`check.conflicts`
+    # holds them one by one only with --json).
+    overlaps = sum(p.count for p in pairs)
+    rejected = sum(p.count for p in pairs if p.resolution == "reject")
     hours = result.compliance
     refused = result.compliance_errors
     if as_json:
@@ -84,12 +89,7 @@ def validate_file(file: Path, *, as_json: bool) -> int:
     else:
         count = len(result.file.schedules)
         occurrences = sum(e.occurrence_count for e in result.check.expansions)
-        print_conflicts(result.check.conflicts)
-        pairs = 0
-        if result.check.conflicts:
-            from gcsched.plan.conflict_groups import group_conflicts
-
-            pairs = len(group_conflicts(result.check.conflicts))
+        rows = print_conflicts((), pairs=pairs)
         print_warnings(result.warnings)
         print_compliance(hours)
         if result.audience_warning:
@@ -100,14 +100,14 @@ def validate_file(file: Path, *, as_json: bool) -> int:
         status = "[red]refused[/]" if rejected or refused else "[green]valid[/]"
         out.print(
             f"{escape(printable(str(file)))}: {status} — {count} schedule(s), "
-            f"{occurrences} window occurrence(s), {pairs} conflicting pair(s) "
-            f"({len(result.check.conflicts)} overlaps), "
+            f"{occurrences} window occurrence(s), {rows} conflicting pair(s) "
+            f"({overlaps} overlaps), "
             f"{len(result.warnings)} warning(s)"
         )
     if rejected:
         if not as_json:
             out.print(
-                f"{len(rejected)} conflict(s) rejected by "
+                f"{rejected} conflict(s) rejected by "
                 "policy.audience_conflicts: "
                 "reject — change the windows, or set trim or warn"
             )

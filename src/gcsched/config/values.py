@@ -207,8 +207,28 @@ def parse_local_datetime(value: Any) -> datetime:
     )
 
 
+#: Most texts most files repeat (a start and end per window, a token per
+#: `days`) parsed once each: `parse_time` and `parse_day_token` are pure
+#: functions of the text, their results immutable. Bounded, for a long-lived
+#: process reading many files; a text that fails is never kept.
+_PARSED_MAX = 4096
+_TIMES: dict[str, TimeOfDay] = {}
+_DAY_TOKENS: dict[str, frozenset[Weekday] | Literal["daily"]] = {}
+
+
 def parse_time(value: Any) -> TimeOfDay:
     """A time of day "HH:MM" or "HH:MM:SS" ("24:00" allowed); seconds are kept."""
+    if type(value) is str:
+        parsed = _TIMES.get(value)
+        if parsed is None:
+            parsed = _parse_time(value)
+            if len(_TIMES) < _PARSED_MAX:
+                _TIMES[value] = parsed
+        return parsed
+    return _parse_time(value)
+
+
+def _parse_time(value: Any) -> TimeOfDay:
     if isinstance(value, time):
         return TimeOfDay(
             time(value.hour, value.minute, value.second, tzinfo=value.tzinfo)
@@ -237,6 +257,17 @@ def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
 
 def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     """One `days` item: a day name, a range `mon-fri` (its weekdays), or `daily`."""
+    if type(value) is str:
+        parsed = _DAY_TOKENS.get(value)
+        if parsed is None:
+            parsed = _parse_day_token(value)
+            if len(_DAY_TOKENS) < _PARSED_MAX:
+                _DAY_TOKENS[value] = parsed
+        return parsed
+    return _parse_day_token(value)
+
+
+def _parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     if not isinstance(value, str):
         fail(
             f"expected a day name such as mon or mon-fri, found {describe(value)}",

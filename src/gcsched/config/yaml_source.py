@@ -22,6 +22,7 @@ Decisions (documented in docs/schedule-file.md):
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -300,11 +301,18 @@ class _Constructs(Protocol):
 class _Builder:
     """Turns composed nodes into plain data, recording marks and problems."""
 
-    def __init__(self, loader: _Constructs, *, check_depth: bool = False) -> None:
+    def __init__(
+        self, loader: _Constructs, *, check_depth: bool = False, merges: bool = True
+    ) -> None:
         self.loader = loader
         self.marks = Marks()
         self.problems: list[YamlProblem] = []
         self.check_depth = check_depth
+        #: False when the text cannot hold a merge key (see `_read_fast`).
+        self.merges = merges
+        #: Scalars other than text and null, by tag and text: a file repeats
+        #: its dates and numbers, and each is immutable.
+        self.constructed: dict[tuple[str, str], Any] = {}
 
     def problem(
         self, node: Node, path: Path, message: str, code: str = "yaml_tag"
@@ -349,8 +357,13 @@ class _Builder:
             return None
         if node.tag not in _SCALAR_TAGS:
             return self.problem(node, path, self.bad_tag(node.tag))
+        known = (node.tag, node.value)
+        if known in self.constructed:
+            return self.constructed[known]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.constructed[known] = self.loader.construct_object(
+                node, deep=True
+            )
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             kind = _KIND_NAMES.get(node.tag, "a value")
             reason = str(exc).split(":", 1)[0] if "limit" in str(exc) else str(exc)
@@ -360,6 +373,7 @@ class _Builder:
                 f"cannot read {node.value[:40]!r} as {kind}: {reason}",
                 "bad_scalar",
             )
+        return value
 
     def merged_pairs(self, node: MappingNode, path: Path) -> list[tuple[Node, Node]]:
         """Mapping pairs with `<<` merge keys expanded (explicit keys win)."""
@@ -387,20 +401,26 @@ class _Builder:
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
-        merges = any(k.tag == _MERGE_TAG for k, _ in node.value)
+        merges = self.merges and any(k.tag == _MERGE_TAG for k, _ in node.value)
         pairs = self.merged_pairs(node, path) if merges else node.value
         explicit = {id(k) for k, _ in node.value} if merges else None
+        key_marks, value_marks = self.marks.keys, self.marks.values
+        # A text value below the depth limit is built here, as `build` would.
+        inline = not self.check_depth or len(path) + 1 < MAX_DEPTH
         for key_node, value_node in pairs:
-            if not isinstance(key_node, ScalarNode):
+            if key_node.__class__ is ScalarNode and key_node.tag == _STR_TAG:
+                key = key_node.value  # most keys: what `scalar` returns
+            elif not isinstance(key_node, ScalarNode):
                 self.problem(
                     key_node, path, "mapping keys must be plain values", "yaml_key"
                 )
                 continue
-            key = self.scalar(key_node, path)
-            if isinstance(key, Invalid):
-                continue
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
+            else:
+                key = self.scalar(key_node, path)
+                if isinstance(key, Invalid):
+                    continue
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
             child = (*path, key) if isinstance(key, str | int) else (*path, str(key))
             kmark = key_node.start_mark
             if key in first_line and (explicit is None or id(key_node) in explicit):
@@ -412,8 +432,17 @@ class _Builder:
                 )
                 continue
             first_line.setdefault(key, kmark.line + 1)
-            self.marks.keys.setdefault(child, (kmark.line, kmark.column))
-            result[key] = self.build(value_node, child)
+            key_marks.setdefault(child, (kmark.line, kmark.column))
+            if (
+                inline
+                and value_node.__class__ is ScalarNode
+                and value_node.tag == _STR_TAG
+            ):
+                vmark = value_node.start_mark
+                value_marks.setdefault(child, (vmark.line, vmark.column))
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, child)
         return result
 
 
@@ -450,10 +479,13 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
 def _fast_loader() -> type[Any] | None:
     """libyaml's C loader with the same resolvers as `MarkedLoader`, if built.
 
-    libyaml asks the resolver for the tag of every scalar; a plain scalar's tag
-    depends only on its text (no path resolvers are registered), so each
-    loader remembers the tags of the texts it has seen: a schedule file
-    repeats the same keys and values hundreds of times.
+    libyaml asks the resolver for the tag of every node it composes, and
+    tells it each step into and out of a collection (for path resolvers).
+    This loader has no path resolvers (its own empty table, so none can be
+    added from outside), so a collection's tag is the default one and the
+    steps need no bookkeeping; a plain scalar's tag depends only on its
+    text, so each loader remembers the tags of the texts it has seen: a
+    schedule file repeats the same keys and values hundreds of times.
     """
     base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     if base is None:  # pragma: no cover - PyYAML built without libyaml
@@ -465,21 +497,28 @@ def _fast_loader() -> type[Any] | None:
         self.plain_tags = {}
 
     def cached_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode and implicit[0]:
+        if kind is ScalarNode:
+            if not implicit[0]:  # quoted: text, as BaseResolver.resolve says
+                return _STR_TAG
             tags: dict[str, str] = self.plain_tags
             tag = tags.get(value)
             if tag is None:
                 tag = tags[value] = resolve(self, kind, value, implicit)
             return tag
-        return resolve(self, kind, value, implicit)
+        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
 
     return type(
         "FastLoader",
         (base,),
         {
             "yaml_implicit_resolvers": _resolvers(),
+            "yaml_path_resolvers": {},
             "__init__": __init__,
             "resolve": cached_resolve,
+            # Called with (parent, index) and () around every child: C
+            # builtins that accept those and do nothing, not Python frames.
+            "descend_resolver": staticmethod(operator.is_),
+            "ascend_resolver": tuple,
         },
     )
 
@@ -503,7 +542,10 @@ def _read_fast(text: str) -> tuple[Any, Marks, list[YamlProblem]] | None:
             graph = "&" in text or "<<" in text
             if graph and _measure(node) > MAX_ALIASES:
                 return None
-            builder = _Builder(loader, check_depth=not graph)
+            # A merge key is `<<`, or a tag that names merge (`!!merge`, or
+            # percent-escaped in a tag: `!!%6Derge`).
+            merges = "<<" in text or "merge" in text or "%" in text
+            builder = _Builder(loader, check_depth=not graph, merges=merges)
             return builder.build(node, ()), builder.marks, builder.problems
         finally:
             loader.dispose()

@@ -389,16 +389,26 @@ def resolve(
         pairs.append(entry)
         overlaps.extend((s, e, names, kind, which) for s, e in tally.spans or ())
     overlaps.sort()  # `which` last: equal overlaps keep the order they came in
+    # Overlaps share their instants (a weekday clash starts at the same hour
+    # in every pair of a list): each instant is made into a datetime once.
+    instants: dict[int, datetime] = {}
+
+    def instant(micros: int) -> datetime:
+        made = instants.get(micros)
+        if made is None:
+            made = instants[micros] = from_micros(micros)
+        return made
+
     conflicts = [
-        Conflict(
-            type=kind,
-            campaigns=names,
-            contact_list=pairs[which].contact_list,
-            start=from_micros(start),
-            end=from_micros(end),
-            resolution=pairs[which].resolution,
-            winner=names[0],
-            reason=pairs[which].reason,
+        Conflict(  # positional: the fields in order, cheaper than keywords
+            kind,
+            names,
+            pairs[which].contact_list,
+            instant(start),
+            instant(end),
+            pairs[which].resolution,
+            names[0],
+            pairs[which].reason,
         )
         for start, end, names, kind, which in overlaps
     ]
