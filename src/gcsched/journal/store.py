@@ -109,8 +109,8 @@ class TableStore:
         reverts: str | None = None,
         webhooks: Sequence[Mapping[str, Any]] = (),
     ) -> Run:
-        """See `RunTable.create_run`."""
-        return self._runs.create_run(
+        """See `RunTable.create_run` (then `_run_created`)."""
+        run = self._runs.create_run(
             org_id=org_id,
             org_name=org_name,
             file_path=file_path,
@@ -123,6 +123,11 @@ class TableStore:
             reverts=reverts,
             webhooks=webhooks,
         )
+        self._run_created(run)
+        return run
+
+    def _run_created(self, run: Run) -> None:
+        """What a backend does once a run is recorded (nothing by default)."""
 
     def open_run(self, org_id: str, file_sha256: str) -> Run | None:
         """See `RunTable.open_run`."""

@@ -7,11 +7,10 @@ LOCKED``) and the rows of the audit chain.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Final, Self
+from typing import Final, Self
 
-from gcsched.genesys import ChangeSpec
 from gcsched.journal.codec import dump_time
 from gcsched.journal.database import utc_now
 from gcsched.journal.postgres.database import PgDatabase, advisory_key
@@ -92,38 +91,10 @@ class PostgresStore(TableStore):
         """The apply lock of the org this store was opened for."""
         return self._lock
 
-    def create_run(
-        self,
-        *,
-        org_id: str,
-        org_name: str,
-        file_path: str,
-        file_sha256: str,
-        checksum: str,
-        plan: Mapping[str, Any],
-        steps: Sequence[ChangeSpec],
-        priors: Mapping[tuple[str, str], Mapping[str, Any]] | None = None,
-        environment: str | None = None,
-        reverts: str | None = None,
-        webhooks: Sequence[Mapping[str, Any]] = (),
-    ) -> Run:
-        """See `RunTable.create_run`; the lock row then names the run."""
-        run = super().create_run(
-            org_id=org_id,
-            org_name=org_name,
-            file_path=file_path,
-            file_sha256=file_sha256,
-            checksum=checksum,
-            plan=plan,
-            steps=steps,
-            priors=priors,
-            environment=environment,
-            reverts=reverts,
-            webhooks=webhooks,
-        )
-        if org_id == self._lock.org_id:
+    def _run_created(self, run: Run) -> None:
+        """The lock row names the run (advisory locks carry no holder)."""
+        if run.org_id == self._lock.org_id:
             self._lock.set_run(run.id)
-        return run
 
     # ---------------------------------------------------------------- outbox
     def claim_event(self, event_id: str) -> bool:
