@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal, NoReturn, TypeVar
 from zoneinfo import available_timezones
 
 from pydantic_core import PydanticCustomError
@@ -212,20 +213,27 @@ def parse_local_datetime(value: Any) -> datetime:
 #: functions of the text, their results immutable. Bounded, for a long-lived
 #: process reading many files; a text that fails is never kept.
 _PARSED_MAX = 4096
+_T = TypeVar("_T")
 _TIMES: dict[str, TimeOfDay] = {}
 _DAY_TOKENS: dict[str, frozenset[Weekday] | Literal["daily"]] = {}
 
 
+def _remembered(cache: dict[str, _T], value: Any, parse: Callable[[Any], _T]) -> _T:
+    """`parse(value)`, kept in `cache` when `value` is a text (at most
+    `_PARSED_MAX` texts; a failure raises and is never kept)."""
+    if type(value) is not str:
+        return parse(value)
+    parsed = cache.get(value)
+    if parsed is None:
+        parsed = parse(value)
+        if len(cache) < _PARSED_MAX:
+            cache[value] = parsed
+    return parsed
+
+
 def parse_time(value: Any) -> TimeOfDay:
     """A time of day "HH:MM" or "HH:MM:SS" ("24:00" allowed); seconds are kept."""
-    if type(value) is str:
-        parsed = _TIMES.get(value)
-        if parsed is None:
-            parsed = _parse_time(value)
-            if len(_TIMES) < _PARSED_MAX:
-                _TIMES[value] = parsed
-        return parsed
-    return _parse_time(value)
+    return _remembered(_TIMES, value, _parse_time)
 
 
 def _parse_time(value: Any) -> TimeOfDay:
@@ -257,14 +265,7 @@ def _day_span(first: Weekday, last: Weekday) -> frozenset[Weekday]:
 
 def parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
     """One `days` item: a day name, a range `mon-fri` (its weekdays), or `daily`."""
-    if type(value) is str:
-        parsed = _DAY_TOKENS.get(value)
-        if parsed is None:
-            parsed = _parse_day_token(value)
-            if len(_DAY_TOKENS) < _PARSED_MAX:
-                _DAY_TOKENS[value] = parsed
-        return parsed
-    return _parse_day_token(value)
+    return _remembered(_DAY_TOKENS, value, _parse_day_token)
 
 
 def _parse_day_token(value: Any) -> frozenset[Weekday] | Literal["daily"]:
