@@ -33,7 +33,11 @@ HEAVY = (
     # calling-hour packs: only for files that declare a purpose (docs/compliance.md)
     "gcsched.config.rule_packs",
     "gcsched.config.regions",
-    "holidays",
+    "gcsched.api.compliance",
+    "gcsched.domain.compliance",
+    "gcsched.domain.legal_hours",
+    "gcsched.domain.list_audience",
+    "dateutil",
 )
 
 _PROBE = """
@@ -107,6 +111,7 @@ def test_validate_loads_the_rule_packs_only_for_a_purpose(tmp_path: Path) -> Non
     code, modules = _imported("validate", str(path))
     assert code in (0, None)
     assert "gcsched.config.rule_packs" in modules
+    assert {"gcsched.domain.compliance", "gcsched.domain.legal_hours"} <= modules
     assert "holidays" not in modules  # no calendar of the US packs uses it
     assert "httpx" not in modules
 
@@ -141,8 +146,9 @@ def test_holidays_load_only_for_a_public_holiday_calendar(tmp_path: Path) -> Non
     code, modules = _imported("validate", str(path))
     assert code in (0, None)
     assert "holidays" in modules
-    package = sorted(m for m in modules if m.startswith("holidays."))
-    assert _heavy(modules) == ["holidays", *package]
+    # the package and what it needs itself (dateutil), nothing more
+    package = sorted(m for m in modules if m.startswith(("holidays.", "dateutil")))
+    assert _heavy(modules) == sorted(["holidays", *package])
 
 
 #: What the fast path (`gcsched.cli.fast`) answers without: typer and its
@@ -324,3 +330,38 @@ def test_an_unknown_name_of_a_face_is_an_attribute_error() -> None:
     assert {"check", "expand", "parse_body"} <= set(dir(gcsched.domain))
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         gcsched.domain.nothing  # noqa: B018
+
+
+_PLUGINS_PROBE = """
+import os, sys
+from gcsched.cli.app import main
+sys.argv = ["gcsched", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "'__all__'"), ("", "''")])
+def test_the_cli_skips_pydantic_plugins_unless_told(
+    tmp_path: Path, given: str | None, seen: str
+) -> None:
+    """The CLI does not scan for pydantic plugins; an explicit setting wins."""
+    import os
+
+    path = tmp_path / "q.yaml"
+    path.write_text(_FILE, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", _PLUGINS_PROBE, "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
+    )
+    assert done.stderr.strip().splitlines()[-1] == seen

@@ -36,6 +36,7 @@ from gcsched.domain.expansion import Expansion
 from gcsched.domain.legal_hours import HolidayCalendar, LegalRule
 from gcsched.domain.list_audience import live_targets
 from gcsched.domain.model import DayRange, Schedule, ScheduleFile
+from gcsched.domain.purposes import needs_check
 
 if TYPE_CHECKING:
     from gcsched.engine.live import LiveCalendar
@@ -54,16 +55,6 @@ __all__ = [
 
 GuardProvider = GuardLookup
 """Campaign (target) id → the org's contact-local guard for it, or None."""
-
-
-def needs_check(file: ScheduleFile) -> bool:
-    """True when the file asks for the calling-hour check (see the module doc)."""
-    policy = file.policy
-    if policy.compliance.mode == "off":
-        return False
-    return policy.purpose is not None or any(
-        s.purpose is not None for s in file.schedules
-    )
 
 
 def _freeze(
@@ -348,8 +339,8 @@ def live_report_compliance(
         InputError: `purpose` is not a known purpose.
         ConfigError: a pack the file names is missing or invalid.
     """
-    from gcsched.domain.legal_hours import PURPOSES
     from gcsched.domain.model import Policy
+    from gcsched.domain.purposes import PURPOSES
     from gcsched.errors import InputError
 
     if purpose is not None and purpose not in PURPOSES:
@@ -471,7 +462,7 @@ def show_rules(
     """
     from gcsched.config.regions import region_table
     from gcsched.config.rule_packs import load_packs
-    from gcsched.domain.legal_hours import PURPOSES
+    from gcsched.domain.purposes import PURPOSES
     from gcsched.errors import InputError
 
     if purpose is not None and purpose not in PURPOSES:

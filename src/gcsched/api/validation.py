@@ -12,6 +12,7 @@ from gcsched.config.loader import load
 from gcsched.domain.audience_note import audience_note
 from gcsched.domain.conflicts import CheckResult, check
 from gcsched.domain.model import DayRange, Policy, Schedule, ScheduleFile
+from gcsched.domain.purposes import needs_check
 
 if TYPE_CHECKING:
     from gcsched.domain.compliance import ComplianceReport, Finding
@@ -81,9 +82,11 @@ def validate(
             "when one of them is also scheduled on its own"
         )
     note = audience_note(schedule_file.schedules, None, by="validate")
-    from gcsched.api.compliance import file_compliance
+    hours = None
+    if needs_check(schedule_file):  # the rules load only for a file that asks
+        from gcsched.api.compliance import file_compliance
 
-    hours = file_compliance(schedule_file, result.expansions)
+        hours = file_compliance(schedule_file, result.expansions)
     extra = () if hours is None else hours.warnings()
     return Validation(
         schedule_file,

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from gcsched.domain.legal_hours import Purpose
+from gcsched.domain.purposes import Purpose
 
 __all__ = ["ComplianceModel", "Contacts", "GuardedBy", "PurposeValue"]
 

@@ -20,6 +20,8 @@ from typing import Literal
 
 from dateutil.easter import easter
 
+from gcsched.domain.purposes import PURPOSES, Purpose
+
 __all__ = [
     "DAY_MINUTES",
     "OBSERVED",
@@ -41,16 +43,6 @@ __all__ = [
 
 DAY_MINUTES = 24 * 60
 
-Purpose = Literal[
-    "telemarketing", "automated", "debt_collection", "research", "charitable"
-]
-PURPOSES: tuple[Purpose, ...] = (
-    "telemarketing",
-    "automated",
-    "debt_collection",
-    "research",
-    "charitable",
-)
 Tier = Literal["primary", "summary", "vendor"]
 TIERS: tuple[Tier, ...] = ("primary", "summary", "vendor")
 Observed = Literal["none", "sunday_to_monday", "nearest_weekday"]
