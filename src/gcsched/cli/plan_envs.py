@@ -7,13 +7,12 @@ its own plan, checksum and exit code; the command exits with the highest.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gcsched.cli.common import Globals, err, out, run_async
+from gcsched.cli.common import Globals, err, out, run_async, write_json
 from gcsched.cli.connect_opts import open_connection
 from gcsched.cli.render import print_plan
 from gcsched.errors import GcSchedError
@@ -99,7 +98,7 @@ def plan_every_environment(
         "environments": [result.data() for result in results],
     }
     if as_json:
-        out.file.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_json(out.file, document)
     for result in results if not as_json else ():
         if result.plan is None:
             line = f"environment {result.environment}: error: {result.error}"
@@ -115,5 +114,6 @@ def plan_every_environment(
         )
         out.print("")
     if out_file is not None:
-        out_file.write_text(json.dumps(document, indent=2) + "\n")
+        with out_file.open("w", encoding="utf-8") as stream:
+            write_json(stream, document, ensure_ascii=True)
     return code
