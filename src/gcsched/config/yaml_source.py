@@ -22,6 +22,7 @@ Decisions (documented in docs/schedule-file.md):
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -476,45 +477,43 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem(f"not valid YAML: {detail}", line, column)
 
 
+class _Resolver(yaml.resolver.BaseResolver):
+    """The implicit tags of `MarkedLoader`, without path resolvers."""
+
+    yaml_implicit_resolvers = _resolvers()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.yaml_path_resolvers = {}  # its own, empty: none can be added
+
+
 def _fast_loader() -> type[Any] | None:
     """libyaml's C loader with the same resolvers as `MarkedLoader`, if built.
 
     libyaml asks the resolver for the tag of every node it composes, and
     tells it each step into and out of a collection (for path resolvers).
-    This loader has no path resolvers (its own empty table, so none can be
-    added from outside), so a collection's tag is the default one and the
-    steps need no bookkeeping; a plain scalar's tag depends only on its
-    text, so each loader remembers the tags of the texts it has seen: a
-    schedule file repeats the same keys and values hundreds of times.
+    This loader has no path resolvers, so a node's tag depends only on its
+    kind, its text and whether it was quoted: each loader asks `_Resolver`
+    once per different question, through a cache in C (no Python frame for
+    the rest), since a schedule file repeats the same keys and values
+    hundreds of times. The steps need no bookkeeping at all.
     """
     base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     if base is None:  # pragma: no cover - PyYAML built without libyaml
         return None
-    resolve = base.resolve
+    resolve = _Resolver().resolve
 
     def __init__(self: Any, stream: str) -> None:  # noqa: N807 - a method
         base.__init__(self, stream)
-        self.plain_tags = {}
-
-    def cached_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode:
-            if not implicit[0]:  # quoted: text, as BaseResolver.resolve says
-                return _STR_TAG
-            tags: dict[str, str] = self.plain_tags
-            tag = tags.get(value)
-            if tag is None:
-                tag = tags[value] = resolve(self, kind, value, implicit)
-            return tag
-        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
+        # Per loader: the texts of a file are forgotten with it.
+        self.resolve = functools.cache(resolve)
 
     return type(
         "FastLoader",
         (base,),
         {
-            "yaml_implicit_resolvers": _resolvers(),
-            "yaml_path_resolvers": {},
+            "yaml_implicit_resolvers": _Resolver.yaml_implicit_resolvers,
             "__init__": __init__,
-            "resolve": cached_resolve,
             # Called with (parent, index) and () around every child: C
             # builtins that accept those and do nothing, not Python frames.
             "descend_resolver": staticmethod(operator.is_),
