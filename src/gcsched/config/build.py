@@ -162,10 +162,10 @@ class HolidayUse:
 
 
 def _source(problems: Problems, where: Path) -> SourceRef | None:
-    if problems.marks is None or where not in problems.marks.values:
+    found = None if problems.marks is None else problems.marks.at(where)
+    if found is None:
         return None
-    line, column = problems.marks.values[where]
-    return SourceRef(problems.path, line + 1, column + 1)
+    return SourceRef(problems.path, found[0] + 1, found[1] + 1)
 
 
 @dataclass(frozen=True, slots=True)
