@@ -163,6 +163,7 @@ def test_an_inline_merge_counts_its_own_level() -> None:
     [
         "b: &x {c: 1}\nd:\n  !!%6Derge : *x\n  e: 2\n",  # a percent-escaped merge
         "b: &x {c: 1}\nd:\n  !!merge : *x\n  e: 2\n",
+        "b: &x {k: [5]}\nd:\n  <<: [*x, {k: {0: 7}}]\n",  # a list item, then a key
         "a: !!str [1]\nb: !!str {c: d}\nc: !!str x\n",  # text tags on collections
         "d: [2026-01-01, 2026-01-01, 2026-02-30, 2026-02-30]\nn: [1, 1, 0x1f]\n",
         "a: {2026-01-01: x, 1.5: y, '1.5': z}\n",
@@ -190,3 +191,64 @@ def test_a_repeated_bad_date_is_reported_where_each_is_written() -> None:
     _, marks, problems = read_document("a: 2026-02-30\nb: 2026-02-30\nc: 2026-01-01\n")
     assert [(p.line, p.path) for p in problems] == [(0, ("a",)), (1, ("b",))]
     assert marks.values[("c",)] == (2, 3)
+
+
+def _positions(marks: yaml_source.Marks, paths: list[yaml_source.Path]) -> list[object]:
+    """Every question a reader asks of marks, for each path and a child of it."""
+    asked: list[object] = []
+    for path in paths:
+        for probe in (path, (*path, 0), (*path, "zz")):
+            asked.append(
+                (
+                    marks.at(probe),
+                    marks.find(probe),
+                    marks.find(probe, prefer_key=True),
+                )
+            )
+    return asked
+
+
+@settings(max_examples=150, deadline=None)
+@given(doc=_docs, flow=st.booleans())
+def test_positions_are_found_alike_on_both_paths(doc: object, flow: bool) -> None:
+    """A plain document keeps only its collections' nodes; every position
+    asked for (exact, or of the nearest ancestor) is still the one the
+    pure-Python loader's full table gives."""
+    text = yaml.safe_dump(
+        {"root": doc}, default_flow_style=flow, allow_unicode=True, sort_keys=False
+    )
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    slow = _slow(text)
+    assert isinstance(slow[1], yaml_source.Marks)
+    paths = sorted({*slow[1].values, *slow[1].keys}, key=repr)
+    assert _positions(fast[1], paths) == _positions(slow[1], paths)
+
+
+def test_a_key_that_is_not_text_keeps_every_node() -> None:
+    """A document whose keys are not all text is built again keeping each
+    path's nodes: a date key and a quoted one may name the same path."""
+    text = "a:\n  - {b: 1}\n  - {2026-01-01: x, '2026-01-01': y}\n"
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)
+    assert not fast[1].plain
+    assert fast[1].find(("a", 1, "2026-01-01"), prefer_key=True) == (2, 5)
+    assert read_document("a: 1\n")[1].plain
+
+
+def test_a_bad_scalar_before_a_key_that_is_not_text_is_worded_once() -> None:
+    """Built again after the first pass failed on a date: the same message."""
+    text = "a: 2026-02-30\nb: {1: x}\n"
+    fast = yaml_source._read_fast(text)
+    assert fast is not None
+    assert fast == _slow(text)
+    assert [p.message for p in fast[2]] == [
+        "cannot read '2026-02-30' as a date: day is out of range for month"
+    ]
+
+
+def test_marks_compare_only_with_marks() -> None:
+    """Marks are equal by their positions; they are no other kind of value."""
+    assert yaml_source.Marks() == yaml_source.Marks(plain=True)
+    assert yaml_source.Marks() != {}

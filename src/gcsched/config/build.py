@@ -162,10 +162,10 @@ class HolidayUse:
 
 
 def _source(problems: Problems, where: Path) -> SourceRef | None:
-    if problems.marks is None or where not in problems.marks.values:
+    found = None if problems.marks is None else problems.marks.at(where)
+    if found is None:
         return None
-    line, column = problems.marks.values[where]
-    return SourceRef(problems.path, line + 1, column + 1)
+    return SourceRef(problems.path, found[0] + 1, found[1] + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +240,12 @@ def _window(
 ) -> Window:
     rules.check_window(model, schedule, problems, where)
     spans = [d for d in model.days if not isinstance(d, str)]
-    days = None if DAILY in model.days else frozenset[Weekday]().union(*spans)
+    if DAILY in model.days:
+        days = None
+    elif len(spans) == 1:  # most windows: the token's own (immutable) set
+        days = spans[0]
+    else:
+        days = frozenset[Weekday]().union(*spans)
     return Window(
         start=model.start.clock,
         end=model.end.clock,
@@ -272,10 +277,8 @@ def _intervals(
 
 
 def _pacing(
-    model: PacingModel | None, kind: TargetKind, problems: Problems, where: Path
-) -> Pacing | None:
-    if model is None:
-        return None
+    model: PacingModel, kind: TargetKind, problems: Problems, where: Path
+) -> Pacing:
     rules.check_pacing(model, kind, problems, where)
     return Pacing(
         max_calls_per_agent=model.max_calls_per_agent,
@@ -311,26 +314,40 @@ def build_schedule(
         The schedule (meaningful only when no problem was recorded).
     """
     rules.check_schedule(model, problems, where)
-    names = _Names(calendars, known, holidays, _span(model), target.ref)
+    # The span only serves holiday calendars: without any, it is never read.
+    span = _span(model) if holidays is not None and holidays.calendars else None
+    names = _Names(calendars, known, holidays, span, target.ref)
     windows = tuple(
-        _window(w, model, names=names, problems=problems, where=(*where, "windows", i))
-        for i, w in enumerate(model.windows or ())
+        [
+            _window(
+                w, model, names=names, problems=problems, where=(*where, "windows", i)
+            )
+            for i, w in enumerate(model.windows or ())
+        ]
     )
     return Schedule(
         target=target,
         time_zone=model.time_zone,
         priority=model.priority,
         windows=windows,
-        intervals=_intervals(model.intervals or (), problems, (*where, "intervals")),
+        intervals=()
+        if not model.intervals
+        else _intervals(model.intervals, problems, (*where, "intervals")),
         from_=model.from_,
         until=model.until,
         count=model.count,
-        except_=_alterations(model.except_ or (), names, problems, (*where, "except")),
-        include=_alterations(model.include or (), names, problems, (*where, "include")),
+        except_=()
+        if not model.except_
+        else _alterations(model.except_, names, problems, (*where, "except")),
+        include=()
+        if not model.include
+        else _alterations(model.include, names, problems, (*where, "include")),
         audience=model.audience,
         name=model.name,
         render=model.render,
-        pacing=_pacing(model.pacing, target.kind, problems, (*where, "pacing")),
+        pacing=None
+        if model.pacing is None
+        else _pacing(model.pacing, target.kind, problems, (*where, "pacing")),
         purpose=model.purpose,
         contacts=compliance_rules.contacts(model.contacts, problems, where),
         guarded_by=model.guarded_by,

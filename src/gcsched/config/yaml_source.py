@@ -22,9 +22,10 @@ Decisions (documented in docs/schedule-file.md):
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import yaml
@@ -110,26 +111,115 @@ class Invalid:
 INVALID = Invalid()
 
 
-@dataclass(slots=True)
 class Marks:
-    """Where each data path was written: 0-based (line, column) of value and key."""
+    """Where each data path was written: 0-based (line, column) of value and key.
 
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    The builder keeps the nodes of each path (its key's, None for the root and
+    for list items, and its value's), and positions are read from them only
+    when asked: a file has many paths, and few positions are asked for. In a
+    `plain` document (no merge key, every key text) each path has one node,
+    and a scalar's nodes are not kept but found in its parent's.
+    """
+
+    __slots__ = ("_children", "nodes", "plain")
+
+    def __init__(
+        self,
+        nodes: dict[Path, tuple[Node | None, Node]] | None = None,
+        *,
+        plain: bool = False,
+    ) -> None:
+        #: Data path to the nodes of its key and value, the first written.
+        self.nodes: dict[Path, tuple[Node | None, Node]] = (
+            {} if nodes is None else nodes
+        )
+        self.plain = plain
+        self._children: dict[int, dict[str | int, tuple[Node | None, Node]]] = {}
+
+    def _scalars(self, node: Node) -> dict[str | int, tuple[Node | None, Node]]:
+        """The scalars below `node` by key or index, in a plain document."""
+        found = self._children.get(id(node))
+        if found is None:
+            found = self._children[id(node)] = _scalar_children(node)
+        return found
+
+    def _entry(self, path: Path) -> tuple[Node | None, Node] | None:
+        found = self.nodes.get(path)
+        if found is not None or not self.plain or not path:
+            return found
+        parent = self.nodes.get(path[:-1])  # a collection: always kept
+        return None if parent is None else self._scalars(parent[1]).get(path[-1])
+
+    def _entries(self) -> list[tuple[Path, tuple[Node | None, Node]]]:
+        found = list(self.nodes.items())
+        if self.plain:
+            for path, (_, node) in list(found):
+                found.extend(
+                    ((*path, step), child)
+                    for step, child in self._scalars(node).items()
+                )
+        return found
+
+    @property
+    def values(self) -> dict[Path, tuple[int, int]]:
+        """Every path's value position."""
+        return {path: _position(value) for path, (_, value) in self._entries()}
+
+    @property
+    def keys(self) -> dict[Path, tuple[int, int]]:
+        """Every mapping entry's key position."""
+        return {
+            path: _position(key)
+            for path, (key, _) in self._entries()
+            if key is not None
+        }
+
+    def at(self, path: Path) -> tuple[int, int] | None:
+        """The position of the value at exactly `path` (None if not written)."""
+        found = self._entry(path)
+        return None if found is None else _position(found[1])
 
     def find(self, path: Path, *, prefer_key: bool = False) -> tuple[int, int] | None:
         """The position of `path`, else of its nearest written ancestor."""
         probe = path
         while True:
-            if prefer_key and probe in self.keys:
-                return self.keys[probe]
-            if probe in self.values:
-                return self.values[probe]
-            if probe in self.keys:
-                return self.keys[probe]
+            found = self._entry(probe)
+            if found is not None:
+                key, value = found
+                return _position(key if prefer_key and key is not None else value)
             if not probe:
                 return None
             probe = probe[:-1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Marks):
+            return NotImplemented
+        return self.values == other.values and self.keys == other.keys
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dict it holds
+
+
+def _position(node: Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line, mark.column
+
+
+def _scalar_children(node: Node) -> dict[str | int, tuple[Node | None, Node]]:
+    """The nodes of the scalars a plain document's builder read in `node`
+    without keeping them: each key's first entry, each list item."""
+    found: dict[str | int, tuple[Node | None, Node]] = {}
+    if isinstance(node, MappingNode) and node.tag == _MAP_TAG:
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value not in seen:
+                seen.add(key.value)
+                if isinstance(value, ScalarNode):
+                    found[key.value] = (key, value)
+    elif isinstance(node, SequenceNode) and node.tag == _SEQ_TAG:
+        for index, item in enumerate(node.value):
+            if isinstance(item, ScalarNode):
+                found[index] = (None, item)
+    return found
 
 
 def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
@@ -298,14 +388,30 @@ class _Constructs(Protocol):
     def construct_object(self, node: Node, deep: bool = False) -> Any: ...
 
 
+class _NotPlainError(Exception):
+    """A plain builder met a key that is not text (the document is not plain)."""
+
+
 class _Builder:
-    """Turns composed nodes into plain data, recording marks and problems."""
+    """Turns composed nodes into plain data, recording marks and problems.
+
+    A `plain` builder is for a document without merge keys whose keys are
+    all text (it raises `_NotPlainError` at any other key): there each data path
+    has one node, and it keeps only the collections' (see `Marks`).
+    """
 
     def __init__(
-        self, loader: _Constructs, *, check_depth: bool = False, merges: bool = True
+        self,
+        loader: _Constructs,
+        *,
+        check_depth: bool = False,
+        merges: bool = True,
+        plain: bool = False,
     ) -> None:
         self.loader = loader
-        self.marks = Marks()
+        self.marks = Marks(plain=plain)
+        self.nodes = self.marks.nodes
+        self.plain = plain
         self.problems: list[YamlProblem] = []
         self.check_depth = check_depth
         #: False when the text cannot hold a merge key (see `_read_fast`).
@@ -322,12 +428,16 @@ class _Builder:
         return INVALID
 
     def build(self, node: Node, path: Path) -> Any:
+        """The data of `node`, written at `path` (the root, or a list item)."""
+        self.nodes.setdefault(path, (None, node))  # the first written stays
+        return self.data(node, path)
+
+    def data(self, node: Node, path: Path) -> Any:
+        """The data of `node` at `path`, whose nodes are already kept."""
         if self.check_depth and len(path) >= MAX_DEPTH:  # the node's depth > MAX
             raise YamlFatalError(
                 YamlProblem(f"nested deeper than {MAX_DEPTH} levels", code="yaml_limit")
             )
-        mark = node.start_mark
-        self.marks.values.setdefault(path, (mark.line, mark.column))
         if isinstance(node, ScalarNode):
             if node.tag == _STR_TAG:  # most values: `scalar` inlined
                 return node.value
@@ -335,10 +445,21 @@ class _Builder:
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
                 return self.problem(node, path, self.bad_tag(node.tag))
+            if self.plain and (not self.check_depth or len(path) + 1 < MAX_DEPTH):
+                return [
+                    item.value  # most items: `scalar` inlined
+                    if item.__class__ is ScalarNode and item.tag == _STR_TAG
+                    else self.scalar(item, (*path, i))
+                    if item.__class__ is ScalarNode
+                    else self.build(item, (*path, i))
+                    for i, item in enumerate(node.value)
+                ]
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         assert isinstance(node, MappingNode)
         if node.tag != _MAP_TAG:
             return self.problem(node, path, self.bad_tag(node.tag))
+        if self.plain:
+            return self.plain_mapping(node, path)
         return self.mapping(node, path)
 
     @staticmethod
@@ -398,52 +519,101 @@ class _Builder:
         own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
         return [p for p in merged if p[0].value not in own_keys] + own
 
+    def key(self, node: Node, path: Path) -> Any:
+        """The key of a mapping entry (`INVALID` when it cannot be one)."""
+        if not isinstance(node, ScalarNode):
+            return self.problem(
+                node, path, "mapping keys must be plain values", "yaml_key"
+            )
+        key = self.scalar(node, path)
+        if isinstance(key, str | int | float | bool | Invalid) or key is None:
+            return key
+        return str(key)
+
+    def duplicate(self, node: Node, path: Path, key: Any, first: Node) -> None:
+        line = first.start_mark.line + 1
+        self.problem(
+            node,
+            path,
+            f"duplicate key {key!r} (first written on line {line})",
+            "duplicate_key",
+        )
+
+    def plain_mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        """`mapping` for a plain document: only collections' nodes are kept."""
+        result: dict[str, Any] = {}
+        nodes = self.nodes
+        # A scalar value below the depth limit is read here, as `data` would.
+        inline = not self.check_depth or len(path) + 1 < MAX_DEPTH
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag != _STR_TAG:
+                raise _NotPlainError
+            key = key_node.value
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
+                self.duplicate(key_node, (*path, key), key, first)
+            elif inline and value_node.__class__ is ScalarNode:
+                if value_node.tag == _STR_TAG:  # most values: `scalar` inlined
+                    result[key] = value_node.value
+                else:
+                    result[key] = self.scalar(value_node, (*path, key))
+            else:
+                child = (*path, key)
+                nodes[child] = (key_node, value_node)
+                result[key] = self.data(value_node, child)
+        return result
+
     def mapping(self, node: MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        first_line: dict[Any, int] = {}
+        first: dict[Any, Node] = {}  # each key's first key node
         merges = self.merges and any(k.tag == _MERGE_TAG for k, _ in node.value)
         pairs = self.merged_pairs(node, path) if merges else node.value
         explicit = {id(k) for k, _ in node.value} if merges else None
-        key_marks, value_marks = self.marks.keys, self.marks.values
-        # A text value below the depth limit is built here, as `build` would.
+        nodes = self.nodes
+        # A text value below the depth limit is built here, as `data` would.
         inline = not self.check_depth or len(path) + 1 < MAX_DEPTH
         for key_node, value_node in pairs:
             if key_node.__class__ is ScalarNode and key_node.tag == _STR_TAG:
-                key = key_node.value  # most keys: what `scalar` returns
-            elif not isinstance(key_node, ScalarNode):
-                self.problem(
-                    key_node, path, "mapping keys must be plain values", "yaml_key"
-                )
-                continue
+                key = key_node.value  # most keys: what `key` returns
+                child = (*path, key)
             else:
-                key = self.scalar(key_node, path)
-                if isinstance(key, Invalid):
+                key = self.key(key_node, path)
+                if key is INVALID:
                     continue
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
-            child = (*path, key) if isinstance(key, str | int) else (*path, str(key))
-            kmark = key_node.start_mark
-            if key in first_line and (explicit is None or id(key_node) in explicit):
-                self.problem(
-                    key_node,
-                    child,
-                    f"duplicate key {key!r} (first written on line {first_line[key]})",
-                    "duplicate_key",
-                )
+                child = (*path, key if isinstance(key, str | int) else str(key))
+            if key in first and (explicit is None or id(key_node) in explicit):
+                self.duplicate(key_node, child, key, first[key])
                 continue
-            first_line.setdefault(key, kmark.line + 1)
-            key_marks.setdefault(child, (kmark.line, kmark.column))
+            first.setdefault(key, key_node)
+            kept = nodes.setdefault(child, (key_node, value_node))
+            if kept[0] is None:  # written before as a list item: keep its value
+                nodes[child] = (key_node, kept[1])
             if (
                 inline
                 and value_node.__class__ is ScalarNode
                 and value_node.tag == _STR_TAG
             ):
-                vmark = value_node.start_mark
-                value_marks.setdefault(child, (vmark.line, vmark.column))
                 result[key] = value_node.value
             else:
-                result[key] = self.build(value_node, child)
+                result[key] = self.data(value_node, child)
         return result
+
+
+def _build(
+    loader: _Constructs, node: Node, *, check_depth: bool, merges: bool
+) -> tuple[Any, Marks, list[YamlProblem]]:
+    """The data, marks and problems of a composed document (its root `node`)."""
+    if not merges:
+        builder = _Builder(loader, check_depth=check_depth, merges=False, plain=True)
+        try:
+            return builder.build(node, ()), builder.marks, builder.problems
+        except _NotPlainError:
+            # A key that is not text: build it again, keeping every node, with
+            # a constructor of its own (PyYAML's remembers the scalars it
+            # failed on, and would word a second attempt differently).
+            loader = yaml.constructor.SafeConstructor()
+    builder = _Builder(loader, check_depth=check_depth, merges=merges)
+    return builder.build(node, ()), builder.marks, builder.problems
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
@@ -476,45 +646,43 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     return YamlProblem(f"not valid YAML: {detail}", line, column)
 
 
+class _Resolver(yaml.resolver.BaseResolver):
+    """The implicit tags of `MarkedLoader`, without path resolvers."""
+
+    yaml_implicit_resolvers = _resolvers()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.yaml_path_resolvers = {}  # its own, empty: none can be added
+
+
 def _fast_loader() -> type[Any] | None:
     """libyaml's C loader with the same resolvers as `MarkedLoader`, if built.
 
     libyaml asks the resolver for the tag of every node it composes, and
     tells it each step into and out of a collection (for path resolvers).
-    This loader has no path resolvers (its own empty table, so none can be
-    added from outside), so a collection's tag is the default one and the
-    steps need no bookkeeping; a plain scalar's tag depends only on its
-    text, so each loader remembers the tags of the texts it has seen: a
-    schedule file repeats the same keys and values hundreds of times.
+    This loader has no path resolvers, so a node's tag depends only on its
+    kind, its text and whether it was quoted: each loader asks `_Resolver`
+    once per different question, through a cache in C (no Python frame for
+    the rest), since a schedule file repeats the same keys and values
+    hundreds of times. The steps need no bookkeeping at all.
     """
     base: type[Any] | None = getattr(yaml, "CSafeLoader", None)
     if base is None:  # pragma: no cover - PyYAML built without libyaml
         return None
-    resolve = base.resolve
+    resolve = _Resolver().resolve
 
     def __init__(self: Any, stream: str) -> None:  # noqa: N807 - a method
         base.__init__(self, stream)
-        self.plain_tags = {}
-
-    def cached_resolve(self: Any, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is ScalarNode:
-            if not implicit[0]:  # quoted: text, as BaseResolver.resolve says
-                return _STR_TAG
-            tags: dict[str, str] = self.plain_tags
-            tag = tags.get(value)
-            if tag is None:
-                tag = tags[value] = resolve(self, kind, value, implicit)
-            return tag
-        return _MAP_TAG if kind is MappingNode else _SEQ_TAG
+        # Per loader: the texts of a file are forgotten with it.
+        self.resolve = functools.cache(resolve)
 
     return type(
         "FastLoader",
         (base,),
         {
-            "yaml_implicit_resolvers": _resolvers(),
-            "yaml_path_resolvers": {},
+            "yaml_implicit_resolvers": _Resolver.yaml_implicit_resolvers,
             "__init__": __init__,
-            "resolve": cached_resolve,
             # Called with (parent, index) and () around every child: C
             # builtins that accept those and do nothing, not Python frames.
             "descend_resolver": staticmethod(operator.is_),
@@ -545,8 +713,7 @@ def _read_fast(text: str) -> tuple[Any, Marks, list[YamlProblem]] | None:
             # A merge key is `<<`, or a tag that names merge (`!!merge`, or
             # percent-escaped in a tag: `!!%6Derge`).
             merges = "<<" in text or "merge" in text or "%" in text
-            builder = _Builder(loader, check_depth=not graph, merges=merges)
-            return builder.build(node, ()), builder.marks, builder.problems
+            return _build(loader, node, check_depth=not graph, merges=merges)
         finally:
             loader.dispose()
     except (yaml.YAMLError, YamlFatalError, RecursionError, ValueError):
