@@ -178,6 +178,10 @@ class MicroSpans(Sequence[tuple[int, int]]):
     def __repr__(self) -> str:
         return f"MicroSpans({list(self)!r})"
 
+    def columns(self) -> tuple[list[int], list[int]]:
+        """The starts and the ends as two lists (read from C, no pair made)."""
+        return self._starts.tolist(), self._ends.tolist()
+
 
 def _spans_of(pairs: Sequence[tuple[int, int]]) -> MicroSpans:
     """`MicroSpans` holding `pairs`."""
