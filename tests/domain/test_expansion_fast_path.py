@@ -21,6 +21,7 @@ from test_domain_properties import schedules
 from gcsched.domain import expand
 from gcsched.domain.days import pattern_dates
 from gcsched.domain.expansion import Occurrence, _occurrence, _pattern_ordinals
+from gcsched.domain.intervals import to_micros
 from gcsched.domain.model import DayRange, Schedule, Target, Weekday, Window
 
 FAST = settings(
@@ -98,3 +99,17 @@ def test_the_fast_constructor_builds_the_same_occurrence() -> None:
     assert repr(fast) == repr(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.zone = "UTC"  # type: ignore[misc]
+
+
+@FAST
+@given(schedules(), st.integers(-10, 10), st.integers(0, 400))
+def test_micro_spans_equal_the_straightforward_occurrences(
+    s: Schedule, lead: int, length: int
+) -> None:
+    """The spans (read without making occurrences) are the reference's, in order."""
+    assert s.from_ is not None
+    start = s.from_ + timedelta(days=lead)
+    end = start + timedelta(days=length)
+    want = reference_expand(s, start=start, end=end).occurrences
+    spans = expand(s, start=start, end=end).micro_spans()
+    assert spans == [(to_micros(o.start), to_micros(o.end)) for o in want]

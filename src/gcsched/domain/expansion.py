@@ -260,24 +260,23 @@ class _Deferred:
     def spans(self) -> MicroSpans:
         """Each row's ``(start, end)``, in row order, without making the rows.
 
-        The rows are disjoint and not empty, so their starts differ: sorting by
-        (start, end) gives the rows' order.
+        The rows are disjoint and not empty, so sorting their starts and their
+        ends apart gives both in the rows' order (sorted integers, no pairs).
         """
         if len(self.blocks) == 1 and not self.late:
             block = self.blocks[0]
-            start, end = block.start, block.end
             return MicroSpans(
-                array("q", [base + start for base in block.bases]),
-                array("q", [base + end for base in block.bases]),
+                array("q", map(block.start.__add__, block.bases)),
+                array("q", map(block.end.__add__, block.bases)),
             )
-        spans = [
-            (base + block.start, base + block.end)
-            for block in self.blocks
-            for base in block.bases
-        ]
-        spans.extend((row[0], row[2]) for row in self.late)
-        spans.sort()
-        return _spans_of(spans)
+        starts = [map(block.start.__add__, block.bases) for block in self.blocks]
+        ends = [map(block.end.__add__, block.bases) for block in self.blocks]
+        starts.append(map(_STARTS, self.late))
+        ends.append(map(_ENDS, self.late))
+        return MicroSpans(
+            array("q", sorted(itertools.chain.from_iterable(starts))),
+            array("q", sorted(itertools.chain.from_iterable(ends))),
+        )
 
 
 #: epoch microseconds → the aware UTC datetime: the schedules of a file start
