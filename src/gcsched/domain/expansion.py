@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from operator import eq, ge, itemgetter
@@ -121,7 +121,7 @@ class _Block:
     ``(base + start, index, base + end, zone, index)``.
     """
 
-    bases: list[int]
+    bases: tuple[int, ...]
     start: int
     end: int
     zone: str
@@ -616,28 +616,23 @@ def expand(
         zone_name = eff.zone
         if not holes_timed and not overnight:
             # Each day not excluded gives exactly its window: one row per day,
-            # midnight's UTC instant (cached per zone and day) plus the
-            # window's offsets; a day DST changes is converted on its own and
-            # its row sorted in at the end.
-            wanted = plan.wanted
-            bases = _bases(zone_name, wanted)
-            if None in bases:
-                changed = [o for o, b in zip(wanted, bases, strict=True) if b is None]
-                bases = [b for b in bases if b is not None]
-                for ordinal in changed:
-                    row = _converted(
-                        out,
-                        ordinal,
-                        start_at=start_at,
-                        end_at=end_at,
-                        zone_name=zone_name,
-                        index=index,
-                    )
-                    if row is not None:  # None: the window lies in the gap
-                        late.append(row)
-            blocks.append(
-                _Block(cast("list[int]", bases), start_us, end_us, zone_name, index)
-            )
+            # midnight's UTC instant plus the window's offsets (the instants
+            # are kept per day pattern and zone, so schedules that share both
+            # share them); a day DST changes is converted on its own and its
+            # row sorted in at the end.
+            bases, changed = plan.bases_in(zone_name)
+            for ordinal in changed:
+                row = _converted(
+                    out,
+                    ordinal,
+                    start_at=start_at,
+                    end_at=end_at,
+                    zone_name=zone_name,
+                    index=index,
+                )
+                if row is not None:  # None: the window lies in the gap
+                    late.append(row)
+            blocks.append(_Block(bases, start_us, end_us, zone_name, index))
             block_days.append(plan.wanted_set)
             continue
         plain = not holes_timed and not skip
@@ -751,6 +746,7 @@ def _bases(zone_name: str, ordinals: Sequence[int]) -> list[int | None]:
         return list(map(table.__getitem__, ordinals))
 
 
+@lru_cache(maxsize=4096)
 def _since_midnight(clock: time) -> timedelta:
     return timedelta(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
 
@@ -766,7 +762,7 @@ class _Days:
     `days`: the pattern's days and the included ones, sorted; `skip`: the
     excluded days not also included (the range and the day after it, for
     overnight windows); `excluded`: those of `skip` inside the range;
-    `wanted`: `days` without `skip`.
+    `wanted`: `days` without `skip`; `by_zone`: what `bases_in` found, per zone.
     """
 
     days: tuple[int, ...]
@@ -774,6 +770,31 @@ class _Days:
     skip: frozenset[int]
     excluded: frozenset[int]
     wanted_set: frozenset[int]
+    by_zone: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def bases_in(self, zone_name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The `_base_micros` of the `wanted` days that DST does not change in
+        a zone, and the days it does change, both in order.
+
+        Kept per zone: the schedules of a file mostly share their patterns and
+        zones, and the tuples are never changed (each `_Block` shares them).
+        """
+        found = self.by_zone.get(zone_name)
+        if found is None:
+            bases = _bases(zone_name, self.wanted)
+            if None in bases:
+                pairs = zip(self.wanted, bases, strict=True)
+                changed = tuple(o for o, b in pairs if b is None)
+                bases = [b for b in bases if b is not None]
+            else:
+                changed = ()
+            found = self.by_zone[zone_name] = (
+                tuple(cast("list[int]", bases)),
+                changed,
+            )
+        return found
 
 
 _DAYS: dict[tuple[Any, ...], _Days] = {}
