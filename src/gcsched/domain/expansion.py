@@ -412,8 +412,11 @@ def expansion_range(
     """
     lows: list[date] = []
     highs: list[date] = []
+    extras: list[TimedRange] = list(schedule.intervals)
     for window in schedule.windows:
         eff = effective(window, schedule)
+        if eff.include:
+            extras.extend(a for a in eff.include if isinstance(a, TimedRange))
         if eff.finite:
             first = eff.from_ or today
             last = eff.until
@@ -432,12 +435,6 @@ def expansion_range(
             highs.append(extent[1])
             if eff.finite:
                 lows.append(extent[0])
-    extras = list(schedule.intervals) + [
-        a
-        for w in schedule.windows
-        for a in effective(w, schedule).include
-        if isinstance(a, TimedRange)
-    ]
     for item in extras:
         highs.append(item.start.date())
         if schedule.finite:
