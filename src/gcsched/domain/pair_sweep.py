@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain, compress, islice, repeat
-from operator import eq, itemgetter, le, lt
+from operator import eq, itemgetter, le, lt, not_
 from typing import Any
 
 from gcsched.domain.expansion import MicroSpans
@@ -194,7 +194,8 @@ def _met(
     find: Callable[[list[int], int], int],
 ) -> tuple[Iterator[int], Iterator[int]]:
     """The overlaps of one side's occurrences (`starts`, `ends`) with the
-    other side's last one to start before each: their starts and ends.
+    other side's last one to start before each: their starts (in order) and
+    their ends (in no particular order).
 
     `find` counts the other side's starts before a start: `bisect_right` (an
     equal start counts) for one side, `bisect_left` for the other, so that
@@ -205,8 +206,13 @@ def _met(
     reach = [starts[0], *other[1]]
     ends_met = list(map(reach.__getitem__, map(find, repeat(other[0]), starts)))
     hits = list(map(lt, starts, ends_met))
-    return compress(starts, hits), map(
-        min, compress(ends, hits), compress(ends_met, hits)
+    own_ends = list(compress(ends, hits))
+    other_ends = list(compress(ends_met, hits))
+    nearer = list(map(lt, own_ends, other_ends))
+    # Each overlap ends at the nearer end; the ends are sorted afterwards, so
+    # those of either kind are listed apart (cheaper than `min` per overlap).
+    return compress(starts, hits), chain(
+        compress(own_ends, nearer), compress(other_ends, map(not_, nearer))
     )
 
 
