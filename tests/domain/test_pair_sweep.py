@@ -92,13 +92,22 @@ def test_fixed_pairs_are_counted_not_tallied() -> None:
 
 
 def test_a_pair_counts_under_its_first_list_only() -> None:
-    """Two lists shared by the same pair: the tally of the first list stays."""
+    """Lists shared by the same pairs: the tally of the first list stays."""
     occurrences = [[(BASE, BASE + 3600)], [(BASE + 1800, BASE + 7200)]]
     tallies: dict[tuple[int, int], PairTally] = {}
     sweep_list("a-list", [0, 1], occurrences, [False, False], tallies)
     sweep_list("b-list", [0, 1], occurrences, [False, False], tallies)
     (tally,) = tallies.values()
     assert (tally.key, tally.count, tally.total) == ("a-list", 1, 1800.0)
+    # Three schedules (the sweep, not the two-schedule road) do the same.
+    occurrences.append([(BASE + 3000, BASE + 3300)])
+    sweep_list("c-list", [0, 1, 2], occurrences, [False] * 3, tallies)
+    sweep_list("d-list", [0, 1, 2], occurrences, [False] * 3, tallies)
+    assert {pair: t.key for pair, t in tallies.items()} == {
+        (0, 1): "a-list",
+        (0, 2): "c-list",
+        (1, 2): "c-list",
+    }
 
 
 def _weekday(label: str, start: str, end: str, priority: int) -> Schedule:
@@ -156,6 +165,8 @@ def test_a_schedule_never_conflicts_with_itself() -> None:
     ]
     tallies: dict[tuple[int, int], PairTally] = {}
     sweep_list("L", [0, 1], occurrences, [False, False], tallies)
+    assert set(tallies) == {(0, 1)}
+    sweep_list("L", [1, 1], occurrences, [False, False], tallies)
     assert set(tallies) == {(0, 1)}
 
 

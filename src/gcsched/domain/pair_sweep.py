@@ -88,7 +88,11 @@ def sweep_list(
             one of its occurrences starts; pairs of two fixed schedules are
             only recorded there (see `fixed_pair_count`).
     """
-    if len(group) == 2 and not (fixed[group[0]] and fixed[group[1]]):
+    if (
+        len(group) == 2
+        and group[0] != group[1]
+        and not (fixed[group[0]] and fixed[group[1]])
+    ):
         a, b = sorted(group)
         if (a, b) in tallies:
             return  # counted under an earlier list; nothing for `fixed_meets`
