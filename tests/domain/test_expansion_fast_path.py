@@ -21,12 +21,14 @@ from test_domain_properties import schedules
 from gcsched.domain import expand
 from gcsched.domain.days import pattern_dates
 from gcsched.domain.expansion import Occurrence, _occurrence, _pattern_ordinals
+from gcsched.domain.intervals import to_micros
 from gcsched.domain.model import DayRange, Schedule, Target, Weekday, Window
 
 FAST = settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 days = st.dates(date(2025, 1, 1), date(2027, 12, 31))
+_WEEKEND = frozenset({Weekday.SATURDAY, Weekday.SUNDAY})
 
 
 @FAST
@@ -98,3 +100,52 @@ def test_the_fast_constructor_builds_the_same_occurrence() -> None:
     assert repr(fast) == repr(slow)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.zone = "UTC"  # type: ignore[misc]
+
+
+@FAST
+@given(schedules(), st.integers(-10, 10), st.integers(0, 400))
+def test_micro_spans_equal_the_straightforward_occurrences(
+    s: Schedule, lead: int, length: int
+) -> None:
+    """The spans (read without making occurrences) are the reference's, in order."""
+    assert s.from_ is not None
+    start = s.from_ + timedelta(days=lead)
+    end = start + timedelta(days=length)
+    want = reference_expand(s, start=start, end=end).occurrences
+    spans = expand(s, start=start, end=end).micro_spans()
+    assert spans == [(to_micros(o.start), to_micros(o.end)) for o in want]
+
+
+def test_one_pattern_in_many_zones_keeps_each_zone_s_days() -> None:
+    """The day bases kept per pattern and zone never leak into another zone.
+
+    One pattern (weekdays and Saturdays of 2026, holidays on both DST Sundays
+    and a Saturday) in zones whose offsets and transitions differ (a half-hour
+    DST in Lord Howe), expanded in turn, then again: each equals the reference.
+    """
+    holidays = (
+        DayRange(date(2026, 3, 8), date(2026, 3, 9)),
+        DayRange(date(2026, 10, 24), date(2026, 10, 26)),
+    )
+    windows = (
+        Window(start=time(9), end=time(17), days=frozenset(Weekday) - _WEEKEND),
+        Window(start=time(1, 30), end=time(2, 30), days=_WEEKEND),
+    )
+    first, last = date(2026, 1, 1), date(2026, 12, 31)
+    zones = ("America/New_York", "Europe/London", "Australia/Lord_Howe", "UTC")
+    for _ in range(2):
+        for zone_name in zones:
+            s = Schedule(
+                target=Target("campaign", "Q4 Renewals"),
+                time_zone=zone_name,
+                windows=windows,
+                from_=first,
+                until=last,
+                except_=holidays,
+            )
+            fast = expand(s, start=first, end=last)
+            want = reference_expand(s, start=first, end=last)
+            assert fast == want
+            assert fast.micro_spans() == [
+                (to_micros(o.start), to_micros(o.end)) for o in want.occurrences
+            ]

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import random
+from array import array
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from domain_factories import schedule, window
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gcsched.domain import check, detect, resolve
+from gcsched.domain.expansion import MicroSpans
 from gcsched.domain.intervals import find_overlaps, merge
 from gcsched.domain.model import Policy, Schedule
-from gcsched.domain.pair_sweep import PairTally, fixed_pair_count, sweep_list
+from gcsched.domain.pair_sweep import (
+    PairTally,
+    _two_overlaps,
+    fixed_pair_count,
+    sweep_list,
+)
 
 BASE = int(datetime(2026, 1, 5, tzinfo=UTC).timestamp())
 
@@ -82,13 +92,22 @@ def test_fixed_pairs_are_counted_not_tallied() -> None:
 
 
 def test_a_pair_counts_under_its_first_list_only() -> None:
-    """Two lists shared by the same pair: the tally of the first list stays."""
+    """Lists shared by the same pairs: the tally of the first list stays."""
     occurrences = [[(BASE, BASE + 3600)], [(BASE + 1800, BASE + 7200)]]
     tallies: dict[tuple[int, int], PairTally] = {}
     sweep_list("a-list", [0, 1], occurrences, [False, False], tallies)
     sweep_list("b-list", [0, 1], occurrences, [False, False], tallies)
     (tally,) = tallies.values()
     assert (tally.key, tally.count, tally.total) == ("a-list", 1, 1800.0)
+    # Three schedules (the sweep, not the two-schedule road) do the same.
+    occurrences.append([(BASE + 3000, BASE + 3300)])
+    sweep_list("c-list", [0, 1, 2], occurrences, [False] * 3, tallies)
+    sweep_list("d-list", [0, 1, 2], occurrences, [False] * 3, tallies)
+    assert {pair: t.key for pair, t in tallies.items()} == {
+        (0, 1): "a-list",
+        (0, 2): "c-list",
+        (1, 2): "c-list",
+    }
 
 
 def _weekday(label: str, start: str, end: str, priority: int) -> Schedule:
@@ -147,3 +166,80 @@ def test_a_schedule_never_conflicts_with_itself() -> None:
     tallies: dict[tuple[int, int], PairTally] = {}
     sweep_list("L", [0, 1], occurrences, [False, False], tallies)
     assert set(tallies) == {(0, 1)}
+    sweep_list("L", [1, 1], occurrences, [False, False], tallies)
+    assert set(tallies) == {(0, 1)}
+
+
+@st.composite
+def _side(draw: st.DrawFn) -> list[tuple[int, int]]:
+    """One schedule's occurrences: disjoint, in order, some touching (minutes)."""
+    spans, cursor = [], draw(st.integers(0, 30))
+    for _ in range(draw(st.integers(0, 25))):
+        cursor += draw(st.sampled_from((0, 0, 1, 3, 10)))
+        length = draw(st.integers(1, 12))
+        spans.append((cursor, cursor + length))
+        cursor += length
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _side(),
+    _side(),
+    st.booleans(),
+    st.sampled_from(("none", "first", "second", "both")),
+)
+def test_two_schedules_on_a_list_match_every_overlap(
+    first: list[tuple[int, int]],
+    second: list[tuple[int, int]],
+    packed: bool,
+    pinned: str,
+) -> None:
+    """The two-schedule road (no sweep) gives the tallies of every overlap.
+
+    Equal starts, nested and touching occurrences, one side empty; read from
+    lists or from packed `MicroSpans`; one side fixed, neither, or both (then
+    only counted).
+    """
+    occurrences: list[Sequence[tuple[int, int]]] = [first, second]
+    if packed:
+        occurrences = [
+            MicroSpans(
+                array("q", [s for s, _ in side]), array("q", [e for _, e in side])
+            )
+            for side in (first, second)
+        ]
+    fixed = [pinned in ("first", "both"), pinned in ("second", "both")]
+    for spans in (False, True):
+        tallies: dict[tuple[int, int], PairTally] = {}
+        meets: dict[int, int] = {}
+        sweep_list(
+            "L", [1, 0], occurrences, fixed, tallies, spans=spans, fixed_meets=meets
+        )
+        got = {
+            pair: (t.key, t.first, t.last, t.count, t.total, t.spans)
+            for pair, t in tallies.items()
+        }
+        want = {
+            pair: ("L", *stats[:4], stats[4] if spans else None)
+            for pair, stats in _expected([first, second], [0, 1]).items()
+        }
+        if pinned == "both":
+            assert (got, fixed_pair_count(meets)) == ({}, len(want))
+        else:
+            assert (got, meets) == (want, {})
+
+
+def test_two_sides_out_of_order_or_empty_take_the_sweep() -> None:
+    """The two-schedule road needs each side in order, disjoint, not empty."""
+    ordered = [(0, 10), (10, 20)]
+    for bad in ([(10, 20), (0, 10)], [(0, 10), (5, 20)], [(0, 10), (12, 12)]):
+        assert _two_overlaps(ordered, bad) is None
+        assert _two_overlaps(bad, ordered) is None
+        tallies: dict[tuple[int, int], PairTally] = {}
+        sweep_list("L", [0, 1], [ordered, bad], [False, False], tallies)
+        want = _expected([ordered, [s for s in bad if s[0] < s[1]]], [0, 1])
+        assert {p: (t.first, t.last, t.count, t.total) for p, t in tallies.items()} == {
+            p: stats[:4] for p, stats in want.items()
+        }
+    assert _two_overlaps(ordered, []) == ([], [])

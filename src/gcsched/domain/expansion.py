@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from operator import eq, ge, itemgetter
@@ -121,7 +121,7 @@ class _Block:
     ``(base + start, index, base + end, zone, index)``.
     """
 
-    bases: list[int]
+    bases: tuple[int, ...]
     start: int
     end: int
     zone: str
@@ -177,6 +177,10 @@ class MicroSpans(Sequence[tuple[int, int]]):
 
     def __repr__(self) -> str:
         return f"MicroSpans({list(self)!r})"
+
+    def columns(self) -> tuple[list[int], list[int]]:
+        """The starts and the ends as two lists (read from C, no pair made)."""
+        return self._starts.tolist(), self._ends.tolist()
 
 
 def _spans_of(pairs: Sequence[tuple[int, int]]) -> MicroSpans:
@@ -256,24 +260,23 @@ class _Deferred:
     def spans(self) -> MicroSpans:
         """Each row's ``(start, end)``, in row order, without making the rows.
 
-        The rows are disjoint and not empty, so their starts differ: sorting by
-        (start, end) gives the rows' order.
+        The rows are disjoint and not empty, so sorting their starts and their
+        ends apart gives both in the rows' order (sorted integers, no pairs).
         """
         if len(self.blocks) == 1 and not self.late:
             block = self.blocks[0]
-            start, end = block.start, block.end
             return MicroSpans(
-                array("q", [base + start for base in block.bases]),
-                array("q", [base + end for base in block.bases]),
+                array("q", map(block.start.__add__, block.bases)),
+                array("q", map(block.end.__add__, block.bases)),
             )
-        spans = [
-            (base + block.start, base + block.end)
-            for block in self.blocks
-            for base in block.bases
-        ]
-        spans.extend((row[0], row[2]) for row in self.late)
-        spans.sort()
-        return _spans_of(spans)
+        starts = [map(block.start.__add__, block.bases) for block in self.blocks]
+        ends = [map(block.end.__add__, block.bases) for block in self.blocks]
+        starts.append(map(_STARTS, self.late))
+        ends.append(map(_ENDS, self.late))
+        return MicroSpans(
+            array("q", sorted(itertools.chain.from_iterable(starts))),
+            array("q", sorted(itertools.chain.from_iterable(ends))),
+        )
 
 
 #: epoch microseconds → the aware UTC datetime: the schedules of a file start
@@ -409,8 +412,11 @@ def expansion_range(
     """
     lows: list[date] = []
     highs: list[date] = []
+    extras: list[TimedRange] = list(schedule.intervals)
     for window in schedule.windows:
         eff = effective(window, schedule)
+        if eff.include:
+            extras.extend(a for a in eff.include if isinstance(a, TimedRange))
         if eff.finite:
             first = eff.from_ or today
             last = eff.until
@@ -429,12 +435,6 @@ def expansion_range(
             highs.append(extent[1])
             if eff.finite:
                 lows.append(extent[0])
-    extras = list(schedule.intervals) + [
-        a
-        for w in schedule.windows
-        for a in effective(w, schedule).include
-        if isinstance(a, TimedRange)
-    ]
     for item in extras:
         highs.append(item.start.date())
         if schedule.finite:
@@ -613,28 +613,23 @@ def expand(
         zone_name = eff.zone
         if not holes_timed and not overnight:
             # Each day not excluded gives exactly its window: one row per day,
-            # midnight's UTC instant (cached per zone and day) plus the
-            # window's offsets; a day DST changes is converted on its own and
-            # its row sorted in at the end.
-            wanted = plan.wanted
-            bases = _bases(zone_name, wanted)
-            if None in bases:
-                changed = [o for o, b in zip(wanted, bases, strict=True) if b is None]
-                bases = [b for b in bases if b is not None]
-                for ordinal in changed:
-                    row = _converted(
-                        out,
-                        ordinal,
-                        start_at=start_at,
-                        end_at=end_at,
-                        zone_name=zone_name,
-                        index=index,
-                    )
-                    if row is not None:  # None: the window lies in the gap
-                        late.append(row)
-            blocks.append(
-                _Block(cast("list[int]", bases), start_us, end_us, zone_name, index)
-            )
+            # midnight's UTC instant plus the window's offsets (the instants
+            # are kept per day pattern and zone, so schedules that share both
+            # share them); a day DST changes is converted on its own and its
+            # row sorted in at the end.
+            bases, changed = plan.bases_in(zone_name)
+            for ordinal in changed:
+                row = _converted(
+                    out,
+                    ordinal,
+                    start_at=start_at,
+                    end_at=end_at,
+                    zone_name=zone_name,
+                    index=index,
+                )
+                if row is not None:  # None: the window lies in the gap
+                    late.append(row)
+            blocks.append(_Block(bases, start_us, end_us, zone_name, index))
             block_days.append(plan.wanted_set)
             continue
         plain = not holes_timed and not skip
@@ -748,6 +743,7 @@ def _bases(zone_name: str, ordinals: Sequence[int]) -> list[int | None]:
         return list(map(table.__getitem__, ordinals))
 
 
+@lru_cache(maxsize=4096)
 def _since_midnight(clock: time) -> timedelta:
     return timedelta(hours=clock.hour, minutes=clock.minute, seconds=clock.second)
 
@@ -763,7 +759,7 @@ class _Days:
     `days`: the pattern's days and the included ones, sorted; `skip`: the
     excluded days not also included (the range and the day after it, for
     overnight windows); `excluded`: those of `skip` inside the range;
-    `wanted`: `days` without `skip`.
+    `wanted`: `days` without `skip`; `by_zone`: what `bases_in` found, per zone.
     """
 
     days: tuple[int, ...]
@@ -771,6 +767,31 @@ class _Days:
     skip: frozenset[int]
     excluded: frozenset[int]
     wanted_set: frozenset[int]
+    by_zone: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def bases_in(self, zone_name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The `_base_micros` of the `wanted` days that DST does not change in
+        a zone, and the days it does change, both in order.
+
+        Kept per zone: the schedules of a file mostly share their patterns and
+        zones, and the tuples are never changed (each `_Block` shares them).
+        """
+        found = self.by_zone.get(zone_name)
+        if found is None:
+            bases = _bases(zone_name, self.wanted)
+            if None in bases:
+                pairs = zip(self.wanted, bases, strict=True)
+                changed = tuple(o for o, b in pairs if b is None)
+                bases = [b for b in bases if b is not None]
+            else:
+                changed = ()
+            found = self.by_zone[zone_name] = (
+                tuple(cast("list[int]", bases)),
+                changed,
+            )
+        return found
 
 
 _DAYS: dict[tuple[Any, ...], _Days] = {}

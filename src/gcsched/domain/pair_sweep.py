@@ -11,6 +11,12 @@ Two fixed schedules (neither changed by this run) are never tallied: a bit mask
 of the fixed schedules running says which fixed ones a fixed occurrence meets,
 so such pairs are only counted (`fixed_meets`), at the cost of an integer OR.
 
+Two schedules on a list (most lists that are shared at all are shared by
+two) take a shorter road, `_two_overlaps`: each side's occurrences being
+disjoint, an occurrence can only meet the other side's last one to start
+before it, found by bisection; the loops over the occurrences then run in C
+(`map`, `compress`) instead of one Python step per occurrence.
+
 Times are whole microseconds since the POSIX epoch (integers, as
 `Expansion.micro_spans` gives them) inside the sweep: comparing and subtracting
 them is several times cheaper than datetimes, and exact.
@@ -19,10 +25,15 @@ them is several times cheaper than datetimes, and exact.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, MutableMapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain, compress, islice, repeat
+from operator import eq, itemgetter, le, lt, not_
 from typing import Any
+
+from gcsched.domain.expansion import MicroSpans
 
 __all__ = ["PairTally", "fixed_pair_count", "sweep_list"]
 
@@ -77,6 +88,19 @@ def sweep_list(
             one of its occurrences starts; pairs of two fixed schedules are
             only recorded there (see `fixed_pair_count`).
     """
+    if (
+        len(group) == 2
+        and group[0] != group[1]
+        and not (fixed[group[0]] and fixed[group[1]])
+    ):
+        a, b = sorted(group)
+        if (a, b) in tallies:
+            return  # counted under an earlier list; nothing for `fixed_meets`
+        found_two = _two_overlaps(occurrences[a], occurrences[b])
+        if found_two is not None:
+            if found_two[0]:
+                tallies[a, b] = _tally_of(key, *found_two, spans=spans)
+            return
     events = sorted(
         (start, end, i) for i in group for start, end in occurrences[i] if start < end
     )
@@ -148,6 +172,98 @@ def sweep_list(
         pair = divmod(code, n)
         if pair not in tallies:
             tallies[pair] = PairTally(key, first, last, count, total, kept)
+
+
+_START = itemgetter(0)
+_END = itemgetter(1)
+
+
+def _columns(spans: Sequence[tuple[int, int]]) -> tuple[list[int], list[int]] | None:
+    """The starts and the ends of `spans`, or None unless they are in order,
+    not empty and disjoint (what `_two_overlaps` relies on)."""
+    if isinstance(spans, MicroSpans):
+        starts, ends = spans.columns()
+    else:
+        starts = list(map(_START, spans))
+        ends = list(map(_END, spans))
+    if all(map(lt, starts, ends)) and all(map(le, ends, islice(starts, 1, None))):
+        return starts, ends
+    return None
+
+
+def _met(
+    starts: list[int],
+    ends: list[int],
+    other: tuple[list[int], list[int]],
+    find: Callable[[list[int], int], int],
+) -> tuple[Iterator[int], Iterator[int]]:
+    """The overlaps of one side's occurrences (`starts`, `ends`) with the
+    other side's last one to start before each: their starts (in order) and
+    their ends (in no particular order).
+
+    `find` counts the other side's starts before a start: `bisect_right` (an
+    equal start counts) for one side, `bisect_left` for the other, so that
+    two occurrences with one start meet once.
+    """
+    # reach[n]: the end of the other side's n-th occurrence; reach[0] (none
+    # started yet) is no later than any start here, so it meets nothing.
+    reach = [starts[0], *other[1]]
+    ends_met = list(map(reach.__getitem__, map(find, repeat(other[0]), starts)))
+    hits = list(map(lt, starts, ends_met))
+    own_ends = list(compress(ends, hits))
+    other_ends = list(compress(ends_met, hits))
+    nearer = list(map(lt, own_ends, other_ends))
+    # Each overlap ends at the nearer end; the ends are sorted afterwards, so
+    # those of either kind are listed apart (cheaper than `min` per overlap).
+    return compress(starts, hits), chain(
+        compress(own_ends, nearer), compress(other_ends, map(not_, nearer))
+    )
+
+
+def _two_overlaps(
+    first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]
+) -> tuple[list[int], list[int]] | None:
+    """The overlaps of two schedules' occurrences: their starts and ends, in order.
+
+    None when either side's occurrences are not in order, not empty and
+    disjoint (the sweep then handles them). Otherwise an occurrence can only
+    meet the other side's last one to start before it (or with it: a tie is
+    found from the first side), the earlier ones having ended before that one
+    started: from its start to the nearer of the two ends. Overlaps of
+    disjoint sides are disjoint, so their starts and ends sort apart.
+    """
+    a = _columns(first)
+    b = _columns(second)
+    if a is None or b is None:
+        return None
+    if not a[0] or not b[0]:
+        return [], []
+    a_starts, a_ends = _met(*a, b, bisect_right)
+    b_starts, b_ends = _met(*b, a, bisect_left)
+    return sorted(chain(a_starts, b_starts)), sorted(chain(a_ends, b_ends))
+
+
+def _tally_of(
+    key: str | None, starts: list[int], ends: list[int], *, spans: bool
+) -> PairTally:
+    """The tally of one pair's overlaps (disjoint, in order; at least one)."""
+    touching = sum(map(eq, islice(starts, 1, None), ends))
+    kept: list[tuple[int, int]] | None = None
+    if spans:
+        kept = []
+        for start, end in zip(starts, ends, strict=True):
+            if kept and kept[-1][1] == start:
+                kept[-1] = (kept[-1][0], end)
+            else:
+                kept.append((start, end))
+    return PairTally(
+        key,
+        starts[0],
+        ends[-1],
+        len(starts) - touching,
+        sum(ends) - sum(starts),
+        kept,
+    )
 
 
 def fixed_pair_count(fixed_meets: Mapping[int, int]) -> int:
