@@ -242,6 +242,10 @@ def is_interactive() -> bool:
     return sys.stdin.isatty()
 
 
+#: About how much `write_json` hands its stream at once.
+_JSON_PIECE = 1 << 16
+
+
 def write_json(stream: IO[str], data: object, *, ensure_ascii: bool = False) -> None:
     """`data` as JSON indented by 2, then a newline, written as it is encoded.
 
@@ -262,6 +266,3 @@ def write_json(stream: IO[str], data: object, *, ensure_ascii: bool = False) -> 
             size = 0
     pending.append("\n")
     stream.write("".join(pending))
-
-
-_JSON_PIECE = 1 << 16
