@@ -172,6 +172,7 @@ SNIPPETS = [
     "n: 'unterminated\n",
     'o: "\\x00 \\ud800"\n',
     "p: &a [*a]\n",
+    "q: &m {[1]: 2, ? {k: v} : 3}\nr: {<<: *m}\n",
     "    priority: 11\n",
     "    except: [nope]\n",
     "version: 1\nversion: 2\n",

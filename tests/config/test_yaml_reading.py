@@ -97,6 +97,15 @@ def test_merge_of_a_non_mapping() -> None:
     assert problems(text) == ["f.yaml:3:12: x-y: a merge key (<<) needs a mapping"]
 
 
+def test_merge_of_a_mapping_with_a_non_scalar_key() -> None:
+    """A merged `[k]: 1` is reported where it was written, not a crash."""
+    text = "version: 1\nschedules: []\nx-a: &a {[k]: 1}\nx-b: {<<: *a, k: 2}\n"
+    assert problems(text) == [
+        "f.yaml:3:10: x-a: mapping keys must be plain values",
+        "f.yaml:3:10: x-b: mapping keys must be plain values",
+    ]
+
+
 def test_custom_tags_and_sets_are_refused() -> None:
     """Local tags, !!set and !!binary are not plain data."""
     text = (

@@ -517,7 +517,13 @@ class _Builder:
                     continue
                 merged.extend(self.merged_pairs(source, path))
         own_keys = {k.value for k, _ in own if isinstance(k, ScalarNode)}
-        return [p for p in merged if p[0].value not in own_keys] + own
+        # A merged key that is not a scalar (`[k]: 1`) cannot be overridden;
+        # it is kept so that `key()` reports it where it was written.
+        return [
+            p
+            for p in merged
+            if not (isinstance(p[0], ScalarNode) and p[0].value in own_keys)
+        ] + own
 
     def key(self, node: Node, path: Path) -> Any:
         """The key of a mapping entry (`INVALID` when it cannot be one)."""
