@@ -96,3 +96,18 @@ def test_an_org_changed_after_the_review_is_refused(tmp_path: Path) -> None:
     other.write_text(FILE.replace('"16:00"', '"14:00"'))
     assert _merge(other, state, _review(other, state, tmp_path / "p2.json")[2]) == 0
     assert _merge(file, state, reviewed) == 3
+
+
+def test_json_and_out_together_carry_the_same_plan(tmp_path: Path) -> None:
+    """`plan --json --out F`: stdout and F hold the same plan."""
+    file = tmp_path / "schedules.yaml"
+    file.write_text(FILE, encoding="utf-8")
+    out = tmp_path / "plan.json"
+    planned = run(
+        "plan", str(file), "--json", "--out", str(out),
+        "--sandbox", "--state-dir", str(tmp_path / "state"),
+    )  # fmt: skip
+    assert planned.exit_code == 0, planned.output
+    written = out.read_text(encoding="utf-8")
+    assert json.loads(written) == json.loads(planned.stdout)
+    assert json.loads(written)["changes"], written

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -36,13 +36,14 @@ def _show_plan(
     markdown: bool,
     max_bytes: int | None = None,
     full: Path | None = None,
+    data: dict[str, Any] | None = None,
 ) -> None:
     from gcsched.plan import render_markdown, render_text
 
     if as_json:
         # Plain text, not rich's print_json: that re-parses and highlights the
         # whole document (a 2.5 MB plan took 9 s and 300 MB more).
-        write_json(out.file, plan.data())
+        write_json(out.file, plan.data() if data is None else data)
     elif markdown:
         text = render_markdown(
             plan, max_bytes=max_bytes, full=None if full is None else str(full)
@@ -172,16 +173,19 @@ def register(app: typer.Typer) -> None:
                 return (await conn.plan(schedule_file, scoped=scoped)).plan
 
         result = run_async(go())
+        # One `data()` for both `--json` and `--out` (it copies every body).
+        data = result.data() if as_json or out_file is not None else None
         _show_plan(
             result,
             as_json=as_json,
             markdown=markdown,
             max_bytes=max_bytes,
             full=out_file,
+            data=data,
         )
-        if out_file is not None:
+        if data is not None and out_file is not None:
             with out_file.open("w", encoding="utf-8") as stream:
-                write_json(stream, result.data(), ensure_ascii=True)
+                write_json(stream, data, ensure_ascii=True)
         if result.rejected:
             if not as_json:
                 err.print(
