@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gcsched.cli.app import main
+from gcsched.cli.app import exit_now, main
 from gcsched.cli.common import report_failure
 from gcsched.cli.fast import answer, validate_arguments, version_text
 
@@ -124,6 +124,125 @@ def test_both_paths_print_the_same_bytes(tmp_path: Path, as_json: bool) -> None:
         assert (fast[0], fast[2], fast[3]) == (typer_[0], typer_[2], typer_[3]), name
         codes.add(fast[0])
     assert codes == {0, 2, 3}
+
+
+#: The console script itself: a garbage collection or a return from it is
+#: written to stderr (neither happens for a fast command).
+_CONSOLE = """
+import gc, os, sys
+from gcsched.cli.app import console
+gc.callbacks.append(lambda phase, info: phase == "start" and os.write(2, b"<gc>"))
+sys.argv = ["gcsched", *sys.argv[1:]]
+try:
+    console()
+finally:
+    os.write(2, b"<returned>")
+"""
+
+
+def _console(*argv: str) -> tuple[int, bytes, bytes]:
+    done = subprocess.run(
+        [sys.executable, "-c", _CONSOLE, *argv],
+        capture_output=True,
+        check=False,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def _many(tmp_path: Path, count: int) -> Path:
+    """A valid file of `count` schedules, no two on one list."""
+    entries = "".join(
+        f"""  - campaign: C{i}
+    time_zone: America/Chicago
+    audience: list-{i}
+    windows: [{{days: [mon-fri], start: "09:00", end: "{10 + i % 8}:00"}}]
+    from: 2026-01-01
+    until: 2026-12-31
+"""
+        for i in range(count)
+    )
+    file = tmp_path / "many.yaml"
+    file.write_text(
+        f"version: 1\npolicy: {{audience_conflicts: warn}}\nschedules:\n{entries}"
+    )
+    return file
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_console_script_prints_what_main_prints(
+    tmp_path: Path, as_json: bool
+) -> None:
+    """`console` ends a fast command at once: the same bytes and exit code as
+    `main`, no collection on the way, no return (the teardown is skipped)."""
+    files = {**_files(tmp_path), "many": _many(tmp_path, 400)}
+    for name, file in files.items():
+        argv = ["validate", str(file), *(["--json"] if as_json else [])]
+        code, out, err = _console(*argv)
+        main_code, _, main_out, main_err = _run("fast", *argv)
+        assert b"<gc>" not in err, name
+        if name in {"good", "many", "warned", "refused"}:
+            assert not err.endswith(b"<returned>"), name
+        else:  # a failure's report imports logging, whose exit work runs
+            err = err.removesuffix(b"<returned>")
+        assert (code, out, err) == (main_code, main_out, main_err), name
+    assert json.loads(out)["schedules"] == 400 if as_json else b"400 schedule" in out
+
+
+def test_main_collects_garbage_where_console_does_not(tmp_path: Path) -> None:
+    """The check above can fail: `main` on the same file returns, and the
+    collector runs (at the latest in the interpreter's teardown)."""
+    probe = _CONSOLE.replace("console()", "main()").replace(
+        "import console", "import main"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "validate", str(_many(tmp_path, 400))],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert b"<returned>" in done.stderr
+    assert b"<gc>" in done.stderr  # at the latest, the teardown's
+
+
+def test_the_console_script_exits_normally_when_asked_to(tmp_path: Path) -> None:
+    """An exit callback (a coverage tool's, say) runs: a normal exit then."""
+    probe = "import atexit, os; atexit.register(os.write, 2, b'<bye>')\n" + _CONSOLE
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "validate", str(EXAMPLE)],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert b"valid" in done.stdout
+    assert done.stderr.endswith(b"<returned><bye>")
+
+
+def test_exit_now_in_a_process_with_exit_work_is_a_normal_exit() -> None:
+    """pytest registers exit callbacks: `exit_now` raises SystemExit here."""
+    with pytest.raises(SystemExit) as info:
+        exit_now(3)
+    assert info.value.code == 3
+
+
+def test_the_console_script_gives_typer_the_collector_back() -> None:
+    """Any other command runs with garbage collection on, as it always did."""
+    probe = _CONSOLE.replace(
+        'os.write(2, b"<returned>")',
+        'os.write(2, b"<enabled>" if gc.isenabled() else b"<disabled>")',
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "schema"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["$schema"]
+    assert done.stderr.startswith(b"<enabled>")
 
 
 def test_version_is_answered_by_the_fast_path() -> None:
