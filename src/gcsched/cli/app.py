@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "app",
     "console",
+    "exit_now",
     "hoist_globals",
     "main",
     "skip_pydantic_plugins",
@@ -108,7 +109,8 @@ def main(*, hard_exit: bool = False) -> None:
         if hard_exit:
             exit_now(code)
         sys.exit(code)
-    gc.enable()
+    if hard_exit:
+        gc.enable()
     from gcsched.cli.root import app
 
     app(args=hoist_globals(argv), prog_name="gcsched")
@@ -121,9 +123,9 @@ def console() -> None:
     objects all stay alive until the process ends: a garbage collection
     frees nothing (the same peak RSS for 5,000 schedules, measured with and
     without it) and a normal exit frees the million objects of 1,000
-    schedules one by one. Together about a sixth of the command's CPU time
-    for 1,000 schedules (docs/benchmarks.md); mypy ends its runs the same
-    way, for the same reason.
+    schedules one by one. Together about a tenth of the command's CPU time
+    for 1,000 schedules, a seventh for 5,000 (docs/benchmarks.md); mypy ends
+    its runs the same way, for the same reason.
     """
     main(hard_exit=True)
 
@@ -141,7 +143,7 @@ def exit_now(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe or stream
+    except (OSError, ValueError, AttributeError):  # closed, or no stream at all
         sys.exit(code)
     os._exit(code)
 
